@@ -1,0 +1,36 @@
+//===- MoEOps.h - moe dialect operations ------------------------*- C++ -*-===//
+//
+// Part of the moe-mlir project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MOE_DIALECT_MOE_IR_MOEOPS_H
+#define MOE_DIALECT_MOE_IR_MOEOPS_H
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Dialect.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "moe/Dialect/MoE/IR/MoEDialect.h"
+
+#include "moe/Dialect/MoE/IR/MoEEnums.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "moe/Dialect/MoE/IR/MoEAttrs.h.inc"
+
+#define GET_OP_CLASSES
+#include "moe/Dialect/MoE/IR/MoEOps.h.inc"
+
+namespace mlir::moe {
+
+/// True for activations whose FFN multiplies a gate projection into the up
+/// projection (SwiGLU, GeGLU) and so needs a `gate` weight.
+bool isGated(Activation activation);
+
+} // namespace mlir::moe
+
+#endif // MOE_DIALECT_MOE_IR_MOEOPS_H

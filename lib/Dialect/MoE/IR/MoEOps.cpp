@@ -1,0 +1,403 @@
+//===- MoEOps.cpp - moe dialect operations ----------------------*- C++ -*-===//
+//
+// Part of the moe-mlir project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// Verifiers check every cross-operand fact ODS cannot express. Sizes are only
+// compared when both are static, so dynamically shaped programs still verify.
+//
+//===----------------------------------------------------------------------===//
+
+#include "moe/Dialect/MoE/IR/MoEOps.h"
+
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "mlir/IR/OpImplementation.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::moe;
+
+bool mlir::moe::isGated(Activation activation) {
+  return activation == Activation::swiglu || activation == Activation::geglu;
+}
+
+namespace {
+
+/// Compares sizes that may be dynamic and reports the first mismatch. Each
+/// check names what is being compared so the message says which operand is
+/// wrong and by how much.
+class ShapeChecker {
+public:
+  explicit ShapeChecker(Operation *op) : op(op) {}
+
+  /// `what` (`actual`) must equal `reference` (`expected`).
+  ShapeChecker &eq(StringRef what, int64_t actual, StringRef reference,
+                   int64_t expected) {
+    if (failed || ShapedType::isDynamic(actual) ||
+        ShapedType::isDynamic(expected) || actual == expected)
+      return *this;
+    op->emitOpError() << what << " (" << actual << ") must equal " << reference
+                      << " (" << expected << ")";
+    failed = true;
+    return *this;
+  }
+
+  /// Every value in `others` must have the element type of `refValue`.
+  ShapeChecker &sameElementType(StringRef refName, Value refValue,
+                                ArrayRef<std::pair<StringRef, Value>> others) {
+    Type expected = getElementTypeOrSelf(refValue.getType());
+    for (auto [name, value] : others) {
+      if (failed || !value)
+        continue;
+      Type actual = getElementTypeOrSelf(value.getType());
+      if (actual == expected)
+        continue;
+      op->emitOpError() << "element type of " << name << " (" << actual
+                        << ") must match " << refName << " (" << expected
+                        << ")";
+      failed = true;
+    }
+    return *this;
+  }
+
+  /// Reports `message` unless `condition` holds.
+  InFlightDiagnostic *require(bool condition) {
+    if (failed || condition)
+      return nullptr;
+    failed = true;
+    diag.emplace(op->emitOpError());
+    return &*diag;
+  }
+
+  LogicalResult result() const { return failure(failed); }
+
+private:
+  Operation *op;
+  bool failed = false;
+  std::optional<InFlightDiagnostic> diag;
+};
+
+int64_t dim(Value v, unsigned i) {
+  return cast<ShapedType>(v.getType()).getDimSize(i);
+}
+
+bool isStatic(int64_t size) { return !ShapedType::isDynamic(size); }
+
+std::optional<double> toDouble(FloatAttr attr) {
+  if (!attr)
+    return std::nullopt;
+  return attr.getValueAsDouble();
+}
+
+/// Shared by `moe.experts` (batched, `[E, ...]`) and `moe.ffn`: weights carry
+/// an optional leading expert dimension at `lead`.
+LogicalResult verifyFfnWeights(Operation *op, Value input, Value gate, Value up,
+                               Value down, Value result, Activation activation,
+                               unsigned lead) {
+  ShapeChecker c(op);
+  if (auto *d = c.require(!isGated(activation) || gate))
+    *d << "activation '" << stringifyActivation(activation)
+       << "' is gated and requires a 'gate' weight";
+  if (auto *d = c.require(isGated(activation) || !gate))
+    *d << "activation '" << stringifyActivation(activation)
+       << "' is not gated and takes no 'gate' weight";
+  int64_t hidden = dim(input, lead + 1);
+  int64_t ffn = dim(up, lead + 1);
+  if (lead == 1) {
+    int64_t experts = dim(input, 0);
+    c.eq("expert count of 'up'", dim(up, 0), "the input's", experts)
+        .eq("expert count of 'down'", dim(down, 0), "the input's", experts);
+    if (gate)
+      c.eq("expert count of 'gate'", dim(gate, 0), "the input's", experts);
+  }
+  c.eq("hidden size of 'up'", dim(up, lead), "the input's", hidden)
+      .eq("hidden size of 'down'", dim(down, lead + 1), "the input's", hidden)
+      .eq("FFN size of 'down'", dim(down, lead), "the FFN size of 'up'", ffn);
+  if (gate)
+    c.eq("hidden size of 'gate'", dim(gate, lead), "the input's", hidden)
+        .eq("FFN size of 'gate'", dim(gate, lead + 1), "the FFN size of 'up'",
+            ffn);
+  auto resultType = cast<ShapedType>(result.getType());
+  for (unsigned i = 0, e = resultType.getRank(); i < e; ++i)
+    c.eq(("result dimension " + Twine(i)).str(), resultType.getDimSize(i),
+         "the input's", dim(input, i));
+  c.sameElementType("the input", input,
+                    {{"'gate'", gate},
+                     {"'up'", up},
+                     {"'down'", down},
+                     {"the result", result}});
+  return c.result();
+}
+
+/// Token count must be a whole number of sequences.
+void checkSequences(ShapeChecker &c, Value input, int64_t seqLen) {
+  int64_t tokens = dim(input, 0);
+  if (auto *d = c.require(!isStatic(tokens) || tokens % seqLen == 0))
+    *d << "token count (" << tokens << ") must be a multiple of seq_len ("
+       << seqLen << ")";
+}
+
+void checkSameAsInput(ShapeChecker &c, Value input, Value result) {
+  c.eq("result rows", dim(result, 0), "the input's", dim(input, 0))
+      .eq("result columns", dim(result, 1), "the input's", dim(input, 1));
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// RouterOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult RouterOp::verify() {
+  ShapeChecker c(*this);
+  int64_t tokens = dim(getInput(), 0);
+  int64_t experts = getNumExperts();
+  int64_t topK = getTopKAttr().getInt();
+  c.eq("hidden size of 'gate'", dim(getGate(), 0), "the input's",
+       dim(getInput(), 1));
+  if (auto *d = c.require(!isStatic(experts) || topK <= experts))
+    *d << "top_k (" << topK << ") exceeds the number of experts (" << experts
+       << ")";
+  c.eq("rows of 'indices'", dim(getIndices(), 0), "the token count", tokens)
+      .eq("columns of 'indices'", dim(getIndices(), 1), "top_k", topK)
+      .eq("rows of 'weights'", dim(getWeights(), 0), "the token count", tokens)
+      .eq("columns of 'weights'", dim(getWeights(), 1), "top_k", topK);
+  if (getBias())
+    c.eq("size of 'bias'", dim(getBias(), 0), "the number of experts",
+         experts);
+  c.sameElementType("the input", getInput(),
+                    {{"'gate'", getGate()},
+                     {"'bias'", getBias()},
+                     {"'weights'", getWeights()}});
+
+  IntegerAttr nGroupAttr = getNGroupAttr(), topkGroupAttr = getTopkGroupAttr();
+  if (auto *d = c.require(!nGroupAttr == !topkGroupAttr))
+    *d << "requires both 'n_group' and 'topk_group' or neither";
+  if (nGroupAttr && topkGroupAttr) {
+    int64_t nGroup = nGroupAttr.getInt(), topkGroup = topkGroupAttr.getInt();
+    if (auto *d =
+            c.require(nGroup > 0 && topkGroup > 0 && topkGroup <= nGroup))
+      *d << "group routing needs 0 < topk_group (" << topkGroup
+         << ") <= n_group (" << nGroup << ")";
+    if (auto *d = c.require(!isStatic(experts) || nGroup <= 0 ||
+                            experts % nGroup == 0))
+      *d << "number of experts (" << experts
+         << ") must be divisible by n_group (" << nGroup << ")";
+    if (isStatic(experts) && nGroup > 0 && experts % nGroup == 0) {
+      int64_t eligible = topkGroup * (experts / nGroup);
+      if (auto *d = c.require(topK <= eligible))
+        *d << "top_k (" << topK << ") exceeds the " << eligible
+           << " experts in the topk_group (" << topkGroup << ") best groups";
+    }
+  }
+  if (std::optional<double> scale = toDouble(getScaleAttr()))
+    if (auto *d = c.require(*scale > 0))
+      *d << "scale (" << *scale << ") must be positive";
+  return c.result();
+}
+
+//===----------------------------------------------------------------------===//
+// DispatchOp
+//===----------------------------------------------------------------------===//
+
+int64_t DispatchOp::getExpectedCapacity(int64_t numTokens, int64_t topK,
+                                        int64_t numExperts) {
+  if (!isStatic(numTokens) || !isStatic(topK) || !isStatic(numExperts))
+    return ShapedType::kDynamic;
+  if (getDropless())
+    return numTokens;
+  double perExpert = toDouble(getCapacityFactorAttr()).value_or(1.0) *
+                     static_cast<double>(numTokens * topK) /
+                     static_cast<double>(numExperts);
+  // Guard against 1.1 * 80 = 88.00000000000001 rounding up to 89.
+  return static_cast<int64_t>(std::ceil(perExpert - 1e-9));
+}
+
+LogicalResult DispatchOp::verify() {
+  ShapeChecker c(*this);
+  std::optional<double> factor = toDouble(getCapacityFactorAttr());
+  if (auto *d = c.require(factor.has_value() != getDropless()))
+    *d << (getDropless() ? "cannot be both 'dropless' and have a "
+                           "'capacity_factor'"
+                         : "requires a 'capacity_factor' or 'dropless'");
+  if (factor)
+    if (auto *d = c.require(*factor > 0))
+      *d << "capacity_factor (" << *factor << ") must be positive";
+  int64_t tokens = dim(getInput(), 0);
+  int64_t topK = dim(getIndices(), 1);
+  int64_t experts = dim(getResult(), 0);
+  c.eq("rows of 'indices'", dim(getIndices(), 0), "the token count", tokens)
+      .eq("hidden size of the result", dim(getResult(), 2), "the input's",
+          dim(getInput(), 1));
+  if (auto *d = c.require(!isStatic(topK) || !isStatic(experts) ||
+                          topK <= experts))
+    *d << "top_k (" << topK << ") exceeds the number of experts (" << experts
+       << ")";
+  if (factor && *factor > 0)
+    c.eq("capacity of the result", dim(getResult(), 1),
+         "ceil(capacity_factor * T * top_k / E)",
+         getExpectedCapacity(tokens, topK, experts));
+  else if (getDropless())
+    c.eq("capacity of the result", dim(getResult(), 1),
+         "the token count (dropless)", tokens);
+  c.sameElementType("the input", getInput(), {{"the result", getResult()}});
+  return c.result();
+}
+
+//===----------------------------------------------------------------------===//
+// ExpertsOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ExpertsOp::verify() {
+  return verifyFfnWeights(*this, getInput(), getGate(), getUp(), getDown(),
+                          getResult(), getActivation(), /*lead=*/1);
+}
+
+//===----------------------------------------------------------------------===//
+// CombineOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult CombineOp::verify() {
+  ShapeChecker c(*this);
+  int64_t tokens = dim(getIndices(), 0);
+  c.eq("rows of 'weights'", dim(getWeights(), 0), "the rows of 'indices'",
+       tokens)
+      .eq("columns of 'weights'", dim(getWeights(), 1),
+          "the columns of 'indices'", dim(getIndices(), 1))
+      .eq("rows of the result", dim(getResult(), 0), "the token count", tokens)
+      .eq("hidden size of the result", dim(getResult(), 1),
+          "the expert outputs'", dim(getInput(), 2));
+  int64_t topK = dim(getIndices(), 1), experts = dim(getInput(), 0);
+  if (auto *d = c.require(!isStatic(topK) || !isStatic(experts) ||
+                          topK <= experts))
+    *d << "top_k (" << topK << ") exceeds the number of experts (" << experts
+       << ")";
+  c.sameElementType("the expert outputs", getInput(),
+                    {{"'weights'", getWeights()}, {"the result", getResult()}});
+  return c.result();
+}
+
+//===----------------------------------------------------------------------===//
+// AttentionOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult AttentionOp::verify() {
+  ShapeChecker c(*this);
+  int64_t heads = getNumHeadsAttr().getInt();
+  int64_t kvHeads = getNumKvHeadsAttr().getInt();
+  int64_t headDim = getHeadDimAttr().getInt();
+  if (auto *d = c.require(heads % kvHeads == 0))
+    *d << "heads (" << heads << ") must be a multiple of kv_heads (" << kvHeads
+       << ")";
+  checkSequences(c, getInput(), getSeqLenAttr().getInt());
+  int64_t hidden = dim(getInput(), 1);
+  c.eq("rows of 'wq'", dim(getWq(), 0), "the hidden size", hidden)
+      .eq("columns of 'wq'", dim(getWq(), 1), "heads * head_dim",
+          heads * headDim)
+      .eq("rows of 'wk'", dim(getWk(), 0), "the hidden size", hidden)
+      .eq("columns of 'wk'", dim(getWk(), 1), "kv_heads * head_dim",
+          kvHeads * headDim)
+      .eq("rows of 'wv'", dim(getWv(), 0), "the hidden size", hidden)
+      .eq("columns of 'wv'", dim(getWv(), 1), "kv_heads * head_dim",
+          kvHeads * headDim)
+      .eq("rows of 'wo'", dim(getWo(), 0), "heads * head_dim", heads * headDim)
+      .eq("columns of 'wo'", dim(getWo(), 1), "the hidden size", hidden);
+  checkSameAsInput(c, getInput(), getResult());
+  c.sameElementType("the input", getInput(),
+                    {{"'wq'", getWq()},
+                     {"'wk'", getWk()},
+                     {"'wv'", getWv()},
+                     {"'wo'", getWo()},
+                     {"the result", getResult()}});
+  return c.result();
+}
+
+//===----------------------------------------------------------------------===//
+// MLAttentionOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult MLAttentionOp::verify() {
+  ShapeChecker c(*this);
+  int64_t heads = getNumHeadsAttr().getInt();
+  int64_t nope = getQkNopeDimAttr().getInt();
+  int64_t rope = getQkRopeDimAttr().getInt();
+  int64_t vDim = getVHeadDimAttr().getInt();
+  int64_t hidden = dim(getInput(), 1);
+  checkSequences(c, getInput(), getSeqLenAttr().getInt());
+  if (Value qDown = getQDown())
+    c.eq("rows of 'q_down'", dim(qDown, 0), "the hidden size", hidden)
+        .eq("rows of 'q_up'", dim(getQUp(), 0), "the query rank of 'q_down'",
+            dim(qDown, 1));
+  else
+    c.eq("rows of 'q_up'", dim(getQUp(), 0), "the hidden size", hidden);
+  c.eq("columns of 'q_up'", dim(getQUp(), 1),
+       "heads * (qk_nope_dim + qk_rope_dim)", heads * (nope + rope))
+      .eq("rows of 'kv_down'", dim(getKvDown(), 0), "the hidden size", hidden)
+      .eq("columns of 'kv_down'", dim(getKvDown(), 1),
+          "kv rank + qk_rope_dim",
+          isStatic(getKvRank()) ? getKvRank() + rope : ShapedType::kDynamic)
+      .eq("columns of 'kv_up'", dim(getKvUp(), 1),
+          "heads * (qk_nope_dim + v_head_dim)", heads * (nope + vDim))
+      .eq("rows of 'out'", dim(getOut(), 0), "heads * v_head_dim",
+          heads * vDim)
+      .eq("columns of 'out'", dim(getOut(), 1), "the hidden size", hidden);
+  checkSameAsInput(c, getInput(), getResult());
+  c.sameElementType("the input", getInput(),
+                    {{"'q_down'", getQDown()},
+                     {"'q_up'", getQUp()},
+                     {"'kv_down'", getKvDown()},
+                     {"'kv_up'", getKvUp()},
+                     {"'out'", getOut()},
+                     {"the result", getResult()}});
+  return c.result();
+}
+
+//===----------------------------------------------------------------------===//
+// RMSNormOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult RMSNormOp::verify() {
+  ShapeChecker c(*this);
+  auto inputType = cast<RankedTensorType>(getInput().getType());
+  if (auto *d = c.require(inputType.getRank() >= 1))
+    *d << "input must have at least one dimension";
+  double epsilon = getEpsilon().convertToDouble();
+  if (auto *d = c.require(epsilon > 0))
+    *d << "epsilon (" << epsilon << ") must be positive";
+  if (inputType.getRank() >= 1)
+    c.eq("size of 'weight'", dim(getWeight(), 0),
+         "the input's last dimension",
+         inputType.getDimSize(inputType.getRank() - 1));
+  c.sameElementType("the input", getInput(), {{"'weight'", getWeight()}});
+  return c.result();
+}
+
+//===----------------------------------------------------------------------===//
+// FFNOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult FFNOp::verify() {
+  return verifyFfnWeights(*this, getInput(), getGate(), getUp(), getDown(),
+                          getResult(), getActivation(), /*lead=*/0);
+}
+
+//===----------------------------------------------------------------------===//
+// EmbeddingOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult EmbeddingOp::verify() {
+  ShapeChecker c(*this);
+  c.eq("rows of the result", dim(getResult(), 0), "the number of token ids",
+       dim(getIds(), 0))
+      .eq("columns of the result", dim(getResult(), 1),
+          "the hidden size of 'table'", dim(getTable(), 1));
+  c.sameElementType("'table'", getTable(), {{"the result", getResult()}});
+  return c.result();
+}
+
+#define GET_OP_CLASSES
+#include "moe/Dialect/MoE/IR/MoEOps.cpp.inc"
