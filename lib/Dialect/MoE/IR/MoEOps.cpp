@@ -13,8 +13,8 @@
 #include "moe/Dialect/MoE/IR/MoEOps.h"
 
 #include "mlir/IR/ImplicitLocOpBuilder.h"
-#include "mlir/IR/TypeUtilities.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/TypeUtilities.h"
 
 #include <cmath>
 
@@ -167,8 +167,7 @@ LogicalResult RouterOp::verify() {
       .eq("rows of 'weights'", dim(getWeights(), 0), "the token count", tokens)
       .eq("columns of 'weights'", dim(getWeights(), 1), "top_k", topK);
   if (getBias())
-    c.eq("size of 'bias'", dim(getBias(), 0), "the number of experts",
-         experts);
+    c.eq("size of 'bias'", dim(getBias(), 0), "the number of experts", experts);
   c.sameElementType("the input", getInput(),
                     {{"'gate'", getGate()},
                      {"'bias'", getBias()},
@@ -179,8 +178,7 @@ LogicalResult RouterOp::verify() {
     *d << "requires both 'n_group' and 'topk_group' or neither";
   if (nGroupAttr && topkGroupAttr) {
     int64_t nGroup = nGroupAttr.getInt(), topkGroup = topkGroupAttr.getInt();
-    if (auto *d =
-            c.require(nGroup > 0 && topkGroup > 0 && topkGroup <= nGroup))
+    if (auto *d = c.require(nGroup > 0 && topkGroup > 0 && topkGroup <= nGroup))
       *d << "group routing needs 0 < topk_group (" << topkGroup
          << ") <= n_group (" << nGroup << ")";
     if (auto *d = c.require(!isStatic(experts) || nGroup <= 0 ||
@@ -233,8 +231,8 @@ LogicalResult DispatchOp::verify() {
   c.eq("rows of 'indices'", dim(getIndices(), 0), "the token count", tokens)
       .eq("hidden size of the result", dim(getResult(), 2), "the input's",
           dim(getInput(), 1));
-  if (auto *d = c.require(!isStatic(topK) || !isStatic(experts) ||
-                          topK <= experts))
+  if (auto *d =
+          c.require(!isStatic(topK) || !isStatic(experts) || topK <= experts))
     *d << "top_k (" << topK << ") exceeds the number of experts (" << experts
        << ")";
   if (factor && *factor > 0)
@@ -272,8 +270,8 @@ LogicalResult CombineOp::verify() {
       .eq("hidden size of the result", dim(getResult(), 1),
           "the expert outputs'", dim(getInput(), 2));
   int64_t topK = dim(getIndices(), 1), experts = dim(getInput(), 0);
-  if (auto *d = c.require(!isStatic(topK) || !isStatic(experts) ||
-                          topK <= experts))
+  if (auto *d =
+          c.require(!isStatic(topK) || !isStatic(experts) || topK <= experts))
     *d << "top_k (" << topK << ") exceeds the number of experts (" << experts
        << ")";
   c.sameElementType("the expert outputs", getInput(),
@@ -337,13 +335,11 @@ LogicalResult MLAttentionOp::verify() {
   c.eq("columns of 'q_up'", dim(getQUp(), 1),
        "heads * (qk_nope_dim + qk_rope_dim)", heads * (nope + rope))
       .eq("rows of 'kv_down'", dim(getKvDown(), 0), "the hidden size", hidden)
-      .eq("columns of 'kv_down'", dim(getKvDown(), 1),
-          "kv rank + qk_rope_dim",
+      .eq("columns of 'kv_down'", dim(getKvDown(), 1), "kv rank + qk_rope_dim",
           isStatic(getKvRank()) ? getKvRank() + rope : ShapedType::kDynamic)
       .eq("columns of 'kv_up'", dim(getKvUp(), 1),
           "heads * (qk_nope_dim + v_head_dim)", heads * (nope + vDim))
-      .eq("rows of 'out'", dim(getOut(), 0), "heads * v_head_dim",
-          heads * vDim)
+      .eq("rows of 'out'", dim(getOut(), 0), "heads * v_head_dim", heads * vDim)
       .eq("columns of 'out'", dim(getOut(), 1), "the hidden size", hidden);
   checkSameAsInput(c, getInput(), getResult());
   c.sameElementType("the input", getInput(),
@@ -369,8 +365,7 @@ LogicalResult RMSNormOp::verify() {
   if (auto *d = c.require(epsilon > 0))
     *d << "epsilon (" << epsilon << ") must be positive";
   if (inputType.getRank() >= 1)
-    c.eq("size of 'weight'", dim(getWeight(), 0),
-         "the input's last dimension",
+    c.eq("size of 'weight'", dim(getWeight(), 0), "the input's last dimension",
          inputType.getDimSize(inputType.getRank() - 1));
   c.sameElementType("the input", getInput(), {{"'weight'", getWeight()}});
   return c.result();
