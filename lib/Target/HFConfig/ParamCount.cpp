@@ -1,0 +1,98 @@
+//===- ParamCount.cpp - Count the weights of an imported model --*- C++ -*-===//
+//
+// Part of the moe-mlir project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// This file counts total and active parameters from the weight arguments of
+// an imported `@forward`, so the counts follow from the IR rather than from
+// a second reading of the config. An argument counts once however many ops
+// read it (a tied embedding table is one argument).
+//
+//===----------------------------------------------------------------------===//
+
+#include "moe/Target/HFConfig/HFConfig.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/Support/CheckedArithmetic.h"
+
+using namespace mlir;
+using namespace mlir::moe;
+
+namespace {
+
+/// The `moe.experts` op reading `arg` as a weight, if any.
+ExpertsOp getExpertsUser(Value arg) {
+  for (Operation *user : arg.getUsers()) {
+    auto experts = dyn_cast<ExpertsOp>(user);
+    if (experts && (experts.getGate() == arg || experts.getUp() == arg ||
+                    experts.getDown() == arg))
+      return experts;
+  }
+  return {};
+}
+
+bool isEmbeddingTable(Value arg) {
+  return llvm::any_of(arg.getUsers(), [&](Operation *user) {
+    auto embedding = dyn_cast<EmbeddingOp>(user);
+    return embedding && embedding.getTable() == arg;
+  });
+}
+
+} // namespace
+
+FailureOr<ParamCount> mlir::moe::countParameters(func::FuncOp func) {
+  ParamCount count;
+  auto overflow = [&](BlockArgument arg) {
+    emitError(arg.getLoc()) << "parameter count overflows a 64-bit integer";
+    return failure();
+  };
+  for (BlockArgument arg : func.getArguments()) {
+    if (!func.getArgAttr(arg.getArgNumber(), kParamAttrName))
+      continue;
+    auto type = dyn_cast<RankedTensorType>(arg.getType());
+    if (!type || !type.hasStaticShape()) {
+      emitError(arg.getLoc()) << "weight argument #" << arg.getArgNumber()
+                              << " needs a statically shaped tensor type";
+      return failure();
+    }
+    std::optional<int64_t> numel = 1;
+    for (int64_t size : type.getShape())
+      if (numel)
+        numel = llvm::checkedMul(*numel, size);
+    if (!numel)
+      return overflow(arg);
+
+    // An expert weight is active for top_k of its E experts. top_k is the
+    // width of the routing indices the dispatch feeding the experts used.
+    int64_t active = *numel;
+    if (ExpertsOp experts = getExpertsUser(arg)) {
+      auto dispatch = experts.getInput().getDefiningOp<DispatchOp>();
+      int64_t numExperts = type.getDimSize(0);
+      if (!dispatch || numExperts <= 0) {
+        emitError(experts.getLoc())
+            << "cannot find the top_k of the experts reading weight argument #"
+            << arg.getArgNumber() << ": their input is not a moe.dispatch";
+        return failure();
+      }
+      int64_t topK = dispatch.getIndices().getType().getDimSize(1);
+      std::optional<int64_t> share =
+          llvm::checkedMul(*numel / numExperts, topK);
+      std::optional<int64_t> expert = llvm::checkedAdd(count.expert, *numel);
+      if (!share || !expert)
+        return overflow(arg);
+      active = *share;
+      count.expert = *expert;
+    }
+    if (isEmbeddingTable(arg))
+      count.embedding += *numel;
+    std::optional<int64_t> total = llvm::checkedAdd(count.total, *numel);
+    std::optional<int64_t> activeSum = llvm::checkedAdd(count.active, active);
+    if (!total || !activeSum)
+      return overflow(arg);
+    count.total = *total;
+    count.active = *activeSum;
+  }
+  return count;
+}
