@@ -211,7 +211,7 @@ int64_t DispatchOp::getExpectedCapacity(int64_t numTokens, int64_t topK,
   double perExpert = toDouble(getCapacityFactorAttr()).value_or(1.0) *
                      static_cast<double>(numTokens * topK) /
                      static_cast<double>(numExperts);
-  // Guard against 1.1 * 80 = 88.00000000000001 rounding up to 89.
+  // Guard against 1.1 * 100 = 110.00000000000001 rounding up to 111.
   return static_cast<int64_t>(std::ceil(perExpert - 1e-9));
 }
 
@@ -358,13 +358,17 @@ LogicalResult MLAttentionOp::verify() {
 
 LogicalResult RMSNormOp::verify() {
   ShapeChecker c(*this);
-  auto inputType = cast<RankedTensorType>(getInput().getType());
-  if (auto *d = c.require(inputType.getRank() >= 1))
+  // ODS admits unranked tensors (`tensor<*xf32>`); the normalised dimension
+  // must be known, so reject them here rather than cast blindly.
+  auto inputType = dyn_cast<RankedTensorType>(getInput().getType());
+  if (auto *d = c.require(inputType != nullptr))
+    *d << "input must be a ranked tensor";
+  if (auto *d = c.require(!inputType || inputType.getRank() >= 1))
     *d << "input must have at least one dimension";
   double epsilon = getEpsilon().convertToDouble();
   if (auto *d = c.require(epsilon > 0))
     *d << "epsilon (" << epsilon << ") must be positive";
-  if (inputType.getRank() >= 1)
+  if (inputType && inputType.getRank() >= 1)
     c.eq("size of 'weight'", dim(getWeight(), 0), "the input's last dimension",
          inputType.getDimSize(inputType.getRank() - 1));
   c.sameElementType("the input", getInput(), {{"'weight'", getWeight()}});
