@@ -81,24 +81,54 @@ public:
   }
 
   /// Reads `object`; `prefix` is its path ("" or "text_config.") and
-  /// `searchFrom` the text offset where its keys start.
+  /// `start` the text offset of its `{`.
   void setObject(const llvm::json::Object *newObject, StringRef newPrefix,
-                 size_t newSearchFrom) {
+                 size_t start) {
     object = newObject;
     prefix = newPrefix.str();
-    searchFrom = newSearchFrom;
+    objectStart = start;
   }
 
   bool failed() const { return hasFailed; }
   StringRef getFileName() const { return fileName; }
   StringRef getText() const { return text; }
 
-  /// The location of `"key"` in the file, or of the object when absent.
+  /// The location of `key` in the current object, or of the object's `{`
+  /// when the key is absent.
   Location locate(StringRef key) const {
-    size_t pos = text.find(("\"" + key + "\"").str(), searchFrom);
-    if (pos == StringRef::npos)
-      pos = searchFrom;
-    return locAtOffset(pos);
+    size_t pos = findKey(text, objectStart, key);
+    return locAtOffset(pos == StringRef::npos ? objectStart : pos);
+  }
+
+  /// Offset of `key` among the direct keys of the object whose `{` is at
+  /// `start`, or npos. A small scan that skips strings and nested values,
+  /// so a key of a nested object is never taken for the object's own.
+  static size_t findKey(StringRef text, size_t start, StringRef key) {
+    int depth = 0;
+    for (size_t i = start, e = text.size(); i < e; ++i) {
+      char c = text[i];
+      if (c == '"') {
+        size_t open = i++;
+        while (i < e && text[i] != '"')
+          i += text[i] == '\\' ? 2 : 1;
+        if (depth != 1 || i >= e || text.slice(open + 1, i) != key)
+          continue;
+        size_t next = text.find_first_not_of(" \t\r\n", i + 1);
+        if (next != StringRef::npos && text[next] == ':')
+          return open;
+      } else if (c == '{' || c == '[') {
+        ++depth;
+      } else if ((c == '}' || c == ']') && --depth <= 0) {
+        return StringRef::npos;
+      }
+    }
+    return StringRef::npos;
+  }
+
+  /// Offset of the `{` opening the value of `key` in the current object.
+  size_t findObjectValue(StringRef key) const {
+    size_t pos = findKey(text, objectStart, key);
+    return pos == StringRef::npos ? objectStart : text.find('{', pos);
   }
 
   Location locAtOffset(size_t offset) const {
@@ -263,7 +293,7 @@ private:
   StringRef fileName;
   const llvm::json::Object *object = nullptr;
   std::string prefix;
-  size_t searchFrom = 0;
+  size_t objectStart = 0;
   bool hasFailed = false;
 };
 
@@ -281,6 +311,8 @@ void reportJsonError(ConfigReader &reader, MLIRContext *context,
         close != StringRef::npos)
       message = rest.drop_front(close + 3);
   }
+  // llvm::json reports column 0 at the end of an empty input.
+  col = std::max(col, 1u);
   emitError(FileLineColLoc::get(context, reader.getFileName(), line, col))
       << "malformed JSON in '" << reader.getFileName() << "': " << message;
 }
@@ -589,7 +621,8 @@ FailureOr<ModelSpec> mlir::moe::parseHFConfig(llvm::SourceMgr &sourceMgr,
         << reader.getFileName() << "'";
     return failure();
   }
-  reader.setObject(root, "", 0);
+  size_t rootStart = reader.getText().find('{');
+  reader.setObject(root, "", rootStart == StringRef::npos ? 0 : rootStart);
 
   ModelSpec spec;
   SmallVector<std::string> architectures =
@@ -624,9 +657,8 @@ FailureOr<ModelSpec> mlir::moe::parseHFConfig(llvm::SourceMgr &sourceMgr,
                    : "missing required field 'text_config'");
       return failure();
     }
-    size_t at = reader.getText().find("\"text_config\"");
     reader.setObject(textObject, "text_config.",
-                     at == StringRef::npos ? 0 : at);
+                     reader.findObjectValue("text_config"));
   }
   spec.tiedEmbeddings = reader.optionalBool("tie_word_embeddings", tiedTop);
 

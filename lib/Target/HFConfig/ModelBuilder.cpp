@@ -71,7 +71,7 @@ private:
     std::string str = name.str();
     Value arg = body->addArgument(tensorType(shape), loc(str));
     argAttrs.push_back(builder.getDictionaryAttr(
-        builder.getNamedAttr(kParamAttrName, builder.getStringAttr(str))));
+        builder.getNamedAttr(kParamNameAttr, builder.getStringAttr(str))));
     return arg;
   }
 

@@ -15,6 +15,7 @@
 #include "moe/Target/HFConfig/HFConfig.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "llvm/Support/CheckedArithmetic.h"
 
 using namespace mlir;
@@ -40,6 +41,15 @@ bool isEmbeddingTable(Value arg) {
   });
 }
 
+/// True if `arg` is the weight of the LM head: the right-hand side of a
+/// `linalg.matmul` (the importer uses no other matmul).
+bool isLMHead(Value arg) {
+  return llvm::any_of(arg.getUsers(), [&](Operation *user) {
+    auto matmul = dyn_cast<linalg::MatmulOp>(user);
+    return matmul && matmul.getDpsInputs()[1] == arg;
+  });
+}
+
 } // namespace
 
 FailureOr<ParamCount> mlir::moe::countParameters(func::FuncOp func) {
@@ -49,7 +59,7 @@ FailureOr<ParamCount> mlir::moe::countParameters(func::FuncOp func) {
     return failure();
   };
   for (BlockArgument arg : func.getArguments()) {
-    if (!func.getArgAttr(arg.getArgNumber(), kParamAttrName))
+    if (!func.getArgAttr(arg.getArgNumber(), kParamNameAttr))
       continue;
     auto type = dyn_cast<RankedTensorType>(arg.getType());
     if (!type || !type.hasStaticShape()) {
@@ -87,6 +97,8 @@ FailureOr<ParamCount> mlir::moe::countParameters(func::FuncOp func) {
     }
     if (isEmbeddingTable(arg))
       count.embedding += *numel;
+    else if (isLMHead(arg))
+      count.lmHead += *numel;
     std::optional<int64_t> total = llvm::checkedAdd(count.total, *numel);
     std::optional<int64_t> activeSum = llvm::checkedAdd(count.active, active);
     if (!total || !activeSum)

@@ -83,6 +83,7 @@ LogicalResult printParamCount(ModuleOp module) {
   if (failed(count))
     return failure();
   int64_t activeExclEmbedding = count->active - count->embedding;
+  int64_t nonEmbedding = count->total - count->embedding - count->lmHead;
   llvm::raw_ostream &os = llvm::outs();
   os << "// total_params = " << count->total << " (" << billions(count->total)
      << ")\n"
@@ -90,8 +91,12 @@ LogicalResult printParamCount(ModuleOp module) {
      << billions(count->active) << ")\n"
      << "// active_params_excl_embedding = " << activeExclEmbedding << " ("
      << billions(activeExclEmbedding) << ")\n"
+     << "// non_embedding_params = " << nonEmbedding << " ("
+     << billions(nonEmbedding) << ")\n"
      << "// embedding_params = " << count->embedding << " ("
      << billions(count->embedding) << ")\n"
+     << "// lm_head_params = " << count->lmHead << " ("
+     << billions(count->lmHead) << ")\n"
      << "// expert_params = " << count->expert << " ("
      << billions(count->expert) << ")\n";
   // The module goes to the translation's own output stream afterwards.

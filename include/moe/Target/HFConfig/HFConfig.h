@@ -37,8 +37,9 @@ class FuncOp;
 namespace moe {
 
 /// Name of the argument attribute that says which weight an argument of
-/// `@forward` holds, e.g. "model.layers.0.mlp.experts.gate_proj".
-constexpr llvm::StringLiteral kParamAttrName = "moe.param";
+/// `@forward` holds, e.g. "model.layers.0.mlp.experts.gate_proj". Other
+/// components (the cost model) read the same "moe.param" attribute.
+constexpr llvm::StringLiteral kParamNameAttr = "moe.param";
 
 /// Element type of every weight and activation in the imported module.
 enum class ImportDType { bf16, f16, f32 };
@@ -141,6 +142,9 @@ struct ParamCount {
   /// The embedding table (`moe.embedding`'s table operand). Some publishers
   /// leave the lookup table out of their active figure.
   int64_t embedding = 0;
+  /// An untied LM head (a `linalg.matmul` right-hand side); 0 when tied,
+  /// since the table is then counted as `embedding`.
+  int64_t lmHead = 0;
   /// Routed-expert weights (operands of `moe.experts`), all experts.
   int64_t expert = 0;
 };
