@@ -68,4 +68,17 @@ def MoE_Activation : I32EnumAttr<"Activation", "FFN activation function", [
 }
 def MoE_ActivationAttr : EnumAttr<MoE_Dialect, MoE_Activation, "activation">;
 
+def MoE_Bound : I32EnumAttr<"Bound", "what limits an op's time", [
+    I32EnumAttrCase<"compute", 0>,
+    I32EnumAttrCase<"memory", 1>,
+    I32EnumAttrCase<"network", 2>,
+    I32EnumAttrCase<"weight_io", 3>,
+    I32EnumAttrCase<"latency", 4>,
+    I32EnumAttrCase<"none", 5>
+  ]> {
+  let cppNamespace = "::mlir::moe";
+  let genSpecializedAttr = 0;
+}
+def MoE_BoundAttr : EnumAttr<MoE_Dialect, MoE_Bound, "bound">;
+
 #endif // MOE_DIALECT_MOE_IR_MOEDIALECT_TD

@@ -8,7 +8,9 @@
 #ifndef MOE_DIALECT_MOE_IR_MOEOPS_TD
 #define MOE_DIALECT_MOE_IR_MOEOPS_TD
 
+include "MoE/MoEAttrs.td"
 include "MoE/MoEDialect.td"
+include "Interfaces/CostModelOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
 //===----------------------------------------------------------------------===//
@@ -24,11 +26,15 @@ def MoE_TokenIds : 1DTensorOf<[I32, I64]>;
 
 def MoE_PositiveI64 : ConfinedAttr<I64Attr, [IntPositive]>;
 
+// Every moe op reports its forward kernels and the weights it reads.
+defvar MoE_CostModel = DeclareOpInterfaceMethods<CostModelOpInterface,
+    ["getKernels", "getParameters", "getSavedActivationBytes"]>;
+
 //===----------------------------------------------------------------------===//
 // Routing
 //===----------------------------------------------------------------------===//
 
-def MoE_RouterOp : MoE_Op<"router", [Pure]> {
+def MoE_RouterOp : MoE_Op<"router", [Pure, MoE_CostModel]> {
   let summary = "Score tokens against experts and pick the top-k per token";
   let description = [{
     Computes router scores `s = score(x @ gate)` for `T` tokens against `E`
@@ -77,7 +83,7 @@ def MoE_RouterOp : MoE_Op<"router", [Pure]> {
   }];
 }
 
-def MoE_DispatchOp : MoE_Op<"dispatch", [Pure]> {
+def MoE_DispatchOp : MoE_Op<"dispatch", [Pure, MoE_CostModel]> {
   let summary = "Scatter tokens into per-expert buffers";
   let description = [{
     Copies every token `x[t]` into the buffer of each expert it was routed to,
@@ -116,7 +122,7 @@ def MoE_DispatchOp : MoE_Op<"dispatch", [Pure]> {
   }];
 }
 
-def MoE_ExpertsOp : MoE_Op<"experts", [Pure]> {
+def MoE_ExpertsOp : MoE_Op<"experts", [Pure, MoE_CostModel]> {
   let summary = "Batched feed-forward networks, one per expert";
   let description = [{
     Applies expert `e`'s FFN to every slot of its buffer:
@@ -155,7 +161,7 @@ def MoE_ExpertsOp : MoE_Op<"experts", [Pure]> {
   }];
 }
 
-def MoE_CombineOp : MoE_Op<"combine", [Pure]> {
+def MoE_CombineOp : MoE_Op<"combine", [Pure, MoE_CostModel]> {
   let summary = "Gather expert outputs back to tokens, weighted";
   let description = [{
     `y[t] = sum_j weights[t, j] * out[indices[t, j], slot(t, j)]`, where
@@ -185,7 +191,7 @@ def MoE_CombineOp : MoE_Op<"combine", [Pure]> {
 // Dense decoder parts
 //===----------------------------------------------------------------------===//
 
-def MoE_AttentionOp : MoE_Op<"attention", [Pure]> {
+def MoE_AttentionOp : MoE_Op<"attention", [Pure, MoE_CostModel]> {
   let summary = "Multi-head self-attention with grouped KV heads (GQA)";
   let description = [{
     Self-attention over `T = batch * seq_len` tokens, with the input
@@ -227,7 +233,7 @@ def MoE_AttentionOp : MoE_Op<"attention", [Pure]> {
   let hasVerifier = 1;
 }
 
-def MoE_MLAttentionOp : MoE_Op<"mla_attention", [Pure]> {
+def MoE_MLAttentionOp : MoE_Op<"mla_attention", [Pure, MoE_CostModel]> {
   let summary = "Multi-head latent attention (DeepSeek-V2/V3)";
   let description = [{
     Attention whose keys and values are compressed into a shared latent of
@@ -280,7 +286,7 @@ def MoE_MLAttentionOp : MoE_Op<"mla_attention", [Pure]> {
   }];
 }
 
-def MoE_RMSNormOp : MoE_Op<"rms_norm", [Pure,
+def MoE_RMSNormOp : MoE_Op<"rms_norm", [Pure, MoE_CostModel,
     AllTypesMatch<["input", "result"]>]> {
   let summary = "Root-mean-square layer normalisation over the last dimension";
   let description = [{
@@ -305,7 +311,7 @@ def MoE_RMSNormOp : MoE_Op<"rms_norm", [Pure,
   let hasVerifier = 1;
 }
 
-def MoE_FFNOp : MoE_Op<"ffn", [Pure]> {
+def MoE_FFNOp : MoE_Op<"ffn", [Pure, MoE_CostModel]> {
   let summary = "Dense feed-forward network (dense layers, shared experts)";
   let description = [{
     The FFN of a dense layer or of an always-active shared expert:
@@ -335,7 +341,7 @@ def MoE_FFNOp : MoE_Op<"ffn", [Pure]> {
   let hasVerifier = 1;
 }
 
-def MoE_EmbeddingOp : MoE_Op<"embedding", [Pure]> {
+def MoE_EmbeddingOp : MoE_Op<"embedding", [Pure, MoE_CostModel]> {
   let summary = "Look up token embeddings";
   let description = [{
     `y[t] = table[ids[t]]` for `T` token ids (`i32` or `i64`) and a table

@@ -5,35 +5,25 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// An mlir-opt for moe programs: the moe dialect, its passes, and the upstream
-// dialects MoE programs and their lowered plans use.
+// An mlir-opt for moe programs: the moe dialect, its passes and cost models,
+// the upstream dialects MoE programs and their plans use, and the upstream
+// general-purpose passes (canonicalize, cse, ...) to compose with.
 //
 //===----------------------------------------------------------------------===//
 
-#include "moe/Dialect/MoE/IR/MoEDialect.h"
+#include "moe/InitAllMoE.h"
 
-#include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/DLTI/DLTI.h"
-#include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/Dialect/Math/IR/Math.h"
-#include "mlir/Dialect/SCF/IR/SCF.h"
-#include "mlir/Dialect/Shard/IR/ShardDialect.h"
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "mlir/Transforms/Passes.h"
 
 int main(int argc, char **argv) {
   mlir::registerTransformsPasses();
+  mlir::moe::registerAllMoEPasses();
 
   mlir::DialectRegistry registry;
-  registry.insert<mlir::moe::MoEDialect, mlir::arith::ArithDialect,
-                  mlir::DLTIDialect, mlir::func::FuncDialect,
-                  mlir::linalg::LinalgDialect, mlir::math::MathDialect,
-                  mlir::scf::SCFDialect, mlir::shard::ShardDialect,
-                  mlir::tensor::TensorDialect>();
+  mlir::moe::registerAllMoEDialects(registry);
 
-  return mlir::asMainReturnCode(
-      mlir::MlirOptMain(argc, argv, "moe-mlir optimizer driver\n", registry));
+  return mlir::asMainReturnCode(mlir::MlirOptMain(
+      argc, argv, "moe-mlir optimizer driver: moe programs, plans and costs\n",
+      registry));
 }

@@ -16,6 +16,7 @@
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "moe/Dialect/MoE/IR/MoEDialect.h"
+#include "moe/Interfaces/CostModelOpInterface.h"
 
 #include "moe/Dialect/MoE/IR/MoEEnums.h.inc"
 

@@ -1,0 +1,90 @@
+//===- Passes.td - Cost-model passes -----------------------*- tablegen -*-===//
+//
+// Part of the moe-mlir project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MOE_ANALYSIS_PASSES_TD
+#define MOE_ANALYSIS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def MoECost : Pass<"moe-cost", "::mlir::ModuleOp"> {
+  let summary = "Annotate every op with its FLOPs, bytes and time on a machine";
+  let description = [{
+    Costs every op reachable from the module's entry functions (functions no
+    `func.call` targets) on one machine, and attaches a `moe.cost` attribute
+    (`#moe.cost<flops, bytes, network, seconds, bound>`) to each. Figures are
+    per device and cover the whole phase:
+
+    - `forward`: one forward pass (inference prefill);
+    - `train`: forward, backward (twice the forward GEMM FLOPs: input and
+      weight gradients) and the optimizer step (AdamW, memory-bound over the
+      parameters); `recompute` re-runs the forward during the backward.
+
+    The module also receives `moe.cost_summary`, a dictionary with the
+    machine, phase, tokens per step, totals and memory per device (weights,
+    gradients, optimizer state, activations), which `--moe-cost-report`
+    formats. The machine is a built-in preset (`machine=`, see
+    `--moe-list-machines` in docs/CostModel.md), a JSON file
+    (`machine-file=`), or a preset refined by a
+    `dlti.target_system_spec` on the module. Ops without a cost model get a
+    warning naming them. When the memory needed exceeds the device's, the
+    pass fails with an error unless `check-memory=false`.
+
+    Example: `moe-opt layer.mlir --moe-cost="machine=h100-sxm phase=train"`.
+  }];
+  let options = [
+    Option<"machine", "machine", "std::string", "\"h100-sxm\"",
+           "Built-in machine preset: h100-sxm, h200, b200, cs2, cs3">,
+    Option<"machineFile", "machine-file", "std::string", "\"\"",
+           "JSON machine description; overrides `machine`">,
+    Option<"phase", "phase", "std::string", "\"forward\"",
+           "What to cost: forward | train">,
+    Option<"recompute", "recompute", "bool", "false",
+           "Train phase: recompute activations in the backward pass instead "
+           "of storing them">,
+    Option<"imbalance", "imbalance", "double", "1.0",
+           "Routed tokens of the most loaded expert over the mean (>= 1); the "
+           "slowest expert sets the pace">,
+    Option<"tokens", "tokens", "int64_t", "0",
+           "Tokens per micro-batch per device for tokens/s; 0 infers it from "
+           "the program's token tensors">,
+    Option<"microBatches", "micro-batches", "int64_t", "1",
+           "Micro-batches (gradient accumulation steps) per optimizer step: "
+           "forward and backward run this many times, the optimizer once">,
+    Option<"checkMemory", "check-memory", "bool", "true",
+           "Fail when the memory per device exceeds the machine's capacity">,
+  ];
+}
+
+def MoECostReport : Pass<"moe-cost-report", "::mlir::ModuleOp"> {
+  let summary = "Write the cost report of a module annotated by --moe-cost";
+  let description = [{
+    Reads the `moe.cost` attributes and the `moe.cost_summary` left by
+    `--moe-cost` and writes a report: per op, per layer (from the op
+    locations, e.g. `layers.3`) and totals: step time, tokens/s, MFU (model
+    FLOPs over peak), memory per device. Formats:
+
+    - `text`: aligned tables with units, for people;
+    - `json`: the stable contract for scripts (see README.md);
+    - `csv`: one row per op.
+
+    `trace=FILE` also writes a Chrome trace (JSON) of the timeline that opens
+    in Perfetto or chrome://tracing. The IR is not changed.
+
+    Example:
+    `moe-opt m.mlir --moe-cost=machine=h100-sxm --moe-cost-report="format=json output=r.json"`.
+  }];
+  let options = [
+    Option<"format", "format", "std::string", "\"text\"",
+           "Report format: text | json | csv">,
+    Option<"output", "output", "std::string", "\"-\"",
+           "Where to write the report ('-' is stdout)">,
+    Option<"trace", "trace", "std::string", "\"\"",
+           "Also write a Chrome trace (JSON) of the timeline to this file">,
+  ];
+}
+
+#endif // MOE_ANALYSIS_PASSES_TD

@@ -1,0 +1,97 @@
+//===- Machine.h - Machine descriptions for the cost model ------*- C++ -*-===//
+//
+// Part of the moe-mlir project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// A machine is one device type (a GPU, or a wafer-scale system) plus the
+// links between devices. Every constant's source is in docs/CostModel.md.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MOE_ANALYSIS_MACHINE_H
+#define MOE_ANALYSIS_MACHINE_H
+
+#include "mlir/Support/LLVM.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <string>
+
+namespace mlir {
+class ModuleOp;
+namespace moe {
+
+enum class MachineKind { Gpu, Wafer };
+
+struct MachineModel {
+  std::string name;
+  MachineKind kind = MachineKind::Gpu;
+
+  // Compute: dense peak FLOP/s by operand width.
+  double peakFlops16 = 0; ///< bf16/fp16 tensor cores (or wafer FP16).
+  double peakFlops8 = 0;  ///< fp8.
+  double peakFlops32 = 0; ///< fp32 (TF32 tensor cores on GPUs).
+  /// Parallel units that take GEMM tiles (GPU SMs); waves are counted in them.
+  int64_t computeUnits = 1;
+  int64_t tileM = 128, tileN = 128;
+
+  // Device memory (HBM, or on-wafer SRAM for a wafer).
+  double memoryBandwidth = 0;
+  double memoryCapacity = 0;
+
+  // Efficiency (fitted; docs/Validation.md): the fraction of peak large GEMMs
+  // reach, the K at which the K loop runs at half speed, fused-attention
+  // efficiency forward/backward and the sequence length of half efficiency,
+  // achievable memory-bandwidth fraction, and the fixed cost of a kernel.
+  double gemmEfficiency = 1;
+  double gemmHalfK = 0;
+  double attentionEfficiency = 1;
+  double attentionBackwardEfficiency = 1;
+  double attentionHalfSeq = 0;
+  double memoryEfficiency = 1;
+  double kernelLatency = 0;
+
+  // Network: devices per node, per-device per-direction link bandwidth and
+  // latency inside a node (NVLink) and across nodes (InfiniBand), and the
+  // fraction of line rate collectives reach.
+  int64_t devicesPerNode = 1;
+  int64_t maxDevices = 1;
+  double intraNodeBandwidth = 0, intraNodeLatency = 0;
+  double interNodeBandwidth = 0, interNodeLatency = 0;
+  double collectiveEfficiency = 1;
+
+  // Wafer-scale weight streaming: external-memory (MemoryX) to wafer
+  // bandwidth per system, the per-expert batch (tokens per weight matrix)
+  // at which wafer compute reaches half its peak efficiency, and external
+  // weight memory capacity.
+  double weightStreamBandwidth = 0;
+  double waferHalfBatch = 0;
+  double externalMemoryCapacity = 0;
+
+  /// Peak dense FLOP/s for operands of `elemBytes` bytes.
+  double peakFor(unsigned elemBytes) const;
+  bool isWafer() const { return kind == MachineKind::Wafer; }
+};
+
+/// Names of the built-in presets, in a stable order.
+ArrayRef<StringRef> getMachinePresetNames();
+/// A preset by name; an error listing the known names otherwise.
+llvm::Expected<MachineModel> getMachinePreset(StringRef name);
+/// A machine from a JSON object: either `"base": "<preset>"` plus fields to
+/// override, or every required field. Errors name the field.
+llvm::Expected<MachineModel> parseMachineJSON(StringRef text);
+llvm::Expected<MachineModel> loadMachineFile(StringRef path);
+/// Applies the module's `dlti.target_system_spec` (first device spec) on top
+/// of `machine`; returns `machine` unchanged when there is none.
+llvm::Expected<MachineModel> applyTargetSystemSpec(ModuleOp module,
+                                                   MachineModel machine);
+/// Rejects missing, negative or out-of-range values.
+llvm::Error validateMachine(const MachineModel &machine);
+
+} // namespace moe
+} // namespace mlir
+
+#endif // MOE_ANALYSIS_MACHINE_H

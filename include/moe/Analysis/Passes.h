@@ -1,0 +1,28 @@
+//===- Passes.h - Cost-model passes -----------------------------*- C++ -*-===//
+//
+// Part of the moe-mlir project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MOE_ANALYSIS_PASSES_H
+#define MOE_ANALYSIS_PASSES_H
+
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::moe {
+
+#define GEN_PASS_DECL
+#include "moe/Analysis/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "moe/Analysis/Passes.h.inc"
+
+/// Name of the module attribute `--moe-cost` leaves for the report.
+constexpr StringLiteral kCostSummaryAttrName = "moe.cost_summary";
+/// Name of the per-op cost attribute.
+constexpr StringLiteral kCostAttrName = "moe.cost";
+
+} // namespace mlir::moe
+
+#endif // MOE_ANALYSIS_PASSES_H

@@ -1,0 +1,63 @@
+//===- Report.h - Cost reports for people and scripts -----------*- C++ -*-===//
+//
+// Part of the moe-mlir project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// A report is read back from the IR `--moe-cost` annotated, so it can be
+// produced from a saved annotated file too. The JSON layout is a contract
+// documented in README.md.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MOE_ANALYSIS_REPORT_H
+#define MOE_ANALYSIS_REPORT_H
+
+#include "moe/Dialect/MoE/IR/MoEOps.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <string>
+#include <vector>
+
+namespace mlir::moe {
+
+struct ReportRow {
+  std::string op, loc, layer;
+  double flops = 0, bytes = 0, network = 0, seconds = 0;
+  Bound bound = Bound::none;
+};
+
+struct Report {
+  std::string machine, phase;
+  int64_t tokens = 0;
+  double seconds = 0, flops = 0, modelFlops = 0, bytes = 0, network = 0;
+  double tokensPerSecond = 0, mfu = 0, peakFlops = 0;
+  double params = 0, activeParams = 0;
+  double memWeights = 0, memGradients = 0, memOptimizer = 0, memActivations = 0,
+         memTotal = 0, memCapacity = 0;
+  std::vector<ReportRow> ops;
+  /// Ops grouped by layer, in first-seen order.
+  std::vector<ReportRow> layers;
+};
+
+/// Reads the `moe.cost` attributes and `moe.cost_summary` of `module`;
+/// fails with an error when `--moe-cost` has not run.
+FailureOr<Report> collectReport(ModuleOp module);
+
+void writeTextReport(const Report &report, llvm::raw_ostream &os);
+void writeJSONReport(const Report &report, llvm::raw_ostream &os);
+void writeCSVReport(const Report &report, llvm::raw_ostream &os);
+/// A Chrome trace: one track of ops, one of layers, laid end to end.
+void writeChromeTrace(const Report &report, llvm::raw_ostream &os);
+
+/// Human units: "1.23 ms", "4.5 GB", "1.2 TFLOP".
+std::string formatSeconds(double seconds);
+std::string formatBytes(double bytes);
+std::string formatScaled(double value, StringRef unit);
+
+} // namespace mlir::moe
+
+#endif // MOE_ANALYSIS_REPORT_H

@@ -1,0 +1,130 @@
+//===- CostModelOpInterface.h - Analytic op cost ----------------*- C++ -*-===//
+//
+// Part of the moe-mlir project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// Ops describe their work as machine-independent kernels; the cost analysis
+// (moe/Analysis/CostAnalysis.h) prices them on a machine.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MOE_INTERFACES_COSTMODELOPINTERFACE_H
+#define MOE_INTERFACES_COSTMODELOPINTERFACE_H
+
+#include "mlir/IR/OpDefinition.h"
+#include "llvm/ADT/SmallVector.h"
+
+namespace mlir {
+class DialectRegistry;
+namespace moe {
+
+/// The kinds of kernel the roofline prices differently.
+enum class KernelKind {
+  /// `count` independent [m x k] * [k x n] products (one GEMM, or a grouped
+  /// GEMM over experts).
+  Gemm,
+  /// A fused (flash) attention core: `count` = batch * heads, `m` queries,
+  /// `n` keys, `k` the query/key head dim, `vDim` the value head dim.
+  Attention,
+  /// Element-wise, reduction, gather or copy: bound by memory bandwidth.
+  Memory,
+  /// A collective over a group of devices.
+  Collective,
+};
+
+enum class CollectiveKind {
+  AllToAll,
+  AllReduce,
+  AllGather,
+  ReduceScatter,
+  Broadcast,
+  PointToPoint
+};
+
+/// One unit of work on one device. FLOPs and bytes are totals over `count`.
+struct Kernel {
+  KernelKind kind = KernelKind::Memory;
+  /// Short role for traces ("up", "attn-core"); must outlive the kernel.
+  const char *name = "";
+  /// Width of the elements the kernel computes on, in bytes.
+  unsigned elemBytes = 2;
+  double flops = 0;
+  /// Bytes read and written in device memory.
+  double bytes = 0;
+
+  // Gemm / Attention shape.
+  int64_t m = 0, n = 0, k = 0, count = 1, vDim = 0;
+  /// Gemm: the `k x n` operand is a trainable weight, so the backward pass
+  /// also computes its gradient.
+  bool weightOperand = false;
+  /// Bytes of trainable weights the kernel reads (what weight streaming
+  /// must deliver).
+  double weightBytes = 0;
+  /// Attention: causal mask, sliding window (0 = none).
+  bool causal = false;
+  int64_t window = 0;
+
+  // Collective.
+  CollectiveKind collective = CollectiveKind::AllToAll;
+  /// Bytes of the buffer each device contributes.
+  double bufferBytes = 0;
+  /// Devices in the group and the distance between consecutive members in
+  /// the linear device order (1 = neighbours, which share a node first).
+  int64_t groupSize = 1, groupStride = 1;
+  /// Gradient synchronisation: only runs in a training step, and only once
+  /// (it is already the backward pass).
+  bool backwardOnly = false;
+
+  /// The rows (`m`) are tokens routed to one expert: the analysis scales
+  /// them by the routing imbalance, up to `maxRows` (the capacity).
+  bool routed = false;
+  int64_t maxRows = 0;
+};
+
+using KernelList = llvm::SmallVector<Kernel, 4>;
+
+/// A trainable weight read by an op.
+struct ParameterUse {
+  Value weight;
+  /// Fraction of the weight one token uses (top_k / E for routed experts).
+  double activeFraction = 1.0;
+};
+
+/// `count` GEMMs of [m x k] * [k x n] on `elemBytes`-wide elements; the
+/// `k x n` operand is a trainable weight when `weight` is set.
+Kernel makeGemm(const char *name, int64_t count, int64_t m, int64_t n,
+                int64_t k, unsigned elemBytes, bool weight);
+/// A memory-bound kernel moving `bytes` and doing `flops`.
+Kernel makeMemory(const char *name, double bytes, double flops,
+                  unsigned elemBytes);
+/// A fused attention core over `count` (sequence, head) pairs.
+Kernel makeAttention(int64_t count, int64_t queries, int64_t keys,
+                     int64_t qkDim, int64_t vDim, bool causal, int64_t window,
+                     unsigned elemBytes);
+/// Mean number of keys each of `seqLen` queries attends to.
+double meanAttendedKeys(int64_t seqLen, bool causal, int64_t window);
+
+/// Bytes of a ranked tensor's static shape; 0 for anything else.
+double tensorBytes(Type type);
+double tensorBytes(Value value);
+/// Element width in bytes (at least 1) of a shaped type or scalar.
+unsigned elementBytes(Type type);
+
+/// Non-weight tensor operands' bytes: what an op keeps for its backward.
+double defaultSavedActivationBytes(Operation *op);
+
+/// Name of the argument attribute that marks a function argument as a
+/// trainable weight (`{moe.param = "layers.0.attn.wq"}`). Upstream ops such as
+/// the LM head's linalg.matmul learn which operands are weights from it.
+constexpr llvm::StringLiteral kParamAttrName = "moe.param";
+/// True for function arguments carrying `moe.param`.
+bool isParameter(Value value);
+
+} // namespace moe
+} // namespace mlir
+
+#include "moe/Interfaces/CostModelOpInterface.h.inc"
+
+#endif // MOE_INTERFACES_COSTMODELOPINTERFACE_H

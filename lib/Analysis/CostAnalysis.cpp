@@ -1,0 +1,395 @@
+//===- CostAnalysis.cpp - Whole-program cost on a machine -------*- C++ -*-===//
+//
+// Part of the moe-mlir project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "moe/Analysis/CostAnalysis.h"
+#include "moe/Dialect/MoE/IR/MoEOps.h"
+
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/CallInterfaces.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::moe;
+
+StringRef mlir::moe::stringifyPhase(Phase phase) {
+  return phase == Phase::Forward ? "forward" : "train";
+}
+
+std::optional<Phase> mlir::moe::symbolizePhase(StringRef name) {
+  if (name == "forward")
+    return Phase::Forward;
+  if (name == "train")
+    return Phase::Train;
+  return std::nullopt;
+}
+
+std::string mlir::moe::formatLocation(Location loc) {
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().str();
+  if (auto file = dyn_cast<FileLineColLoc>(loc))
+    return (file.getFilename().getValue() + ":" + Twine(file.getLine()) + ":" +
+            Twine(file.getColumn()))
+        .str();
+  if (auto fused = dyn_cast<FusedLoc>(loc)) {
+    for (Location inner : fused.getLocations())
+      if (isa<NameLoc>(inner))
+        return formatLocation(inner);
+    if (!fused.getLocations().empty())
+      return formatLocation(fused.getLocations().front());
+  }
+  if (auto callSite = dyn_cast<CallSiteLoc>(loc))
+    return formatLocation(callSite.getCallee());
+  return "unknown";
+}
+
+std::string mlir::moe::getLayerName(Operation *op) {
+  Location loc = op->getLoc();
+  std::optional<StringRef> name;
+  if (auto nameLoc = dyn_cast<NameLoc>(loc))
+    name = nameLoc.getName().getValue();
+  else if (auto fused = dyn_cast<FusedLoc>(loc))
+    for (Location inner : fused.getLocations())
+      if (auto nameLoc = dyn_cast<NameLoc>(inner)) {
+        name = nameLoc.getName().getValue();
+        break;
+      }
+  if (name) {
+    auto [head, rest] = name->split('.');
+    if (head == "layers" || head == "layer") {
+      StringRef index = rest.split('.').first;
+      return (head + "." + index).str();
+    }
+    return head.str();
+  }
+  if (auto func = op->getParentOfType<FunctionOpInterface>())
+    return func.getName().str();
+  return "module";
+}
+
+namespace {
+
+/// AdamW on ZeRO's mixed-precision layout (docs/CostModel.md): read the
+/// 16-bit gradient and the fp32 master weight, m and v (14 bytes), write the
+/// three fp32 states and the 16-bit weight (14 bytes).
+constexpr double kOptimizerBytesPerParam = 28;
+/// fp32 master weight, momentum and variance (ZeRO, section 3.1).
+constexpr double kOptimizerStateBytesPerParam = 12;
+
+class Walker {
+public:
+  Walker(const MachineModel &machine, const CostOptions &options,
+         llvm::MapVector<Operation *, OpCost> &opCosts, CostSummary &summary)
+      : machine(machine), options(options), opCosts(opCosts), summary(summary) {
+  }
+
+  LogicalResult visitRegion(Region &region, double multiplier);
+
+  double weightBytes = 0, largestOpWeightBytes = 0;
+  double peakLiveBytes = 0;
+  /// Saved activations per layer, in first-seen order: the first op's (the
+  /// layer input) and the whole layer's.
+  struct LayerSaved {
+    double input = 0, total = 0;
+  };
+  std::vector<LayerSaved> layerSaved;
+  llvm::StringMap<size_t> layerIndex;
+  int64_t inferredTokens = 0;
+
+private:
+  LogicalResult visitOp(Operation *op, double multiplier);
+  void priceOp(Operation *op, CostModelOpInterface costOp,
+               const KernelList &kernels, double multiplier);
+  Kernel applyImbalance(const Kernel &kernel) const;
+
+  const MachineModel &machine;
+  const CostOptions &options;
+  llvm::MapVector<Operation *, OpCost> &opCosts;
+  CostSummary &summary;
+  llvm::DenseSet<Value> seenParams;
+  llvm::StringSet<> warnedNames;
+  SmallVector<Operation *> callStack;
+};
+
+Kernel Walker::applyImbalance(const Kernel &kernel) const {
+  if (!kernel.routed || options.imbalance == 1.0 || kernel.m <= 0)
+    return kernel;
+  double factor = options.imbalance;
+  if (kernel.maxRows > 0)
+    factor = std::min(factor, static_cast<double>(kernel.maxRows) / kernel.m);
+  if (kernel.kind == KernelKind::Gemm) {
+    int64_t rows = static_cast<int64_t>(std::ceil(kernel.m * factor));
+    Kernel scaled = makeGemm(kernel.name, kernel.count, rows, kernel.n,
+                             kernel.k, kernel.elemBytes, kernel.weightOperand);
+    scaled.routed = true;
+    scaled.maxRows = kernel.maxRows;
+    return scaled;
+  }
+  Kernel scaled = kernel;
+  scaled.bytes *= factor;
+  scaled.flops *= factor;
+  return scaled;
+}
+
+void Walker::priceOp(Operation *op, CostModelOpInterface costOp,
+                     const KernelList &kernels, double multiplier) {
+  OpCost &cost = opCosts[op];
+  bool train = options.phase == Phase::Train;
+  KernelCost forward, backward, optimizer;
+  double modelFlops = 0;
+  for (const Kernel &original : kernels) {
+    Kernel kernel = applyImbalance(original);
+    if (kernel.backwardOnly) {
+      if (train)
+        backward += priceKernel(machine, kernel, Direction::Forward);
+      continue;
+    }
+    KernelCost fwd = priceKernel(machine, kernel, Direction::Forward);
+    forward += fwd;
+    if (kernel.kind != KernelKind::Collective)
+      modelFlops += fwd.flops;
+    if (!train)
+      continue;
+    backward += priceKernel(machine, kernel, Direction::Backward);
+    if (options.recompute)
+      backward += fwd;
+  }
+  if (train)
+    modelFlops *= 3;
+
+  // Parameters: counted once however many ops or loop trips read them; the
+  // first reader owns their optimizer step.
+  SmallVector<ParameterUse> params;
+  costOp.getParameters(params);
+  double opWeightBytes = 0;
+  for (const ParameterUse &use : params) {
+    double bytes = tensorBytes(use.weight);
+    opWeightBytes += bytes;
+    if (!seenParams.insert(use.weight).second)
+      continue;
+    auto type = dyn_cast<RankedTensorType>(use.weight.getType());
+    double count = type && type.hasStaticShape() ? type.getNumElements() : 0;
+    summary.params += count;
+    summary.activeParams += count * use.activeFraction;
+    weightBytes += bytes;
+    // A wafer updates weights in MemoryX, off the wafer's critical path.
+    if (train && !machine.isWafer()) {
+      Kernel update =
+          makeMemory("adamw", count * kOptimizerBytesPerParam, 0, 4);
+      optimizer += priceKernel(machine, update, Direction::Forward);
+    }
+  }
+  largestOpWeightBytes = std::max(largestOpWeightBytes, opWeightBytes);
+
+  // Forward and backward run once per micro-batch, the optimizer once per
+  // step.
+  double runs = multiplier * options.microBatches;
+  forward *= runs;
+  backward *= runs;
+  cost.forward += forward;
+  cost.backward += backward;
+  cost.optimizer += optimizer;
+  cost.modelFlops += modelFlops * runs;
+  if (cost.kernels.empty())
+    cost.kernels.assign(kernels.begin(), kernels.end());
+
+  double saved = costOp.getSavedActivationBytes() * multiplier;
+  cost.savedActivationBytes += saved;
+  auto [it, inserted] =
+      layerIndex.try_emplace(getLayerName(op), layerSaved.size());
+  if (inserted)
+    layerSaved.push_back({saved, 0});
+  layerSaved[it->second].total += saved;
+
+  double live = 0;
+  for (Value v : op->getOperands())
+    if (!llvm::any_of(params,
+                      [&](const ParameterUse &p) { return p.weight == v; }))
+      live += tensorBytes(v);
+  for (Value v : op->getResults())
+    live += tensorBytes(v);
+  peakLiveBytes = std::max(peakLiveBytes, live);
+}
+
+LogicalResult Walker::visitOp(Operation *op, double multiplier) {
+  if (auto call = dyn_cast<CallOpInterface>(op)) {
+    auto callee = dyn_cast_or_null<FunctionOpInterface>(
+        call.resolveCallableInTable(nullptr));
+    if (!callee) {
+      Operation *resolved = call.resolveCallable();
+      callee = dyn_cast_or_null<FunctionOpInterface>(resolved);
+    }
+    if (!callee || callee.isExternal()) {
+      op->emitWarning() << "cannot cost a call to a function without a body; "
+                           "counted as zero";
+      return success();
+    }
+    if (llvm::is_contained(callStack, callee.getOperation()))
+      return op->emitError() << "cannot cost recursive calls";
+    callStack.push_back(callee);
+    LogicalResult result = visitRegion(callee.getFunctionBody(), multiplier);
+    callStack.pop_back();
+    return result;
+  }
+
+  auto costOp = dyn_cast<CostModelOpInterface>(op);
+  if (!costOp) {
+    StringRef name = op->getName().getStringRef();
+    if (warnedNames.insert(name).second)
+      op->emitWarning() << "no cost model for '" << name
+                        << "'; its ops are counted as zero";
+    for (Region &region : op->getRegions())
+      if (failed(visitRegion(region, multiplier)))
+        return failure();
+    return success();
+  }
+
+  KernelList kernels;
+  if (failed(costOp.getKernels(kernels))) {
+    op->emitWarning() << "cannot cost '" << op->getName()
+                      << "' (dynamic shapes?); counted as zero";
+    kernels.clear();
+  }
+  priceOp(op, costOp, kernels, multiplier);
+
+  if (op->getNumRegions() == 0)
+    return success();
+  FailureOr<int64_t> trips = costOp.getRegionTripCount();
+  if (failed(trips)) {
+    op->emitWarning() << "trip count of '" << op->getName()
+                      << "' is not static; its body is counted once";
+    trips = 1;
+  }
+  for (Region &region : op->getRegions())
+    if (failed(visitRegion(region, multiplier * static_cast<double>(*trips))))
+      return failure();
+  return success();
+}
+
+LogicalResult Walker::visitRegion(Region &region, double multiplier) {
+  for (Block &block : region)
+    for (Operation &op : block)
+      if (failed(visitOp(&op, multiplier)))
+        return failure();
+  return success();
+}
+
+/// Tokens per step: the rows of the first embedding lookup, else of the first
+/// router (programs without either must pass `tokens=`).
+int64_t inferTokens(ModuleOp module) {
+  int64_t tokens = 0;
+  module.walk([&](Operation *op) {
+    Value rows;
+    if (auto embed = dyn_cast<EmbeddingOp>(op))
+      rows = embed.getIds();
+    else if (auto router = dyn_cast<RouterOp>(op))
+      rows = router.getInput();
+    if (!rows)
+      return WalkResult::advance();
+    int64_t n = cast<ShapedType>(rows.getType()).getDimSize(0);
+    if (!ShapedType::isDynamic(n))
+      tokens = n;
+    return WalkResult::interrupt();
+  });
+  return tokens;
+}
+
+} // namespace
+
+FailureOr<CostAnalysis> CostAnalysis::run(ModuleOp module,
+                                          const MachineModel &machine,
+                                          const CostOptions &options) {
+  CostAnalysis analysis;
+  CostSummary &summary = analysis.summary;
+  summary.machine = machine.name;
+  summary.phase = options.phase;
+  summary.peakFlops = machine.peakFlops16;
+  if (options.imbalance < 1.0)
+    return module.emitError()
+           << "imbalance (" << options.imbalance << ") must be at least 1";
+  if (options.microBatches < 1)
+    return module.emitError() << "micro-batches (" << options.microBatches
+                              << ") must be at least 1";
+
+  // Entry points: functions with a body that no call targets.
+  llvm::DenseSet<Operation *> callees;
+  module.walk([&](CallOpInterface call) {
+    if (Operation *callee = call.resolveCallable())
+      callees.insert(callee);
+  });
+  Walker walker(machine, options, analysis.opCosts, summary);
+  bool any = false;
+  for (auto func : module.getOps<FunctionOpInterface>()) {
+    if (func.isExternal() || callees.contains(func))
+      continue;
+    any = true;
+    if (failed(walker.visitRegion(func.getFunctionBody(), 1.0)))
+      return failure();
+  }
+  if (!any)
+    return module.emitError() << "nothing to cost: the module has no function "
+                                 "with a body";
+
+  bool train = options.phase == Phase::Train;
+  for (auto &[op, cost] : analysis.opCosts) {
+    cost.total = cost.forward;
+    cost.total += cost.backward;
+    cost.total += cost.optimizer;
+    summary.seconds += cost.total.seconds;
+    summary.flops += cost.total.flops;
+    summary.bytes += cost.total.bytes;
+    summary.network += cost.total.network;
+    summary.modelFlops += cost.modelFlops;
+  }
+
+  // Memory per device (docs/CostModel.md, "Memory").
+  MemoryBreakdown &mem = summary.memory;
+  double paramBytes = walker.weightBytes;
+  double elemBytes = summary.params > 0 ? paramBytes / summary.params : 2;
+  if (train) {
+    if (options.recompute) {
+      double inputs = 0, largestLayer = 0;
+      for (const Walker::LayerSaved &saved : walker.layerSaved) {
+        inputs += saved.input;
+        largestLayer = std::max(largestLayer, saved.total);
+      }
+      mem.activations = inputs + largestLayer;
+    } else {
+      for (const Walker::LayerSaved &saved : walker.layerSaved)
+        mem.activations += saved.total;
+    }
+  } else {
+    mem.activations = walker.peakLiveBytes;
+  }
+  if (machine.isWafer()) {
+    // Weights, gradients and optimizer state live in MemoryX; the wafer
+    // holds the op being streamed and its gradient.
+    mem.weights = walker.largestOpWeightBytes;
+    mem.gradients = train ? walker.largestOpWeightBytes : 0;
+    double external =
+        paramBytes * (train ? 2 : 1) +
+        (train ? summary.params * kOptimizerStateBytesPerParam : 0);
+    if (machine.externalMemoryCapacity > 0 &&
+        external > machine.externalMemoryCapacity)
+      return module.emitError()
+             << "weights and optimizer state need " << external / 1e12
+             << " TB but " << machine.name << "'s external memory holds "
+             << machine.externalMemoryCapacity / 1e12 << " TB";
+  } else {
+    mem.weights = paramBytes;
+    mem.gradients = train ? summary.params * elemBytes : 0;
+    mem.optimizer = train ? summary.params * kOptimizerStateBytesPerParam : 0;
+  }
+  summary.memoryCapacity = machine.memoryCapacity;
+  summary.tokens = (options.tokens > 0 ? options.tokens : inferTokens(module)) *
+                   options.microBatches;
+  return analysis;
+}

@@ -1,0 +1,132 @@
+//===- CostPass.cpp - The --moe-cost pass -----------------------*- C++ -*-===//
+//
+// Part of the moe-mlir project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "moe/Analysis/CostAnalysis.h"
+#include "moe/Analysis/Passes.h"
+#include "moe/Dialect/MoE/IR/MoEOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+
+namespace mlir::moe {
+#define GEN_PASS_DEF_MOECOST
+#include "moe/Analysis/Passes.h.inc"
+} // namespace mlir::moe
+
+using namespace mlir;
+using namespace mlir::moe;
+
+namespace {
+
+struct MoECostPass : moe::impl::MoECostBase<MoECostPass> {
+  using MoECostBase::MoECostBase;
+
+  void runOnOperation() override;
+  FailureOr<MachineModel> resolveMachine();
+};
+
+FailureOr<MachineModel> MoECostPass::resolveMachine() {
+  ModuleOp module = getOperation();
+  llvm::Expected<MachineModel> machineOr = machineFile.empty()
+                                               ? getMachinePreset(machine)
+                                               : loadMachineFile(machineFile);
+  if (machineOr)
+    machineOr = applyTargetSystemSpec(module, std::move(*machineOr));
+  if (!machineOr) {
+    module.emitError() << llvm::toString(machineOr.takeError());
+    return failure();
+  }
+  return std::move(*machineOr);
+}
+
+void MoECostPass::runOnOperation() {
+  ModuleOp module = getOperation();
+  std::optional<Phase> phaseKind = symbolizePhase(phase);
+  if (!phaseKind) {
+    module.emitError() << "unknown phase '" << phase
+                       << "' (expected forward or train)";
+    return signalPassFailure();
+  }
+  if (recompute && *phaseKind != Phase::Train) {
+    module.emitError() << "recompute only applies to phase=train";
+    return signalPassFailure();
+  }
+  if (tokens < 0) {
+    module.emitError() << "tokens (" << tokens.getValue()
+                       << ") must not be negative";
+    return signalPassFailure();
+  }
+  FailureOr<MachineModel> machineModel = resolveMachine();
+  if (failed(machineModel))
+    return signalPassFailure();
+
+  CostOptions options;
+  options.phase = *phaseKind;
+  options.recompute = recompute;
+  options.imbalance = imbalance;
+  options.tokens = tokens;
+  options.microBatches = microBatches;
+  FailureOr<CostAnalysis> analysis =
+      CostAnalysis::run(module, *machineModel, options);
+  if (failed(analysis))
+    return signalPassFailure();
+
+  MLIRContext *ctx = &getContext();
+  for (auto &[op, cost] : analysis->getOpCosts()) {
+    const KernelCost &t = cost.total;
+    op->setAttr(kCostAttrName, CostAttr::get(ctx, t.flops, t.bytes, t.network,
+                                             t.seconds, t.bound));
+  }
+
+  const CostSummary &s = analysis->getSummary();
+  Builder b(ctx);
+  auto f = [&](double v) { return b.getF64FloatAttr(v); };
+  NamedAttribute memory[] = {
+      b.getNamedAttr("activations", f(s.memory.activations)),
+      b.getNamedAttr("capacity", f(s.memoryCapacity)),
+      b.getNamedAttr("gradients", f(s.memory.gradients)),
+      b.getNamedAttr("optimizer", f(s.memory.optimizer)),
+      b.getNamedAttr("total", f(s.memory.total())),
+      b.getNamedAttr("weights", f(s.memory.weights)),
+  };
+  NamedAttribute fields[] = {
+      b.getNamedAttr("active_params", f(s.activeParams)),
+      b.getNamedAttr("bytes", f(s.bytes)),
+      b.getNamedAttr("flops", f(s.flops)),
+      b.getNamedAttr("machine", b.getStringAttr(s.machine)),
+      b.getNamedAttr("memory", b.getDictionaryAttr(memory)),
+      b.getNamedAttr("mfu", f(s.mfu())),
+      b.getNamedAttr("model_flops", f(s.modelFlops)),
+      b.getNamedAttr("network_bytes", f(s.network)),
+      b.getNamedAttr("params", f(s.params)),
+      b.getNamedAttr("peak_flops", f(s.peakFlops)),
+      b.getNamedAttr("phase", b.getStringAttr(stringifyPhase(s.phase))),
+      b.getNamedAttr("seconds", f(s.seconds)),
+      b.getNamedAttr("tokens", b.getI64IntegerAttr(s.tokens)),
+      b.getNamedAttr("tokens_per_second", f(s.tokensPerSecond())),
+  };
+  module->setAttr(kCostSummaryAttrName, b.getDictionaryAttr(fields));
+
+  if (s.tokens == 0)
+    module.emitWarning() << "cannot infer tokens per step (no moe.embedding "
+                            "or moe.router); pass tokens=N for tokens/s";
+  if (s.memory.total() > s.memoryCapacity) {
+    InFlightDiagnostic diag =
+        checkMemory ? module.emitError() : module.emitWarning();
+    diag << "does not fit: needs " << s.memory.total() / 1e9
+         << " GB per device (weights " << s.memory.weights / 1e9
+         << ", gradients " << s.memory.gradients / 1e9 << ", optimizer "
+         << s.memory.optimizer / 1e9 << ", activations "
+         << s.memory.activations / 1e9 << ") but " << s.machine << " has "
+         << s.memoryCapacity / 1e9 << " GB";
+    if (checkMemory)
+      return signalPassFailure();
+  }
+  markAllAnalysesPreserved();
+}
+
+} // namespace

@@ -1,0 +1,339 @@
+//===- Report.cpp - Cost reports for people and scripts ---------*- C++ -*-===//
+//
+// Part of the moe-mlir project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "moe/Analysis/Report.h"
+#include "moe/Analysis/CostAnalysis.h"
+#include "moe/Analysis/Passes.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/JSON.h"
+
+#include <algorithm>
+
+using namespace mlir;
+using namespace mlir::moe;
+
+std::string mlir::moe::formatScaled(double value, StringRef unit) {
+  static const char *prefixes[] = {"", "k", "M", "G", "T", "P", "E"};
+  int i = 0;
+  while (std::abs(value) >= 1000 && i < 6) {
+    value /= 1000;
+    ++i;
+  }
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  os << llvm::format("%.3g", value) << " " << prefixes[i] << unit;
+  return out;
+}
+
+std::string mlir::moe::formatSeconds(double seconds) {
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  if (seconds == 0)
+    os << "0 s";
+  else if (seconds >= 1)
+    os << llvm::format("%.3f s", seconds);
+  else if (seconds >= 1e-3)
+    os << llvm::format("%.3f ms", seconds * 1e3);
+  else
+    os << llvm::format("%.2f us", seconds * 1e6);
+  return out;
+}
+
+std::string mlir::moe::formatBytes(double bytes) {
+  return formatScaled(bytes, "B");
+}
+
+FailureOr<Report> mlir::moe::collectReport(ModuleOp module) {
+  auto summary = module->getAttrOfType<DictionaryAttr>(kCostSummaryAttrName);
+  if (!summary)
+    return module.emitError()
+           << "no cost annotations: run --moe-cost before --moe-cost-report";
+  Report report;
+  auto num = [](DictionaryAttr dict, StringRef key) {
+    if (auto f = dict.getAs<FloatAttr>(key))
+      return f.getValueAsDouble();
+    if (auto i = dict.getAs<IntegerAttr>(key))
+      return static_cast<double>(i.getInt());
+    return 0.0;
+  };
+  auto str = [](DictionaryAttr dict, StringRef key) {
+    auto s = dict.getAs<StringAttr>(key);
+    return s ? s.getValue().str() : std::string();
+  };
+  report.machine = str(summary, "machine");
+  report.phase = str(summary, "phase");
+  report.tokens = static_cast<int64_t>(num(summary, "tokens"));
+  report.seconds = num(summary, "seconds");
+  report.flops = num(summary, "flops");
+  report.modelFlops = num(summary, "model_flops");
+  report.bytes = num(summary, "bytes");
+  report.network = num(summary, "network_bytes");
+  report.tokensPerSecond = num(summary, "tokens_per_second");
+  report.mfu = num(summary, "mfu");
+  report.peakFlops = num(summary, "peak_flops");
+  report.params = num(summary, "params");
+  report.activeParams = num(summary, "active_params");
+  if (auto mem = summary.getAs<DictionaryAttr>("memory")) {
+    report.memWeights = num(mem, "weights");
+    report.memGradients = num(mem, "gradients");
+    report.memOptimizer = num(mem, "optimizer");
+    report.memActivations = num(mem, "activations");
+    report.memTotal = num(mem, "total");
+    report.memCapacity = num(mem, "capacity");
+  }
+
+  llvm::StringMap<size_t> layerIndex;
+  llvm::StringMap<llvm::SmallVector<double, 6>> layerBoundTime;
+  module.walk([&](Operation *op) {
+    auto cost = op->getAttrOfType<CostAttr>(kCostAttrName);
+    if (!cost)
+      return;
+    ReportRow row;
+    row.op = op->getName().getStringRef().str();
+    row.loc = formatLocation(op->getLoc());
+    row.layer = getLayerName(op);
+    row.flops = cost.flops();
+    row.bytes = cost.bytes();
+    row.network = cost.network();
+    row.seconds = cost.seconds();
+    row.bound = cost.getBound();
+    report.ops.push_back(row);
+
+    auto [it, inserted] =
+        layerIndex.try_emplace(row.layer, report.layers.size());
+    if (inserted) {
+      ReportRow layer;
+      layer.op = "layer";
+      layer.layer = layer.loc = row.layer;
+      report.layers.push_back(layer);
+      layerBoundTime[row.layer].assign(6, 0.0);
+    }
+    ReportRow &layer = report.layers[it->second];
+    layer.flops += row.flops;
+    layer.bytes += row.bytes;
+    layer.network += row.network;
+    layer.seconds += row.seconds;
+    layerBoundTime[row.layer][static_cast<unsigned>(row.bound)] += row.seconds;
+  });
+  // A layer is bound by whatever bounds most of its time.
+  for (ReportRow &layer : report.layers) {
+    auto &times = layerBoundTime[layer.layer];
+    auto top = std::max_element(times.begin(), times.end());
+    layer.bound =
+        *top > 0 ? static_cast<Bound>(top - times.begin()) : Bound::none;
+  }
+  return report;
+}
+
+namespace {
+
+void writeRow(llvm::raw_ostream &os, const ReportRow &row, StringRef name,
+              double total) {
+  double share = total > 0 ? 100 * row.seconds / total : 0;
+  double achieved = row.seconds > 0 ? row.flops / row.seconds : 0;
+  double bandwidth = row.seconds > 0 ? row.bytes / row.seconds : 0;
+  os << llvm::format("  %-34s %12s %6.1f%% %13s %12s %10s  %s\n",
+                     name.str().c_str(), formatSeconds(row.seconds).c_str(),
+                     share, formatScaled(achieved, "FLOP/s").c_str(),
+                     formatScaled(bandwidth, "B/s").c_str(),
+                     formatBytes(row.network).c_str(),
+                     stringifyBound(row.bound).str().c_str());
+}
+
+void writeHeader(llvm::raw_ostream &os, StringRef what) {
+  os << llvm::format("  %-34s %12s %7s %13s %12s %10s  %s\n",
+                     what.str().c_str(), "time", "share", "compute", "memory",
+                     "network", "bound");
+}
+
+} // namespace
+
+void mlir::moe::writeTextReport(const Report &r, llvm::raw_ostream &os) {
+  os << "moe-mlir cost report: machine " << r.machine << ", phase " << r.phase
+     << ", " << r.tokens << " tokens per step per device\n\n";
+  os << llvm::format("  %-18s %s\n", "step time",
+                     formatSeconds(r.seconds).c_str());
+  os << llvm::format("  %-18s %s\n", "throughput",
+                     formatScaled(r.tokensPerSecond, "tokens/s").c_str());
+  os << llvm::format("  %-18s %s (model %s), MFU %.1f%% of %s\n", "FLOPs",
+                     formatScaled(r.flops, "FLOP").c_str(),
+                     formatScaled(r.modelFlops, "FLOP").c_str(), 100 * r.mfu,
+                     formatScaled(r.peakFlops, "FLOP/s").c_str());
+  os << llvm::format("  %-18s %s memory, %s network\n", "traffic",
+                     formatBytes(r.bytes).c_str(),
+                     formatBytes(r.network).c_str());
+  os << llvm::format(
+      "  %-18s %s of %s (weights %s, gradients %s, optimizer "
+      "%s, activations %s)\n",
+      "memory/device", formatBytes(r.memTotal).c_str(),
+      formatBytes(r.memCapacity).c_str(), formatBytes(r.memWeights).c_str(),
+      formatBytes(r.memGradients).c_str(), formatBytes(r.memOptimizer).c_str(),
+      formatBytes(r.memActivations).c_str());
+  os << llvm::format("  %-18s %s total, %s active per token\n", "parameters",
+                     formatScaled(r.params, "").c_str(),
+                     formatScaled(r.activeParams, "").c_str());
+
+  os << "\nper layer\n";
+  writeHeader(os, "layer");
+  for (const ReportRow &layer : r.layers)
+    writeRow(os, layer, layer.layer, r.seconds);
+
+  // The ten most expensive ops say where the time goes.
+  std::vector<const ReportRow *> sorted;
+  for (const ReportRow &row : r.ops)
+    sorted.push_back(&row);
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const ReportRow *a, const ReportRow *b) {
+                     return a->seconds > b->seconds;
+                   });
+  os << "\ntop ops by time\n";
+  writeHeader(os, "op @ location");
+  for (size_t i = 0; i < std::min<size_t>(10, sorted.size()); ++i)
+    writeRow(os, *sorted[i], sorted[i]->op + " @ " + sorted[i]->loc, r.seconds);
+}
+
+void mlir::moe::writeJSONReport(const Report &r, llvm::raw_ostream &os) {
+  llvm::json::OStream j(os, 2);
+  auto rowFields = [&](const ReportRow &row) {
+    j.attribute("flops", row.flops);
+    j.attribute("bytes", row.bytes);
+    j.attribute("network_bytes", row.network);
+    j.attribute("seconds", row.seconds);
+    j.attribute("bound", stringifyBound(row.bound));
+  };
+  j.object([&] {
+    j.attribute("machine", r.machine);
+    j.attribute("phase", r.phase);
+    j.attribute("tokens", r.tokens);
+    j.attributeObject("total", [&] {
+      j.attribute("seconds", r.seconds);
+      j.attribute("flops", r.flops);
+      j.attribute("model_flops", r.modelFlops);
+      j.attribute("bytes", r.bytes);
+      j.attribute("network_bytes", r.network);
+      j.attribute("tokens_per_second", r.tokensPerSecond);
+      j.attribute("mfu", r.mfu);
+      j.attribute("memory_bytes_per_device", r.memTotal);
+    });
+    j.attributeObject("memory", [&] {
+      j.attribute("weights", r.memWeights);
+      j.attribute("gradients", r.memGradients);
+      j.attribute("optimizer", r.memOptimizer);
+      j.attribute("activations", r.memActivations);
+      j.attribute("total", r.memTotal);
+      j.attribute("capacity", r.memCapacity);
+    });
+    j.attributeObject("params", [&] {
+      j.attribute("total", r.params);
+      j.attribute("active", r.activeParams);
+    });
+    j.attributeArray("layers", [&] {
+      for (const ReportRow &layer : r.layers)
+        j.object([&] {
+          j.attribute("layer", layer.layer);
+          rowFields(layer);
+        });
+    });
+    j.attributeArray("ops", [&] {
+      for (const ReportRow &row : r.ops)
+        j.object([&] {
+          j.attribute("op", row.op);
+          j.attribute("loc", row.loc);
+          j.attribute("layer", row.layer);
+          rowFields(row);
+        });
+    });
+  });
+  os << "\n";
+}
+
+namespace {
+/// Quotes a CSV field when it holds a separator, quote or newline.
+std::string csvField(StringRef field) {
+  if (field.find_first_of(",\"\n") == StringRef::npos)
+    return field.str();
+  std::string out = "\"";
+  for (char c : field) {
+    if (c == '"')
+      out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+} // namespace
+
+void mlir::moe::writeCSVReport(const Report &r, llvm::raw_ostream &os) {
+  os << "op,loc,layer,flops,bytes,network_bytes,seconds,bound\n";
+  for (const ReportRow &row : r.ops)
+    os << csvField(row.op) << "," << csvField(row.loc) << ","
+       << csvField(row.layer) << "," << llvm::format("%.9g", row.flops) << ","
+       << llvm::format("%.9g", row.bytes) << ","
+       << llvm::format("%.9g", row.network) << ","
+       << llvm::format("%.9g", row.seconds) << "," << stringifyBound(row.bound)
+       << "\n";
+}
+
+void mlir::moe::writeChromeTrace(const Report &r, llvm::raw_ostream &os) {
+  llvm::json::OStream j(os, 1);
+  auto event = [&](StringRef name, StringRef cat, int tid, double start,
+                   const ReportRow &row) {
+    j.object([&] {
+      j.attribute("name", name);
+      j.attribute("cat", cat);
+      j.attribute("ph", "X");
+      j.attribute("pid", 1);
+      j.attribute("tid", tid);
+      j.attribute("ts", start * 1e6);
+      j.attribute("dur", row.seconds * 1e6);
+      j.attributeObject("args", [&] {
+        j.attribute("loc", row.loc);
+        j.attribute("flops", row.flops);
+        j.attribute("bytes", row.bytes);
+        j.attribute("network_bytes", row.network);
+        j.attribute("bound", stringifyBound(row.bound));
+      });
+    });
+  };
+  j.object([&] {
+    j.attribute("displayTimeUnit", "ms");
+    j.attributeArray("traceEvents", [&] {
+      j.object([&] {
+        j.attribute("name", "process_name");
+        j.attribute("ph", "M");
+        j.attribute("pid", 1);
+        j.attributeObject("args", [&] {
+          j.attribute("name", r.machine + " (" + r.phase + ")");
+        });
+      });
+      for (auto [tid, name] :
+           {std::pair<int, const char *>{1, "layers"}, {2, "ops"}})
+        j.object([&] {
+          j.attribute("name", "thread_name");
+          j.attribute("ph", "M");
+          j.attribute("pid", 1);
+          j.attribute("tid", tid);
+          j.attributeObject("args", [&] { j.attribute("name", name); });
+        });
+      double t = 0;
+      for (const ReportRow &layer : r.layers) {
+        event(layer.layer, stringifyBound(layer.bound), 1, t, layer);
+        t += layer.seconds;
+      }
+      // Ops in layer order so each op lies inside its layer's slice.
+      t = 0;
+      for (const ReportRow &layer : r.layers)
+        for (const ReportRow &row : r.ops)
+          if (row.layer == layer.layer) {
+            event(row.op, stringifyBound(row.bound), 2, t, row);
+            t += row.seconds;
+          }
+    });
+  });
+  os << "\n";
+}

@@ -1,0 +1,386 @@
+//===- MoECostModel.cpp - Kernels of the moe ops ----------------*- C++ -*-===//
+//
+// Part of the moe-mlir project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// Each moe op describes one forward execution as kernels (docs/CostModel.md,
+// "Op kernels", gives every formula). Shapes must be static to be costed.
+//
+//===----------------------------------------------------------------------===//
+
+#include "moe/Dialect/MoE/IR/MoEOps.h"
+#include "moe/Interfaces/CostModelOpInterface.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::moe;
+
+namespace {
+
+bool allStatic(Operation *op) {
+  auto isStaticTensor = [](Type t) {
+    auto shaped = dyn_cast<ShapedType>(t);
+    return !shaped || shaped.hasStaticShape();
+  };
+  return llvm::all_of(op->getOperandTypes(), isStaticTensor) &&
+         llvm::all_of(op->getResultTypes(), isStaticTensor);
+}
+
+int64_t dim(Value v, unsigned i) {
+  return cast<ShapedType>(v.getType()).getDimSize(i);
+}
+
+unsigned bytesOf(Value v) { return elementBytes(v.getType()); }
+
+/// Routing facts an expert buffer inherits from the moe.dispatch that filled
+/// it: tokens routed by the dispatching device and top_k. Collectives and
+/// casts between the dispatch and the experts keep the facts.
+struct Routing {
+  int64_t tokens = 0, topK = 0, experts = 0;
+};
+
+std::optional<Routing> findRouting(Value buffer) {
+  for (int step = 0; step < 8 && buffer; ++step) {
+    Operation *def = buffer.getDefiningOp();
+    if (!def)
+      return std::nullopt;
+    if (auto dispatch = dyn_cast<DispatchOp>(def))
+      return Routing{dim(dispatch.getInput(), 0), dim(dispatch.getIndices(), 1),
+                     dim(dispatch.getResult(), 0)};
+    // Follow the data through ops that forward one tensor (all_to_all,
+    // casts, reshapes).
+    if (def->getNumOperands() < 1 || def->getNumResults() != 1)
+      return std::nullopt;
+    buffer = def->getOperand(0);
+  }
+  return std::nullopt;
+}
+
+/// Tokens each local expert processes: the expected routed load
+/// `T * top_k / E_local` (see docs/CostModel.md), capped by the capacity.
+double tokensPerExpert(ExpertsOp op) {
+  int64_t experts = op.getNumExperts(), capacity = op.getCapacity();
+  std::optional<Routing> routing = findRouting(op.getInput());
+  if (!routing || experts <= 0)
+    return static_cast<double>(capacity);
+  double load = static_cast<double>(routing->tokens) * routing->topK / experts;
+  return std::min<double>(capacity, load);
+}
+
+double activeExpertFraction(ExpertsOp op) {
+  std::optional<Routing> routing = findRouting(op.getInput());
+  if (!routing || routing->experts <= 0)
+    return 1.0;
+  return static_cast<double>(routing->topK) / routing->experts;
+}
+
+/// FLOPs per element of an activation (docs/CostModel.md): SiLU/GELU about
+/// four, gated variants one more for the product, ReLU one.
+double activationFlops(Activation act) {
+  switch (act) {
+  case Activation::swiglu:
+  case Activation::geglu:
+    return 5;
+  case Activation::gelu:
+  case Activation::silu:
+    return 4;
+  case Activation::relu:
+    return 1;
+  }
+  llvm_unreachable("unknown activation");
+}
+
+/// The FFN of `count` experts (1 for a dense FFN), each on `tokens` rows.
+void appendFfnKernels(KernelList &kernels, int64_t count, int64_t tokens,
+                      int64_t hidden, int64_t ffn, Activation act, unsigned b) {
+  if (isGated(act))
+    kernels.push_back(makeGemm("gate", count, tokens, ffn, hidden, b, true));
+  kernels.push_back(makeGemm("up", count, tokens, ffn, hidden, b, true));
+  double elems = static_cast<double>(count) * tokens * ffn;
+  double inputs = isGated(act) ? 2 : 1;
+  Kernel activation = makeMemory("act", (inputs + 1) * elems * b,
+                                 activationFlops(act) * elems, b);
+  activation.m = tokens;
+  kernels.push_back(activation);
+  kernels.push_back(makeGemm("down", count, tokens, hidden, ffn, b, true));
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// RouterOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult RouterOp::getKernels(KernelList &kernels) {
+  if (!allStatic(*this))
+    return failure();
+  int64_t tokens = dim(getInput(), 0), hidden = dim(getInput(), 1);
+  int64_t experts = getNumExperts(), topK = getTopKAttr().getInt();
+  unsigned b = bytesOf(getInput());
+  kernels.push_back(makeGemm("gate", 1, tokens, experts, hidden, b, true));
+  double scores = static_cast<double>(tokens) * experts;
+  // Softmax/sigmoid over the scores (about 5 FLOPs each), then the top-k
+  // selection: read the scores, write indices (i32) and weights.
+  kernels.push_back(makeMemory(
+      "topk", scores * b + static_cast<double>(tokens) * topK * (4 + b),
+      5 * scores, b));
+  return success();
+}
+
+void RouterOp::getParameters(SmallVectorImpl<ParameterUse> &params) {
+  params.push_back({getGate(), 1.0});
+  if (getBias())
+    params.push_back({getBias(), 1.0});
+}
+
+double RouterOp::getSavedActivationBytes() {
+  // The input (for the gate's weight gradient) and the scores.
+  return tensorBytes(getInput()) + static_cast<double>(dim(getInput(), 0)) *
+                                       getNumExperts() * bytesOf(getInput());
+}
+
+//===----------------------------------------------------------------------===//
+// DispatchOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult DispatchOp::getKernels(KernelList &kernels) {
+  if (!allStatic(*this))
+    return failure();
+  int64_t tokens = dim(getInput(), 0), hidden = dim(getInput(), 1);
+  int64_t topK = dim(getIndices(), 1);
+  int64_t slots = dim(getResult(), 0) * dim(getResult(), 1);
+  unsigned b = bytesOf(getInput());
+  // A permutation: read each token once, write each routed copy once.
+  double routed = std::min<double>(slots, static_cast<double>(tokens) * topK);
+  kernels.push_back(
+      makeMemory("permute",
+                 (static_cast<double>(tokens) + routed) * hidden * b +
+                     static_cast<double>(tokens) * topK * 4,
+                 0, b));
+  return success();
+}
+
+void DispatchOp::getParameters(SmallVectorImpl<ParameterUse> &) {}
+
+double DispatchOp::getSavedActivationBytes() {
+  return static_cast<double>(dim(getIndices(), 0)) * dim(getIndices(), 1) * 4;
+}
+
+//===----------------------------------------------------------------------===//
+// ExpertsOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ExpertsOp::getKernels(KernelList &kernels) {
+  if (!allStatic(*this))
+    return failure();
+  int64_t rows = static_cast<int64_t>(std::ceil(tokensPerExpert(*this)));
+  size_t first = kernels.size();
+  appendFfnKernels(kernels, getNumExperts(), rows, getHiddenSize(),
+                   getFfnSize(), getActivation(), bytesOf(getInput()));
+  for (Kernel &kernel : llvm::drop_begin(kernels, first)) {
+    kernel.routed = true;
+    kernel.maxRows = getCapacity();
+  }
+  return success();
+}
+
+void ExpertsOp::getParameters(SmallVectorImpl<ParameterUse> &params) {
+  double fraction = activeExpertFraction(*this);
+  if (getGate())
+    params.push_back({getGate(), fraction});
+  params.push_back({getUp(), fraction});
+  params.push_back({getDown(), fraction});
+}
+
+double ExpertsOp::getSavedActivationBytes() {
+  // Routed input rows plus the up/gate projections and the activation.
+  double rows = tokensPerExpert(*this) * getNumExperts();
+  double perRow =
+      getHiddenSize() + (isGated(getActivation()) ? 3.0 : 2.0) * getFfnSize();
+  return rows * perRow * bytesOf(getInput());
+}
+
+//===----------------------------------------------------------------------===//
+// CombineOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult CombineOp::getKernels(KernelList &kernels) {
+  if (!allStatic(*this))
+    return failure();
+  int64_t tokens = dim(getIndices(), 0), topK = dim(getIndices(), 1);
+  int64_t hidden = dim(getResult(), 1);
+  int64_t slots = dim(getInput(), 0) * dim(getInput(), 1);
+  unsigned b = bytesOf(getInput());
+  double routed = std::min<double>(slots, static_cast<double>(tokens) * topK);
+  // Read each routed row, the indices and weights; write each token once;
+  // one multiply-add per routed element.
+  kernels.push_back(makeMemory("unpermute",
+                               (routed + tokens) * hidden * b +
+                                   static_cast<double>(tokens) * topK * (4 + b),
+                               2.0 * routed * hidden, b));
+  return success();
+}
+
+void CombineOp::getParameters(SmallVectorImpl<ParameterUse> &) {}
+
+double CombineOp::getSavedActivationBytes() {
+  return tensorBytes(getWeights()) + tensorBytes(getIndices());
+}
+
+//===----------------------------------------------------------------------===//
+// AttentionOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult AttentionOp::getKernels(KernelList &kernels) {
+  if (!allStatic(*this))
+    return failure();
+  int64_t tokens = dim(getInput(), 0), hidden = dim(getInput(), 1);
+  int64_t heads = getNumHeadsAttr().getInt();
+  int64_t kvHeads = getNumKvHeadsAttr().getInt();
+  int64_t d = getHeadDimAttr().getInt(), seq = getSeqLenAttr().getInt();
+  unsigned b = bytesOf(getInput());
+  kernels.push_back(makeGemm("q", 1, tokens, heads * d, hidden, b, true));
+  kernels.push_back(makeGemm("k", 1, tokens, kvHeads * d, hidden, b, true));
+  kernels.push_back(makeGemm("v", 1, tokens, kvHeads * d, hidden, b, true));
+  int64_t window = getWindow() ? static_cast<int64_t>(*getWindow()) : 0;
+  kernels.push_back(makeAttention((tokens / seq) * heads, seq, seq, d, d,
+                                  getCausal(), window, b));
+  kernels.push_back(makeGemm("o", 1, tokens, hidden, heads * d, b, true));
+  return success();
+}
+
+void AttentionOp::getParameters(SmallVectorImpl<ParameterUse> &params) {
+  for (Value w : {getWq(), getWk(), getWv(), getWo()})
+    params.push_back({w, 1.0});
+}
+
+double AttentionOp::getSavedActivationBytes() {
+  // Input, Q, K, V and O, plus the fp32 log-sum-exp flash attention keeps.
+  double tokens = dim(getInput(), 0);
+  double heads = getNumHeadsAttr().getInt();
+  double kvHeads = getNumKvHeadsAttr().getInt();
+  double d = getHeadDimAttr().getInt();
+  return tokens * (dim(getInput(), 1) + (2 * heads + 2 * kvHeads) * d) *
+             bytesOf(getInput()) +
+         tokens * heads * 4;
+}
+
+//===----------------------------------------------------------------------===//
+// MLAttentionOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult MLAttentionOp::getKernels(KernelList &kernels) {
+  if (!allStatic(*this))
+    return failure();
+  int64_t tokens = dim(getInput(), 0), hidden = dim(getInput(), 1);
+  int64_t heads = getNumHeadsAttr().getInt();
+  int64_t nope = getQkNopeDimAttr().getInt();
+  int64_t rope = getQkRopeDimAttr().getInt();
+  int64_t vDim = getVHeadDimAttr().getInt(), seq = getSeqLenAttr().getInt();
+  unsigned b = bytesOf(getInput());
+  int64_t qIn = hidden;
+  if (Value qDown = getQDown()) {
+    qIn = dim(qDown, 1);
+    kernels.push_back(makeGemm("q_down", 1, tokens, qIn, hidden, b, true));
+  }
+  kernels.push_back(
+      makeGemm("q_up", 1, tokens, heads * (nope + rope), qIn, b, true));
+  int64_t rank = getKvRank();
+  kernels.push_back(
+      makeGemm("kv_down", 1, tokens, rank + rope, hidden, b, true));
+  kernels.push_back(
+      makeGemm("kv_up", 1, tokens, heads * (nope + vDim), rank, b, true));
+  kernels.push_back(makeAttention((tokens / seq) * heads, seq, seq, nope + rope,
+                                  vDim, getCausal(), 0, b));
+  kernels.push_back(makeGemm("o", 1, tokens, hidden, heads * vDim, b, true));
+  return success();
+}
+
+void MLAttentionOp::getParameters(SmallVectorImpl<ParameterUse> &params) {
+  if (getQDown())
+    params.push_back({getQDown(), 1.0});
+  for (Value w : {getQUp(), getKvDown(), getKvUp(), getOut()})
+    params.push_back({w, 1.0});
+}
+
+double MLAttentionOp::getSavedActivationBytes() {
+  double tokens = dim(getInput(), 0);
+  double heads = getNumHeadsAttr().getInt();
+  double qk = getQkNopeDimAttr().getInt() + getQkRopeDimAttr().getInt();
+  double v = getVHeadDimAttr().getInt();
+  return tokens *
+             (dim(getInput(), 1) + getKvRank() + heads * (2 * qk + 2 * v)) *
+             bytesOf(getInput()) +
+         tokens * heads * 4;
+}
+
+//===----------------------------------------------------------------------===//
+// RMSNormOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult RMSNormOp::getKernels(KernelList &kernels) {
+  if (!allStatic(*this))
+    return failure();
+  double elems = cast<ShapedType>(getInput().getType()).getNumElements();
+  // Read x and the weight, write y; square, sum, scale and weight: 4 FLOPs.
+  kernels.push_back(makeMemory(
+      "rms_norm", 2 * tensorBytes(getInput()) + tensorBytes(getWeight()),
+      4 * elems, bytesOf(getInput())));
+  return success();
+}
+
+void RMSNormOp::getParameters(SmallVectorImpl<ParameterUse> &params) {
+  params.push_back({getWeight(), 1.0});
+}
+
+double RMSNormOp::getSavedActivationBytes() { return tensorBytes(getInput()); }
+
+//===----------------------------------------------------------------------===//
+// FFNOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult FFNOp::getKernels(KernelList &kernels) {
+  if (!allStatic(*this))
+    return failure();
+  appendFfnKernels(kernels, 1, dim(getInput(), 0), dim(getInput(), 1),
+                   dim(getUp(), 1), getActivation(), bytesOf(getInput()));
+  return success();
+}
+
+void FFNOp::getParameters(SmallVectorImpl<ParameterUse> &params) {
+  if (getGate())
+    params.push_back({getGate(), 1.0});
+  params.push_back({getUp(), 1.0});
+  params.push_back({getDown(), 1.0});
+}
+
+double FFNOp::getSavedActivationBytes() {
+  double tokens = dim(getInput(), 0);
+  double perRow = dim(getInput(), 1) +
+                  (isGated(getActivation()) ? 3.0 : 2.0) * dim(getUp(), 1);
+  return tokens * perRow * bytesOf(getInput());
+}
+
+//===----------------------------------------------------------------------===//
+// EmbeddingOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult EmbeddingOp::getKernels(KernelList &kernels) {
+  if (!allStatic(*this))
+    return failure();
+  // Gather T rows of the table and write them.
+  kernels.push_back(
+      makeMemory("gather", 2 * tensorBytes(getResult()) + tensorBytes(getIds()),
+                 0, bytesOf(getTable())));
+  return success();
+}
+
+void EmbeddingOp::getParameters(SmallVectorImpl<ParameterUse> &params) {
+  // Published active-parameter counts include the whole table.
+  params.push_back({getTable(), 1.0});
+}
+
+double EmbeddingOp::getSavedActivationBytes() { return tensorBytes(getIds()); }

@@ -1,0 +1,135 @@
+//===- CostModelOpInterface.cpp - Analytic op cost --------------*- C++ -*-===//
+//
+// Part of the moe-mlir project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "moe/Interfaces/CostModelOpInterface.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "llvm/ADT/STLExtras.h"
+
+using namespace mlir;
+using namespace mlir::moe;
+
+#include "moe/Interfaces/CostModelOpInterface.cpp.inc"
+
+unsigned mlir::moe::elementBytes(Type type) {
+  Type elem = getElementTypeOrSelf(type);
+  unsigned bits = elem.isIntOrIndexOrFloat() && !elem.isIndex()
+                      ? elem.getIntOrFloatBitWidth()
+                      : 64;
+  return std::max(1u, (bits + 7) / 8);
+}
+
+double mlir::moe::tensorBytes(Type type) {
+  auto shaped = dyn_cast<RankedTensorType>(type);
+  if (!shaped || !shaped.hasStaticShape())
+    return 0;
+  return static_cast<double>(shaped.getNumElements()) * elementBytes(shaped);
+}
+
+double mlir::moe::tensorBytes(Value value) {
+  return tensorBytes(value.getType());
+}
+
+double mlir::moe::defaultSavedActivationBytes(Operation *op) {
+  SmallVector<ParameterUse> params;
+  if (auto costOp = dyn_cast<CostModelOpInterface>(op))
+    costOp.getParameters(params);
+  double total = 0;
+  for (Value operand : op->getOperands()) {
+    if (llvm::any_of(
+            params, [&](const ParameterUse &p) { return p.weight == operand; }))
+      continue;
+    total += tensorBytes(operand);
+  }
+  return total;
+}
+
+Kernel mlir::moe::makeGemm(const char *name, int64_t count, int64_t m,
+                           int64_t n, int64_t k, unsigned elemBytes,
+                           bool weight) {
+  Kernel kernel;
+  kernel.kind = KernelKind::Gemm;
+  kernel.name = name;
+  kernel.elemBytes = elemBytes;
+  kernel.count = count;
+  kernel.m = m;
+  kernel.n = n;
+  kernel.k = k;
+  double c = static_cast<double>(count);
+  kernel.flops = 2.0 * c * m * n * k;
+  // Each operand read once and the result written once: what a tiled GEMM
+  // moves when its tiles are reused from on-chip memory.
+  kernel.bytes = c *
+                 (static_cast<double>(m) * k + static_cast<double>(k) * n +
+                  static_cast<double>(m) * n) *
+                 elemBytes;
+  kernel.weightOperand = weight;
+  kernel.weightBytes = weight ? c * k * n * elemBytes : 0;
+  return kernel;
+}
+
+Kernel mlir::moe::makeMemory(const char *name, double bytes, double flops,
+                             unsigned elemBytes) {
+  Kernel kernel;
+  kernel.kind = KernelKind::Memory;
+  kernel.name = name;
+  kernel.elemBytes = elemBytes;
+  kernel.bytes = bytes;
+  kernel.flops = flops;
+  return kernel;
+}
+
+double mlir::moe::meanAttendedKeys(int64_t seqLen, bool causal,
+                                   int64_t window) {
+  double s = static_cast<double>(seqLen);
+  if (!causal)
+    return window > 0 ? std::min<double>(s, window) : s;
+  if (window <= 0 || window >= seqLen)
+    return (s + 1) / 2;
+  // Query i sees min(i + 1, w) keys.
+  double w = static_cast<double>(window);
+  return (w * (w + 1) / 2 + (s - w) * w) / s;
+}
+
+Kernel mlir::moe::makeAttention(int64_t count, int64_t queries, int64_t keys,
+                                int64_t qkDim, int64_t vDim, bool causal,
+                                int64_t window, unsigned elemBytes) {
+  Kernel kernel;
+  kernel.kind = KernelKind::Attention;
+  kernel.name = "attn-core";
+  kernel.elemBytes = elemBytes;
+  kernel.count = count;
+  kernel.m = queries;
+  kernel.n = keys;
+  kernel.k = qkDim;
+  kernel.vDim = vDim;
+  kernel.causal = causal;
+  kernel.window = window;
+  double c = static_cast<double>(count);
+  double attended = meanAttendedKeys(keys, causal, window);
+  // S = Q K^T and O = P V: 2 FLOPs per multiply-add.
+  kernel.flops = 2.0 * c * queries * attended * (qkDim + vDim);
+  // Flash attention reads Q, K, V once and writes O; S never reaches memory.
+  kernel.bytes = c *
+                 (static_cast<double>(queries) * (qkDim + vDim) +
+                  static_cast<double>(keys) * (qkDim + vDim)) *
+                 elemBytes;
+  return kernel;
+}
+
+bool mlir::moe::isParameter(Value value) {
+  auto arg = dyn_cast<BlockArgument>(value);
+  if (!arg)
+    return false;
+  auto func =
+      dyn_cast_or_null<FunctionOpInterface>(arg.getOwner()->getParentOp());
+  if (!func || arg.getOwner() != &func.getFunctionBody().front())
+    return false;
+  return static_cast<bool>(func.getArgAttr(arg.getArgNumber(), kParamAttrName));
+}
