@@ -13,9 +13,19 @@
 #include "moe/Target/HFConfig/HFConfig.h"
 
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
+#include "llvm/ADT/SmallVector.h"
 
 int main(int argc, char **argv) {
   mlir::moe::registerImportHFConfigTranslation();
-  return mlir::failed(
-      mlir::mlirTranslateMain(argc, argv, "moe-mlir translation driver\n"));
+
+  // Print locations by default: the importer's NameLocs ("layers.3.mlp")
+  // are what lets moe-opt's diagnostics and cost reports name layers, and
+  // the textual form drops them otherwise. A later
+  // --mlir-print-debuginfo=false on the command line still wins.
+  llvm::SmallVector<char *> args(argv, argv + argc);
+  static char printDebugInfo[] = "--mlir-print-debuginfo";
+  args.insert(args.begin() + std::min(argc, 1), printDebugInfo);
+  return mlir::failed(mlir::mlirTranslateMain(static_cast<int>(args.size()),
+                                              args.data(),
+                                              "moe-mlir translation driver\n"));
 }
