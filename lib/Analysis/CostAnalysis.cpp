@@ -143,13 +143,13 @@ void Walker::priceOp(Operation *op, CostModelOpInterface costOp,
                      const KernelList &kernels, double multiplier) {
   OpCost &cost = opCosts[op];
   bool train = options.phase == Phase::Train;
-  KernelCost forward, backward, optimizer;
+  KernelCost forward, backward, gradSync, optimizer;
   double modelFlops = 0;
   for (const Kernel &original : kernels) {
     Kernel kernel = applyImbalance(original);
     if (kernel.backwardOnly) {
       if (train)
-        backward += priceKernel(machine, kernel, Direction::Forward);
+        gradSync += priceKernel(machine, kernel, Direction::Forward);
       continue;
     }
     KernelCost fwd = priceKernel(machine, kernel, Direction::Forward);
@@ -189,11 +189,13 @@ void Walker::priceOp(Operation *op, CostModelOpInterface costOp,
   }
   largestOpWeightBytes = std::max(largestOpWeightBytes, opWeightBytes);
 
-  // Forward and backward run once per micro-batch, the optimizer once per
-  // step.
+  // Forward and backward run once per micro-batch; gradients accumulate
+  // locally and are synchronised once per step, before the optimizer.
   double runs = multiplier * options.microBatches;
   forward *= runs;
   backward *= runs;
+  gradSync *= multiplier;
+  backward += gradSync;
   cost.forward += forward;
   cost.backward += backward;
   cost.optimizer += optimizer;

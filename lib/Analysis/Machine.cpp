@@ -61,6 +61,8 @@ const Field kFields[] = {
     {"attention_half_seq", &MachineModel::attentionHalfSeq, false},
     {"memory_efficiency", &MachineModel::memoryEfficiency, true, 1},
     {"kernel_latency", &MachineModel::kernelLatency, false},
+    {"grouped_gemm_efficiency", &MachineModel::groupedGemmEfficiency, true, 1},
+    {"special_function_rate", &MachineModel::specialFunctionRate, false},
     {"devices_per_node", &MachineModel::devicesPerNode, true},
     {"max_devices", &MachineModel::maxDevices, true},
     {"intra_node_bandwidth", &MachineModel::intraNodeBandwidth, false},
@@ -115,14 +117,15 @@ std::string knownFields() {
 void setHopperEfficiency(MachineModel &m) {
   m.tileM = 128;
   m.tileN = 128;
-  m.gemmEfficiency = 0.80;
-  m.gemmHalfK = 64;
-  m.attentionEfficiency = 0.62;
-  m.attentionBackwardEfficiency = 0.45;
-  m.attentionHalfSeq = 512;
-  m.memoryEfficiency = 0.90;
-  m.kernelLatency = 4e-6;
-  m.collectiveEfficiency = 0.80;
+  m.gemmEfficiency = 0.840;
+  m.gemmHalfK = 48;
+  m.attentionEfficiency = 0.995;
+  m.attentionBackwardEfficiency = 0.665;
+  m.attentionHalfSeq = 416;
+  m.memoryEfficiency = 0.895;
+  m.kernelLatency = 6.5e-6;
+  m.collectiveEfficiency = 0.890;
+  m.groupedGemmEfficiency = 0.660;
 }
 
 MachineModel makeH100() {
@@ -140,7 +143,8 @@ MachineModel makeH100() {
   m.intraNodeBandwidth = 450e9;
   m.intraNodeLatency = 3e-6;
   m.interNodeBandwidth = 50e9;
-  m.interNodeLatency = 10e-6;
+  m.interNodeLatency = 30e-6;
+  m.specialFunctionRate = 3.9e12;
   setHopperEfficiency(m);
   return m;
 }
@@ -164,6 +168,7 @@ MachineModel makeB200() {
   m.memoryCapacity = 180e9;
   m.intraNodeBandwidth = 900e9;
   m.interNodeBandwidth = 100e9;
+  m.specialFunctionRate = 2 * 3.9e12;
   return m;
 }
 

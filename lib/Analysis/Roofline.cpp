@@ -132,8 +132,9 @@ double mlir::moe::gemmComputeSeconds(const MachineModel &machine, int64_t count,
   double paddedFlops =
       2.0 * static_cast<double>(waves) * units * tileM * tileN * k;
   double kEfficiency = static_cast<double>(k) / (k + machine.gemmHalfK);
-  return paddedFlops /
-         (machine.peakFor(elemBytes) * machine.gemmEfficiency * kEfficiency);
+  double grouped = count > 1 ? machine.groupedGemmEfficiency : 1.0;
+  return paddedFlops / (machine.peakFor(elemBytes) * machine.gemmEfficiency *
+                        kEfficiency * grouped);
 }
 
 double mlir::moe::attentionEfficiency(const MachineModel &machine, int64_t seq,
@@ -236,9 +237,22 @@ KernelCost mlir::moe::priceKernel(const MachineModel &machine,
     cost.flops = backward ? 2.5 * kernel.flops : kernel.flops;
     cost.bytes = backward ? 2 * kernel.bytes : kernel.bytes;
     cost.memorySeconds = memorySeconds(machine, cost.bytes);
-    cost.computeSeconds =
-        cost.flops / (machine.peakFor(b) *
-                      attentionEfficiency(machine, kernel.m, direction));
+    // A causal mask is applied per tile: diagonal tiles are computed whole,
+    // so each query effectively sees tile/2 more keys.
+    double attended = meanAttendedKeys(kernel.n, kernel.causal, kernel.window);
+    double computed = attended;
+    if (kernel.causal)
+      computed = std::min<double>(kernel.n, attended + machine.tileM / 2.0);
+    double scores = static_cast<double>(kernel.count) * kernel.m * computed;
+    double tensorSeconds = cost.flops * (computed / attended) /
+                           (machine.peakFor(b) *
+                            attentionEfficiency(machine, kernel.m, direction));
+    // One exponential per score (recomputed once in the backward), on the
+    // special-function units.
+    double expSeconds = machine.specialFunctionRate > 0
+                            ? scores / machine.specialFunctionRate
+                            : 0;
+    cost.computeSeconds = tensorSeconds + expSeconds;
     return finish(cost, machine.kernelLatency);
   }
   case KernelKind::Memory: {

@@ -12,6 +12,8 @@
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/ADT/STLExtras.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::moe;
 
@@ -132,4 +134,12 @@ bool mlir::moe::isParameter(Value value) {
   if (!func || arg.getOwner() != &func.getFunctionBody().front())
     return false;
   return static_cast<bool>(func.getArgAttr(arg.getArgNumber(), kParamAttrName));
+}
+
+double mlir::moe::expectedActiveExperts(double tokens, double topK,
+                                        double experts) {
+  if (experts <= 0 || topK <= 0 || tokens <= 0)
+    return 0;
+  double missed = std::pow(1.0 - std::min(1.0, topK / experts), tokens);
+  return experts * (1.0 - missed);
 }

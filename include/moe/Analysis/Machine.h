@@ -53,6 +53,12 @@ struct MachineModel {
   double attentionHalfSeq = 0;
   double memoryEfficiency = 1;
   double kernelLatency = 0;
+  /// Efficiency of grouped GEMMs (one kernel over many experts) relative to
+  /// a dense GEMM of the same tiles.
+  double groupedGemmEfficiency = 1;
+  /// Exponentials per second (softmax inside fused attention runs on the
+  /// special-function units, not the tensor cores); 0 ignores them.
+  double specialFunctionRate = 0;
 
   // Network: devices per node, per-device per-direction link bandwidth and
   // latency inside a node (NVLink) and across nodes (InfiniBand), and the

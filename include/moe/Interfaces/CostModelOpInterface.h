@@ -103,6 +103,11 @@ Kernel makeMemory(const char *name, double bytes, double flops,
 Kernel makeAttention(int64_t count, int64_t queries, int64_t keys,
                      int64_t qkDim, int64_t vDim, bool causal, int64_t window,
                      unsigned elemBytes);
+/// Expected number of the `experts` experts that receive at least one of
+/// `tokens` tokens when each picks `topK` distinct experts uniformly:
+/// E * (1 - (1 - k/E)^T). Only those experts' weights are read.
+double expectedActiveExperts(double tokens, double topK, double experts);
+
 /// Mean number of keys each of `seqLen` queries attends to.
 double meanAttendedKeys(int64_t seqLen, bool causal, int64_t window);
 

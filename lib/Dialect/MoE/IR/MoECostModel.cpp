@@ -176,10 +176,19 @@ double DispatchOp::getSavedActivationBytes() {
 LogicalResult ExpertsOp::getKernels(KernelList &kernels) {
   if (!allStatic(*this))
     return failure();
-  int64_t rows = static_cast<int64_t>(std::ceil(tokensPerExpert(*this)));
+  // Only experts that receive a token run (and read their weights): with few
+  // tokens that is fewer than E. The routed rows spread over them.
+  double experts = getNumExperts();
+  double routed = tokensPerExpert(*this) * experts;
+  double topK = 1;
+  if (std::optional<Routing> routing = findRouting(getInput()))
+    topK = routing->topK;
+  int64_t active = std::max<int64_t>(
+      1, std::llround(expectedActiveExperts(routed / topK, topK, experts)));
+  int64_t rows = static_cast<int64_t>(std::ceil(routed / active));
   size_t first = kernels.size();
-  appendFfnKernels(kernels, getNumExperts(), rows, getHiddenSize(),
-                   getFfnSize(), getActivation(), bytesOf(getInput()));
+  appendFfnKernels(kernels, active, rows, getHiddenSize(), getFfnSize(),
+                   getActivation(), bytesOf(getInput()));
   for (Kernel &kernel : llvm::drop_begin(kernels, first)) {
     kernel.routed = true;
     kernel.maxRows = getCapacity();
