@@ -125,6 +125,18 @@ LogicalResult ModelBuilder::checkOptions() {
                 Twine(spec.layers.size()) + ")");
   if (!(options.capacityFactor >= 0) || !std::isfinite(options.capacityFactor))
     return fail("--capacity-factor must be non-negative (0 means dropless)");
+  // The capacity becomes a tensor dimension: keep it a sane int64_t.
+  const MoESpec &moe = spec.moe;
+  int64_t tokens = options.batch * options.seqLen;
+  if (moe.numExperts && options.capacityFactor *
+                                static_cast<double>(tokens * moe.topK) /
+                                static_cast<double>(moe.numExperts) >
+                            static_cast<double>(kMaxTokens)) {
+    emitError(fileLoc) << "--capacity-factor " << options.capacityFactor
+                       << " gives more than " << kMaxTokens
+                       << " slots per expert";
+    return failure();
+  }
   return success();
 }
 
