@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "moe/Analysis/CostAnalysis.h"
+#include "moe/Analysis/Report.h"
 #include "moe/Dialect/MoE/IR/MoEOps.h"
 
 #include "mlir/IR/SymbolTable.h"
@@ -315,11 +316,12 @@ FailureOr<CostAnalysis> CostAnalysis::run(ModuleOp module,
   summary.phase = options.phase;
   summary.peakFlops = machine.peakFlops16;
   if (options.imbalance < 1.0)
-    return module.emitError()
+    return emitError(module.getLoc())
            << "imbalance (" << options.imbalance << ") must be at least 1";
   if (options.microBatches < 1)
-    return module.emitError() << "micro-batches (" << options.microBatches
-                              << ") must be at least 1";
+    return emitError(module.getLoc())
+           << "micro-batches (" << options.microBatches
+           << ") must be at least 1";
 
   // Entry points: functions with a body that no call targets.
   llvm::DenseSet<Operation *> callees;
@@ -337,8 +339,9 @@ FailureOr<CostAnalysis> CostAnalysis::run(ModuleOp module,
       return failure();
   }
   if (!any)
-    return module.emitError() << "nothing to cost: the module has no function "
-                                 "with a body";
+    return emitError(module.getLoc())
+           << "nothing to cost: the module has no function "
+              "with a body";
 
   bool train = options.phase == Phase::Train;
   for (auto &[op, cost] : analysis.opCosts) {
@@ -381,10 +384,10 @@ FailureOr<CostAnalysis> CostAnalysis::run(ModuleOp module,
         (train ? summary.params * kOptimizerStateBytesPerParam : 0);
     if (machine.externalMemoryCapacity > 0 &&
         external > machine.externalMemoryCapacity)
-      return module.emitError()
-             << "weights and optimizer state need " << external / 1e12
-             << " TB but " << machine.name << "'s external memory holds "
-             << machine.externalMemoryCapacity / 1e12 << " TB";
+      return emitError(module.getLoc())
+             << "weights and optimizer state need " << formatBytes(external)
+             << " but " << machine.name << "'s external memory holds "
+             << formatBytes(machine.externalMemoryCapacity);
   } else {
     mem.weights = paramBytes;
     mem.gradients = train ? summary.params * elemBytes : 0;

@@ -7,6 +7,7 @@
 
 #include "moe/Analysis/CostAnalysis.h"
 #include "moe/Analysis/Passes.h"
+#include "moe/Analysis/Report.h"
 #include "moe/Dialect/MoE/IR/MoEOps.h"
 
 #include "mlir/IR/Builders.h"
@@ -37,7 +38,7 @@ FailureOr<MachineModel> MoECostPass::resolveMachine() {
   if (machineOr)
     machineOr = applyTargetSystemSpec(module, std::move(*machineOr));
   if (!machineOr) {
-    module.emitError() << llvm::toString(machineOr.takeError());
+    emitError(module.getLoc()) << llvm::toString(machineOr.takeError());
     return failure();
   }
   return std::move(*machineOr);
@@ -47,17 +48,17 @@ void MoECostPass::runOnOperation() {
   ModuleOp module = getOperation();
   std::optional<Phase> phaseKind = symbolizePhase(phase);
   if (!phaseKind) {
-    module.emitError() << "unknown phase '" << phase
-                       << "' (expected forward or train)";
+    emitError(module.getLoc())
+        << "unknown phase '" << phase << "' (expected forward or train)";
     return signalPassFailure();
   }
   if (recompute && *phaseKind != Phase::Train) {
-    module.emitError() << "recompute only applies to phase=train";
+    emitError(module.getLoc()) << "recompute only applies to phase=train";
     return signalPassFailure();
   }
   if (tokens < 0) {
-    module.emitError() << "tokens (" << tokens.getValue()
-                       << ") must not be negative";
+    emitError(module.getLoc())
+        << "tokens (" << tokens.getValue() << ") must not be negative";
     return signalPassFailure();
   }
   FailureOr<MachineModel> machineModel = resolveMachine();
@@ -112,17 +113,18 @@ void MoECostPass::runOnOperation() {
   module->setAttr(kCostSummaryAttrName, b.getDictionaryAttr(fields));
 
   if (s.tokens == 0)
-    module.emitWarning() << "cannot infer tokens per step (no moe.embedding "
-                            "or moe.router); pass tokens=N for tokens/s";
+    emitWarning(module.getLoc())
+        << "cannot infer tokens per step (no moe.embedding "
+           "or moe.router); pass tokens=N for tokens/s";
   if (s.memory.total() > s.memoryCapacity) {
     InFlightDiagnostic diag =
-        checkMemory ? module.emitError() : module.emitWarning();
-    diag << "does not fit: needs " << s.memory.total() / 1e9
-         << " GB per device (weights " << s.memory.weights / 1e9
-         << ", gradients " << s.memory.gradients / 1e9 << ", optimizer "
-         << s.memory.optimizer / 1e9 << ", activations "
-         << s.memory.activations / 1e9 << ") but " << s.machine << " has "
-         << s.memoryCapacity / 1e9 << " GB";
+        checkMemory ? emitError(module.getLoc()) : emitWarning(module.getLoc());
+    diag << "does not fit: needs " << formatBytes(s.memory.total())
+         << " per device (weights " << formatBytes(s.memory.weights)
+         << ", gradients " << formatBytes(s.memory.gradients) << ", optimizer "
+         << formatBytes(s.memory.optimizer) << ", activations "
+         << formatBytes(s.memory.activations) << ") but " << s.machine
+         << " has " << formatBytes(s.memoryCapacity);
     if (checkMemory)
       return signalPassFailure();
   }

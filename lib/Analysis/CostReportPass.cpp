@@ -27,8 +27,8 @@ struct MoECostReportPass : moe::impl::MoECostReportBase<MoECostReportPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     if (format != "text" && format != "json" && format != "csv") {
-      module.emitError() << "unknown report format '" << format
-                         << "' (expected text, json or csv)";
+      emitError(module.getLoc()) << "unknown report format '" << format
+                                 << "' (expected text, json or csv)";
       return signalPassFailure();
     }
     FailureOr<Report> report = collectReport(module);
@@ -61,7 +61,7 @@ struct MoECostReportPass : moe::impl::MoECostReportBase<MoECostReportPass> {
     std::string error;
     std::unique_ptr<llvm::ToolOutputFile> file = openOutputFile(path, &error);
     if (!file)
-      return getOperation().emitError()
+      return emitError(getOperation().getLoc())
              << "cannot write report '" << path << "': " << error;
     emit(file->os());
     file->keep();

@@ -52,7 +52,7 @@ std::string mlir::moe::formatBytes(double bytes) {
 FailureOr<Report> mlir::moe::collectReport(ModuleOp module) {
   auto summary = module->getAttrOfType<DictionaryAttr>(kCostSummaryAttrName);
   if (!summary)
-    return module.emitError()
+    return emitError(module.getLoc())
            << "no cost annotations: run --moe-cost before --moe-cost-report";
   Report report;
   auto num = [](DictionaryAttr dict, StringRef key) {
