@@ -103,5 +103,8 @@ void mlir::moe::registerLinalgCostModels(DialectRegistry &registry) {
 #define GET_OP_LIST
 #include "mlir/Dialect/Linalg/IR/LinalgStructuredOps.cpp.inc"
         >(ctx);
+    // The payload's terminator and iteration indices are part of the
+    // structured op's kernel.
+    attachCostModels<FreeCostModel, linalg::YieldOp, linalg::IndexOp>(ctx);
   });
 }

@@ -22,6 +22,9 @@ struct FreeCostModel
   LogicalResult getKernels(Operation *, KernelList &) const {
     return success();
   }
+  /// A view or a terminator keeps nothing for the backward pass: the ops
+  /// that compute with its operands save what they need.
+  double getSavedActivationBytes(Operation *) const { return 0; }
 };
 
 /// Element-wise on tensors: read every tensor operand, write every tensor

@@ -1,0 +1,227 @@
+// RUN: moe-opt %s -split-input-file --moe-cost="machine-file=%S/Inputs/unit-machine.json" | FileCheck %s --check-prefix=FWD
+// RUN: moe-opt %s -split-input-file --moe-cost="machine-file=%S/Inputs/unit-machine.json phase=train" | FileCheck %s --check-prefix=TRAIN
+// RUN: moe-opt %s -split-input-file --moe-cost="machine-file=%S/Inputs/unit-machine.json phase=train recompute" | FileCheck %s --check-prefix=RECOMP
+// RUN: moe-opt %s -split-input-file --moe-cost="machine-file=%S/Inputs/unit-machine.json phase=train micro-batches=2" | FileCheck %s --check-prefix=MICRO
+// RUN: moe-opt %s -split-input-file --moe-cost="machine-file=%S/Inputs/unit-machine.json phase=train micro-batches=2" --moe-cost-report=format=json -o /dev/null | FileCheck %s --check-prefix=MICROJSON
+
+// The training step on the unit machine (Inputs/unit-machine.json): peak
+// 1e12 FLOP/s, memory 1e11 B/s, every efficiency 1, no kernel latency, 1x1
+// tiles on one compute unit. A kernel takes max(FLOPs / 1e12, bytes / 1e11).
+//
+// A training step is forward + backward + optimizer:
+// - GEMM [m x k] * [k x n]: backward = input gradient [m x n] * [n x k] plus
+//   weight gradient [k x m] * [m x n]; each has the forward's FLOPs and
+//   bytes, so with 1x1 tiles fwd + bwd = 3x the forward.
+// - fused attention core: backward does 2.5x the forward FLOPs and moves 2x
+//   the bytes, at the backward efficiency (1 here).
+// - memory-bound kernels: backward moves 2x the bytes (and 2x the FLOPs).
+// - optimizer: AdamW reads and writes 28 bytes per parameter, once per step,
+//   charged to the first op that reads the parameter.
+// - recompute: the forward runs again inside the backward.
+// - micro-batches: forward and backward run once per micro-batch, the
+//   optimizer once.
+
+//===----------------------------------------------------------------------===//
+// Attention: GEMMs, the core, and the optimizer over 4 weights
+//===----------------------------------------------------------------------===//
+
+// Forward (see moe-cost-ops.mlir, @attention_causal): q and o GEMMs 65536
+// FLOPs, 6144 bytes, 6.5536e-8 s (compute) each; k and v GEMMs 32768 FLOPs,
+// 4096 bytes, 4.096e-8 s (memory) each; core 34816 FLOPs, 8192 bytes,
+// 8.192e-8 s. Total 231424 FLOPs, 28672 bytes, 2.94912e-7 s.
+// FWD-LABEL: func.func @attention
+// FWD: moe.attention {{.*}}moe.cost = #moe.cost<flops = 231424, bytes = 28672, network = 0, seconds = 2.94912e-07, bound = memory>
+//
+// Train:
+//   GEMMs fwd + bwd: 3 x (2*65536 + 2*32768) = 589824 FLOPs,
+//     3 x (2*6144 + 2*4096) = 61440 bytes, 3 x 2.12992e-7 = 6.38976e-7 s;
+//   core backward: 2.5*34816 = 87040 FLOPs, 2*8192 = 16384 bytes,
+//     max(87040*9/8.5 / 1e12 = 9.216e-8 (per-tile mask: 9 keys computed
+//     for 8.5 attended), 1.6384e-7) = 1.6384e-7 s; core fwd + bwd: 121856 FLOPs,
+//     24576 bytes, 2.4576e-7 s;
+//   AdamW over wq 32*32 + wk 32*16 + wv 32*16 + wo 32*32 = 3072 parameters:
+//     3072*28 = 86016 bytes, 8.6016e-7 s.
+//   total: 589824 + 121856 = 711680 FLOPs; 61440 + 24576 + 86016 = 172032
+//     bytes; 6.38976e-7 + 2.4576e-7 + 8.6016e-7 = 1.744896e-6 s. Memory-bound
+//     time (k, v, core, AdamW) 1.35168e-6 s beats compute-bound (q, o)
+//     3.93216e-7 s.
+// TRAIN-LABEL: func.func @attention
+// TRAIN: moe.attention {{.*}}moe.cost = #moe.cost<flops = 711680, bytes = 172032, network = 0, seconds = 1.7449e-06, bound = memory>
+//
+// Recompute adds one more forward: 711680 + 231424 = 943104 FLOPs,
+// 172032 + 28672 = 200704 bytes, 1.744896e-6 + 2.94912e-7 = 2.039808e-6 s.
+// RECOMP-LABEL: func.func @attention
+// RECOMP: moe.attention {{.*}}moe.cost = #moe.cost<flops = 943104, bytes = 200704, network = 0, seconds = 2.03981e-06, bound = memory>
+//
+// 2 micro-batches: forward + backward twice, AdamW once:
+// 2*711680 = 1423360 FLOPs, 2*(172032 - 86016) + 86016 = 258048 bytes,
+// 2*(1.744896e-6 - 8.6016e-7) + 8.6016e-7 = 2.62963e-6 s.
+// MICRO-LABEL: func.func @attention
+// MICRO: moe.attention {{.*}}moe.cost = #moe.cost<flops = 1.42336e+06, bytes = 258048, network = 0, seconds = 2.62963e-06, bound = memory>
+func.func @attention(%x: tensor<32x32xbf16>, %wq: tensor<32x32xbf16>,
+                     %wk: tensor<32x16xbf16>, %wv: tensor<32x16xbf16>,
+                     %wo: tensor<32x32xbf16>) -> tensor<32x32xbf16> {
+  %y = moe.attention %x, %wq, %wk, %wv, %wo heads = 2 kv_heads = 1
+      head_dim = 16 seq_len = 16 causal
+      : (tensor<32x32xbf16>, tensor<32x32xbf16>, tensor<32x16xbf16>,
+         tensor<32x16xbf16>, tensor<32x32xbf16>) -> tensor<32x32xbf16>
+  return %y : tensor<32x32xbf16>
+}
+
+// A weight read twice gets one optimizer step, charged to its first reader.
+// rms_norm [16 x 32] bf16: forward 2048 FLOPs, 2112 bytes; fwd + bwd = 3x:
+// 6144 FLOPs, 6336 bytes, 6.336e-8 s. The first also pays AdamW over the
+// 32-wide weight: 32*28 = 896 bytes, 8.96e-9 s: 7232 bytes, 7.232e-8 s.
+// TRAIN-LABEL: func.func @shared_weight
+// TRAIN: moe.rms_norm {{.*}}moe.cost = #moe.cost<flops = 6144, bytes = 7232, network = 0, seconds = 7.232e-08, bound = memory>
+// TRAIN: moe.rms_norm {{.*}}moe.cost = #moe.cost<flops = 6144, bytes = 6336, network = 0, seconds = 6.336e-08, bound = memory>
+func.func @shared_weight(%x: tensor<16x32xbf16>, %w: tensor<32xbf16>)
+    -> tensor<16x32xbf16> {
+  %a = moe.rms_norm %x, %w epsilon = 1.0e-06 : tensor<16x32xbf16>, tensor<32xbf16>
+  %b = moe.rms_norm %a, %w epsilon = 1.0e-06 : tensor<16x32xbf16>, tensor<32xbf16>
+  return %b : tensor<16x32xbf16>
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// Backward GEMM shapes: tile quantisation tells them apart
+//===----------------------------------------------------------------------===//
+
+// The DLTI spec refines the unit machine: 16 x 16 tiles (a GEMM is padded to
+// whole tiles, 2*waves*16*16*k FLOPs of work on one unit) and 1e12 B/s.
+// A[8 x 32] * W[32 x 16], W a parameter (512 of them):
+//   forward  [m=8,  n=16, k=32]: 1 x 1 tiles, 2*16*16*32 = 16384 padded FLOPs,
+//            1.6384e-8 s; bytes (256 + 512 + 128)*2 = 1792, 1.792e-9 s;
+//   input gradient  [m=8,  n=32, k=16]: 1 x 2 tiles, 2*2*16*16*16 = 16384,
+//            1.6384e-8 s;
+//   weight gradient [m=32, n=16, k=8]: 2 x 1 tiles, 2*2*16*16*8 = 8192,
+//            8.192e-9 s;
+//   AdamW: 512*28 = 14336 bytes, 1.4336e-8 s.
+// total: FLOPs 3*2*8*16*32 = 24576; bytes 3*1792 + 14336 = 19712;
+//   time 1.6384e-8 + 1.6384e-8 + 8.192e-9 + 1.4336e-8 = 5.5296e-8; compute
+//   (4.096e-8 s) over memory (1.4336e-8 s).
+// (Had the weight gradient been priced with the forward's shape it would
+// take 1.6384e-8 s and the total would be 6.3488e-8 s.)
+// TRAIN-LABEL: func.func @backward_shapes
+// TRAIN: linalg.matmul {{.*}}moe.cost = #moe.cost<flops = 24576, bytes = 19712, network = 0, seconds = 5.5296e-08, bound = compute>
+module attributes {dlti.target_system_spec = #dlti.target_system_spec<
+    "gpu" = #dlti.target_device_spec<"tile_m" = 16 : i64, "tile_n" = 16 : i64,
+                                     "memory_bandwidth" = 1.0e12 : f64>>} {
+  func.func @backward_shapes(%a: tensor<8x32xbf16>,
+                             %w: tensor<32x16xbf16> {moe.param = "w"},
+                             %c: tensor<8x16xbf16>) -> tensor<8x16xbf16> {
+    %r = linalg.matmul ins(%a, %w : tensor<8x32xbf16>, tensor<32x16xbf16>)
+                       outs(%c : tensor<8x16xbf16>) -> tensor<8x16xbf16>
+    return %r : tensor<8x16xbf16>
+  }
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// The summary: parameters, memory per device, totals
+//===----------------------------------------------------------------------===//
+
+// Two layers, named by location: layers.0 is an MoE block (T = 16, H = 32,
+// E = 4 experts, top_k = 2, F = 16, capacity 16), layers.1 a GELU FFN
+// (F = 64). The per-op forward figures are those of moe-cost-ops.mlir:
+//   op          FLOPs    bytes   (all memory-bound: time = bytes / 1e11)
+//   rms_norm     2048     2112
+//   router       4416     1728
+//   dispatch        0     3200
+//   experts    100864    24576
+//   combine      2048     3264
+//   rms_norm     2048     2112
+//   ffn        135168    18432
+//   total      246592    55424   -> 5.5424e-7 s
+// Parameters: norms 32 + 32, router gate 32*4 = 128, experts 3 * 4*32*16 =
+// 6144, FFN 32*64 + 64*32 = 4096: 10432 in all. Active per token: experts
+// count top_k / E = 1/2: 10432 - 6144/2 = 7360. bf16 weights: 20864 bytes.
+// Tokens per step: the router's 16 rows.
+//
+// Forward: activations = the largest live set of one op: the experts' input
+// and output buffers, 2 x 4*16*32*2 = 8192 bytes. Memory 20864 + 8192 =
+// 29056. tokens/s = 16 / 5.5424e-7 = 2.88684e7; MFU = 246592 /
+// (5.5424e-7 * 1e12) = 0.444919.
+// FWD: moe.cost_summary = {active_params = 7.360000e+03 : f64, bytes = 5.542400e+04 : f64, flops = 2.465920e+05 : f64, machine = "unit",
+// FWD-SAME: memory = {activations = 8.192000e+03 : f64, capacity = 1.000000e+12 : f64, gradients = 0.000000e+00 : f64, optimizer = 0.000000e+00 : f64, total = 2.905600e+04 : f64, weights = 2.086400e+04 : f64},
+// FWD-SAME: mfu = 0.44491{{[0-9]*}} : f64, model_flops = 2.465920e+05 : f64, network_bytes = 0.000000e+00 : f64, params = 1.043200e+04 : f64, peak_flops = 1.000000e+12 : f64,
+// FWD-SAME: phase = "forward", seconds = 5.542400e-07 : f64, tokens = 16 : i64, tokens_per_second = 2886836{{[0-9.]*}} : f64}
+//
+// Train: every kernel here is a GEMM or memory-bound, so fwd + bwd = 3x the
+// forward: 739776 FLOPs, 166272 bytes; AdamW 28*10432 = 292096 bytes.
+// bytes 458368, time 458368 / 1e11 = 4.58368e-6 s; model FLOPs 3 x forward =
+// 739776; MFU 739776 / (4.58368e-6 * 1e12) = 0.161393; tokens/s 16 /
+// 4.58368e-6 = 3.49065e6.
+// Memory (ZeRO mixed precision): weights 2 B/param = 20864, gradients
+// 2 B/param = 20864, optimizer 12 B/param = 125184; activations saved for
+// the backward, per layer:
+//   layers.0: rms_norm input 1024; router input 1024 + scores 16*4*2 = 128;
+//             dispatch indices 16*2*4 = 128; experts 4*8 routed rows x
+//             (H + 3F = 80) x 2 = 5120; combine weights 64 + indices 128 =
+//             192: 7616.
+//   layers.1: rms_norm input 1024; ffn 16 x (H + 2F = 160) x 2 = 5120: 6144.
+//   (func.return keeps nothing.) Total 13760.
+// Memory total 20864 + 20864 + 125184 + 13760 = 180672.
+// TRAIN: moe.cost_summary = {active_params = 7.360000e+03 : f64, bytes = 4.583680e+05 : f64, flops = 7.397760e+05 : f64, machine = "unit",
+// TRAIN-SAME: memory = {activations = 1.376000e+04 : f64, capacity = 1.000000e+12 : f64, gradients = 2.086400e+04 : f64, optimizer = 1.251840e+05 : f64, total = 1.806720e+05 : f64, weights = 2.086400e+04 : f64},
+// TRAIN-SAME: mfu = 0.16139{{[0-9]*}} : f64, model_flops = 7.397760e+05 : f64, network_bytes = 0.000000e+00 : f64, params = 1.043200e+04 : f64, peak_flops = 1.000000e+12 : f64,
+// TRAIN-SAME: phase = "train", seconds = 4.583680e-06 : f64, tokens = 16 : i64, tokens_per_second = 349064{{[0-9.]*}} : f64}
+//
+// Recompute: 4x the forward: 986368 FLOPs, 221696 + 292096 = 513792 bytes,
+// 5.13792e-6 s; model FLOPs stay 739776 (MFU 0.143984). Activations: each
+// layer's input (1024 + 1024) plus the largest layer (7616) = 9664; memory
+// 20864 + 20864 + 125184 + 9664 = 176576.
+// RECOMP: moe.cost_summary = {active_params = 7.360000e+03 : f64, bytes = 5.137920e+05 : f64, flops = 9.863680e+05 : f64, machine = "unit",
+// RECOMP-SAME: memory = {activations = 9.664000e+03 : f64, capacity = 1.000000e+12 : f64, gradients = 2.086400e+04 : f64, optimizer = 1.251840e+05 : f64, total = 1.765760e+05 : f64, weights = 2.086400e+04 : f64},
+// RECOMP-SAME: mfu = 0.14398{{[0-9]*}} : f64, model_flops = 7.397760e+05 : f64
+//
+// 2 micro-batches: 2 x 739776 = 1479552 FLOPs, 2 x 166272 + 292096 = 624640
+// bytes, 6.2464e-6 s, 32 tokens (tokens/s 5.12295e6), model FLOPs 1479552
+// (MFU 0.236865); memory per device unchanged (180672). The attribute prints
+// 1479552 in hex, so the JSON report checks it.
+// MICRO: moe.cost_summary = {active_params = 7.360000e+03 : f64, bytes = 6.246400e+05 : f64,
+// MICRO-SAME: memory = {activations = 1.376000e+04 : f64, capacity = 1.000000e+12 : f64, gradients = 2.086400e+04 : f64, optimizer = 1.251840e+05 : f64, total = 1.806720e+05 : f64, weights = 2.086400e+04 : f64},
+// MICRO-SAME: mfu = 0.23686{{[0-9]*}} : f64,
+// MICRO-SAME: tokens = 32 : i64, tokens_per_second = 512295{{[0-9.]*}} : f64}
+// MICROJSON: "tokens": 32,
+// MICROJSON: "seconds": {{6\.246(4|39999+[0-9]*)e-0?6}},
+// MICROJSON-NEXT: "flops": 1479552,
+// MICROJSON-NEXT: "model_flops": 1479552,
+// MICROJSON-NEXT: "bytes": 624640,
+//
+// Per op in training: the router is 3 x (4416 FLOPs, 1728 bytes) plus AdamW
+// over its 128-parameter gate (3584 bytes): 13248 FLOPs, 5184 + 3584 = 8768
+// bytes, 8.768e-8 s. The experts are 3 x (100864 FLOPs, 24576 bytes) plus
+// AdamW over all 6144 expert parameters (every expert is updated):
+// 172032 bytes; 302592 FLOPs, 73728 + 172032 = 245760 bytes, 2.4576e-6 s.
+// TRAIN-LABEL: func.func @two_layers
+// TRAIN: moe.router {{.*}}moe.cost = #moe.cost<flops = 13248, bytes = 8768, network = 0, seconds = 8.768e-08, bound = memory>
+// TRAIN: moe.experts {{.*}}moe.cost = #moe.cost<flops = 302592, bytes = 245760, network = 0, seconds = 2.4576e-06, bound = memory>
+func.func @two_layers(%x: tensor<16x32xbf16>, %n0: tensor<32xbf16>,
+                      %gate: tensor<32x4xbf16>, %wg: tensor<4x32x16xbf16>,
+                      %wu: tensor<4x32x16xbf16>, %wd: tensor<4x16x32xbf16>,
+                      %n1: tensor<32xbf16>, %up: tensor<32x64xbf16>,
+                      %down: tensor<64x32xbf16>) -> tensor<16x32xbf16> {
+  %h = moe.rms_norm %x, %n0 epsilon = 1.0e-06
+      : tensor<16x32xbf16>, tensor<32xbf16> loc("layers.0.norm")
+  %idx, %w = moe.router %h, %gate top_k = 2 scoring = softmax
+      : (tensor<16x32xbf16>, tensor<32x4xbf16>)
+      -> (tensor<16x2xi32>, tensor<16x2xbf16>) loc("layers.0.router")
+  %buf = moe.dispatch %h, %idx capacity_factor = 2.0
+      : (tensor<16x32xbf16>, tensor<16x2xi32>) -> tensor<4x16x32xbf16>
+      loc("layers.0.dispatch")
+  %out = moe.experts %buf, gate %wg, up %wu, down %wd activation = swiglu
+      : (tensor<4x16x32xbf16>, tensor<4x32x16xbf16>, tensor<4x32x16xbf16>,
+         tensor<4x16x32xbf16>) -> tensor<4x16x32xbf16> loc("layers.0.experts")
+  %y = moe.combine %out, %idx, %w
+      : (tensor<4x16x32xbf16>, tensor<16x2xi32>, tensor<16x2xbf16>)
+      -> tensor<16x32xbf16> loc("layers.0.combine")
+  %h1 = moe.rms_norm %y, %n1 epsilon = 1.0e-06
+      : tensor<16x32xbf16>, tensor<32xbf16> loc("layers.1.norm")
+  %z = moe.ffn %h1, up %up, down %down activation = gelu
+      : (tensor<16x32xbf16>, tensor<32x64xbf16>, tensor<64x32xbf16>)
+      -> tensor<16x32xbf16> loc("layers.1.ffn")
+  return %z : tensor<16x32xbf16>
+}
