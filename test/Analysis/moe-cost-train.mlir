@@ -144,10 +144,26 @@ module attributes {dlti.target_system_spec = #dlti.target_system_spec<
 // and output buffers, 2 x 4*16*32*2 = 8192 bytes. Memory 20864 + 8192 =
 // 29056. tokens/s = 16 / 5.5424e-7 = 2.88684e7; MFU = 246592 /
 // (5.5424e-7 * 1e12) = 0.444919.
-// FWD: moe.cost_summary = {active_params = 7.360000e+03 : f64, bytes = 5.542400e+04 : f64, flops = 2.465920e+05 : f64, machine = "unit",
-// FWD-SAME: memory = {activations = 8.192000e+03 : f64, capacity = 1.000000e+12 : f64, gradients = 0.000000e+00 : f64, optimizer = 0.000000e+00 : f64, total = 2.905600e+04 : f64, weights = 2.086400e+04 : f64},
-// FWD-SAME: mfu = 0.44491{{[0-9]*}} : f64, model_flops = 2.465920e+05 : f64, network_bytes = 0.000000e+00 : f64, params = 1.043200e+04 : f64, peak_flops = 1.000000e+12 : f64,
-// FWD-SAME: phase = "forward", seconds = 5.542400e-07 : f64, tokens = 16 : i64, tokens_per_second = 2886836{{[0-9.]*}} : f64}
+// FWD: moe.cost_summary = {active_params = 7.360000e+03 : f64
+// FWD-SAME: {{[{ ]}}bytes = 5.542400e+04 : f64
+// FWD-SAME: {{[{ ]}}flops = 2.465920e+05 : f64
+// FWD-SAME: machine = "unit"
+// FWD-SAME: memory = {
+// FWD-SAME: activations = 8.192000e+03 : f64
+// FWD-SAME: capacity = 1.000000e+12 : f64
+// FWD-SAME: gradients = 0.000000e+00 : f64
+// FWD-SAME: optimizer = 0.000000e+00 : f64
+// FWD-SAME: {{[{ ]}}total = 2.905600e+04 : f64
+// FWD-SAME: weights = 2.086400e+04 : f64
+// FWD-SAME: mfu = 0.44491{{[0-9]*}} : f64
+// FWD-SAME: model_flops = 2.465920e+05 : f64
+// FWD-SAME: network_bytes = 0.000000e+00 : f64
+// FWD-SAME: params = 1.043200e+04 : f64
+// FWD-SAME: peak_flops = 1.000000e+12 : f64
+// FWD-SAME: phase = "forward"
+// FWD-SAME: seconds = 5.542400e-07 : f64
+// FWD-SAME: tokens = 16 : i64
+// FWD-SAME: tokens_per_second = 2886836{{[0-9.]*}} : f64
 //
 // Train: every kernel here is a GEMM or memory-bound, so fwd + bwd = 3x the
 // forward: 739776 FLOPs, 166272 bytes; AdamW 28*10432 = 292096 bytes.
@@ -164,32 +180,66 @@ module attributes {dlti.target_system_spec = #dlti.target_system_spec<
 //   layers.1: rms_norm input 1024; ffn 16 x (H + 2F = 160) x 2 = 5120: 6144.
 //   (func.return keeps nothing.) Total 13760.
 // Memory total 20864 + 20864 + 125184 + 13760 = 180672.
-// TRAIN: moe.cost_summary = {active_params = 7.360000e+03 : f64, bytes = 4.583680e+05 : f64, flops = 7.397760e+05 : f64, machine = "unit",
-// TRAIN-SAME: memory = {activations = 1.376000e+04 : f64, capacity = 1.000000e+12 : f64, gradients = 2.086400e+04 : f64, optimizer = 1.251840e+05 : f64, total = 1.806720e+05 : f64, weights = 2.086400e+04 : f64},
-// TRAIN-SAME: mfu = 0.16139{{[0-9]*}} : f64, model_flops = 7.397760e+05 : f64, network_bytes = 0.000000e+00 : f64, params = 1.043200e+04 : f64, peak_flops = 1.000000e+12 : f64,
-// TRAIN-SAME: phase = "train", seconds = 4.583680e-06 : f64, tokens = 16 : i64, tokens_per_second = 349064{{[0-9.]*}} : f64}
+// TRAIN: moe.cost_summary = {active_params = 7.360000e+03 : f64
+// TRAIN-SAME: {{[{ ]}}bytes = 4.583680e+05 : f64
+// TRAIN-SAME: {{[{ ]}}flops = 7.397760e+05 : f64
+// TRAIN-SAME: machine = "unit"
+// TRAIN-SAME: memory = {
+// TRAIN-SAME: activations = 1.376000e+04 : f64
+// TRAIN-SAME: capacity = 1.000000e+12 : f64
+// TRAIN-SAME: gradients = 2.086400e+04 : f64
+// TRAIN-SAME: optimizer = 1.251840e+05 : f64
+// TRAIN-SAME: {{[{ ]}}total = 1.806720e+05 : f64
+// TRAIN-SAME: weights = 2.086400e+04 : f64
+// TRAIN-SAME: mfu = 0.16139{{[0-9]*}} : f64
+// TRAIN-SAME: model_flops = 7.397760e+05 : f64
+// TRAIN-SAME: network_bytes = 0.000000e+00 : f64
+// TRAIN-SAME: params = 1.043200e+04 : f64
+// TRAIN-SAME: peak_flops = 1.000000e+12 : f64
+// TRAIN-SAME: phase = "train"
+// TRAIN-SAME: seconds = 4.583680e-06 : f64
+// TRAIN-SAME: tokens = 16 : i64
+// TRAIN-SAME: tokens_per_second = 349064{{[0-9.]*}} : f64
 //
 // Recompute: 4x the forward: 986368 FLOPs, 221696 + 292096 = 513792 bytes,
 // 5.13792e-6 s; model FLOPs stay 739776 (MFU 0.143984). Activations: each
 // layer's input (1024 + 1024) plus the largest layer (7616) = 9664; memory
 // 20864 + 20864 + 125184 + 9664 = 176576.
-// RECOMP: moe.cost_summary = {active_params = 7.360000e+03 : f64, bytes = 5.137920e+05 : f64, flops = 9.863680e+05 : f64, machine = "unit",
-// RECOMP-SAME: memory = {activations = 9.664000e+03 : f64, capacity = 1.000000e+12 : f64, gradients = 2.086400e+04 : f64, optimizer = 1.251840e+05 : f64, total = 1.765760e+05 : f64, weights = 2.086400e+04 : f64},
-// RECOMP-SAME: mfu = 0.14398{{[0-9]*}} : f64, model_flops = 7.397760e+05 : f64
+// RECOMP: moe.cost_summary = {active_params = 7.360000e+03 : f64
+// RECOMP-SAME: {{[{ ]}}bytes = 5.137920e+05 : f64
+// RECOMP-SAME: {{[{ ]}}flops = 9.863680e+05 : f64
+// RECOMP-SAME: machine = "unit"
+// RECOMP-SAME: memory = {
+// RECOMP-SAME: activations = 9.664000e+03 : f64
+// RECOMP-SAME: capacity = 1.000000e+12 : f64
+// RECOMP-SAME: gradients = 2.086400e+04 : f64
+// RECOMP-SAME: optimizer = 1.251840e+05 : f64
+// RECOMP-SAME: {{[{ ]}}total = 1.765760e+05 : f64
+// RECOMP-SAME: weights = 2.086400e+04 : f64
+// RECOMP-SAME: mfu = 0.14398{{[0-9]*}} : f64
+// RECOMP-SAME: model_flops = 7.397760e+05 : f64
 //
 // 2 micro-batches: 2 x 739776 = 1479552 FLOPs, 2 x 166272 + 292096 = 624640
 // bytes, 6.2464e-6 s, 32 tokens (tokens/s 5.12295e6), model FLOPs 1479552
 // (MFU 0.236865); memory per device unchanged (180672). The attribute prints
 // 1479552 in hex, so the JSON report checks it.
-// MICRO: moe.cost_summary = {active_params = 7.360000e+03 : f64, bytes = 6.246400e+05 : f64,
-// MICRO-SAME: memory = {activations = 1.376000e+04 : f64, capacity = 1.000000e+12 : f64, gradients = 2.086400e+04 : f64, optimizer = 1.251840e+05 : f64, total = 1.806720e+05 : f64, weights = 2.086400e+04 : f64},
-// MICRO-SAME: mfu = 0.23686{{[0-9]*}} : f64,
-// MICRO-SAME: tokens = 32 : i64, tokens_per_second = 512295{{[0-9.]*}} : f64}
+// MICRO: moe.cost_summary = {active_params = 7.360000e+03 : f64
+// MICRO-SAME: {{[{ ]}}bytes = 6.246400e+05 : f64
+// MICRO-SAME: memory = {
+// MICRO-SAME: activations = 1.376000e+04 : f64
+// MICRO-SAME: capacity = 1.000000e+12 : f64
+// MICRO-SAME: gradients = 2.086400e+04 : f64
+// MICRO-SAME: optimizer = 1.251840e+05 : f64
+// MICRO-SAME: {{[{ ]}}total = 1.806720e+05 : f64
+// MICRO-SAME: weights = 2.086400e+04 : f64
+// MICRO-SAME: mfu = 0.23686{{[0-9]*}} : f64
+// MICRO-SAME: tokens = 32 : i64
+// MICRO-SAME: tokens_per_second = 512295{{[0-9.]*}} : f64
 // MICROJSON: "tokens": 32,
 // MICROJSON: "seconds": {{6\.246(4|39999+[0-9]*)e-0?6}},
-// MICROJSON-NEXT: "flops": 1479552,
-// MICROJSON-NEXT: "model_flops": 1479552,
-// MICROJSON-NEXT: "bytes": 624640,
+// MICROJSON: "flops": 1479552,
+// MICROJSON: "model_flops": 1479552,
+// MICROJSON: "bytes": 624640,
 //
 // Per op in training: the router is 3 x (4416 FLOPs, 1728 bytes) plus AdamW
 // over its 128-parameter gate (3584 bytes): 13248 FLOPs, 5184 + 3584 = 8768

@@ -17,7 +17,14 @@ using namespace mlir::moe;
 // the same bytes and the IR stays readable; the report carries full figures.
 void CostAttr::print(AsmPrinter &printer) const {
   auto num = [&](StringRef key, double value, bool comma = true) {
-    printer << key << " = " << llvm::format("%.6g", value);
+    std::string text;
+    llvm::raw_string_ostream(text) << llvm::format("%.6g", value);
+    // An MLIR float literal needs a dot before its exponent: %g's "1e-06"
+    // would lex as the integer 1 followed by `e`, so print "1.0e-06".
+    size_t exponent = text.find('e');
+    if (exponent != std::string::npos && text.find('.') == std::string::npos)
+      text.insert(exponent, ".0");
+    printer << key << " = " << text;
     if (comma)
       printer << ", ";
   };
@@ -34,9 +41,28 @@ Attribute CostAttr::parse(AsmParser &parser, Type) {
   const char *keys[4] = {"flops", "bytes", "network", "seconds"};
   if (parser.parseLess())
     return {};
+  // The printer's %g writes whole numbers without a dot ("flops = 2048"),
+  // which parseFloat rejects; accept integer literals too so that annotated
+  // IR parses back.
+  auto parseNumber = [&](double &value) -> ParseResult {
+    bool negative = succeeded(parser.parseOptionalMinus());
+    APInt integer;
+    OptionalParseResult parsed = parser.parseOptionalInteger(integer);
+    if (!parsed.has_value()) {
+      if (parser.parseFloat(value))
+        return failure();
+    } else if (failed(*parsed)) {
+      return failure();
+    } else {
+      value = integer.roundToDouble();
+    }
+    if (negative)
+      value = -value;
+    return success();
+  };
   for (int i = 0; i < 4; ++i) {
     if (parser.parseKeyword(keys[i]) || parser.parseEqual() ||
-        parser.parseFloat(values[i]) || parser.parseComma())
+        parseNumber(values[i]) || parser.parseComma())
       return {};
     if (values[i] < 0) {
       parser.emitError(parser.getCurrentLocation())
