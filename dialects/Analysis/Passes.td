@@ -54,6 +54,9 @@ def MoECost : Pass<"moe-cost", "::mlir::ModuleOp"> {
     Option<"microBatches", "micro-batches", "int64_t", "1",
            "Micro-batches (gradient accumulation steps) per optimizer step: "
            "forward and backward run this many times, the optimizer once">,
+    Option<"overlap", "overlap", "double", "0.0",
+           "Fraction (0..1) of each layer's collective time that may run "
+           "concurrently with the same layer's compute">,
     Option<"checkMemory", "check-memory", "bool", "true",
            "Fail when the memory per device exceeds the machine's capacity">,
   ];

@@ -285,24 +285,32 @@ LogicalResult Walker::visitRegion(Region &region, double multiplier) {
   return success();
 }
 
-/// Tokens per step: the rows of the first embedding lookup, else of the first
-/// router (programs without either must pass `tokens=`).
-int64_t inferTokens(ModuleOp module) {
-  int64_t tokens = 0;
-  module.walk([&](Operation *op) {
-    Value rows;
-    if (auto embed = dyn_cast<EmbeddingOp>(op))
-      rows = embed.getIds();
-    else if (auto router = dyn_cast<RouterOp>(op))
-      rows = router.getInput();
-    if (!rows)
-      return WalkResult::advance();
-    int64_t n = cast<ShapedType>(rows.getType()).getDimSize(0);
-    if (!ShapedType::isDynamic(n))
-      tokens = n;
-    return WalkResult::interrupt();
-  });
-  return tokens;
+/// The overlap model (docs/CostModel.md): in each layer, collectives can run
+/// while the layer computes, so of the collective time C at most
+/// `overlap * C` hides, and never more than the compute time K:
+/// exposed = C - min(overlap * C, K).
+void hideCollectives(llvm::MapVector<Operation *, OpCost> &opCosts,
+                     double overlap) {
+  llvm::StringMap<std::pair<double, double>> layers; // C, K
+  auto isCollective = [](const OpCost &cost) {
+    return cost.total.network > 0 && cost.total.flops == 0;
+  };
+  for (auto &[op, cost] : opCosts) {
+    auto &ck = layers[getLayerName(op)];
+    (isCollective(cost) ? ck.first : ck.second) += cost.total.seconds;
+  }
+  for (auto &[op, cost] : opCosts) {
+    if (!isCollective(cost))
+      continue;
+    auto [c, k] = layers[getLayerName(op)];
+    if (c <= 0)
+      continue;
+    double exposed = c - std::min(overlap * c, k);
+    double scale = exposed / c;
+    cost.total.seconds *= scale;
+    for (double &t : cost.total.boundSeconds)
+      t *= scale;
+  }
 }
 
 } // namespace
@@ -348,6 +356,13 @@ FailureOr<CostAnalysis> CostAnalysis::run(ModuleOp module,
     cost.total = cost.forward;
     cost.total += cost.backward;
     cost.total += cost.optimizer;
+  }
+  if (options.overlap < 0 || options.overlap > 1)
+    return emitError(module.getLoc())
+           << "overlap (" << options.overlap << ") must be between 0 and 1";
+  if (options.overlap > 0)
+    hideCollectives(analysis.opCosts, options.overlap);
+  for (auto &[op, cost] : analysis.opCosts) {
     summary.seconds += cost.total.seconds;
     summary.flops += cost.total.flops;
     summary.bytes += cost.total.bytes;
@@ -394,7 +409,11 @@ FailureOr<CostAnalysis> CostAnalysis::run(ModuleOp module,
     mem.optimizer = train ? summary.params * kOptimizerStateBytesPerParam : 0;
   }
   summary.memoryCapacity = machine.memoryCapacity;
-  summary.tokens = (options.tokens > 0 ? options.tokens : inferTokens(module)) *
-                   options.microBatches;
+  if (auto plan = module->getAttrOfType<DictionaryAttr>(kPlanAttrName))
+    if (auto devices = plan.getAs<IntegerAttr>("devices"))
+      summary.devices = std::max<int64_t>(1, devices.getInt());
+  int64_t perDevice =
+      options.tokens > 0 ? options.tokens : getProgramTokenCount(module);
+  summary.tokens = perDevice * options.microBatches * summary.devices;
   return analysis;
 }

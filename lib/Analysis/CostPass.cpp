@@ -71,6 +71,7 @@ void MoECostPass::runOnOperation() {
   options.imbalance = imbalance;
   options.tokens = tokens;
   options.microBatches = microBatches;
+  options.overlap = overlap;
   FailureOr<CostAnalysis> analysis =
       CostAnalysis::run(module, *machineModel, options);
   if (failed(analysis))
@@ -97,6 +98,7 @@ void MoECostPass::runOnOperation() {
   NamedAttribute fields[] = {
       b.getNamedAttr("active_params", f(s.activeParams)),
       b.getNamedAttr("bytes", f(s.bytes)),
+      b.getNamedAttr("devices", b.getI64IntegerAttr(s.devices)),
       b.getNamedAttr("flops", f(s.flops)),
       b.getNamedAttr("machine", b.getStringAttr(s.machine)),
       b.getNamedAttr("memory", b.getDictionaryAttr(memory)),

@@ -36,6 +36,9 @@ struct CostOptions {
   /// Micro-batches (gradient accumulation) per optimizer step: forward and
   /// backward run this many times, the optimizer once.
   int64_t microBatches = 1;
+  /// Fraction of each layer's collective time that may hide behind the
+  /// layer's compute.
+  double overlap = 0;
 };
 
 /// What one op costs in the phase, summed over every time it runs.
@@ -58,7 +61,10 @@ struct MemoryBreakdown {
 struct CostSummary {
   std::string machine;
   Phase phase = Phase::Forward;
+  /// Tokens per step over all devices (per-device tokens times devices).
   int64_t tokens = 0;
+  /// Devices running the program (from a plan's `moe.plan`; 1 otherwise).
+  int64_t devices = 1;
   double seconds = 0, flops = 0, modelFlops = 0, bytes = 0, network = 0;
   double params = 0, activeParams = 0;
   double peakFlops = 0;

@@ -25,6 +25,24 @@ bool mlir::moe::isGated(Activation activation) {
   return activation == Activation::swiglu || activation == Activation::geglu;
 }
 
+int64_t mlir::moe::getProgramTokenCount(Operation *root) {
+  int64_t tokens = 0;
+  root->walk([&](Operation *op) {
+    Value rows;
+    if (auto embed = dyn_cast<EmbeddingOp>(op))
+      rows = embed.getIds();
+    else if (auto router = dyn_cast<RouterOp>(op))
+      rows = router.getInput();
+    if (!rows)
+      return WalkResult::advance();
+    int64_t n = cast<ShapedType>(rows.getType()).getDimSize(0);
+    if (!ShapedType::isDynamic(n))
+      tokens = n;
+    return WalkResult::interrupt();
+  });
+  return tokens;
+}
+
 namespace {
 
 /// Compares sizes that may be dynamic and reports the first mismatch. Each

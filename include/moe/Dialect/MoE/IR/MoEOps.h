@@ -32,6 +32,16 @@ namespace mlir::moe {
 /// projection (SwiGLU, GeGLU) and so needs a `gate` weight.
 bool isGated(Activation activation);
 
+/// Module attribute a plan pass leaves: a dictionary with the plan's kind,
+/// its parallel degrees and `devices`, the number of devices that each run
+/// the planned program.
+constexpr llvm::StringLiteral kPlanAttrName = "moe.plan";
+
+/// Tokens the program under `root` processes per step: the rows of the first
+/// `moe.embedding`'s ids, else of the first `moe.router`'s input; 0 when
+/// there is neither or the size is dynamic.
+int64_t getProgramTokenCount(Operation *root);
+
 } // namespace mlir::moe
 
 #endif // MOE_DIALECT_MOE_IR_MOEOPS_H

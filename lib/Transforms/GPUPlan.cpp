@@ -1,0 +1,294 @@
+//===- GPUPlan.cpp - Expert-parallel GPU plan -------------------*- C++ -*-===//
+//
+// Part of the moe-mlir project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// Turns a whole-step moe program into the program one GPU of a dp x ep grid
+// runs. Token tensors are recognised by their leading dimension: every
+// non-weight tensor whose dim 0 is the program's token count T is a token
+// tensor and keeps T / (dp * ep) rows. Types are rewritten in place, so the
+// ops stay the program's own ops; only collectives are inserted.
+//
+//===----------------------------------------------------------------------===//
+
+#include "moe/Analysis/Machine.h"
+#include "moe/Dialect/MoE/IR/MoEOps.h"
+#include "moe/Interfaces/CostModelOpInterface.h"
+#include "moe/Transforms/Passes.h"
+
+#include "mlir/Dialect/DLTI/DLTI.h"
+#include "mlir/Dialect/Shard/IR/ShardOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+
+namespace mlir::moe {
+#define GEN_PASS_DEF_MOEGPUPLAN
+#include "moe/Transforms/Passes.h.inc"
+} // namespace mlir::moe
+
+using namespace mlir;
+using namespace mlir::moe;
+
+namespace {
+
+constexpr StringLiteral kGridName = "gpus";
+
+RankedTensorType withDim(Type type, unsigned index, int64_t size) {
+  auto tensor = cast<RankedTensorType>(type);
+  SmallVector<int64_t> shape(tensor.getShape());
+  shape[index] = size;
+  return tensor.clone(shape);
+}
+
+bool isTokenTensor(Type type, int64_t tokens) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  return tensor && tensor.getRank() >= 1 && tensor.getDimSize(0) == tokens;
+}
+
+struct MoEGPUPlanPass : moe::impl::MoEGPUPlanBase<MoEGPUPlanPass> {
+  using MoEGPUPlanBase::MoEGPUPlanBase;
+
+  void runOnOperation() override;
+  LogicalResult checkOptions(int64_t &dpDegree);
+  LogicalResult planFunction(FunctionOpInterface func, int64_t tokens,
+                             int64_t devices, int64_t dpDegree);
+  void insertGradientSync(FunctionOpInterface func, int64_t dpDegree);
+};
+
+LogicalResult MoEGPUPlanPass::checkOptions(int64_t &dpDegree) {
+  ModuleOp module = getOperation();
+  auto fail = [&]() { return emitError(module.getLoc()); };
+  if (ep < 1)
+    return fail() << "ep (" << ep << ") must be at least 1";
+  if (gpusPerNode < 1)
+    return fail() << "gpus-per-node (" << gpusPerNode << ") must be at least 1";
+  if (nodes < 0 || dp < 0)
+    return fail() << "nodes and dp must not be negative";
+  if (capacityFactor < 0)
+    return fail() << "capacity-factor (" << capacityFactor.getValue()
+                  << ") must not be negative";
+  if (phase != "forward" && phase != "train")
+    return fail() << "unknown phase '" << phase
+                  << "' (expected forward or train)";
+  dpDegree = dp;
+  if (dpDegree == 0) {
+    int64_t gpus = nodes * gpusPerNode;
+    if (nodes > 0 && gpus % ep != 0)
+      return fail() << "ep (" << ep << ") does not divide the " << gpus
+                    << " GPUs of " << nodes << " nodes x " << gpusPerNode;
+    dpDegree = nodes > 0 ? gpus / ep : 1;
+  }
+  int64_t devices = dpDegree * ep;
+  if (nodes > 0 && devices != nodes * gpusPerNode)
+    return fail() << "dp * ep = " << dpDegree << " * " << ep << " = " << devices
+                  << " GPUs, but nodes * gpus-per-node = " << nodes << " * "
+                  << gpusPerNode << " = " << nodes * gpusPerNode;
+  llvm::Expected<MachineModel> machineModel = getMachinePreset(machine);
+  if (!machineModel)
+    return fail() << llvm::toString(machineModel.takeError());
+  if (machineModel->isWafer())
+    return fail() << "machine '" << machine
+                  << "' is a wafer-scale system; use --moe-wse-plan";
+  if (devices > machineModel->maxDevices)
+    return fail() << "a grid of " << devices << " GPUs is larger than "
+                  << machine << " allows (" << machineModel->maxDevices << ")";
+  if (module.lookupSymbol(kGridName))
+    return fail() << "the module is already planned (it has @" << kGridName
+                  << ")";
+  return success();
+}
+
+LogicalResult MoEGPUPlanPass::planFunction(FunctionOpInterface func,
+                                           int64_t tokens, int64_t devices,
+                                           int64_t dpDegree) {
+  int64_t local = tokens / devices;
+  Block &entry = func.getFunctionBody().front();
+  OpBuilder builder(func.getContext());
+
+  // Expert weights are sharded over ep; they must be function arguments so
+  // the shard is what the device holds.
+  llvm::DenseSet<Value> expertWeights;
+  WalkResult walk = func.walk([&](ExpertsOp experts) {
+    int64_t count = experts.getNumExperts();
+    if (count % ep != 0) {
+      experts.emitOpError() << "has " << count << " experts, which ep = " << ep
+                            << " does not divide";
+      return WalkResult::interrupt();
+    }
+    for (Value w : {experts.getGate(), experts.getUp(), experts.getDown()}) {
+      if (!w)
+        continue;
+      if (!isa<BlockArgument>(w)) {
+        experts.emitOpError()
+            << "expert weights must be function arguments to be sharded";
+        return WalkResult::interrupt();
+      }
+      expertWeights.insert(w);
+    }
+    return WalkResult::advance();
+  });
+  if (walk.wasInterrupted())
+    return failure();
+  WalkResult seqCheck = func.walk([&](Operation *op) {
+    IntegerAttr seq = op->getAttrOfType<IntegerAttr>("seq_len");
+    if (!seq || !isa<AttentionOp, MLAttentionOp>(op))
+      return WalkResult::advance();
+    if (local % seq.getInt() != 0) {
+      op->emitOpError() << "cannot split " << tokens << " tokens over "
+                        << devices << " GPUs in whole sequences of "
+                        << seq.getInt() << " (" << local << " tokens per GPU)";
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  if (seqCheck.wasInterrupted())
+    return failure();
+
+  for (BlockArgument arg : entry.getArguments()) {
+    if (expertWeights.contains(arg)) {
+      auto type = cast<RankedTensorType>(arg.getType());
+      arg.setType(withDim(type, 0, type.getDimSize(0) / ep));
+    } else if (!isParameter(arg) && isTokenTensor(arg.getType(), tokens)) {
+      arg.setType(withDim(arg.getType(), 0, local));
+    }
+  }
+
+  SmallVector<Operation *> ops;
+  func.getFunctionBody().walk([&](Operation *op) { ops.push_back(op); });
+  for (Operation *op : ops) {
+    if (auto dispatch = dyn_cast<DispatchOp>(op)) {
+      if (capacityFactor > 0 && !dispatch.getDropless())
+        dispatch.setCapacityFactorAttr(builder.getF64FloatAttr(capacityFactor));
+      int64_t topK = dispatch.getIndices().getType().getDimSize(1);
+      int64_t experts = dispatch.getResult().getType().getDimSize(0);
+      int64_t capacity = dispatch.getExpectedCapacity(local, topK, experts);
+      dispatch.getResult().setType(
+          withDim(dispatch.getResult().getType(), 1, capacity));
+      continue;
+    }
+    if (auto experts = dyn_cast<ExpertsOp>(op)) {
+      auto bufferType = cast<RankedTensorType>(experts.getInput().getType());
+      int64_t count = bufferType.getDimSize(0);
+      int64_t capacity = bufferType.getDimSize(1);
+      auto localType =
+          withDim(withDim(bufferType, 0, count / ep), 1, capacity * ep);
+      experts.getResult().setType(localType);
+      if (ep == 1)
+        continue;
+      // Dispatch: send each expert's slots to the GPU that owns it; receive
+      // ep senders' slots for the local experts.
+      builder.setInsertionPoint(experts);
+      Value sent = shard::AllToAllOp::create(
+          builder, experts.getLoc(), localType, kGridName, ArrayRef<int16_t>{1},
+          experts.getInput(), APInt(64, 0), APInt(64, 1));
+      experts.getInputMutable().assign(sent);
+      // Combine: the inverse exchange returns the outputs to the senders.
+      builder.setInsertionPointAfter(experts);
+      auto back = shard::AllToAllOp::create(
+          builder, experts.getLoc(), bufferType, kGridName,
+          ArrayRef<int16_t>{1}, experts.getResult(), APInt(64, 1),
+          APInt(64, 0));
+      experts.getResult().replaceAllUsesExcept(back, back);
+      continue;
+    }
+    for (OpResult result : op->getResults())
+      if (isTokenTensor(result.getType(), tokens))
+        result.setType(withDim(result.getType(), 0, local));
+  }
+
+  // Refresh the signature from the (re-typed) arguments and returns.
+  Operation *terminator = entry.getTerminator();
+  func.setType(FunctionType::get(func.getContext(), entry.getArgumentTypes(),
+                                 terminator->getOperandTypes()));
+  if (phase == "train")
+    insertGradientSync(func, dpDegree);
+  return success();
+}
+
+void MoEGPUPlanPass::insertGradientSync(FunctionOpInterface func,
+                                        int64_t dpDegree) {
+  Block &entry = func.getFunctionBody().front();
+  OpBuilder builder(entry.getTerminator());
+  llvm::DenseSet<Value> expertWeights;
+  func.walk([&](ExpertsOp experts) {
+    for (Value w : {experts.getGate(), experts.getUp(), experts.getDown()})
+      if (w)
+        expertWeights.insert(w);
+  });
+  for (BlockArgument arg : entry.getArguments()) {
+    if (!isParameter(arg))
+      continue;
+    bool expert = expertWeights.contains(arg);
+    // Expert weights are replicated only across the dp axis.
+    if (expert ? dpDegree == 1 : dpDegree * ep == 1)
+      continue;
+    SmallVector<int16_t> axes =
+        expert ? SmallVector<int16_t>{0} : SmallVector<int16_t>{0, 1};
+    std::string name = "grad_sync";
+    if (auto paramName = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
+                                                           kParamAttrName))
+      name += "." + paramName.getValue().str();
+    Location loc = NameLoc::get(builder.getStringAttr(name), func.getLoc());
+    auto sync = shard::AllReduceOp::create(builder, loc, arg.getType(),
+                                           kGridName, axes, arg);
+    sync->setAttr("moe.grad_sync", builder.getUnitAttr());
+  }
+}
+
+void MoEGPUPlanPass::runOnOperation() {
+  ModuleOp module = getOperation();
+  int64_t dpDegree = 1;
+  if (failed(checkOptions(dpDegree)))
+    return signalPassFailure();
+  int64_t devices = dpDegree * ep;
+  int64_t tokens = getProgramTokenCount(module);
+  if (tokens <= 0) {
+    emitError(module.getLoc())
+        << "cannot find the program's token count (no moe.embedding or "
+           "moe.router with a static shape)";
+    return signalPassFailure();
+  }
+  if (tokens % devices != 0) {
+    emitError(module.getLoc())
+        << tokens << " tokens do not split evenly over dp * ep = " << devices
+        << " GPUs";
+    return signalPassFailure();
+  }
+
+  OpBuilder builder(module.getBodyRegion());
+  builder.setInsertionPointToStart(module.getBody());
+  shard::GridOp::create(builder, module.getLoc(), kGridName,
+                        ArrayRef<int64_t>{dpDegree, ep});
+  for (auto func : module.getOps<FunctionOpInterface>())
+    if (!func.isExternal() &&
+        failed(planFunction(func, tokens, devices, dpDegree)))
+      return signalPassFailure();
+
+  MLIRContext *ctx = &getContext();
+  NamedAttribute plan[] = {
+      builder.getNamedAttr("devices", builder.getI64IntegerAttr(devices)),
+      builder.getNamedAttr("dp", builder.getI64IntegerAttr(dpDegree)),
+      builder.getNamedAttr("ep", builder.getI64IntegerAttr(ep)),
+      builder.getNamedAttr("gpus_per_node",
+                           builder.getI64IntegerAttr(gpusPerNode)),
+      builder.getNamedAttr("kind",
+                           builder.getStringAttr("gpu-expert-parallel")),
+      builder.getNamedAttr("tokens", builder.getI64IntegerAttr(tokens)),
+  };
+  module->setAttr(kPlanAttrName, builder.getDictionaryAttr(plan));
+  if (!module->hasAttr(DLTIDialect::kTargetSystemDescAttrName)) {
+    auto entry =
+        DataLayoutEntryAttr::get(StringAttr::get(ctx, "devices_per_node"),
+                                 builder.getI64IntegerAttr(gpusPerNode));
+    auto device = TargetDeviceSpecAttr::get(
+        ctx, ArrayRef<DataLayoutEntryInterface>{entry});
+    auto system = TargetSystemSpecAttr::get(
+        ctx, ArrayRef<DataLayoutEntryInterface>{DataLayoutEntryAttr::get(
+                 StringAttr::get(ctx, "gpus"), device)});
+    module->setAttr(DLTIDialect::kTargetSystemDescAttrName, system);
+  }
+}
+
+} // namespace

@@ -1,0 +1,109 @@
+//===- Pipelines.cpp - Plan, cost and report in one pipeline ----*- C++ -*-===//
+//
+// Part of the moe-mlir project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "moe/Analysis/Passes.h"
+#include "moe/Transforms/Passes.h"
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+#include "mlir/Pass/PassRegistry.h"
+
+using namespace mlir;
+using namespace mlir::moe;
+
+namespace {
+
+struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
+  Option<std::string> machine{*this, "machine",
+                              llvm::cl::desc("GPU machine preset"),
+                              llvm::cl::init("h100-sxm")};
+  Option<std::string> machineFile{
+      *this, "machine-file",
+      llvm::cl::desc("JSON machine description (overrides machine)"),
+      llvm::cl::init("")};
+  Option<int64_t> nodes{*this, "nodes", llvm::cl::desc("Nodes"),
+                        llvm::cl::init(0)};
+  Option<int64_t> gpusPerNode{*this, "gpus-per-node",
+                              llvm::cl::desc("GPUs per node"),
+                              llvm::cl::init(8)};
+  Option<int64_t> ep{*this, "ep", llvm::cl::desc("Expert-parallel degree"),
+                     llvm::cl::init(1)};
+  Option<int64_t> dp{*this, "dp",
+                     llvm::cl::desc("Data-parallel degree (0: derived)"),
+                     llvm::cl::init(0)};
+  Option<double> capacityFactor{
+      *this, "capacity-factor",
+      llvm::cl::desc("Dispatch capacity factor (0 keeps the program's)"),
+      llvm::cl::init(0)};
+  Option<std::string> phase{*this, "phase", llvm::cl::desc("forward | train"),
+                            llvm::cl::init("forward")};
+  Option<bool> recompute{*this, "recompute",
+                         llvm::cl::desc("Recompute activations (train)"),
+                         llvm::cl::init(false)};
+  Option<double> imbalance{*this, "imbalance",
+                           llvm::cl::desc("Most loaded expert over the mean"),
+                           llvm::cl::init(1.0)};
+  Option<double> overlap{
+      *this, "overlap",
+      llvm::cl::desc("Fraction of collective time that may hide behind the "
+                     "same layer's compute (0..1)"),
+      llvm::cl::init(0.0)};
+  Option<int64_t> microBatches{*this, "micro-batches",
+                               llvm::cl::desc("Micro-batches per step"),
+                               llvm::cl::init(1)};
+  Option<bool> checkMemory{*this, "check-memory",
+                           llvm::cl::desc("Fail when memory does not fit"),
+                           llvm::cl::init(true)};
+  Option<std::string> format{*this, "format",
+                             llvm::cl::desc("Report format: text | json | csv"),
+                             llvm::cl::init("text")};
+  Option<std::string> output{*this, "output",
+                             llvm::cl::desc("Report file ('-' is stdout)"),
+                             llvm::cl::init("-")};
+  Option<std::string> trace{*this, "trace", llvm::cl::desc("Chrome trace file"),
+                            llvm::cl::init("")};
+};
+
+void buildGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &o) {
+  MoEGPUPlanOptions plan;
+  plan.ep = o.ep;
+  plan.dp = o.dp;
+  plan.nodes = o.nodes;
+  plan.gpusPerNode = o.gpusPerNode;
+  plan.capacityFactor = o.capacityFactor;
+  plan.phase = o.phase;
+  plan.machine = o.machine;
+  pm.addPass(createMoEGPUPlan(plan));
+
+  MoECostOptions cost;
+  cost.machine = o.machine;
+  cost.machineFile = o.machineFile;
+  cost.phase = o.phase;
+  cost.recompute = o.recompute;
+  cost.imbalance = o.imbalance;
+  cost.overlap = o.overlap;
+  cost.microBatches = o.microBatches;
+  cost.checkMemory = o.checkMemory;
+  pm.addPass(createMoECost(cost));
+
+  MoECostReportOptions report;
+  report.format = o.format;
+  report.output = o.output;
+  report.trace = o.trace;
+  pm.addPass(createMoECostReport(report));
+}
+
+} // namespace
+
+void mlir::moe::registerMoEPipelines() {
+  PassPipelineRegistration<GPUPipelineOptions>(
+      "moe-gpu-pipeline",
+      "Plan a moe program for an expert-parallel GPU grid "
+      "(--moe-gpu-plan), cost it (--moe-cost) and write the report "
+      "(--moe-cost-report)",
+      buildGPUPipeline);
+}
