@@ -61,9 +61,10 @@ LogicalResult MoEGPUPlanPass::checkOptions(int64_t &dpDegree) {
   ModuleOp module = getOperation();
   auto fail = [&]() { return emitError(module.getLoc()); };
   if (ep < 1)
-    return fail() << "ep (" << ep << ") must be at least 1";
+    return fail() << "ep (" << int64_t(ep) << ") must be at least 1";
   if (gpusPerNode < 1)
-    return fail() << "gpus-per-node (" << gpusPerNode << ") must be at least 1";
+    return fail() << "gpus-per-node (" << int64_t(gpusPerNode)
+                  << ") must be at least 1";
   if (nodes < 0 || dp < 0)
     return fail() << "nodes and dp must not be negative";
   if (capacityFactor < 0)
@@ -76,24 +77,28 @@ LogicalResult MoEGPUPlanPass::checkOptions(int64_t &dpDegree) {
   if (dpDegree == 0) {
     int64_t gpus = nodes * gpusPerNode;
     if (nodes > 0 && gpus % ep != 0)
-      return fail() << "ep (" << ep << ") does not divide the " << gpus
-                    << " GPUs of " << nodes << " nodes x " << gpusPerNode;
+      return fail() << "ep (" << int64_t(ep) << ") does not divide the " << gpus
+                    << " GPUs of " << int64_t(nodes) << " nodes x "
+                    << int64_t(gpusPerNode);
     dpDegree = nodes > 0 ? gpus / ep : 1;
   }
   int64_t devices = dpDegree * ep;
   if (nodes > 0 && devices != nodes * gpusPerNode)
-    return fail() << "dp * ep = " << dpDegree << " * " << ep << " = " << devices
-                  << " GPUs, but nodes * gpus-per-node = " << nodes << " * "
-                  << gpusPerNode << " = " << nodes * gpusPerNode;
+    return fail() << "dp * ep = " << int64_t(dpDegree) << " * " << int64_t(ep)
+                  << " = " << devices
+                  << " GPUs, but nodes * gpus-per-node = " << int64_t(nodes)
+                  << " * " << int64_t(gpusPerNode) << " = "
+                  << int64_t(nodes) * gpusPerNode;
   llvm::Expected<MachineModel> machineModel = getMachinePreset(machine);
   if (!machineModel)
     return fail() << llvm::toString(machineModel.takeError());
   if (machineModel->isWafer())
-    return fail() << "machine '" << machine
+    return fail() << "machine '" << machine.getValue()
                   << "' is a wafer-scale system; use --moe-wse-plan";
   if (devices > machineModel->maxDevices)
     return fail() << "a grid of " << devices << " GPUs is larger than "
-                  << machine << " allows (" << machineModel->maxDevices << ")";
+                  << machine.getValue() << " allows ("
+                  << machineModel->maxDevices << ")";
   if (module.lookupSymbol(kGridName))
     return fail() << "the module is already planned (it has @" << kGridName
                   << ")";
@@ -113,8 +118,9 @@ LogicalResult MoEGPUPlanPass::planFunction(FunctionOpInterface func,
   WalkResult walk = func.walk([&](ExpertsOp experts) {
     int64_t count = experts.getNumExperts();
     if (count % ep != 0) {
-      experts.emitOpError() << "has " << count << " experts, which ep = " << ep
-                            << " does not divide";
+      experts.emitOpError()
+          << "has " << count << " experts, which ep = " << int64_t(ep)
+          << " does not divide";
       return WalkResult::interrupt();
     }
     for (Value w : {experts.getGate(), experts.getUp(), experts.getDown()}) {
