@@ -69,6 +69,7 @@ FailureOr<Report> mlir::moe::collectReport(ModuleOp module) {
   report.machine = str(summary, "machine");
   report.phase = str(summary, "phase");
   report.tokens = static_cast<int64_t>(num(summary, "tokens"));
+  report.devices = std::max<int64_t>(1, num(summary, "devices"));
   report.seconds = num(summary, "seconds");
   report.flops = num(summary, "flops");
   report.modelFlops = num(summary, "model_flops");
@@ -156,11 +157,14 @@ void writeHeader(llvm::raw_ostream &os, StringRef what) {
 
 void mlir::moe::writeTextReport(const Report &r, llvm::raw_ostream &os) {
   os << "moe-mlir cost report: machine " << r.machine << ", phase " << r.phase
-     << ", " << r.tokens << " tokens per step per device\n\n";
+     << ", " << r.devices << (r.devices == 1 ? " device" : " devices") << ", "
+     << r.tokens << " tokens per step\n\n";
   os << llvm::format("  %-18s %s\n", "step time",
                      formatSeconds(r.seconds).c_str());
-  os << llvm::format("  %-18s %s\n", "throughput",
-                     formatScaled(r.tokensPerSecond, "tokens/s").c_str());
+  os << llvm::format(
+      "  %-18s %s (%s per device)\n", "throughput",
+      formatScaled(r.tokensPerSecond, "tokens/s").c_str(),
+      formatScaled(r.tokensPerSecond / r.devices, "tokens/s").c_str());
   os << llvm::format("  %-18s %s (model %s), MFU %.1f%% of %s\n", "FLOPs",
                      formatScaled(r.flops, "FLOP").c_str(),
                      formatScaled(r.modelFlops, "FLOP").c_str(), 100 * r.mfu,
@@ -211,6 +215,7 @@ void mlir::moe::writeJSONReport(const Report &r, llvm::raw_ostream &os) {
     j.attribute("machine", r.machine);
     j.attribute("phase", r.phase);
     j.attribute("tokens", r.tokens);
+    j.attribute("devices", r.devices);
     j.attributeObject("total", [&] {
       j.attribute("seconds", r.seconds);
       j.attribute("flops", r.flops);

@@ -32,7 +32,7 @@ struct ReportRow {
 
 struct Report {
   std::string machine, phase;
-  int64_t tokens = 0;
+  int64_t tokens = 0, devices = 1;
   double seconds = 0, flops = 0, modelFlops = 0, bytes = 0, network = 0;
   double tokensPerSecond = 0, mfu = 0, peakFlops = 0;
   double params = 0, activeParams = 0;
