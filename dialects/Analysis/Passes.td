@@ -35,6 +35,8 @@ def MoECost : Pass<"moe-cost", "::mlir::ModuleOp"> {
 
     Example: `moe-opt layer.mlir --moe-cost="machine=h100-sxm phase=train"`.
   }];
+  // It attaches #moe.cost attributes, also to programs without a moe op.
+  let dependentDialects = ["::mlir::moe::MoEDialect"];
   let options = [
     Option<"machine", "machine", "std::string", "\"h100-sxm\"",
            "Built-in machine preset: h100-sxm, h200, b200, cs2, cs3">,

@@ -15,10 +15,12 @@
 
 #include "mlir/Dialect/DLTI/DLTI.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 
+#include <cmath>
 #include <variant>
 
 using namespace mlir;
@@ -98,6 +100,27 @@ void setValue(MachineModel &m, const Field &f, double value) {
 
 llvm::Error makeError(const Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+/// A value as it would be written in JSON ("1e-06", "1.5"), not formatv's
+/// fixed two decimals, which print -1e-6 as "-0.00".
+std::string formatNumber(double value) {
+  std::string text;
+  llvm::raw_string_ostream(text) << llvm::format("%g", value);
+  return text;
+}
+
+/// Sets `field` of `m` from `value` given for machine `name`; counts (units,
+/// tiles, devices) must be whole numbers rather than be truncated.
+llvm::Error setField(MachineModel &m, const Field &field, double value,
+                     StringRef where) {
+  if (std::holds_alternative<int64_t MachineModel::*>(field.member) &&
+      (value != std::floor(value) || std::abs(value) > 9.0e15))
+    return makeError(where + ": '" + field.key +
+                     "' must be a whole number (got " + formatNumber(value) +
+                     ")");
+  setValue(m, field, value);
+  return llvm::Error::success();
 }
 
 std::string knownFields() {
@@ -227,14 +250,14 @@ llvm::Error mlir::moe::validateMachine(const MachineModel &m) {
   for (const Field &f : kFields) {
     double v = getValue(m, f);
     if (!(v >= 0) || (f.positive && v == 0))
-      return makeError(
-          llvm::formatv("machine '{0}': '{1}' must be {2} (got {3})", m.name,
-                        f.key, f.positive ? "positive" : "non-negative", v));
+      return makeError(llvm::formatv(
+          "machine '{0}': '{1}' must be {2} (got {3})", m.name, f.key,
+          f.positive ? "positive" : "non-negative", formatNumber(v)));
     if (f.max > 0 && v > f.max)
       return makeError(llvm::formatv(
           "machine '{0}': '{1}' is a fraction and must be at most {2} (got "
           "{3})",
-          m.name, f.key, f.max, v));
+          m.name, f.key, formatNumber(f.max), formatNumber(v)));
   }
   if (m.devicesPerNode > 1 && m.intraNodeBandwidth <= 0)
     return makeError("machine '" + m.name +
@@ -292,7 +315,9 @@ llvm::Expected<MachineModel> mlir::moe::parseMachineJSON(StringRef text) {
     if (!number)
       return makeError("machine '" + m.name + "': '" + key +
                        "' must be a number");
-    setValue(m, *field, *number);
+    if (llvm::Error err =
+            setField(m, *field, *number, "machine '" + m.name + "'"))
+      return std::move(err);
     seen.push_back(field);
   }
   if (!hasBase) {
@@ -360,6 +385,15 @@ mlir::moe::applyTargetSystemSpec(ModuleOp module, MachineModel machine) {
       machine.name = value.getValue().str();
       continue;
     }
+    if (name == "kind") {
+      auto value = dyn_cast<StringAttr>(entry.getValue());
+      if (!value || (value.getValue() != "gpu" && value.getValue() != "wafer"))
+        return makeError(
+            "dlti.target_system_spec: 'kind' must be \"gpu\" or \"wafer\"");
+      machine.kind =
+          value.getValue() == "wafer" ? MachineKind::Wafer : MachineKind::Gpu;
+      continue;
+    }
     const Field *field = findField(name);
     if (!field)
       return makeError("dlti.target_system_spec: unknown machine field '" +
@@ -372,7 +406,9 @@ mlir::moe::applyTargetSystemSpec(ModuleOp module, MachineModel machine) {
     else
       return makeError("dlti.target_system_spec: '" + name +
                        "' must be a number");
-    setValue(machine, *field, value);
+    if (llvm::Error err =
+            setField(machine, *field, value, "dlti.target_system_spec"))
+      return std::move(err);
   }
   if (llvm::Error err = validateMachine(machine))
     return std::move(err);

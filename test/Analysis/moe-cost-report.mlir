@@ -65,6 +65,7 @@
 // JSON:   "machine": "unit",
 // JSON:   "phase": "forward",
 // JSON:   "tokens": 16,
+// JSON:   "devices": 1,
 // JSON:   "total": {
 // JSON:     "seconds": 1.9734{{(4|39999+[0-9]*|40000+[0-9]*)}}e-06,
 // JSON:     "flops": 137216,
@@ -168,9 +169,9 @@
 // compute is 137216 / 2.0544e-7 = 668 GFLOP/s at 20544 / 2.0544e-7 =
 // 100 GB/s (the unit machine's bandwidth: memory-bound); its share of the
 // step is 2.0544e-7 / 1.97344e-6 = 10.4%.
-// TEXT: moe-mlir cost report: machine unit, phase forward, 16 tokens per step per device
+// TEXT: moe-mlir cost report: machine unit, phase forward, 1 device, 16 tokens per step
 // TEXT: step time          1.97 us
-// TEXT-NEXT: throughput         8.11 Mtokens/s
+// TEXT-NEXT: throughput         8.11 Mtokens/s (8.11 Mtokens/s per device)
 // TEXT-NEXT: FLOPs              137 kFLOP (model 137 kFLOP), MFU 7.0% of 1 TFLOP/s
 // TEXT-NEXT: traffic            20.5 kB memory, 768 B network
 // TEXT-NEXT: memory/device      10.3 kB of 1 TB (weights 8.26 kB, gradients 0 B, optimizer 0 B, activations 2.05 kB)
