@@ -23,3 +23,23 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 tool_dirs = [config.moe_tools_dir, config.llvm_tools_dir]
 tools = ["moe-opt", "moe-translate", "moe-calibrate"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# Execution tests lower to LLVM and run on the CPU with mlir-runner and the
+# runner utility libraries (printMemref*). Without them those tests are
+# UNSUPPORTED (REQUIRES: mlir-runner); the reference checks also need numpy.
+import shutil
+import subprocess
+
+_llvm_lib_dir = os.path.join(os.path.dirname(config.llvm_tools_dir), "lib")
+_runner = shutil.which("mlir-runner", path=config.llvm_tools_dir)
+_runner_libs = [
+    os.path.join(_llvm_lib_dir, lib)
+    for lib in ("libmlir_runner_utils.so", "libmlir_c_runner_utils.so")
+]
+if _runner and all(os.path.exists(lib) for lib in _runner_libs):
+    config.available_features.add("mlir-runner")
+    config.substitutions.append(("%mlir_runner", _runner))
+    config.substitutions.append(("%runner_libs", ",".join(_runner_libs)))
+if subprocess.call([config.python_executable, "-c", "import numpy"],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) == 0:
+    config.available_features.add("numpy")

@@ -14,6 +14,7 @@
 #define MOE_INITALLMOE_H
 
 #include "moe/Analysis/Passes.h"
+#include "moe/Conversion/Passes.h"
 #include "moe/CostModels/UpstreamCostModels.h"
 #include "moe/Dialect/MoE/IR/MoEDialect.h"
 
@@ -41,10 +42,15 @@ inline void registerAllMoEDialects(DialectRegistry &registry) {
   registry.insert<arith::ArithDialect, DLTIDialect, func::FuncDialect,
                   linalg::LinalgDialect, math::MathDialect, scf::SCFDialect,
                   shard::ShardDialect, tensor::TensorDialect>();
+  registerMoELowerToLLVMDependencies(registry);
 }
 
 /// Every moe-mlir pass.
-inline void registerAllMoEPasses() { registerMoEAnalysisPasses(); }
+inline void registerAllMoEPasses() {
+  registerMoEAnalysisPasses();
+  registerMoEConversionPasses();
+  registerMoELowerToLLVMPipeline();
+}
 
 } // namespace mlir::moe
 
