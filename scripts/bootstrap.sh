@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 BUILD_DIR=${1:-build}
 
 PKGS=(cmake ninja-build g++ python3 libmlir-22-dev mlir-22-tools llvm-22-dev
-      llvm-22-tools clang-format-22 libgtest-dev libbenchmark-dev)
+      llvm-22-tools clang-format-22 libgtest-dev libbenchmark-dev
+      python3-numpy)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
