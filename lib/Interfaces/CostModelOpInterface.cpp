@@ -143,3 +143,36 @@ double mlir::moe::expectedActiveExperts(double tokens, double topK,
   double missed = std::pow(1.0 - std::min(1.0, topK / experts), tokens);
   return experts * (1.0 - missed);
 }
+
+void mlir::moe::appendFfnKernels(KernelList &kernels, int64_t count,
+                                 int64_t tokens, int64_t hidden, int64_t ffn,
+                                 bool gated, double actFlops,
+                                 unsigned elemBytes) {
+  unsigned b = elemBytes;
+  if (gated)
+    kernels.push_back(makeGemm("gate", count, tokens, ffn, hidden, b, true));
+  kernels.push_back(makeGemm("up", count, tokens, ffn, hidden, b, true));
+  double elems = static_cast<double>(count) * tokens * ffn;
+  double inputs = gated ? 2 : 1;
+  Kernel activation =
+      makeMemory("act", (inputs + 1) * elems * b, actFlops * elems, b);
+  activation.m = tokens;
+  kernels.push_back(activation);
+  kernels.push_back(makeGemm("down", count, tokens, hidden, ffn, b, true));
+}
+
+void mlir::moe::appendExpertKernels(KernelList &kernels, double routedRows,
+                                    double experts, double topK, int64_t hidden,
+                                    int64_t ffn, bool gated, double actFlops,
+                                    unsigned elemBytes, int64_t capacity) {
+  int64_t active = std::max<int64_t>(
+      1, std::llround(expectedActiveExperts(routedRows / topK, topK, experts)));
+  int64_t rows = static_cast<int64_t>(std::ceil(routedRows / active));
+  size_t first = kernels.size();
+  appendFfnKernels(kernels, active, rows, hidden, ffn, gated, actFlops,
+                   elemBytes);
+  for (Kernel &kernel : llvm::drop_begin(kernels, first)) {
+    kernel.routed = true;
+    kernel.maxRows = capacity;
+  }
+}

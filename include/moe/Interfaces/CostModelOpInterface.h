@@ -103,6 +103,20 @@ Kernel makeMemory(const char *name, double bytes, double flops,
 Kernel makeAttention(int64_t count, int64_t queries, int64_t keys,
                      int64_t qkDim, int64_t vDim, bool causal, int64_t window,
                      unsigned elemBytes);
+/// The FFN of `count` experts (1 for a dense FFN), each on `tokens` rows:
+/// gate (when `gated`) and up GEMMs, the activation (`actFlops` per element),
+/// the down GEMM.
+void appendFfnKernels(KernelList &kernels, int64_t count, int64_t tokens,
+                      int64_t hidden, int64_t ffn, bool gated, double actFlops,
+                      unsigned elemBytes);
+/// Routed experts: `routedRows` token assignments (tokens * top_k) over
+/// `experts` local experts; only the expected number of experts that
+/// receive a token run, each on an equal share of the rows. Kernels are
+/// marked `routed` with `capacity` as the most rows an expert may take.
+void appendExpertKernels(KernelList &kernels, double routedRows, double experts,
+                         double topK, int64_t hidden, int64_t ffn, bool gated,
+                         double actFlops, unsigned elemBytes, int64_t capacity);
+
 /// Expected number of the `experts` experts that receive at least one of
 /// `tokens` tokens when each picks `topK` distinct experts uniformly:
 /// E * (1 - (1 - k/E)^T). Only those experts' weights are read.

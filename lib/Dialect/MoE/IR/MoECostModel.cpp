@@ -77,37 +77,6 @@ double activeExpertFraction(ExpertsOp op) {
   return static_cast<double>(routing->topK) / routing->experts;
 }
 
-/// FLOPs per element of an activation (docs/CostModel.md): SiLU/GELU about
-/// four, gated variants one more for the product, ReLU one.
-double activationFlops(Activation act) {
-  switch (act) {
-  case Activation::swiglu:
-  case Activation::geglu:
-    return 5;
-  case Activation::gelu:
-  case Activation::silu:
-    return 4;
-  case Activation::relu:
-    return 1;
-  }
-  llvm_unreachable("unknown activation");
-}
-
-/// The FFN of `count` experts (1 for a dense FFN), each on `tokens` rows.
-void appendFfnKernels(KernelList &kernels, int64_t count, int64_t tokens,
-                      int64_t hidden, int64_t ffn, Activation act, unsigned b) {
-  if (isGated(act))
-    kernels.push_back(makeGemm("gate", count, tokens, ffn, hidden, b, true));
-  kernels.push_back(makeGemm("up", count, tokens, ffn, hidden, b, true));
-  double elems = static_cast<double>(count) * tokens * ffn;
-  double inputs = isGated(act) ? 2 : 1;
-  Kernel activation = makeMemory("act", (inputs + 1) * elems * b,
-                                 activationFlops(act) * elems, b);
-  activation.m = tokens;
-  kernels.push_back(activation);
-  kernels.push_back(makeGemm("down", count, tokens, hidden, ffn, b, true));
-}
-
 } // namespace
 
 //===----------------------------------------------------------------------===//
@@ -183,16 +152,10 @@ LogicalResult ExpertsOp::getKernels(KernelList &kernels) {
   double topK = 1;
   if (std::optional<Routing> routing = findRouting(getInput()))
     topK = routing->topK;
-  int64_t active = std::max<int64_t>(
-      1, std::llround(expectedActiveExperts(routed / topK, topK, experts)));
-  int64_t rows = static_cast<int64_t>(std::ceil(routed / active));
-  size_t first = kernels.size();
-  appendFfnKernels(kernels, active, rows, getHiddenSize(), getFfnSize(),
-                   getActivation(), bytesOf(getInput()));
-  for (Kernel &kernel : llvm::drop_begin(kernels, first)) {
-    kernel.routed = true;
-    kernel.maxRows = getCapacity();
-  }
+  appendExpertKernels(kernels, routed, experts, topK, getHiddenSize(),
+                      getFfnSize(), isGated(getActivation()),
+                      getActivationFlops(getActivation()), bytesOf(getInput()),
+                      getCapacity());
   return success();
 }
 
@@ -355,7 +318,8 @@ LogicalResult FFNOp::getKernels(KernelList &kernels) {
   if (!allStatic(*this))
     return failure();
   appendFfnKernels(kernels, 1, dim(getInput(), 0), dim(getInput(), 1),
-                   dim(getUp(), 1), getActivation(), bytesOf(getInput()));
+                   dim(getUp(), 1), isGated(getActivation()),
+                   getActivationFlops(getActivation()), bytesOf(getInput()));
   return success();
 }
 

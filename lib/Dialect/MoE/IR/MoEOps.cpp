@@ -25,6 +25,20 @@ bool mlir::moe::isGated(Activation activation) {
   return activation == Activation::swiglu || activation == Activation::geglu;
 }
 
+double mlir::moe::getActivationFlops(Activation activation) {
+  switch (activation) {
+  case Activation::swiglu:
+  case Activation::geglu:
+    return 5;
+  case Activation::gelu:
+  case Activation::silu:
+    return 4;
+  case Activation::relu:
+    return 1;
+  }
+  llvm_unreachable("unknown activation");
+}
+
 int64_t mlir::moe::getProgramTokenCount(Operation *root) {
   int64_t tokens = 0;
   root->walk([&](Operation *op) {

@@ -32,6 +32,10 @@ namespace mlir::moe {
 /// projection (SwiGLU, GeGLU) and so needs a `gate` weight.
 bool isGated(Activation activation);
 
+/// FLOPs per element of an activation (docs/CostModel.md): SiLU/GELU about
+/// four, gated variants one more for the product, ReLU one.
+double getActivationFlops(Activation activation);
+
 /// Module attribute a plan pass leaves: a dictionary with the plan's kind,
 /// its parallel degrees and `devices`, the number of devices that each run
 /// the planned program.
