@@ -131,6 +131,56 @@ func.func @experts_capacity(%buf: tensor<4x8x32xbf16>,
   return %y : tensor<4x8x32xbf16>
 }
 
+// Expert parallelism: the dispatch fills a [8 experts x 8 slots] buffer
+// (T = 16, top_k = 2, capacity_factor 2: C = 2*16*2/8 = 8) and an
+// all-to-all over 2 devices turns it into this device's 4 experts x 16 slots.
+// The routing facts pass through the all-to-all: each local expert expects
+// T*k/E_local = 16*2/4 = 8 rows (not its 16 slots), so the kernels are those
+// of @experts_routed: 100864 FLOPs, 24576 bytes, 2.4576e-7 s.
+// The all-to-all moves the 8*8*32*2 = 4096-byte buffer between 2 devices of
+// one node: 4096/2 = 2048 bytes, 1e-6 + 2048/1e9 = 3.048e-6 s.
+// CHECK-LABEL: func.func @experts_expert_parallel
+// CHECK: shard.all_to_all {{.*}}moe.cost = #moe.cost<flops = 0, bytes = 0, network = 2048, seconds = 3.048e-06, bound = network>
+// CHECK: moe.experts {{.*}}moe.cost = #moe.cost<flops = 100864, bytes = 24576, network = 0, seconds = 2.4576e-07, bound = memory>
+shard.grid @ep(shape = 2)
+func.func @experts_expert_parallel(%x: tensor<16x32xbf16>,
+                                   %idx: tensor<16x2xi32>,
+                                   %wg: tensor<4x32x16xbf16>,
+                                   %wu: tensor<4x32x16xbf16>,
+                                   %wd: tensor<4x16x32xbf16>)
+    -> tensor<4x16x32xbf16> {
+  %buf = moe.dispatch %x, %idx capacity_factor = 2.0
+      : (tensor<16x32xbf16>, tensor<16x2xi32>) -> tensor<8x8x32xbf16>
+  %local = shard.all_to_all %buf on @ep grid_axes = [0] split_axis = 0
+      concat_axis = 1 : tensor<8x8x32xbf16> -> tensor<4x16x32xbf16>
+  %y = moe.experts %local, gate %wg, up %wu, down %wd activation = swiglu
+      : (tensor<4x16x32xbf16>, tensor<4x32x16xbf16>, tensor<4x32x16xbf16>,
+         tensor<4x16x32xbf16>) -> tensor<4x16x32xbf16>
+  return %y : tensor<4x16x32xbf16>
+}
+
+// Few tokens: T = 2 tokens, top_k = 1, E = 4 (capacity 1). The 2 routed rows
+// reach on average 4*(1 - (1 - 1/4)^2) = 1.75 experts, rounded to 2; the
+// other experts' weights are not read. 2 experts x ceil(2/2) = 1 row, GELU:
+// up GEMM c=2 m=1 n=16 k=32: FLOPs 2*2*1*16*32 = 2048,
+//   bytes 2*(32 + 512 + 16)*2 = 2240;
+// act: 2*1*16 = 32 elements, 4 FLOPs each = 128, bytes 2*32*2 = 128;
+// down GEMM c=2 m=1 n=32 k=16: FLOPs 2048, bytes 2*(16 + 512 + 32)*2 = 2240.
+// total: FLOPs 4224, bytes 4608, time 4.608e-8 (memory). (All 4 experts
+// would have been 8448 FLOPs and 9216 bytes.)
+// CHECK-LABEL: func.func @experts_few_tokens
+// CHECK: moe.experts {{.*}}moe.cost = #moe.cost<flops = 4224, bytes = 4608, network = 0, seconds = 4.608e-08, bound = memory>
+func.func @experts_few_tokens(%x: tensor<2x32xbf16>, %idx: tensor<2x1xi32>,
+                              %wu: tensor<4x32x16xbf16>,
+                              %wd: tensor<4x16x32xbf16>) -> tensor<4x1x32xbf16> {
+  %buf = moe.dispatch %x, %idx capacity_factor = 2.0
+      : (tensor<2x32xbf16>, tensor<2x1xi32>) -> tensor<4x1x32xbf16>
+  %y = moe.experts %buf, up %wu, down %wd activation = gelu
+      : (tensor<4x1x32xbf16>, tensor<4x32x16xbf16>, tensor<4x16x32xbf16>)
+      -> tensor<4x1x32xbf16>
+  return %y : tensor<4x1x32xbf16>
+}
+
 //===----------------------------------------------------------------------===//
 // moe.combine
 //===----------------------------------------------------------------------===//
