@@ -53,7 +53,8 @@ SlotTables assignSlots(TensorBuilder &tb, Value indices, int64_t experts,
   // Loop-invariant constants are built before the loops.
   Value zero = tb.index(0), one = tb.index(1);
   Value numTokens = tb.index(tokens), numChoices = tb.index(topK);
-  Value cap = tb.i32(capacity), oneI = tb.i32(1);
+  Value oneI = tb.i32(1);
+  Value cap = wantSources ? tb.i32(capacity) : Value();
   auto outer = scf::ForOp::create(
       b, loc, zero, numTokens, one, inits,
       [&](OpBuilder &ob, Location ol, Value t, ValueRange tIter) {
