@@ -21,7 +21,7 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.moe_tools_dir, config.llvm_tools_dir]
-tools = ["moe-opt", "moe-translate", "moe-calibrate"]
+tools = ["moe-opt", "moe-translate", "moe-calibrate", "moe-lsp-server"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # Execution tests lower to LLVM and run on the CPU with mlir-runner and the
@@ -43,3 +43,20 @@ if _runner and all(os.path.exists(lib) for lib in _runner_libs):
 if subprocess.call([config.python_executable, "-c", "import numpy"],
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) == 0:
     config.available_features.add("numpy")
+
+# Debian's own mlir-opt with our plugin (tools/moe-plugin): feature `plugins`,
+# %moe_plugin is the .so and %plugin_env the environment the uninstrumented
+# mlir-opt needs to load a sanitized plugin (the ASan runtime, preloaded).
+import shutil
+
+_plugin = os.path.join(config.moe_lib_dir, "libMoEPlugin.so")
+_mlir_opt = shutil.which("mlir-opt", path=config.llvm_tools_dir)
+if _mlir_opt and os.path.exists(_plugin):
+    config.available_features.add("plugins")
+    config.substitutions.append(("%moe_plugin", _plugin))
+    config.substitutions.append(("%mlir_opt", _mlir_opt))
+    _plugin_env = ""
+    if config.moe_asan_runtime:
+        _plugin_env = ("env LD_PRELOAD=%s ASAN_OPTIONS=allow_user_poisoning=0:"
+                       "detect_leaks=0" % config.moe_asan_runtime)
+    config.substitutions.append(("%plugin_env", _plugin_env))
