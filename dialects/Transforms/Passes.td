@@ -58,4 +58,102 @@ def MoEGPUPlan : Pass<"moe-gpu-plan", "::mlir::ModuleOp"> {
                            "::mlir::DLTIDialect"];
 }
 
+def MoEPlanSearch : Pass<"moe-plan-search", "::mlir::ModuleOp"> {
+  let summary = "Search GPU plans for a program and apply the best one";
+  let description = [{
+    Reads an unplanned program once into an analytic summary (its kernels
+    and how they scale with the tokens a GPU holds, its MoE layers and
+    weights), then prices every plan on `gpus` GPUs: expert-parallel degree
+    `ep` (dividing the GPUs and every layer's expert count, `dp = gpus /
+    ep`), micro-batch size (sequences per GPU per micro-batch dividing the
+    step's `global-batch / gpus`), capacity factor and activation
+    recomputation. Plans whose memory per device exceeds the machine's are
+    pruned with the reason. Writes the ranked plans (`format=text|json|csv`
+    to `output`) and an SVG of the Pareto front of step time against memory
+    per device (`svg=FILE`).
+
+    Unless `apply=false`, the best plan is then emitted as IR: the token
+    count is set to `gpus x` the plan's micro-batch tokens, `--moe-gpu-plan`
+    runs with the plan's options and `--moe-cost` annotates the result. The
+    pass fails when the IR's cost and the summary's estimate disagree by more
+    than `max-disagreement`. When no plan fits, the error names the tightest
+    constraint.
+  }];
+  let options = [
+    Option<"machine", "machine", "std::string", "\"h100-sxm\"",
+           "GPU machine preset">,
+    Option<"machineFile", "machine-file", "std::string", "\"\"",
+           "JSON machine description (overrides machine)">,
+    Option<"gpus", "gpus", "int64_t", "8", "GPUs in the cluster">,
+    Option<"gpusPerNode", "gpus-per-node", "int64_t", "8", "GPUs per node">,
+    Option<"globalBatch", "global-batch", "int64_t", "0",
+           "Sequences per optimizer step (0: the program's)">,
+    Option<"phase", "phase", "std::string", "\"train\"",
+           "forward | train">,
+    Option<"overlap", "overlap", "double", "0.0",
+           "Fraction of collective time that may hide behind compute">,
+    Option<"format", "format", "std::string", "\"text\"",
+           "Ranked table format: text | json | csv">,
+    Option<"output", "output", "std::string", "\"-\"",
+           "Where to write the ranked table ('-' is stdout)">,
+    Option<"top", "top", "int64_t", "20", "Rows of the text table">,
+    Option<"svg", "svg", "std::string", "\"\"",
+           "Write the Pareto front as SVG to this file">,
+    Option<"apply", "apply", "bool", "true",
+           "Emit the best plan as IR, costed">,
+    Option<"maxDisagreement", "max-disagreement", "double", "0.02",
+           "Largest relative difference allowed between the summary's "
+           "estimate and the IR's cost of the chosen plan">,
+  ];
+  let dependentDialects = ["::mlir::shard::ShardDialect",
+                           "::mlir::DLTIDialect"];
+}
+
+def MoEWSEPlan : Pass<"moe-wse-plan", "::mlir::ModuleOp"> {
+  let summary = "Map a moe program onto wafer-scale systems with weight "
+                "streaming and batch tiling on attention";
+  let description = [{
+    Rewrites the program into what one wafer-scale system (a Cerebras CS-2 or
+    CS-3) of a pure data-parallel cluster runs, with weight streaming and
+    Batch Tiling on Attention (BTA) explicit as `wse` ops:
+
+    - token tensors keep the `batch / systems` sequences of one system
+      (`seq-len` re-types the sequences; `batch` re-sizes the step);
+    - every attention is wrapped in `wse.batch_tiles` with `tiles = G`: it
+      runs on `G` tiles of `B = batch / (systems * G)` sequences, and the
+      router, dispatch, experts and combine after it see all `G * B`;
+    - every weight reaches the wafer through `wse.stream_weights`, inserted
+      before its first user and replacing its uses;
+    - `phase=train` adds `wse.reduce_gradients` and `wse.optimizer_step` for
+      every weight, last layer first, before the return.
+
+    `tiles=auto` plans and costs (`--moe-cost` on `machine`, `phase`) every
+    `G` dividing the sequences per system and keeps the highest tokens/s
+    whose memory fits the wafer, the fewest tiles on a tie. The module gets
+    `moe.plan = {kind = "wse-weight-streaming", systems, devices, tiles,
+    batch, seq_len, tile_sequences, tokens}`.
+
+    Errors: a GPU machine, more systems than the machine allows, `systems`
+    not dividing the batch, `tiles` not dividing the sequences per system,
+    a tile whose attention scores do not fit the wafer's SRAM (or, for
+    `auto`, no tile count that fits), a module that is already planned.
+  }];
+  let options = [
+    Option<"systems", "systems", "int64_t", "1",
+           "Wafer-scale systems (data parallel)">,
+    Option<"batch", "batch", "int64_t", "0",
+           "Sequences per step over all systems (0: the program's)">,
+    Option<"seqLen", "seq-len", "int64_t", "0",
+           "Tokens per sequence (0: the program's)">,
+    Option<"tiles", "tiles", "std::string", "\"1\"",
+           "Attention tiles G per system, or 'auto'">,
+    Option<"machine", "machine", "std::string", "\"cs2\"",
+           "Wafer-scale machine preset: cs2 | cs3">,
+    Option<"phase", "phase", "std::string", "\"forward\"",
+           "forward | train (train adds gradient reduction and the "
+           "optimizer step)">,
+  ];
+  let dependentDialects = ["::mlir::wse::WSEDialect"];
+}
+
 #endif // MOE_TRANSFORMS_PASSES_TD

@@ -1,0 +1,241 @@
+//===- PlanSearch.cpp - The --moe-plan-search pass --------------*- C++ -*-===//
+//
+// Part of the moe-mlir project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// Searches on the analytic summary (moe/Analysis/PlanSummary.h), then lowers
+// and costs only the winner through the real passes, and checks that the two
+// agree: the summary is a model of the plan pass and the cost pass, and this
+// keeps it honest.
+//
+//===----------------------------------------------------------------------===//
+
+#include "moe/Analysis/PlanSearch.h"
+#include "moe/Analysis/CostAnalysis.h"
+#include "moe/Analysis/Passes.h"
+#include "moe/Analysis/Report.h"
+#include "moe/Dialect/MoE/IR/MoEOps.h"
+#include "moe/Interfaces/CostModelOpInterface.h"
+#include "moe/Transforms/Passes.h"
+
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+namespace mlir::moe {
+#define GEN_PASS_DEF_MOEPLANSEARCH
+#include "moe/Transforms/Passes.h.inc"
+} // namespace mlir::moe
+
+using namespace mlir;
+using namespace mlir::moe;
+
+namespace {
+
+/// Gives every token tensor (non-weight, dim 0 == `from`) `to` rows, so the
+/// program describes the step the chosen plan splits over the GPUs.
+void retypeTokens(ModuleOp module, int64_t from, int64_t to) {
+  auto retype = [&](Value v) {
+    auto type = dyn_cast<RankedTensorType>(v.getType());
+    if (!type || type.getRank() == 0 || type.getDimSize(0) != from ||
+        isParameter(v))
+      return;
+    SmallVector<int64_t> shape(type.getShape());
+    shape[0] = to;
+    v.setType(type.clone(shape));
+  };
+  for (auto func : module.getOps<FunctionOpInterface>()) {
+    if (func.isExternal())
+      continue;
+    Block &entry = func.getFunctionBody().front();
+    for (BlockArgument arg : entry.getArguments())
+      retype(arg);
+    func.getFunctionBody().walk([&](Operation *op) {
+      for (Value result : op->getResults())
+        retype(result);
+    });
+    func.setType(FunctionType::get(func.getContext(), entry.getArgumentTypes(),
+                                   entry.getTerminator()->getOperandTypes()));
+  }
+}
+
+struct MoEPlanSearchPass : moe::impl::MoEPlanSearchBase<MoEPlanSearchPass> {
+  using MoEPlanSearchBase::MoEPlanSearchBase;
+
+  void runOnOperation() override;
+  LogicalResult write(StringRef path,
+                      llvm::function_ref<void(llvm::raw_ostream &)> emit);
+  LogicalResult applyPlan(const PlanCandidate &best, int64_t programTokens,
+                          int64_t seqLen);
+};
+
+LogicalResult
+MoEPlanSearchPass::write(StringRef path,
+                         llvm::function_ref<void(llvm::raw_ostream &)> emit) {
+  if (path == "-") {
+    emit(llvm::outs());
+    llvm::outs().flush();
+    return success();
+  }
+  std::string error;
+  std::unique_ptr<llvm::ToolOutputFile> file = openOutputFile(path, &error);
+  if (!file)
+    return emitError(getOperation().getLoc())
+           << "cannot write '" << path << "': " << error;
+  emit(file->os());
+  file->keep();
+  return success();
+}
+
+LogicalResult MoEPlanSearchPass::applyPlan(const PlanCandidate &best,
+                                           int64_t programTokens,
+                                           int64_t seqLen) {
+  ModuleOp module = getOperation();
+  const GPUPlan &plan = best.plan;
+  int64_t devices = plan.ep * plan.dp;
+  retypeTokens(module, programTokens, plan.tokensPerDevice * devices);
+
+  OpPassManager pm(ModuleOp::getOperationName());
+  MoEGPUPlanOptions planOptions;
+  planOptions.ep = plan.ep;
+  planOptions.dp = plan.dp;
+  planOptions.gpusPerNode = gpusPerNode;
+  planOptions.capacityFactor = plan.capacityFactor;
+  planOptions.phase = phase;
+  planOptions.machine = machineFile.empty() ? machine.getValue() : "h100-sxm";
+  pm.addPass(createMoEGPUPlan(planOptions));
+  MoECostOptions cost;
+  cost.machine = machine;
+  cost.machineFile = machineFile;
+  cost.phase = phase;
+  cost.recompute = plan.recompute;
+  cost.overlap = plan.overlap;
+  cost.microBatches = plan.microBatches;
+  cost.checkMemory = false;
+  pm.addPass(createMoECost(cost));
+  if (failed(runPipeline(pm, module)))
+    return failure();
+
+  auto summary = module->getAttrOfType<DictionaryAttr>(kCostSummaryAttrName);
+  auto seconds = summary ? summary.getAs<FloatAttr>("seconds") : FloatAttr();
+  if (!seconds)
+    return emitError(module.getLoc()) << "the chosen plan was not costed";
+  double ir = seconds.getValueAsDouble();
+  double irMemory = 0;
+  if (auto memory = summary.getAs<DictionaryAttr>("memory"))
+    if (auto total = memory.getAs<FloatAttr>("total"))
+      irMemory = total.getValueAsDouble();
+  double estimate = best.estimate.seconds;
+  double difference = ir > 0 ? std::abs(estimate / ir - 1) : 1;
+  auto percent = [](double fraction) {
+    std::string text;
+    llvm::raw_string_ostream(text) << llvm::format("%.2f%%", 100 * fraction);
+    return text;
+  };
+  emitRemark(module.getLoc())
+      << "best plan " << describePlan(plan, seqLen) << ": summary estimate "
+      << formatSeconds(estimate) << " and "
+      << formatBytes(best.estimate.memoryBytes) << " per device, lowered IR "
+      << formatSeconds(ir) << " and " << formatBytes(irMemory) << " (time "
+      << percent(difference) << " apart)";
+  if (difference > maxDisagreement)
+    return emitError(module.getLoc())
+           << "the summary's estimate and the IR's cost of the chosen plan "
+              "disagree by "
+           << percent(difference) << " (allowed " << percent(maxDisagreement)
+           << ")";
+  return success();
+}
+
+void MoEPlanSearchPass::runOnOperation() {
+  ModuleOp module = getOperation();
+  auto fail = [&]() {
+    signalPassFailure();
+    return emitError(module.getLoc());
+  };
+  if (phase != "forward" && phase != "train") {
+    fail() << "unknown phase '" << phase << "' (expected forward or train)";
+    return;
+  }
+  if (gpus < 1 || gpusPerNode < 1) {
+    fail() << "gpus and gpus-per-node must be at least 1";
+    return;
+  }
+  if (format != "text" && format != "json" && format != "csv") {
+    fail() << "unknown format '" << format << "' (expected text, json or csv)";
+    return;
+  }
+  llvm::Expected<MachineModel> machineOr = machineFile.empty()
+                                               ? getMachinePreset(machine)
+                                               : loadMachineFile(machineFile);
+  if (machineOr)
+    machineOr = applyTargetSystemSpec(module, std::move(*machineOr));
+  if (!machineOr) {
+    fail() << llvm::toString(machineOr.takeError());
+    return;
+  }
+  MachineModel machineModel = *machineOr;
+  if (machineModel.isWafer()) {
+    fail() << "machine '" << machineModel.name
+           << "' is a wafer-scale system; this search covers GPU plans";
+    return;
+  }
+  machineModel.devicesPerNode = gpusPerNode;
+
+  FailureOr<ProgramSummary> summary = ProgramSummary::build(module);
+  if (failed(summary))
+    return signalPassFailure();
+  GPUSearchSpace space;
+  space.devices = gpus;
+  space.globalSequences = globalBatch > 0 ? int64_t(globalBatch)
+                                          : summary->tokens / summary->seqLen;
+  space.train = phase == "train";
+  space.overlap = overlap;
+  if (space.globalSequences % gpus != 0) {
+    fail() << "the global batch of " << space.globalSequences
+           << " sequences does not split over " << int64_t(gpus) << " GPUs";
+    return;
+  }
+  SearchResult result = searchGPUPlans(*summary, machineModel, space);
+  if (result.plans.empty()) {
+    fail() << "no plan to search: no expert-parallel degree divides both "
+           << int64_t(gpus) << " GPUs and the expert counts";
+    return;
+  }
+
+  int64_t seqLen = summary->seqLen;
+  if (failed(write(output, [&](llvm::raw_ostream &os) {
+        if (format == "json")
+          writeSearchJSON(result, seqLen, os);
+        else if (format == "csv")
+          writeSearchCSV(result, seqLen, os);
+        else
+          writeSearchText(result, seqLen, top, os);
+      })))
+    return signalPassFailure();
+  if (!svg.empty()) {
+    std::string title = "Plans on " + std::to_string(int64_t(gpus)) + " x " +
+                        machineModel.name + ": step time vs memory";
+    if (failed(write(svg, [&](llvm::raw_ostream &os) {
+          writeParetoSVG(result, seqLen, title, os);
+        })))
+      return signalPassFailure();
+  }
+
+  const PlanCandidate *best = result.best();
+  if (!best) {
+    const PlanCandidate &least = result.plans.front();
+    fail() << "no plan fits: the tightest constraint is memory per device; "
+              "the leanest plan ("
+           << describePlan(least.plan, seqLen) << ") " << least.reason;
+    return;
+  }
+  if (apply && failed(applyPlan(*best, summary->tokens, seqLen)))
+    return signalPassFailure();
+}
+
+} // namespace
