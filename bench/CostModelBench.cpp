@@ -13,15 +13,12 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "BenchUtils.h"
+
 #include "moe/Analysis/Passes.h"
 #include "moe/Analysis/Roofline.h"
-#include "moe/InitAllMoE.h"
-#include "moe/Target/HFConfig/HFConfig.h"
 
-#include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
-#include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/SourceMgr.h"
 
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>
@@ -36,28 +33,6 @@ double peakRssMB() {
   getrusage(RUSAGE_SELF, &usage);
   return usage.ru_maxrss / 1024.0; // kilobytes on Linux
 }
-
-struct Fixture {
-  DialectRegistry registry;
-  std::unique_ptr<MLIRContext> context;
-  OwningOpRef<ModuleOp> module;
-
-  explicit Fixture(StringRef config) {
-    registerAllMoEDialects(registry);
-    context = std::make_unique<MLIRContext>(registry);
-    context->loadAllAvailableDialects();
-    auto buffer = llvm::MemoryBuffer::getFile(config);
-    if (!buffer) {
-      llvm::errs() << "cannot read " << config << "\n";
-      std::abort();
-    }
-    llvm::SourceMgr sourceMgr;
-    sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
-    module = importHFConfig(sourceMgr, context.get(), HFImportOptions());
-    if (!module)
-      std::abort();
-  }
-};
 
 void runCostPipeline(ModuleOp module, StringRef phase, StringRef machine) {
   PassManager pm(module->getName());
@@ -75,7 +50,7 @@ void runCostPipeline(ModuleOp module, StringRef phase, StringRef machine) {
 }
 
 void BM_AnnotateAndReportDeepSeekV3(benchmark::State &state) {
-  static Fixture fixture(MOE_SOURCE_DIR "/examples/configs/deepseek-v3.json");
+  static ImportedModel fixture("deepseek-v3.json");
   int64_t ops = 0;
   fixture.module->walk([&](Operation *) { ++ops; });
   for (auto _ : state) {

@@ -1,0 +1,70 @@
+//===- PlanSearchBench.cpp - Speed of plan search ---------------*- C++ -*-===//
+//
+// Part of the moe-mlir project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// Issue 9's goal: more than 100,000 plans per second on one core, evaluated
+// from the analytic summary. The summary of DeepSeek-V3 (61 layers, 256
+// experts) is built once; each iteration estimates one GPU plan, cycling
+// through the expert-parallel degrees and micro-batch sizes of a 256-GPU
+// search.
+//
+//===----------------------------------------------------------------------===//
+
+#include "BenchUtils.h"
+
+#include "moe/Analysis/PlanSearch.h"
+
+#include <benchmark/benchmark.h>
+
+using namespace mlir;
+using namespace mlir::moe;
+
+namespace {
+
+void BM_EstimateGPUPlanDeepSeekV3(benchmark::State &state) {
+  static ImportedModel model("deepseek-v3.json");
+  static ProgramSummary summary = cantFailSummary(*model.module);
+  MachineModel machine = cantFail(getMachinePreset("h100-sxm"));
+  std::vector<GPUPlan> plans;
+  for (int64_t ep : {1, 2, 4, 8, 16, 32, 64, 128, 256})
+    for (int64_t mb : {1, 2, 4, 8})
+      for (bool recompute : {false, true}) {
+        GPUPlan plan;
+        plan.ep = ep;
+        plan.dp = 256 / ep;
+        plan.tokensPerDevice = mb * summary.seqLen;
+        plan.microBatches = 8 / mb;
+        plan.capacityFactor = 1.0;
+        plan.recompute = recompute;
+        plans.push_back(plan);
+      }
+  size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(
+        estimateGPUPlan(summary, machine, plans[i]).seconds);
+    i = (i + 1) % plans.size();
+  }
+  state.counters["plans_per_second"] = benchmark::Counter(
+      static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_EstimateGPUPlanDeepSeekV3);
+
+void BM_SearchGPUPlansDeepSeekV3(benchmark::State &state) {
+  static ImportedModel model("deepseek-v3.json");
+  static ProgramSummary summary = cantFailSummary(*model.module);
+  MachineModel machine = cantFail(getMachinePreset("h100-sxm"));
+  GPUSearchSpace space;
+  space.devices = 256;
+  space.globalSequences = 2048;
+  size_t plans = 0;
+  for (auto _ : state)
+    plans += searchGPUPlans(summary, machine, space).plans.size();
+  state.counters["plans_per_second"] = benchmark::Counter(
+      static_cast<double>(plans), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_SearchGPUPlansDeepSeekV3)->Unit(benchmark::kMillisecond);
+
+} // namespace
