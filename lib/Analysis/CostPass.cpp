@@ -32,11 +32,8 @@ struct MoECostPass : moe::impl::MoECostBase<MoECostPass> {
 
 FailureOr<MachineModel> MoECostPass::resolveMachine() {
   ModuleOp module = getOperation();
-  llvm::Expected<MachineModel> machineOr = machineFile.empty()
-                                               ? getMachinePreset(machine)
-                                               : loadMachineFile(machineFile);
-  if (machineOr)
-    machineOr = applyTargetSystemSpec(module, std::move(*machineOr));
+  llvm::Expected<MachineModel> machineOr =
+      moe::resolveMachine(machine, machineFile, module);
   if (!machineOr) {
     emitError(module.getLoc()) << llvm::toString(machineOr.takeError());
     return failure();

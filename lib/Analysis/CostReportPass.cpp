@@ -8,9 +8,6 @@
 #include "moe/Analysis/Passes.h"
 #include "moe/Analysis/Report.h"
 
-#include "mlir/Support/FileUtilities.h"
-#include "llvm/Support/ToolOutputFile.h"
-
 namespace mlir::moe {
 #define GEN_PASS_DEF_MOECOSTREPORT
 #include "moe/Analysis/Passes.h.inc"
@@ -35,7 +32,7 @@ struct MoECostReportPass : moe::impl::MoECostReportBase<MoECostReportPass> {
     if (failed(report))
       return signalPassFailure();
 
-    if (failed(write(output, [&](llvm::raw_ostream &os) {
+    if (failed(writeOutput(output, module.getLoc(), [&](llvm::raw_ostream &os) {
           if (format == "json")
             writeJSONReport(*report, os);
           else if (format == "csv")
@@ -44,28 +41,12 @@ struct MoECostReportPass : moe::impl::MoECostReportBase<MoECostReportPass> {
             writeTextReport(*report, os);
         })))
       return signalPassFailure();
-    if (!trace.empty() && failed(write(trace, [&](llvm::raw_ostream &os) {
+    if (!trace.empty() &&
+        failed(writeOutput(trace, module.getLoc(), [&](llvm::raw_ostream &os) {
           writeChromeTrace(*report, os);
         })))
       return signalPassFailure();
     markAllAnalysesPreserved();
-  }
-
-  LogicalResult write(StringRef path,
-                      llvm::function_ref<void(llvm::raw_ostream &)> emit) {
-    if (path == "-") {
-      emit(llvm::outs());
-      llvm::outs().flush();
-      return success();
-    }
-    std::string error;
-    std::unique_ptr<llvm::ToolOutputFile> file = openOutputFile(path, &error);
-    if (!file)
-      return emitError(getOperation().getLoc())
-             << "cannot write report '" << path << "': " << error;
-    emit(file->os());
-    file->keep();
-    return success();
   }
 };
 

@@ -414,3 +414,12 @@ mlir::moe::applyTargetSystemSpec(ModuleOp module, MachineModel machine) {
     return std::move(err);
   return machine;
 }
+
+llvm::Expected<MachineModel>
+mlir::moe::resolveMachine(StringRef preset, StringRef file, ModuleOp module) {
+  llvm::Expected<MachineModel> machine =
+      file.empty() ? getMachinePreset(preset) : loadMachineFile(file);
+  if (!machine)
+    return machine.takeError();
+  return applyTargetSystemSpec(module, std::move(*machine));
+}

@@ -22,9 +22,7 @@
 
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Pass/PassManager.h"
-#include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/Format.h"
-#include "llvm/Support/ToolOutputFile.h"
 
 namespace mlir::moe {
 #define GEN_PASS_DEF_MOEPLANSEARCH
@@ -67,29 +65,9 @@ struct MoEPlanSearchPass : moe::impl::MoEPlanSearchBase<MoEPlanSearchPass> {
   using MoEPlanSearchBase::MoEPlanSearchBase;
 
   void runOnOperation() override;
-  LogicalResult write(StringRef path,
-                      llvm::function_ref<void(llvm::raw_ostream &)> emit);
   LogicalResult applyPlan(const PlanCandidate &best, int64_t programTokens,
                           int64_t seqLen);
 };
-
-LogicalResult
-MoEPlanSearchPass::write(StringRef path,
-                         llvm::function_ref<void(llvm::raw_ostream &)> emit) {
-  if (path == "-") {
-    emit(llvm::outs());
-    llvm::outs().flush();
-    return success();
-  }
-  std::string error;
-  std::unique_ptr<llvm::ToolOutputFile> file = openOutputFile(path, &error);
-  if (!file)
-    return emitError(getOperation().getLoc())
-           << "cannot write '" << path << "': " << error;
-  emit(file->os());
-  file->keep();
-  return success();
-}
 
 LogicalResult MoEPlanSearchPass::applyPlan(const PlanCandidate &best,
                                            int64_t programTokens,
@@ -169,11 +147,8 @@ void MoEPlanSearchPass::runOnOperation() {
     fail() << "unknown format '" << format << "' (expected text, json or csv)";
     return;
   }
-  llvm::Expected<MachineModel> machineOr = machineFile.empty()
-                                               ? getMachinePreset(machine)
-                                               : loadMachineFile(machineFile);
-  if (machineOr)
-    machineOr = applyTargetSystemSpec(module, std::move(*machineOr));
+  llvm::Expected<MachineModel> machineOr =
+      resolveMachine(machine, machineFile, module);
   if (!machineOr) {
     fail() << llvm::toString(machineOr.takeError());
     return;
@@ -208,7 +183,7 @@ void MoEPlanSearchPass::runOnOperation() {
   }
 
   int64_t seqLen = summary->seqLen;
-  if (failed(write(output, [&](llvm::raw_ostream &os) {
+  if (failed(writeOutput(output, module.getLoc(), [&](llvm::raw_ostream &os) {
         if (format == "json")
           writeSearchJSON(result, seqLen, os);
         else if (format == "csv")
@@ -220,7 +195,7 @@ void MoEPlanSearchPass::runOnOperation() {
   if (!svg.empty()) {
     std::string title = "Plans on " + std::to_string(int64_t(gpus)) + " x " +
                         machineModel.name + ": step time vs memory";
-    if (failed(write(svg, [&](llvm::raw_ostream &os) {
+    if (failed(writeOutput(svg, module.getLoc(), [&](llvm::raw_ostream &os) {
           writeParetoSVG(result, seqLen, title, os);
         })))
       return signalPassFailure();

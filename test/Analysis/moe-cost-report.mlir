@@ -36,9 +36,9 @@
 // RUN: not moe-opt %s --moe-cost="machine-file=%S/Inputs/unit-machine.json tokens=16" --moe-cost-report=format=xml -o /dev/null 2>&1 | FileCheck %s --check-prefix=FORMAT
 // FORMAT: error: unknown report format 'xml' (expected text, json or csv)
 // RUN: not moe-opt %s --moe-cost="machine-file=%S/Inputs/unit-machine.json tokens=16" --moe-cost-report="output=%t.missing-dir/r.txt" -o /dev/null 2>&1 | FileCheck %s --check-prefix=WRITE
-// WRITE: error: cannot write report '{{.*}}missing-dir/r.txt'
+// WRITE: error: cannot write '{{.*}}missing-dir/r.txt'
 // RUN: not moe-opt %s --moe-cost="machine-file=%S/Inputs/unit-machine.json tokens=16" --moe-cost-report="trace=%t.missing-dir/t.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=WRITETRACE
-// WRITETRACE: error: cannot write report '{{.*}}missing-dir/t.json'
+// WRITETRACE: error: cannot write '{{.*}}missing-dir/t.json'
 
 // The program, forward phase, 16 tokens (given: there is no router or
 // embedding to infer them from):

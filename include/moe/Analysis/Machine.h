@@ -94,6 +94,10 @@ llvm::Expected<MachineModel> loadMachineFile(StringRef path);
 /// of `machine`; returns `machine` unchanged when there is none.
 llvm::Expected<MachineModel> applyTargetSystemSpec(ModuleOp module,
                                                    MachineModel machine);
+/// The machine a pass runs on: the JSON file when `file` is not empty, else
+/// the preset `preset`, refined by the module's DLTI spec.
+llvm::Expected<MachineModel> resolveMachine(StringRef preset, StringRef file,
+                                            ModuleOp module);
 /// Rejects missing, negative or out-of-range values.
 llvm::Error validateMachine(const MachineModel &machine);
 

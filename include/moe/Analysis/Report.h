@@ -53,6 +53,11 @@ void writeCSVReport(const Report &report, llvm::raw_ostream &os);
 /// A Chrome trace: one track of ops, one of layers, laid end to end.
 void writeChromeTrace(const Report &report, llvm::raw_ostream &os);
 
+/// Writes what `emit` prints to `path` ('-' is stdout); an error at `loc`
+/// naming the file when it cannot be written.
+LogicalResult writeOutput(StringRef path, Location loc,
+                          llvm::function_ref<void(llvm::raw_ostream &)> emit);
+
 /// Human units: "1.23 ms", "4.5 GB", "1.2 TFLOP".
 std::string formatSeconds(double seconds);
 std::string formatBytes(double bytes);
