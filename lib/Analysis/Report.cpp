@@ -202,10 +202,33 @@ void mlir::moe::writeTextReport(const Report &r, llvm::raw_ostream &os) {
                      formatScaled(r.params, "").c_str(),
                      formatScaled(r.activeParams, "").c_str());
 
+  // Runs of identical layers (same figures and bound) print as one row with
+  // the figures of one layer and the share of the whole run.
   os << "\nper layer\n";
   writeHeader(os, "layer");
-  for (const ReportRow &layer : r.layers)
-    writeRow(os, layer, layer.layer, r.seconds);
+  auto same = [](const ReportRow &a, const ReportRow &b) {
+    return a.seconds == b.seconds && a.flops == b.flops && a.bytes == b.bytes &&
+           a.network == b.network && a.bound == b.bound;
+  };
+  for (size_t i = 0; i < r.layers.size();) {
+    size_t j = i + 1;
+    while (j < r.layers.size() && same(r.layers[i], r.layers[j]))
+      ++j;
+    const ReportRow &layer = r.layers[i];
+    if (layer.seconds == 0 && layer.flops == 0 && layer.bytes == 0) {
+      i = j; // a function's terminator: nothing to show
+      continue;
+    }
+    if (j - i == 1) {
+      writeRow(os, layer, layer.layer, r.seconds);
+    } else {
+      std::string name = layer.layer + " .. " + r.layers[j - 1].layer + " (" +
+                         std::to_string(j - i) + "x, each)";
+      ReportRow run = layer;
+      writeRow(os, run, name, r.seconds / static_cast<double>(j - i));
+    }
+    i = j;
+  }
 
   // The ten most expensive ops say where the time goes.
   std::vector<const ReportRow *> sorted;
