@@ -112,6 +112,24 @@ LogicalResult MoEGPUPlanPass::planFunction(FunctionOpInterface func,
   Block &entry = func.getFunctionBody().front();
   OpBuilder builder(func.getContext());
 
+  // The ops whose shapes the plan rewrites must have static shapes.
+  WalkResult dynamic = func.walk([&](Operation *op) {
+    if (!isa<DispatchOp, ExpertsOp, CombineOp>(op))
+      return WalkResult::advance();
+    for (TypeRange types :
+         {TypeRange(op->getOperandTypes()), TypeRange(op->getResultTypes())})
+      for (Type type : types)
+        if (auto tensor = dyn_cast<RankedTensorType>(type);
+            tensor && !tensor.hasStaticShape()) {
+          op->emitOpError() << "has the dynamic shape " << tensor
+                            << "; the GPU plan needs static shapes";
+          return WalkResult::interrupt();
+        }
+    return WalkResult::advance();
+  });
+  if (dynamic.wasInterrupted())
+    return failure();
+
   // Expert weights are sharded over ep; they must be function arguments so
   // the shard is what the device holds.
   llvm::DenseSet<Value> expertWeights;
