@@ -21,6 +21,7 @@
 #include "mlir/Dialect/DLTI/DLTI.h"
 #include "mlir/Dialect/Shard/IR/ShardOps.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 
 namespace mlir::moe {
@@ -229,6 +230,14 @@ LogicalResult MoEGPUPlanPass::planFunction(FunctionOpInterface func,
   Operation *terminator = entry.getTerminator();
   func.setType(FunctionType::get(func.getContext(), entry.getArgumentTypes(),
                                  terminator->getOperandTypes()));
+  // Token tensors are recognised by their leading dimension, so a weight
+  // not marked moe.param whose rows equal T is split like one.
+  if (failed(verify(func)))
+    return func.emitError()
+           << "the GPU plan could not re-type this function consistently; "
+              "mark every weight argument with {moe.param = \"name\"} so "
+              "that it is not taken for a tensor of "
+           << tokens << " tokens";
   if (phase == "train")
     insertGradientSync(func, dpDegree);
   return success();
