@@ -17,6 +17,8 @@
 #include "moe/Conversion/Passes.h"
 #include "moe/CostModels/UpstreamCostModels.h"
 #include "moe/Dialect/MoE/IR/MoEDialect.h"
+#include "moe/Dialect/WSE/IR/WSEDialect.h"
+#include "moe/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/DLTI/DLTI.h"
@@ -36,9 +38,11 @@ inline void registerMoEDialectAndModels(DialectRegistry &registry) {
   registerUpstreamCostModels(registry);
 }
 
-/// The moe dialect plus the upstream dialects moe programs and plans use.
+/// The moe dialect plus the dialects moe programs and plans use: the wse
+/// plan dialect and upstream ones.
 inline void registerAllMoEDialects(DialectRegistry &registry) {
   registerMoEDialectAndModels(registry);
+  registry.insert<wse::WSEDialect>();
   registry.insert<arith::ArithDialect, DLTIDialect, func::FuncDialect,
                   linalg::LinalgDialect, math::MathDialect, scf::SCFDialect,
                   shard::ShardDialect, tensor::TensorDialect>();
@@ -50,6 +54,8 @@ inline void registerAllMoEPasses() {
   registerMoEAnalysisPasses();
   registerMoEConversionPasses();
   registerMoELowerToLLVMPipeline();
+  registerMoETransformsPasses();
+  registerMoEPipelines();
 }
 
 } // namespace mlir::moe

@@ -7,10 +7,12 @@
 
 #include "moe/Analysis/CostAnalysis.h"
 #include "moe/Analysis/Report.h"
+#include "moe/Analysis/WaferPipeline.h"
 #include "moe/Dialect/MoE/IR/MoEOps.h"
 
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/CallInterfaces.h"
+#include "mlir/Interfaces/DestinationStyleOpInterface.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
@@ -96,6 +98,9 @@ public:
 
   double weightBytes = 0, largestOpWeightBytes = 0;
   double peakLiveBytes = 0;
+  /// Wafer: the program's outputs (logits) and the buffers they are built
+  /// in leave the wafer as they are produced; they are not in its SRAM.
+  llvm::DenseSet<Value> streamedOut;
   /// Saved activations per layer, in first-seen order: the first op's (the
   /// layer input) and the whole layer's.
   struct LayerSaved {
@@ -146,8 +151,18 @@ void Walker::priceOp(Operation *op, CostModelOpInterface costOp,
   bool train = options.phase == Phase::Train;
   KernelCost forward, backward, gradSync, optimizer;
   double modelFlops = 0;
+  SmallVector<ParameterUse> params;
+  costOp.getParameters(params);
+  // Weights an explicit transfer (wse.stream_weights) delivered are on the
+  // wafer already: the op's GEMMs stream nothing themselves.
+  bool streamed =
+      !params.empty() && llvm::all_of(params, [](const ParameterUse &p) {
+        return isWeightCopy(p.weight);
+      });
   for (const Kernel &original : kernels) {
     Kernel kernel = applyImbalance(original);
+    if (streamed)
+      kernel.weightBytes = 0;
     if (kernel.backwardOnly) {
       if (train)
         gradSync += priceKernel(machine, kernel, Direction::Forward);
@@ -160,7 +175,8 @@ void Walker::priceOp(Operation *op, CostModelOpInterface costOp,
     if (!train)
       continue;
     backward += priceKernel(machine, kernel, Direction::Backward);
-    if (options.recompute)
+    // Recomputing a layer reuses the weights streamed for its backward.
+    if (options.recompute && kernel.kind != KernelKind::WeightStream)
       backward += fwd;
   }
   if (train)
@@ -168,8 +184,6 @@ void Walker::priceOp(Operation *op, CostModelOpInterface costOp,
 
   // Parameters: counted once however many ops or loop trips read them; the
   // first reader owns their optimizer step.
-  SmallVector<ParameterUse> params;
-  costOp.getParameters(params);
   double opWeightBytes = 0;
   for (const ParameterUse &use : params) {
     double bytes = tensorBytes(use.weight);
@@ -214,11 +228,19 @@ void Walker::priceOp(Operation *op, CostModelOpInterface costOp,
 
   double live = 0;
   for (Value v : op->getOperands())
-    if (!llvm::any_of(params,
+    if (!isParameter(v) && !streamedOut.contains(v) &&
+        !llvm::any_of(params,
                       [&](const ParameterUse &p) { return p.weight == v; }))
       live += tensorBytes(v);
   for (Value v : op->getResults())
-    live += tensorBytes(v);
+    if (!isParameter(v) && !streamedOut.contains(v))
+      live += tensorBytes(v);
+  // A wafer computes attention unfused: the scores and probabilities of
+  // every (sequence, head) exist at once (docs/CostModel.md, "Wafer SRAM").
+  if (machine.isWafer())
+    for (const Kernel &kernel : kernels)
+      if (kernel.kind == KernelKind::Attention)
+        live += waferAttentionScoreBytes(kernel);
   peakLiveBytes = std::max(peakLiveBytes, live);
 }
 
@@ -285,6 +307,31 @@ LogicalResult Walker::visitRegion(Region &region, double multiplier) {
   return success();
 }
 
+/// Values a function returns, and the destination buffers (DPS inits) they
+/// are computed in, transitively: the LM head's logits and their
+/// zero-filled init.
+llvm::DenseSet<Value> collectProgramOutputs(ModuleOp module) {
+  llvm::DenseSet<Value> outputs;
+  SmallVector<Value> worklist;
+  for (auto func : module.getOps<FunctionOpInterface>())
+    for (Block &block : func.getFunctionBody())
+      if (!block.empty() && block.back().hasTrait<OpTrait::IsTerminator>() &&
+          block.back().getNumSuccessors() == 0)
+        worklist.append(block.back().operand_begin(),
+                        block.back().operand_end());
+  while (!worklist.empty()) {
+    Value v = worklist.pop_back_val();
+    if (!outputs.insert(v).second)
+      continue;
+    auto result = dyn_cast<OpResult>(v);
+    if (!result)
+      continue;
+    if (auto dps = dyn_cast<DestinationStyleOpInterface>(result.getOwner()))
+      worklist.push_back(dps.getTiedOpOperand(result)->get());
+  }
+  return outputs;
+}
+
 /// The overlap model (docs/CostModel.md): in each layer, collectives can run
 /// while the layer computes, so of the collective time C at most
 /// `overlap * C` hides, and never more than the compute time K:
@@ -293,7 +340,10 @@ void hideCollectives(llvm::MapVector<Operation *, OpCost> &opCosts,
                      double overlap) {
   llvm::StringMap<std::pair<double, double>> layers; // C, K
   auto isCollective = [](const OpCost &cost) {
-    return cost.total.network > 0 && cost.total.flops == 0;
+    return !cost.kernels.empty() &&
+           llvm::all_of(cost.kernels, [](const Kernel &k) {
+             return k.kind == KernelKind::Collective;
+           });
   };
   for (auto &[op, cost] : opCosts) {
     auto &ck = layers[getLayerName(op)];
@@ -338,6 +388,8 @@ FailureOr<CostAnalysis> CostAnalysis::run(ModuleOp module,
       callees.insert(callee);
   });
   Walker walker(machine, options, analysis.opCosts, summary);
+  if (machine.isWafer())
+    walker.streamedOut = collectProgramOutputs(module);
   bool any = false;
   for (auto func : module.getOps<FunctionOpInterface>()) {
     if (func.isExternal() || callees.contains(func))
@@ -362,6 +414,8 @@ FailureOr<CostAnalysis> CostAnalysis::run(ModuleOp module,
            << "overlap (" << options.overlap << ") must be between 0 and 1";
   if (options.overlap > 0)
     hideCollectives(analysis.opCosts, options.overlap);
+  if (machine.isWafer())
+    pipelineWeightStreaming(analysis.opCosts);
   for (auto &[op, cost] : analysis.opCosts) {
     summary.seconds += cost.total.seconds;
     summary.flops += cost.total.flops;
@@ -391,9 +445,12 @@ FailureOr<CostAnalysis> CostAnalysis::run(ModuleOp module,
   }
   if (machine.isWafer()) {
     // Weights, gradients and optimizer state live in MemoryX; the wafer
-    // holds the op being streamed and its gradient.
+    // holds the op being streamed and its gradient, and the working set of
+    // the largest op (activations kept for the backward pass are not in
+    // the SRAM budget: docs/CostModel.md, "Wafer SRAM").
     mem.weights = walker.largestOpWeightBytes;
     mem.gradients = train ? walker.largestOpWeightBytes : 0;
+    mem.activations = walker.peakLiveBytes;
     double external =
         paramBytes * (train ? 2 : 1) +
         (train ? summary.params * kOptimizerStateBytesPerParam : 0);
@@ -409,6 +466,14 @@ FailureOr<CostAnalysis> CostAnalysis::run(ModuleOp module,
     mem.optimizer = train ? summary.params * kOptimizerStateBytesPerParam : 0;
   }
   summary.memoryCapacity = machine.memoryCapacity;
+  if (auto plan = module->getAttrOfType<DictionaryAttr>(kPlanAttrName)) {
+    auto kind = plan.getAs<StringAttr>("kind");
+    if (kind && kind.getValue() == "wse-weight-streaming" && !machine.isWafer())
+      return emitError(module.getLoc())
+             << "the module has a wafer-scale weight-streaming plan but "
+                "machine '"
+             << machine.name << "' is not a wafer";
+  }
   if (auto plan = module->getAttrOfType<DictionaryAttr>(kPlanAttrName))
     if (auto devices = plan.getAs<IntegerAttr>("devices"))
       summary.devices = std::max<int64_t>(1, devices.getInt());

@@ -273,6 +273,24 @@ KernelCost mlir::moe::priceKernel(const MachineModel &machine,
     cost.network = wire;
     return finish(cost, 0);
   }
+  case KernelKind::WeightStream: {
+    // The same bytes cross the system's I/O whichever way they go (weights
+    // in, gradients out); the SwarmX tree adds one hop per level.
+    KernelCost cost;
+    if (kernel.weightBytes <= 0)
+      return cost;
+    double bandwidth = machine.weightStreamBandwidth > 0
+                           ? machine.weightStreamBandwidth
+                           : machine.interNodeBandwidth;
+    double depth =
+        kernel.groupSize > 1
+            ? std::ceil(std::log2(static_cast<double>(kernel.groupSize)))
+            : 0;
+    cost.network = kernel.weightBytes;
+    cost.ioSeconds =
+        kernel.weightBytes / bandwidth + depth * machine.interNodeLatency;
+    return finish(cost, 0);
+  }
   }
   llvm_unreachable("unknown kernel kind");
 }

@@ -125,7 +125,26 @@ Kernel mlir::moe::makeAttention(int64_t count, int64_t queries, int64_t keys,
   return kernel;
 }
 
+Kernel mlir::moe::makeWeightStream(const char *name, double bytes,
+                                   int64_t systems, bool gradients) {
+  Kernel kernel;
+  kernel.kind = KernelKind::WeightStream;
+  kernel.name = name;
+  kernel.weightBytes = bytes;
+  kernel.groupSize = systems;
+  kernel.backwardOnly = gradients;
+  return kernel;
+}
+
+bool mlir::moe::isWeightCopy(Value value) {
+  Operation *def = value.getDefiningOp();
+  return def && def->hasTrait<OpTrait::moe::WeightCopy>() &&
+         def->getNumOperands() > 0;
+}
+
 bool mlir::moe::isParameter(Value value) {
+  if (isWeightCopy(value))
+    return isParameter(value.getDefiningOp()->getOperand(0));
   auto arg = dyn_cast<BlockArgument>(value);
   if (!arg)
     return false;

@@ -97,6 +97,66 @@ void buildGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &o) {
   pm.addPass(createMoECostReport(report));
 }
 
+struct WSEPipelineOptions : public PassPipelineOptions<WSEPipelineOptions> {
+  Option<std::string> machine{*this, "machine",
+                              llvm::cl::desc("Wafer-scale machine preset"),
+                              llvm::cl::init("cs2")};
+  Option<int64_t> systems{*this, "systems",
+                          llvm::cl::desc("Wafer-scale systems"),
+                          llvm::cl::init(1)};
+  Option<int64_t> batch{*this, "batch",
+                        llvm::cl::desc("Sequences per step (0: the program's)"),
+                        llvm::cl::init(0)};
+  Option<int64_t> seqLen{*this, "seq-len",
+                         llvm::cl::desc("Tokens per sequence (0: the "
+                                        "program's)"),
+                         llvm::cl::init(0)};
+  Option<std::string> tiles{*this, "tiles",
+                            llvm::cl::desc("Attention tiles per system, or "
+                                           "'auto'"),
+                            llvm::cl::init("auto")};
+  Option<std::string> phase{*this, "phase", llvm::cl::desc("forward | train"),
+                            llvm::cl::init("forward")};
+  Option<bool> recompute{*this, "recompute",
+                         llvm::cl::desc("Recompute activations (train)"),
+                         llvm::cl::init(false)};
+  Option<bool> checkMemory{*this, "check-memory",
+                           llvm::cl::desc("Fail when memory does not fit"),
+                           llvm::cl::init(true)};
+  Option<std::string> format{*this, "format",
+                             llvm::cl::desc("Report format: text | json | csv"),
+                             llvm::cl::init("text")};
+  Option<std::string> output{*this, "output",
+                             llvm::cl::desc("Report file ('-' is stdout)"),
+                             llvm::cl::init("-")};
+  Option<std::string> trace{*this, "trace", llvm::cl::desc("Chrome trace file"),
+                            llvm::cl::init("")};
+};
+
+void buildWSEPipeline(OpPassManager &pm, const WSEPipelineOptions &o) {
+  MoEWSEPlanOptions plan;
+  plan.systems = o.systems;
+  plan.batch = o.batch;
+  plan.seqLen = o.seqLen;
+  plan.tiles = o.tiles;
+  plan.machine = o.machine;
+  plan.phase = o.phase;
+  pm.addPass(createMoEWSEPlan(plan));
+
+  MoECostOptions cost;
+  cost.machine = o.machine;
+  cost.phase = o.phase;
+  cost.recompute = o.recompute;
+  cost.checkMemory = o.checkMemory;
+  pm.addPass(createMoECost(cost));
+
+  MoECostReportOptions report;
+  report.format = o.format;
+  report.output = o.output;
+  report.trace = o.trace;
+  pm.addPass(createMoECostReport(report));
+}
+
 } // namespace
 
 void mlir::moe::registerMoEPipelines() {
@@ -106,4 +166,10 @@ void mlir::moe::registerMoEPipelines() {
       "(--moe-gpu-plan), cost it (--moe-cost) and write the report "
       "(--moe-cost-report)",
       buildGPUPipeline);
+  PassPipelineRegistration<WSEPipelineOptions>(
+      "moe-wse-pipeline",
+      "Plan a moe program for wafer-scale systems with weight streaming and "
+      "batch tiling on attention (--moe-wse-plan), cost it (--moe-cost) and "
+      "write the report (--moe-cost-report)",
+      buildWSEPipeline);
 }

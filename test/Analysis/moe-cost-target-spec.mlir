@@ -64,9 +64,11 @@ module attributes {dlti.target_system_spec = #dlti.target_system_spec<
 // wafer's clock: no AdamW time.
 // On the wafer only the op being streamed and its gradient are held: 512
 // bytes each; weights, gradients and optimizer state live off the wafer.
-// The matmul saves its non-weight operands, A (1024 B) and the init C
-// (256 B): activations 1280; total 512 + 512 + 1280 = 2304.
-// TRAIN: moe.cost_summary = {{{.*}}memory = {activations = 1.280000e+03 : f64, capacity = 1.000000e+12 : f64, gradients = 5.120000e+02 : f64, optimizer = 0.000000e+00 : f64, total = 2.304000e+03 : f64, weights = 5.120000e+02 : f64}
+// Wafer activations are the largest op's working set without the program's
+// outputs, which leave the wafer as they are produced: the matmul's A
+// (1024 B), not its init C and result (what @wafer returns); total
+// 512 + 512 + 1024 = 2048.
+// TRAIN: moe.cost_summary = {{{.*}}memory = {activations = 1.024000e+03 : f64, capacity = 1.000000e+12 : f64, gradients = 5.120000e+02 : f64, optimizer = 0.000000e+00 : f64, total = 2.048000e+03 : f64, weights = 5.120000e+02 : f64}
 // TRAIN: linalg.matmul {{.*}}moe.cost = #moe.cost<flops = 24576, bytes = 5376, network = 0, seconds = 1.536e-06, bound = weight_io>
 module attributes {dlti.target_system_spec = #dlti.target_system_spec<
     "wse" = #dlti.target_device_spec<"kind" = "wafer",

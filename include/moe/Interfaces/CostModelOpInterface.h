@@ -32,6 +32,10 @@ enum class KernelKind {
   Memory,
   /// A collective over a group of devices.
   Collective,
+  /// Weights streamed between external memory and a wafer (weight
+  /// streaming): `weightBytes` over the system's I/O, broadcast to (or, for
+  /// gradients, `backwardOnly`, reduced from) `groupSize` systems.
+  WeightStream,
 };
 
 enum class CollectiveKind {
@@ -117,6 +121,10 @@ void appendExpertKernels(KernelList &kernels, double routedRows, double experts,
                          double topK, int64_t hidden, int64_t ffn, bool gated,
                          double actFlops, unsigned elemBytes, int64_t capacity);
 
+/// `bytes` of weights streamed onto `systems` wafers (or, with `gradients`,
+/// their gradients streamed back and reduced: backward only).
+Kernel makeWeightStream(const char *name, double bytes, int64_t systems,
+                        bool gradients);
 /// Expected number of the `experts` experts that receive at least one of
 /// `tokens` tokens when each picks `topK` distinct experts uniformly:
 /// E * (1 - (1 - k/E)^T). Only those experts' weights are read.
@@ -138,10 +146,22 @@ double defaultSavedActivationBytes(Operation *op);
 /// trainable weight (`{moe.param = "layers.0.attn.wq"}`). Upstream ops such as
 /// the LM head's linalg.matmul learn which operands are weights from it.
 constexpr llvm::StringLiteral kParamAttrName = "moe.param";
-/// True for function arguments carrying `moe.param`.
+/// True for function arguments carrying `moe.param`, and for copies of them
+/// made by ops with the `WeightCopy` trait (a weight streamed to a wafer).
 bool isParameter(Value value);
+/// True for a value defined by a `WeightCopy` op: a weight whose transfer is
+/// explicit in the program, so the ops reading it do not stream it again.
+bool isWeightCopy(Value value);
 
 } // namespace moe
+
+namespace OpTrait::moe {
+/// The op's result is a copy of its first operand, a trainable weight, held
+/// elsewhere (wse.stream_weights puts it on the wafer): the cost model keeps
+/// treating the result as that weight.
+template <typename ConcreteType>
+class WeightCopy : public TraitBase<ConcreteType, WeightCopy> {};
+} // namespace OpTrait::moe
 } // namespace mlir
 
 #include "moe/Interfaces/CostModelOpInterface.h.inc"

@@ -8,6 +8,8 @@
 #ifndef MOE_TRANSFORMS_PASSES_H
 #define MOE_TRANSFORMS_PASSES_H
 
+#include "moe/Dialect/WSE/IR/WSEDialect.h"
+
 #include "mlir/Dialect/DLTI/DLTI.h"
 #include "mlir/Dialect/Shard/IR/ShardDialect.h"
 #include "mlir/Pass/Pass.h"
@@ -20,7 +22,8 @@ namespace mlir::moe {
 #define GEN_PASS_REGISTRATION
 #include "moe/Transforms/Passes.h.inc"
 
-/// Registers `--moe-gpu-pipeline` (plan, cost, report in one).
+/// Registers `--moe-gpu-pipeline` and `--moe-wse-pipeline` (plan, cost,
+/// report in one).
 void registerMoEPipelines();
 
 } // namespace mlir::moe

@@ -1,0 +1,45 @@
+//===- PlanUtils.h - Shared helpers of the plan passes ----------*- C++ -*-===//
+//
+// Part of the moe-mlir project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// Plans rewrite a whole-step program into what one device runs. Token
+// tensors are recognised by their leading dimension: every non-weight tensor
+// whose dim 0 is the program's token count T is a token tensor. Types are
+// rewritten in place, so the ops stay the program's own ops.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MOE_TRANSFORMS_PLANUTILS_H
+#define MOE_TRANSFORMS_PLANUTILS_H
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+
+namespace mlir::moe {
+
+/// `type` (a ranked tensor) with dimension `index` set to `size`.
+RankedTensorType withDim(Type type, unsigned index, int64_t size);
+
+/// A ranked tensor whose first dimension is `tokens`.
+bool isTokenTensor(Type type, int64_t tokens);
+
+/// Re-types every token tensor of `func` from `tokens` to `local` rows: the
+/// non-weight entry-block arguments and every op result, re-plans each
+/// `moe.dispatch`'s capacity for `local` tokens and gives each `moe.experts`
+/// its (re-planned) buffer's shape. `handle` sees each op first
+/// (outer ops before the ops they contain) and returns true when it has
+/// re-typed the op itself. Refreshes the function type at the end.
+void retypeTokenTensors(FunctionOpInterface func, int64_t tokens, int64_t local,
+                        llvm::function_ref<bool(Operation *)> handle = nullptr);
+
+/// Sets the function type from the entry block's arguments and the
+/// terminator's operands.
+void refreshFunctionType(FunctionOpInterface func);
+
+} // namespace mlir::moe
+
+#endif // MOE_TRANSFORMS_PLANUTILS_H

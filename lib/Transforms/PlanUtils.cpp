@@ -1,0 +1,67 @@
+//===- PlanUtils.cpp - Shared helpers of the plan passes --------*- C++ -*-===//
+//
+// Part of the moe-mlir project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "moe/Transforms/PlanUtils.h"
+#include "moe/Dialect/MoE/IR/MoEOps.h"
+#include "moe/Interfaces/CostModelOpInterface.h"
+
+using namespace mlir;
+using namespace mlir::moe;
+
+RankedTensorType mlir::moe::withDim(Type type, unsigned index, int64_t size) {
+  auto tensor = cast<RankedTensorType>(type);
+  SmallVector<int64_t> shape(tensor.getShape());
+  shape[index] = size;
+  return tensor.clone(shape);
+}
+
+bool mlir::moe::isTokenTensor(Type type, int64_t tokens) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  return tensor && tensor.getRank() >= 1 && tensor.getDimSize(0) == tokens;
+}
+
+void mlir::moe::refreshFunctionType(FunctionOpInterface func) {
+  Block &entry = func.getFunctionBody().front();
+  func.setType(FunctionType::get(func.getContext(), entry.getArgumentTypes(),
+                                 entry.getTerminator()->getOperandTypes()));
+}
+
+void mlir::moe::retypeTokenTensors(
+    FunctionOpInterface func, int64_t tokens, int64_t local,
+    llvm::function_ref<bool(Operation *)> handle) {
+  Block &entry = func.getFunctionBody().front();
+  for (BlockArgument arg : entry.getArguments())
+    if (!isParameter(arg) && isTokenTensor(arg.getType(), tokens))
+      arg.setType(withDim(arg.getType(), 0, local));
+
+  SmallVector<Operation *> ops;
+  func.getFunctionBody().walk<WalkOrder::PreOrder>(
+      [&](Operation *op) { ops.push_back(op); });
+  for (Operation *op : ops) {
+    if (handle && handle(op))
+      continue;
+    if (auto dispatch = dyn_cast<DispatchOp>(op)) {
+      int64_t topK = dispatch.getIndices().getType().getDimSize(1);
+      int64_t experts = dispatch.getResult().getType().getDimSize(0);
+      int64_t capacity = dispatch.getExpectedCapacity(local, topK, experts);
+      dispatch.getResult().setType(
+          withDim(dispatch.getResult().getType(), 1, capacity));
+      continue;
+    }
+    // An expert buffer keeps the shape the dispatch gave it.
+    if (auto experts = dyn_cast<ExpertsOp>(op)) {
+      experts.getResult().setType(
+          cast<RankedTensorType>(experts.getInput().getType().clone(
+              experts.getResult().getType().getElementType())));
+      continue;
+    }
+    for (OpResult result : op->getResults())
+      if (isTokenTensor(result.getType(), tokens))
+        result.setType(withDim(result.getType(), 0, local));
+  }
+  refreshFunctionType(func);
+}

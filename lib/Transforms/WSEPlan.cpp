@@ -1,0 +1,368 @@
+//===- WSEPlan.cpp - Weight-streaming wafer-scale plan ----------*- C++ -*-===//
+//
+// Part of the moe-mlir project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// Turns a whole-step moe program into the program one wafer-scale system of
+// a data-parallel cluster runs: token tensors keep the system's sequences,
+// attention runs in batch tiles (wse.batch_tiles), weights stream in
+// (wse.stream_weights) and, for training, gradients stream out and MemoryX
+// updates the weights. docs/Plans.md describes the plan, docs/CostModel.md
+// its cost.
+//
+//===----------------------------------------------------------------------===//
+
+#include "moe/Analysis/CostAnalysis.h"
+#include "moe/Analysis/Machine.h"
+#include "moe/Analysis/Report.h"
+#include "moe/Dialect/MoE/IR/MoEOps.h"
+#include "moe/Dialect/WSE/IR/WSEOps.h"
+#include "moe/Interfaces/CostModelOpInterface.h"
+#include "moe/Transforms/Passes.h"
+#include "moe/Transforms/PlanUtils.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+
+namespace mlir::moe {
+#define GEN_PASS_DEF_MOEWSEPLAN
+#include "moe/Transforms/Passes.h.inc"
+} // namespace mlir::moe
+
+using namespace mlir;
+using namespace mlir::moe;
+
+namespace {
+
+constexpr StringLiteral kPlanKind = "wse-weight-streaming";
+
+/// The step as the options and the program define it.
+struct Shape {
+  int64_t tokens = 0;    ///< the program's token count
+  int64_t seqLen = 0;    ///< tokens per sequence after planning
+  int64_t batch = 0;     ///< sequences per step, all systems
+  int64_t perSystem = 0; ///< sequences per system
+};
+
+bool isAttention(Operation *op) { return isa<AttentionOp, MLAttentionOp>(op); }
+
+int64_t getSeqLen(Operation *op) {
+  return op->getAttrOfType<IntegerAttr>("seq_len").getInt();
+}
+
+/// Heads whose scores an attention op materialises.
+int64_t getHeads(Operation *op) {
+  return op->getAttrOfType<IntegerAttr>("num_heads").getInt();
+}
+
+/// Bytes of the scores and probabilities of one tile of `sequences`
+/// sequences of every attention op (the largest): the on-wafer peak BTA
+/// bounds (docs/CostModel.md, "Wafer SRAM").
+double tileScoreBytes(ModuleOp module, int64_t seqLen, int64_t sequences) {
+  double largest = 0;
+  module.walk([&](Operation *op) {
+    if (!isAttention(op))
+      return;
+    double b = elementBytes(op->getOperand(0).getType());
+    double s = static_cast<double>(seqLen);
+    largest = std::max(largest, 2 * b * getHeads(op) * s * s * sequences);
+  });
+  return largest;
+}
+
+/// A location in the layer of `user`, so the cost report and the pipeline
+/// model group the op with the layer that reads the weight.
+Location derivedLoc(Operation *user, StringRef suffix, Location weightLoc) {
+  if (auto name = dyn_cast<NameLoc>(user->getLoc()))
+    return NameLoc::get(
+        StringAttr::get(user->getContext(), name.getName().str() + suffix),
+        weightLoc);
+  return user->getLoc();
+}
+
+struct MoEWSEPlanPass : moe::impl::MoEWSEPlanBase<MoEWSEPlanPass> {
+  using MoEWSEPlanBase::MoEWSEPlanBase;
+
+  void runOnOperation() override;
+  LogicalResult checkOptions(MachineModel &machineModel);
+  FailureOr<Shape> getShape(ModuleOp module);
+  /// Chooses G for `tiles=auto`: plans and costs each divisor.
+  FailureOr<int64_t> chooseTiles(const Shape &shape,
+                                 const MachineModel &machineModel);
+  LogicalResult checkTile(ModuleOp module, const Shape &shape, int64_t tiles,
+                          const MachineModel &machineModel);
+  void apply(ModuleOp module, const Shape &shape, int64_t tiles);
+  void planFunction(FunctionOpInterface func, const Shape &shape,
+                    int64_t tiles);
+};
+
+LogicalResult MoEWSEPlanPass::checkOptions(MachineModel &machineModel) {
+  ModuleOp module = getOperation();
+  auto fail = [&]() { return emitError(module.getLoc()); };
+  if (systems < 1)
+    return fail() << "systems (" << systems << ") must be at least 1";
+  if (batch < 0 || seqLen < 0)
+    return fail() << "batch and seq-len must not be negative";
+  if (tiles != "auto") {
+    int64_t g = 0;
+    if (StringRef(tiles).getAsInteger(10, g) || g < 1)
+      return fail() << "tiles must be a positive number or 'auto' (got '"
+                    << tiles << "')";
+  }
+  if (phase != "forward" && phase != "train")
+    return fail() << "unknown phase '" << phase
+                  << "' (expected forward or train)";
+  llvm::Expected<MachineModel> preset = getMachinePreset(machine);
+  if (preset)
+    preset = applyTargetSystemSpec(module, std::move(*preset));
+  if (!preset)
+    return fail() << llvm::toString(preset.takeError());
+  machineModel = std::move(*preset);
+  if (!machineModel.isWafer())
+    return fail() << "machine '" << machine
+                  << "' is a GPU, not a wafer-scale system; use --moe-gpu-plan";
+  if (systems > machineModel.maxDevices)
+    return fail() << systems << " systems are more than " << machine
+                  << " allows (" << machineModel.maxDevices << ")";
+  bool planned = module->hasAttr(kPlanAttrName);
+  module.walk([&](Operation *op) {
+    if (isa<wse::WSEDialect>(op->getDialect()))
+      planned = true;
+  });
+  if (planned)
+    return fail() << "the module is already planned (it has moe.plan or wse "
+                     "ops)";
+  return success();
+}
+
+FailureOr<Shape> MoEWSEPlanPass::getShape(ModuleOp module) {
+  Shape shape;
+  shape.tokens = getProgramTokenCount(module);
+  if (shape.tokens <= 0)
+    return emitError(module.getLoc())
+           << "cannot find the program's token count (no moe.embedding or "
+              "moe.router with a static shape)";
+  // Every attention must agree on the sequence length; a program without
+  // attention is one sequence.
+  int64_t programSeq = 0;
+  WalkResult walk = module.walk([&](Operation *op) {
+    if (!isAttention(op))
+      return WalkResult::advance();
+    int64_t s = getSeqLen(op);
+    if (programSeq != 0 && s != programSeq) {
+      op->emitOpError() << "has seq_len " << s << " but an earlier attention "
+                        << "has " << programSeq
+                        << "; a plan needs one sequence length";
+      return WalkResult::interrupt();
+    }
+    programSeq = s;
+    return WalkResult::advance();
+  });
+  if (walk.wasInterrupted())
+    return failure();
+  if (programSeq == 0)
+    programSeq = shape.tokens;
+  shape.seqLen = seqLen > 0 ? static_cast<int64_t>(seqLen) : programSeq;
+  shape.batch =
+      batch > 0 ? static_cast<int64_t>(batch) : shape.tokens / programSeq;
+  if (shape.batch % systems != 0)
+    return emitError(module.getLoc())
+           << "systems (" << systems << ") does not divide the batch of "
+           << shape.batch << " sequences";
+  shape.perSystem = shape.batch / systems;
+  return shape;
+}
+
+LogicalResult MoEWSEPlanPass::checkTile(ModuleOp module, const Shape &shape,
+                                        int64_t g,
+                                        const MachineModel &machineModel) {
+  if (shape.perSystem % g != 0)
+    return emitError(module.getLoc())
+           << "tiles (" << g << ") does not divide the " << shape.perSystem
+           << " sequences per system";
+  int64_t tileSequences = shape.perSystem / g;
+  double scores = tileScoreBytes(module, shape.seqLen, tileSequences);
+  if (scores > machineModel.memoryCapacity)
+    return emitError(module.getLoc())
+           << "a tile of " << tileSequences << " sequences of " << shape.seqLen
+           << " tokens needs " << formatBytes(scores)
+           << " of attention scores and probabilities, more than the "
+           << formatBytes(machineModel.memoryCapacity) << " of SRAM of "
+           << machineModel.name << "; use more tiles";
+  return success();
+}
+
+FailureOr<int64_t>
+MoEWSEPlanPass::chooseTiles(const Shape &shape,
+                            const MachineModel &machineModel) {
+  ModuleOp module = getOperation();
+  CostOptions options;
+  options.phase = phase == "train" ? Phase::Train : Phase::Forward;
+  int64_t best = 0;
+  double bestRate = -1, smallestNeed = 0;
+  for (int64_t g = 1; g <= shape.perSystem; ++g) {
+    if (shape.perSystem % g != 0 ||
+        tileScoreBytes(module, shape.seqLen, shape.perSystem / g) >
+            machineModel.memoryCapacity)
+      continue;
+    OwningOpRef<ModuleOp> candidate(cast<ModuleOp>(module->clone()));
+    apply(*candidate, shape, g);
+    // Candidates are priced quietly; the chosen plan is costed for real
+    // afterwards.
+    ScopedDiagnosticHandler quiet(&getContext(),
+                                  [](Diagnostic &) { return success(); });
+    FailureOr<CostAnalysis> analysis =
+        CostAnalysis::run(*candidate, machineModel, options);
+    if (failed(analysis))
+      continue;
+    const CostSummary &s = analysis->getSummary();
+    double need = s.memory.total();
+    if (smallestNeed == 0 || need < smallestNeed)
+      smallestNeed = need;
+    if (need > s.memoryCapacity)
+      continue;
+    // Strictly better only: on a tie the fewest tiles win.
+    if (s.tokensPerSecond() > bestRate * (1 + 1e-9)) {
+      bestRate = s.tokensPerSecond();
+      best = g;
+    }
+  }
+  if (best == 0) {
+    InFlightDiagnostic diag =
+        emitError(module.getLoc())
+        << "no tile count fits " << machineModel.name << "'s "
+        << formatBytes(machineModel.memoryCapacity) << " of SRAM with "
+        << shape.perSystem << " sequences of " << shape.seqLen
+        << " tokens per system";
+    if (smallestNeed > 0)
+      diag << " (the smallest plan needs " << formatBytes(smallestNeed) << ")";
+    return failure();
+  }
+  return best;
+}
+
+void MoEWSEPlanPass::planFunction(FunctionOpInterface func, const Shape &shape,
+                                  int64_t g) {
+  MLIRContext *ctx = func.getContext();
+  OpBuilder builder(ctx);
+  int64_t local = shape.perSystem * shape.seqLen;
+  retypeTokenTensors(func, shape.tokens, local);
+  func.walk([&](Operation *op) {
+    if (isAttention(op))
+      op->setAttr("seq_len", builder.getI64IntegerAttr(shape.seqLen));
+  });
+
+  // BTA: each attention runs on G tiles; the ops after it see the whole
+  // regrouped batch.
+  SmallVector<Operation *> attentions;
+  func.walk([&](Operation *op) {
+    if (isAttention(op))
+      attentions.push_back(op);
+  });
+  for (Operation *attention : attentions) {
+    builder.setInsertionPoint(attention);
+    Value result = attention->getResult(0);
+    auto tiled = wse::BatchTilesOp::create(builder, attention->getLoc(),
+                                           result.getType(),
+                                           attention->getOperand(0), g);
+    result.replaceAllUsesWith(tiled.getResult());
+    Block &body = tiled.getBody().front();
+    attention->moveBefore(&body, body.end());
+    attention->setOperand(0, body.getArgument(0));
+    result.setType(withDim(result.getType(), 0, local / g));
+    builder.setInsertionPointToEnd(&body);
+    wse::YieldOp::create(builder, attention->getLoc(), result);
+  }
+
+  // Weight streaming: each weight is streamed before its first user; the
+  // layer's ops read the wafer copy.
+  Block &entry = func.getFunctionBody().front();
+  struct Streamed {
+    BlockArgument weight;
+    wse::StreamWeightsOp stream;
+    Operation *firstUser;
+  };
+  SmallVector<Streamed> streamed;
+  for (BlockArgument arg : entry.getArguments()) {
+    if (!isParameter(arg) || arg.use_empty())
+      continue;
+    Operation *first = nullptr;
+    for (OpOperand &use : arg.getUses()) {
+      Operation *user = entry.findAncestorOpInBlock(*use.getOwner());
+      if (user && (!first || user->isBeforeInBlock(first)))
+        first = user;
+    }
+    if (!first)
+      continue;
+    builder.setInsertionPoint(first);
+    auto stream = wse::StreamWeightsOp::create(
+        builder, derivedLoc(first, ".stream_weights", arg.getLoc()),
+        arg.getType(), arg, systems);
+    arg.replaceAllUsesExcept(stream.getResult(), stream);
+    streamed.push_back({arg, stream, first});
+  }
+  if (phase != "train")
+    return;
+
+  // The backward pass reaches the last layer first: its gradients leave
+  // first, and MemoryX updates each weight once its gradient is reduced.
+  llvm::stable_sort(streamed, [](const Streamed &a, const Streamed &b) {
+    return a.stream->isBeforeInBlock(b.stream);
+  });
+  builder.setInsertionPoint(entry.getTerminator());
+  for (Streamed &s : llvm::reverse(streamed)) {
+    Location weightLoc = s.weight.getLoc();
+    auto reduce = wse::ReduceGradientsOp::create(
+        builder, derivedLoc(s.firstUser, ".reduce_gradients", weightLoc),
+        s.weight.getType(), s.stream.getResult(), systems);
+    wse::OptimizerStepOp::create(
+        builder, derivedLoc(s.firstUser, ".optimizer_step", weightLoc),
+        s.weight, reduce.getGradient(), "adamw");
+  }
+}
+
+void MoEWSEPlanPass::apply(ModuleOp module, const Shape &shape, int64_t g) {
+  for (auto func : module.getOps<FunctionOpInterface>())
+    if (!func.isExternal())
+      planFunction(func, shape, g);
+  Builder b(module.getContext());
+  int64_t tokens = shape.batch * shape.seqLen;
+  NamedAttribute plan[] = {
+      b.getNamedAttr("batch", b.getI64IntegerAttr(shape.batch)),
+      b.getNamedAttr("devices", b.getI64IntegerAttr(systems)),
+      b.getNamedAttr("kind", b.getStringAttr(kPlanKind)),
+      b.getNamedAttr("seq_len", b.getI64IntegerAttr(shape.seqLen)),
+      b.getNamedAttr("systems", b.getI64IntegerAttr(systems)),
+      b.getNamedAttr("tile_sequences",
+                     b.getI64IntegerAttr(shape.perSystem / g)),
+      b.getNamedAttr("tiles", b.getI64IntegerAttr(g)),
+      b.getNamedAttr("tokens", b.getI64IntegerAttr(tokens)),
+  };
+  module->setAttr(kPlanAttrName, b.getDictionaryAttr(plan));
+}
+
+void MoEWSEPlanPass::runOnOperation() {
+  ModuleOp module = getOperation();
+  MachineModel machineModel;
+  if (failed(checkOptions(machineModel)))
+    return signalPassFailure();
+  FailureOr<Shape> shape = getShape(module);
+  if (failed(shape))
+    return signalPassFailure();
+  int64_t g = 0;
+  if (tiles == "auto") {
+    FailureOr<int64_t> chosen = chooseTiles(*shape, machineModel);
+    if (failed(chosen))
+      return signalPassFailure();
+    g = *chosen;
+  } else {
+    StringRef(tiles).getAsInteger(10, g);
+    if (failed(checkTile(module, *shape, g, machineModel)))
+      return signalPassFailure();
+  }
+  apply(module, *shape, g);
+}
+
+} // namespace
