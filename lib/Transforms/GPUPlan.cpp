@@ -103,6 +103,11 @@ LogicalResult MoEGPUPlanPass::checkOptions(int64_t &dpDegree) {
   if (module.lookupSymbol(kGridName))
     return fail() << "the module is already planned (it has @" << kGridName
                   << ")";
+  // Collectives on a grid of the program's own would keep their types while
+  // the plan re-types what flows through them.
+  for (auto grid : module.getOps<shard::GridOp>())
+    return fail() << "the module is already partitioned (it has shard.grid @"
+                  << grid.getSymName() << "); plan the unpartitioned program";
   return success();
 }
 
