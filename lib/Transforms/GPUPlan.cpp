@@ -17,6 +17,7 @@
 #include "moe/Dialect/MoE/IR/MoEOps.h"
 #include "moe/Interfaces/CostModelOpInterface.h"
 #include "moe/Transforms/Passes.h"
+#include "moe/Transforms/PlanUtils.h"
 
 #include "mlir/Dialect/DLTI/DLTI.h"
 #include "mlir/Dialect/Shard/IR/ShardOps.h"
@@ -35,18 +36,6 @@ using namespace mlir::moe;
 namespace {
 
 constexpr StringLiteral kGridName = "gpus";
-
-RankedTensorType withDim(Type type, unsigned index, int64_t size) {
-  auto tensor = cast<RankedTensorType>(type);
-  SmallVector<int64_t> shape(tensor.getShape());
-  shape[index] = size;
-  return tensor.clone(shape);
-}
-
-bool isTokenTensor(Type type, int64_t tokens) {
-  auto tensor = dyn_cast<RankedTensorType>(type);
-  return tensor && tensor.getRank() >= 1 && tensor.getDimSize(0) == tokens;
-}
 
 struct MoEGPUPlanPass : moe::impl::MoEGPUPlanBase<MoEGPUPlanPass> {
   using MoEGPUPlanBase::MoEGPUPlanBase;
@@ -180,61 +169,43 @@ LogicalResult MoEGPUPlanPass::planFunction(FunctionOpInterface func,
     if (expertWeights.contains(arg)) {
       auto type = cast<RankedTensorType>(arg.getType());
       arg.setType(withDim(type, 0, type.getDimSize(0) / ep));
-    } else if (!isParameter(arg) && isTokenTensor(arg.getType(), tokens)) {
-      arg.setType(withDim(arg.getType(), 0, local));
     }
   }
 
-  SmallVector<Operation *> ops;
-  func.getFunctionBody().walk([&](Operation *op) { ops.push_back(op); });
-  for (Operation *op : ops) {
+  // Token tensors keep `local` rows (moe/Transforms/PlanUtils.h); dispatch
+  // capacities are re-planned there, experts are sharded here.
+  retypeTokenTensors(func, tokens, local, [&](Operation *op) {
     if (auto dispatch = dyn_cast<DispatchOp>(op)) {
       if (capacityFactor > 0 && !dispatch.getDropless())
         dispatch.setCapacityFactorAttr(builder.getF64FloatAttr(capacityFactor));
-      // The tokens this dispatch routes: `local` when its input is a token
-      // tensor of the program, otherwise as many as before.
-      int64_t rows = dispatch.getInput().getType().getDimSize(0);
-      int64_t topK = dispatch.getIndices().getType().getDimSize(1);
-      int64_t experts = dispatch.getResult().getType().getDimSize(0);
-      int64_t capacity = dispatch.getExpectedCapacity(rows, topK, experts);
-      dispatch.getResult().setType(
-          withDim(dispatch.getResult().getType(), 1, capacity));
-      continue;
+      return false;
     }
-    if (auto experts = dyn_cast<ExpertsOp>(op)) {
-      auto bufferType = cast<RankedTensorType>(experts.getInput().getType());
-      int64_t count = bufferType.getDimSize(0);
-      int64_t capacity = bufferType.getDimSize(1);
-      auto localType =
-          withDim(withDim(bufferType, 0, count / ep), 1, capacity * ep);
-      experts.getResult().setType(localType);
-      if (ep == 1)
-        continue;
-      // Dispatch: send each expert's slots to the GPU that owns it; receive
-      // ep senders' slots for the local experts.
-      builder.setInsertionPoint(experts);
-      Value sent = shard::AllToAllOp::create(
-          builder, experts.getLoc(), localType, kGridName, ArrayRef<int16_t>{1},
-          experts.getInput(), APInt(64, 0), APInt(64, 1));
-      experts.getInputMutable().assign(sent);
-      // Combine: the inverse exchange returns the outputs to the senders.
-      builder.setInsertionPointAfter(experts);
-      auto back = shard::AllToAllOp::create(
-          builder, experts.getLoc(), bufferType, kGridName,
-          ArrayRef<int16_t>{1}, experts.getResult(), APInt(64, 1),
-          APInt(64, 0));
-      experts.getResult().replaceAllUsesExcept(back, back);
-      continue;
-    }
-    for (OpResult result : op->getResults())
-      if (isTokenTensor(result.getType(), tokens))
-        result.setType(withDim(result.getType(), 0, local));
-  }
-
-  // Refresh the signature from the (re-typed) arguments and returns.
-  Operation *terminator = entry.getTerminator();
-  func.setType(FunctionType::get(func.getContext(), entry.getArgumentTypes(),
-                                 terminator->getOperandTypes()));
+    auto experts = dyn_cast<ExpertsOp>(op);
+    if (!experts)
+      return false;
+    auto bufferType = cast<RankedTensorType>(experts.getInput().getType());
+    int64_t count = bufferType.getDimSize(0);
+    int64_t capacity = bufferType.getDimSize(1);
+    auto localType =
+        withDim(withDim(bufferType, 0, count / ep), 1, capacity * ep);
+    experts.getResult().setType(localType);
+    if (ep == 1)
+      return true;
+    // Dispatch: send each expert's slots to the GPU that owns it; receive
+    // ep senders' slots for the local experts.
+    builder.setInsertionPoint(experts);
+    Value sent = shard::AllToAllOp::create(
+        builder, experts.getLoc(), localType, kGridName, ArrayRef<int16_t>{1},
+        experts.getInput(), APInt(64, 0), APInt(64, 1));
+    experts.getInputMutable().assign(sent);
+    // Combine: the inverse exchange returns the outputs to the senders.
+    builder.setInsertionPointAfter(experts);
+    auto back = shard::AllToAllOp::create(
+        builder, experts.getLoc(), bufferType, kGridName, ArrayRef<int16_t>{1},
+        experts.getResult(), APInt(64, 1), APInt(64, 0));
+    experts.getResult().replaceAllUsesExcept(back, back);
+    return true;
+  });
   // Token tensors are recognised by their leading dimension, so a weight
   // not marked moe.param whose rows equal T is split like one.
   if (failed(verify(func)))

@@ -45,9 +45,12 @@ void mlir::moe::retypeTokenTensors(
     if (handle && handle(op))
       continue;
     if (auto dispatch = dyn_cast<DispatchOp>(op)) {
+      // The tokens this dispatch routes: `local` when its input is a token
+      // tensor of the program, otherwise as many as before.
+      int64_t rows = dispatch.getInput().getType().getDimSize(0);
       int64_t topK = dispatch.getIndices().getType().getDimSize(1);
       int64_t experts = dispatch.getResult().getType().getDimSize(0);
-      int64_t capacity = dispatch.getExpectedCapacity(local, topK, experts);
+      int64_t capacity = dispatch.getExpectedCapacity(rows, topK, experts);
       dispatch.getResult().setType(
           withDim(dispatch.getResult().getType(), 1, capacity));
       continue;

@@ -24,6 +24,7 @@
 #include "moe/Transforms/PlanUtils.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 
 namespace mlir::moe {
@@ -93,16 +94,17 @@ struct MoEWSEPlanPass : moe::impl::MoEWSEPlanBase<MoEWSEPlanPass> {
                                  const MachineModel &machineModel);
   LogicalResult checkTile(ModuleOp module, const Shape &shape, int64_t tiles,
                           const MachineModel &machineModel);
-  void apply(ModuleOp module, const Shape &shape, int64_t tiles);
-  void planFunction(FunctionOpInterface func, const Shape &shape,
-                    int64_t tiles);
+  LogicalResult apply(ModuleOp module, const Shape &shape, int64_t tiles);
+  LogicalResult planFunction(FunctionOpInterface func, const Shape &shape,
+                             int64_t tiles);
 };
 
 LogicalResult MoEWSEPlanPass::checkOptions(MachineModel &machineModel) {
   ModuleOp module = getOperation();
   auto fail = [&]() { return emitError(module.getLoc()); };
   if (systems < 1)
-    return fail() << "systems (" << systems << ") must be at least 1";
+    return fail() << "systems (" << systems.getValue()
+                  << ") must be at least 1";
   if (batch < 0 || seqLen < 0)
     return fail() << "batch and seq-len must not be negative";
   if (tiles != "auto") {
@@ -124,7 +126,7 @@ LogicalResult MoEWSEPlanPass::checkOptions(MachineModel &machineModel) {
     return fail() << "machine '" << machine
                   << "' is a GPU, not a wafer-scale system; use --moe-gpu-plan";
   if (systems > machineModel.maxDevices)
-    return fail() << systems << " systems are more than " << machine
+    return fail() << systems.getValue() << " systems are more than " << machine
                   << " allows (" << machineModel.maxDevices << ")";
   bool planned = module->hasAttr(kPlanAttrName);
   module.walk([&](Operation *op) {
@@ -164,14 +166,36 @@ FailureOr<Shape> MoEWSEPlanPass::getShape(ModuleOp module) {
     return failure();
   if (programSeq == 0)
     programSeq = shape.tokens;
+  // Plans rewrite static shapes; dynamic ones cannot be split or costed.
+  WalkResult dynamic = module.walk([&](Operation *op) {
+    auto isDynamic = [](Type t) {
+      auto shaped = dyn_cast<ShapedType>(t);
+      return shaped && !shaped.hasStaticShape();
+    };
+    if (llvm::any_of(op->getOperandTypes(), isDynamic) ||
+        llvm::any_of(op->getResultTypes(), isDynamic)) {
+      op->emitOpError() << "has a dynamic shape; --moe-wse-plan needs static "
+                           "shapes";
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  if (dynamic.wasInterrupted())
+    return failure();
   shape.seqLen = seqLen > 0 ? static_cast<int64_t>(seqLen) : programSeq;
   shape.batch =
       batch > 0 ? static_cast<int64_t>(batch) : shape.tokens / programSeq;
   if (shape.batch % systems != 0)
     return emitError(module.getLoc())
-           << "systems (" << systems << ") does not divide the batch of "
-           << shape.batch << " sequences";
+           << "systems (" << systems.getValue()
+           << ") does not divide the batch of " << shape.batch << " sequences";
   shape.perSystem = shape.batch / systems;
+  // Token counts stay far from int64 overflow (and from any real machine).
+  constexpr int64_t kMaxTokens = int64_t(1) << 40;
+  if (shape.perSystem > kMaxTokens / shape.seqLen)
+    return emitError(module.getLoc())
+           << shape.perSystem << " sequences of " << shape.seqLen
+           << " tokens per system are too many to plan";
   return shape;
 }
 
@@ -202,17 +226,20 @@ MoEWSEPlanPass::chooseTiles(const Shape &shape,
   options.phase = phase == "train" ? Phase::Train : Phase::Forward;
   int64_t best = 0;
   double bestRate = -1, smallestNeed = 0;
+  bool anyPlanned = false;
   for (int64_t g = 1; g <= shape.perSystem; ++g) {
     if (shape.perSystem % g != 0 ||
         tileScoreBytes(module, shape.seqLen, shape.perSystem / g) >
             machineModel.memoryCapacity)
       continue;
-    OwningOpRef<ModuleOp> candidate(cast<ModuleOp>(module->clone()));
-    apply(*candidate, shape, g);
-    // Candidates are priced quietly; the chosen plan is costed for real
-    // afterwards.
+    // Candidates are planned and priced quietly; the chosen plan is planned
+    // again, with its diagnostics, and costed for real afterwards.
     ScopedDiagnosticHandler quiet(&getContext(),
                                   [](Diagnostic &) { return success(); });
+    OwningOpRef<ModuleOp> candidate(cast<ModuleOp>(module->clone()));
+    if (failed(apply(*candidate, shape, g)))
+      continue;
+    anyPlanned = true;
     FailureOr<CostAnalysis> analysis =
         CostAnalysis::run(*candidate, machineModel, options);
     if (failed(analysis))
@@ -229,6 +256,12 @@ MoEWSEPlanPass::chooseTiles(const Shape &shape,
       best = g;
     }
   }
+  if (!anyPlanned) {
+    // Every candidate failed to plan: plan one again to report why.
+    OwningOpRef<ModuleOp> candidate(cast<ModuleOp>(module->clone()));
+    (void)apply(*candidate, shape, 1);
+    return failure();
+  }
   if (best == 0) {
     InFlightDiagnostic diag =
         emitError(module.getLoc())
@@ -243,12 +276,20 @@ MoEWSEPlanPass::chooseTiles(const Shape &shape,
   return best;
 }
 
-void MoEWSEPlanPass::planFunction(FunctionOpInterface func, const Shape &shape,
-                                  int64_t g) {
+LogicalResult MoEWSEPlanPass::planFunction(FunctionOpInterface func,
+                                           const Shape &shape, int64_t g) {
   MLIRContext *ctx = func.getContext();
   OpBuilder builder(ctx);
   int64_t local = shape.perSystem * shape.seqLen;
   retypeTokenTensors(func, shape.tokens, local);
+  // Token tensors are recognised by their leading dimension, so a weight
+  // not marked moe.param whose rows equal T is split like one.
+  if (failed(verify(func)))
+    return func.emitError()
+           << "the wafer-scale plan could not re-type this function "
+              "consistently; mark every weight argument with {moe.param = "
+              "\"name\"} so that it is not taken for a tensor of "
+           << shape.tokens << " tokens";
   func.walk([&](Operation *op) {
     if (isAttention(op))
       op->setAttr("seq_len", builder.getI64IntegerAttr(shape.seqLen));
@@ -304,7 +345,7 @@ void MoEWSEPlanPass::planFunction(FunctionOpInterface func, const Shape &shape,
     streamed.push_back({arg, stream, first});
   }
   if (phase != "train")
-    return;
+    return success();
 
   // The backward pass reaches the last layer first: its gradients leave
   // first, and MemoryX updates each weight once its gradient is reduced.
@@ -321,12 +362,14 @@ void MoEWSEPlanPass::planFunction(FunctionOpInterface func, const Shape &shape,
         builder, derivedLoc(s.firstUser, ".optimizer_step", weightLoc),
         s.weight, reduce.getGradient(), "adamw");
   }
+  return success();
 }
 
-void MoEWSEPlanPass::apply(ModuleOp module, const Shape &shape, int64_t g) {
+LogicalResult MoEWSEPlanPass::apply(ModuleOp module, const Shape &shape,
+                                    int64_t g) {
   for (auto func : module.getOps<FunctionOpInterface>())
-    if (!func.isExternal())
-      planFunction(func, shape, g);
+    if (!func.isExternal() && failed(planFunction(func, shape, g)))
+      return failure();
   Builder b(module.getContext());
   int64_t tokens = shape.batch * shape.seqLen;
   NamedAttribute plan[] = {
@@ -341,6 +384,7 @@ void MoEWSEPlanPass::apply(ModuleOp module, const Shape &shape, int64_t g) {
       b.getNamedAttr("tokens", b.getI64IntegerAttr(tokens)),
   };
   module->setAttr(kPlanAttrName, b.getDictionaryAttr(plan));
+  return success();
 }
 
 void MoEWSEPlanPass::runOnOperation() {
@@ -362,7 +406,8 @@ void MoEWSEPlanPass::runOnOperation() {
     if (failed(checkTile(module, *shape, g, machineModel)))
       return signalPassFailure();
   }
-  apply(module, *shape, g);
+  if (failed(apply(module, *shape, g)))
+    return signalPassFailure();
 }
 
 } // namespace

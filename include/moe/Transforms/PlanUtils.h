@@ -29,10 +29,11 @@ bool isTokenTensor(Type type, int64_t tokens);
 
 /// Re-types every token tensor of `func` from `tokens` to `local` rows: the
 /// non-weight entry-block arguments and every op result, re-plans each
-/// `moe.dispatch`'s capacity for `local` tokens and gives each `moe.experts`
-/// its (re-planned) buffer's shape. `handle` sees each op first
-/// (outer ops before the ops they contain) and returns true when it has
-/// re-typed the op itself. Refreshes the function type at the end.
+/// `moe.dispatch`'s capacity for the tokens it now routes and gives each
+/// `moe.experts` its (re-planned) buffer's shape. Shapes must be static.
+/// `handle` sees each op first (outer ops before the ops they contain) and
+/// returns true when it has re-typed the op itself. Refreshes the function type
+/// at the end.
 void retypeTokenTensors(FunctionOpInterface func, int64_t tokens, int64_t local,
                         llvm::function_ref<bool(Operation *)> handle = nullptr);
 
