@@ -19,6 +19,7 @@
 #include "moe/Dialect/MoE/IR/MoEOps.h"
 #include "moe/Interfaces/CostModelOpInterface.h"
 #include "moe/Transforms/Passes.h"
+#include "moe/Transforms/PlanUtils.h"
 
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Pass/PassManager.h"
@@ -34,31 +35,12 @@ using namespace mlir::moe;
 
 namespace {
 
-/// Gives every token tensor (non-weight, dim 0 == `from`) `to` rows, so the
-/// program describes the step the chosen plan splits over the GPUs.
+/// Gives every token tensor `to` rows instead of `from`, so the program
+/// describes the step the chosen plan splits over the GPUs.
 void retypeTokens(ModuleOp module, int64_t from, int64_t to) {
-  auto retype = [&](Value v) {
-    auto type = dyn_cast<RankedTensorType>(v.getType());
-    if (!type || type.getRank() == 0 || type.getDimSize(0) != from ||
-        isParameter(v))
-      return;
-    SmallVector<int64_t> shape(type.getShape());
-    shape[0] = to;
-    v.setType(type.clone(shape));
-  };
-  for (auto func : module.getOps<FunctionOpInterface>()) {
-    if (func.isExternal())
-      continue;
-    Block &entry = func.getFunctionBody().front();
-    for (BlockArgument arg : entry.getArguments())
-      retype(arg);
-    func.getFunctionBody().walk([&](Operation *op) {
-      for (Value result : op->getResults())
-        retype(result);
-    });
-    func.setType(FunctionType::get(func.getContext(), entry.getArgumentTypes(),
-                                   entry.getTerminator()->getOperandTypes()));
-  }
+  for (auto func : module.getOps<FunctionOpInterface>())
+    if (!func.isExternal())
+      retypeTokenTensors(func, from, to);
 }
 
 struct MoEPlanSearchPass : moe::impl::MoEPlanSearchBase<MoEPlanSearchPass> {
