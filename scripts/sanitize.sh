@@ -44,9 +44,9 @@ if [ ! -f "$BUILD_DIR/build.ninja" ]; then
 fi
 ninja_ -C "$BUILD_DIR"
 
-# allow_user_poisoning=0 is also compiled into every tool (see
-# tools/SanitizerDefaults.cpp); the environment covers the unit tests and
-# anything else. Leak checking stays on.
-export ASAN_OPTIONS=${ASAN_OPTIONS:-allow_user_poisoning=0:detect_leaks=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# These are also compiled into every tool (tools/SanitizerDefaults.cpp); the
+# environment covers the unit tests and anything else. abort_on_error turns
+# a report into SIGABRT, which `not` counts as a crash. Leak checking on.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-allow_user_poisoning=0:abort_on_error=1:detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:abort_on_error=1}
 ctest --test-dir "$BUILD_DIR" --output-on-failure

@@ -58,5 +58,5 @@ if _mlir_opt and os.path.exists(_plugin):
     _plugin_env = ""
     if config.moe_asan_runtime:
         _plugin_env = ("env LD_PRELOAD=%s ASAN_OPTIONS=allow_user_poisoning=0:"
-                       "detect_leaks=0" % config.moe_asan_runtime)
+                       "detect_leaks=0:abort_on_error=1" % config.moe_asan_runtime)
     config.substitutions.append(("%plugin_env", _plugin_env))

@@ -17,7 +17,13 @@
 #include "llvm/Support/Compiler.h"
 
 #if LLVM_ADDRESS_SANITIZER_BUILD
+// abort_on_error: a report ends in SIGABRT, which `not` in lit tests counts as
+// a crash, rather than in exit code 1, which it would take for an error.
 extern "C" LLVM_ATTRIBUTE_USED const char *__asan_default_options() {
-  return "allow_user_poisoning=0";
+  return "allow_user_poisoning=0:abort_on_error=1";
+}
+// Our sanitizer builds pair UBSan with ASan (scripts/sanitize.sh).
+extern "C" LLVM_ATTRIBUTE_USED const char *__ubsan_default_options() {
+  return "print_stacktrace=1:abort_on_error=1";
 }
 #endif

@@ -114,6 +114,11 @@ std::string formatNumber(double value) {
 /// tiles, devices) must be whole numbers rather than be truncated.
 llvm::Error setField(MachineModel &m, const Field &field, double value,
                      StringRef where) {
+  // JSON's 1e999 reads as infinity.
+  if (!std::isfinite(value))
+    return makeError(where + ": '" + field.key +
+                     "' must be a finite number (got " + formatNumber(value) +
+                     ")");
   if (std::holds_alternative<int64_t MachineModel::*>(field.member) &&
       (value != std::floor(value) || std::abs(value) > 9.0e15))
     return makeError(where + ": '" + field.key +

@@ -1,0 +1,5 @@
+func.func @f(%x: tensor<16x64xf32>, %g: tensor<64x8xf32>) {
+  %i, %w = moe.route %x, %g top_k = 2 scoring = softmax
+      : (tensor<16x64xf32>, tensor<64x8xf32>) -> (tensor<16x2xi32>, tensor<16x2xf32>)
+  return
+}
