@@ -21,7 +21,7 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.moe_tools_dir, config.llvm_tools_dir]
-tools = ["moe-opt", "moe-translate", "moe-calibrate", "moe-lsp-server"]
+tools = ["moe-opt", "moe-translate", "moe-calibrate", "moe-lsp-server", "moe-wse-sweep"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # Execution tests lower to LLVM and run on the CPU with mlir-runner and the

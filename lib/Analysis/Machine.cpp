@@ -213,9 +213,13 @@ MachineModel makeWafer(StringRef name, double peak16, double sram,
   m.memoryBandwidth = sramBandwidth;
   m.memoryCapacity = sram;
   m.memoryEfficiency = 1.0;
-  m.gemmEfficiency = 1.0;
-  m.attentionEfficiency = 1.0;
-  m.attentionBackwardEfficiency = 1.0;
+  // Fitted on the published CS-2 expert-count sweep alone (moe-wse-sweep
+  // --fit, docs/Validation.md "Cerebras CS-2: BTA"): the fraction of the
+  // assumed peak the wafer reaches on GEMMs and attention, and the tokens
+  // per weight at which it reaches half of that.
+  m.gemmEfficiency = 0.0716;
+  m.attentionEfficiency = 0.0716;
+  m.attentionBackwardEfficiency = 0.0716;
   m.kernelLatency = 0;
   m.devicesPerNode = 1;
   m.maxDevices = 2048;
@@ -224,7 +228,7 @@ MachineModel makeWafer(StringRef name, double peak16, double sram,
   m.interNodeBandwidth = 150e9;
   m.interNodeLatency = 10e-6;
   m.weightStreamBandwidth = 150e9;
-  m.waferHalfBatch = 0;
+  m.waferHalfBatch = 1625;
   m.externalMemoryCapacity = externalCapacity;
   return m;
 }
