@@ -303,6 +303,13 @@ LogicalResult MoEWSEPlanPass::planFunction(FunctionOpInterface func,
       attentions.push_back(op);
   });
   for (Operation *attention : attentions) {
+    // Tiles hold whole sequences of the attention's own rows.
+    int64_t rows = cast<RankedTensorType>(attention->getOperand(0).getType())
+                       .getDimSize(0);
+    if (rows % (g * shape.seqLen) != 0)
+      return attention->emitOpError()
+             << "cannot run on " << g << " tiles of whole sequences of "
+             << shape.seqLen << " tokens: it has " << rows << " rows";
     builder.setInsertionPoint(attention);
     Value result = attention->getResult(0);
     auto tiled = wse::BatchTilesOp::create(builder, attention->getLoc(),
@@ -312,7 +319,7 @@ LogicalResult MoEWSEPlanPass::planFunction(FunctionOpInterface func,
     Block &body = tiled.getBody().front();
     attention->moveBefore(&body, body.end());
     attention->setOperand(0, body.getArgument(0));
-    result.setType(withDim(result.getType(), 0, local / g));
+    result.setType(withDim(result.getType(), 0, rows / g));
     builder.setInsertionPointToEnd(&body);
     wse::YieldOp::create(builder, attention->getLoc(), result);
   }

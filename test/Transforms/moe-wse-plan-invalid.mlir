@@ -170,3 +170,22 @@ func.func @unmarked_weight(%x: tensor<64x64xbf16>, %g: tensor<64x8xbf16>)
       : (tensor<64x64xbf16>, tensor<64x8xbf16>) -> (tensor<64x2xi32>, tensor<64x2xbf16>)
   return %w : tensor<64x2xbf16>
 }
+
+// -----
+
+// Tiles hold whole sequences of each attention's own rows: an attention over
+// one sequence of a two-sequence program cannot run on two tiles.
+// RUN: not moe-opt %s -split-input-file --moe-wse-plan="tiles=2" 2>&1 | FileCheck %s --check-prefix=ROWS
+// ROWS: error: 'moe.attention' op cannot run on 2 tiles of whole sequences of 32 tokens: it has 32 rows
+func.func @short_attention(%x: tensor<64x64xbf16>, %g: tensor<64x8xbf16> {moe.param = "g"},
+    %y: tensor<32x64xbf16>,
+    %wq: tensor<64x64xbf16> {moe.param = "wq"}, %wk: tensor<64x32xbf16> {moe.param = "wk"},
+    %wv: tensor<64x32xbf16> {moe.param = "wv"}, %wo: tensor<64x64xbf16> {moe.param = "wo"})
+    -> tensor<32x64xbf16> {
+  %idx, %w = moe.router %x, %g top_k = 2 scoring = softmax
+      : (tensor<64x64xbf16>, tensor<64x8xbf16>) -> (tensor<64x2xi32>, tensor<64x2xbf16>)
+  %b = moe.attention %y, %wq, %wk, %wv, %wo heads = 4 kv_heads = 2 head_dim = 16 seq_len = 32
+      : (tensor<32x64xbf16>, tensor<64x64xbf16>, tensor<64x32xbf16>, tensor<64x32xbf16>,
+         tensor<64x64xbf16>) -> tensor<32x64xbf16>
+  return %b : tensor<32x64xbf16>
+}
