@@ -8,7 +8,9 @@ BUILD_DIR=${1:-build}
 
 PKGS=(cmake ninja-build g++ python3 libmlir-22-dev mlir-22-tools llvm-22-dev
       llvm-22-tools clang-format-22 libgtest-dev libbenchmark-dev
-      python3-numpy)
+      python3-numpy
+      # scripts/sanitize.sh and scripts/fuzz.sh (ASan, UBSan, libFuzzer)
+      clang-22 lld-22 libclang-rt-22-dev)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

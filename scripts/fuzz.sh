@@ -39,10 +39,10 @@ git ls-files -z -- 'test/*.mlir' 'examples/*.mlir' |
 import os, sys
 out = sys.argv[1]
 for path in sys.argv[2:]:
-    text = open(path, encoding="utf-8").read()
-    for i, chunk in enumerate(text.split("\n// -----\n")):
+    data = open(path, "rb").read()
+    for i, chunk in enumerate(data.split(b"\n// -----\n")):
         name = path.replace("/", "_") + "." + str(i)
-        with open(os.path.join(out, name), "w", encoding="utf-8") as f:
+        with open(os.path.join(out, name), "wb") as f:
             f.write(chunk)
 ' "$SEEDS"
 echo "fuzz: $(ls "$SEEDS" | wc -l) seeds, ${SECONDS_TO_RUN} s"
