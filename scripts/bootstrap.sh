@@ -29,4 +29,6 @@ if [ ! -f "$BUILD_DIR/build.ninja" ]; then
     -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit \
     -DPython3_EXECUTABLE=/usr/bin/python3
 fi
-ninja -C "$BUILD_DIR"
+# MOE_BUILD_LOCK=FILE: build under flock FILE (a machine shared with other
+# builds); NINJA_JOBS: parallel jobs (default: all cores).
+${MOE_BUILD_LOCK:+flock "$MOE_BUILD_LOCK"} ninja ${NINJA_JOBS:+-j$NINJA_JOBS} -C "$BUILD_DIR"
