@@ -293,6 +293,10 @@ LogicalResult Walker::visitOp(Operation *op, double multiplier) {
                       << "' is not static; its body is counted once";
     trips = 1;
   }
+  // Zero: the op's kernels already cover its regions (a linalg payload), or
+  // a loop that never runs; either way the body is not costed on its own.
+  if (*trips == 0)
+    return success();
   for (Region &region : op->getRegions())
     if (failed(visitRegion(region, multiplier * static_cast<double>(*trips))))
       return failure();

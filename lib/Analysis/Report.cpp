@@ -358,14 +358,14 @@ void mlir::moe::writeChromeTrace(const Report &r, llvm::raw_ostream &os) {
           j.attribute("name", r.machine + " (" + r.phase + ")");
         });
       });
-      for (auto [tid, name] :
+      for (const std::pair<int, const char *> &track :
            {std::pair<int, const char *>{1, "layers"}, {2, "ops"}})
         j.object([&] {
           j.attribute("name", "thread_name");
           j.attribute("ph", "M");
           j.attribute("pid", 1);
-          j.attribute("tid", tid);
-          j.attributeObject("args", [&] { j.attribute("name", name); });
+          j.attribute("tid", track.first);
+          j.attributeObject("args", [&] { j.attribute("name", track.second); });
         });
       double t = 0;
       for (const ReportRow &layer : r.layers) {
