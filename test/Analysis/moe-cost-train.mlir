@@ -1,8 +1,8 @@
-// RUN: moe-opt %s -split-input-file --moe-cost="machine-file=%S/Inputs/unit-machine.json" | FileCheck %s --check-prefix=FWD
-// RUN: moe-opt %s -split-input-file --moe-cost="machine-file=%S/Inputs/unit-machine.json phase=train" | FileCheck %s --check-prefix=TRAIN
-// RUN: moe-opt %s -split-input-file --moe-cost="machine-file=%S/Inputs/unit-machine.json phase=train recompute" | FileCheck %s --check-prefix=RECOMP
-// RUN: moe-opt %s -split-input-file --moe-cost="machine-file=%S/Inputs/unit-machine.json phase=train micro-batches=2" | FileCheck %s --check-prefix=MICRO
-// RUN: moe-opt %s -split-input-file --moe-cost="machine-file=%S/Inputs/unit-machine.json phase=train micro-batches=2" --moe-cost-report=format=json -o /dev/null | FileCheck %s --check-prefix=MICROJSON
+// RUN: moe-opt %s -split-input-file --moe-cost="machine-file=%S/Inputs/unit-machine.json" | FileCheck %s --check-prefix=CHECK-FWD
+// RUN: moe-opt %s -split-input-file --moe-cost="machine-file=%S/Inputs/unit-machine.json phase=train" | FileCheck %s --check-prefix=CHECK-TRAIN
+// RUN: moe-opt %s -split-input-file --moe-cost="machine-file=%S/Inputs/unit-machine.json phase=train recompute" | FileCheck %s --check-prefix=CHECK-RECOMP
+// RUN: moe-opt %s -split-input-file --moe-cost="machine-file=%S/Inputs/unit-machine.json phase=train micro-batches=2" | FileCheck %s --check-prefix=CHECK-MICRO
+// RUN: moe-opt %s -split-input-file --moe-cost="machine-file=%S/Inputs/unit-machine.json phase=train micro-batches=2" --moe-cost-report=format=json -o /dev/null | FileCheck %s --check-prefix=CHECK-MICROJSON
 
 // The training step on the unit machine (Inputs/unit-machine.json): peak
 // 1e12 FLOP/s, memory 1e11 B/s, every efficiency 1, no kernel latency, 1x1
@@ -29,8 +29,8 @@
 // FLOPs, 6144 bytes, 6.5536e-8 s (compute) each; k and v GEMMs 32768 FLOPs,
 // 4096 bytes, 4.096e-8 s (memory) each; core 34816 FLOPs, 8192 bytes,
 // 8.192e-8 s. Total 231424 FLOPs, 28672 bytes, 2.94912e-7 s.
-// FWD-LABEL: func.func @attention
-// FWD: moe.attention {{.*}}moe.cost = #moe.cost<flops = 231424, bytes = 28672, network = 0, seconds = 2.94912e-07, bound = memory>
+// CHECK-FWD-LABEL: func.func @attention
+// CHECK-FWD: moe.attention {{.*}}moe.cost = #moe.cost<flops = 231424, bytes = 28672, network = 0, seconds = 2.94912e-07, bound = memory>
 //
 // Train:
 //   GEMMs fwd + bwd: 3 x (2*65536 + 2*32768) = 589824 FLOPs,
@@ -45,19 +45,19 @@
 //     bytes; 6.38976e-7 + 2.4576e-7 + 8.6016e-7 = 1.744896e-6 s. Memory-bound
 //     time (k, v, core, AdamW) 1.35168e-6 s beats compute-bound (q, o)
 //     3.93216e-7 s.
-// TRAIN-LABEL: func.func @attention
-// TRAIN: moe.attention {{.*}}moe.cost = #moe.cost<flops = 711680, bytes = 172032, network = 0, seconds = 1.7449e-06, bound = memory>
+// CHECK-TRAIN-LABEL: func.func @attention
+// CHECK-TRAIN: moe.attention {{.*}}moe.cost = #moe.cost<flops = 711680, bytes = 172032, network = 0, seconds = 1.7449e-06, bound = memory>
 //
 // Recompute adds one more forward: 711680 + 231424 = 943104 FLOPs,
 // 172032 + 28672 = 200704 bytes, 1.744896e-6 + 2.94912e-7 = 2.039808e-6 s.
-// RECOMP-LABEL: func.func @attention
-// RECOMP: moe.attention {{.*}}moe.cost = #moe.cost<flops = 943104, bytes = 200704, network = 0, seconds = 2.03981e-06, bound = memory>
+// CHECK-RECOMP-LABEL: func.func @attention
+// CHECK-RECOMP: moe.attention {{.*}}moe.cost = #moe.cost<flops = 943104, bytes = 200704, network = 0, seconds = 2.03981e-06, bound = memory>
 //
 // 2 micro-batches: forward + backward twice, AdamW once:
 // 2*711680 = 1423360 FLOPs, 2*(172032 - 86016) + 86016 = 258048 bytes,
 // 2*(1.744896e-6 - 8.6016e-7) + 8.6016e-7 = 2.62963e-6 s.
-// MICRO-LABEL: func.func @attention
-// MICRO: moe.attention {{.*}}moe.cost = #moe.cost<flops = 1.42336e+06, bytes = 258048, network = 0, seconds = 2.62963e-06, bound = memory>
+// CHECK-MICRO-LABEL: func.func @attention
+// CHECK-MICRO: moe.attention {{.*}}moe.cost = #moe.cost<flops = 1.42336e+06, bytes = 258048, network = 0, seconds = 2.62963e-06, bound = memory>
 func.func @attention(%x: tensor<32x32xbf16>, %wq: tensor<32x32xbf16>,
                      %wk: tensor<32x16xbf16>, %wv: tensor<32x16xbf16>,
                      %wo: tensor<32x32xbf16>) -> tensor<32x32xbf16> {
@@ -72,9 +72,9 @@ func.func @attention(%x: tensor<32x32xbf16>, %wq: tensor<32x32xbf16>,
 // rms_norm [16 x 32] bf16: forward 2048 FLOPs, 2112 bytes; fwd + bwd = 3x:
 // 6144 FLOPs, 6336 bytes, 6.336e-8 s. The first also pays AdamW over the
 // 32-wide weight: 32*28 = 896 bytes, 8.96e-9 s: 7232 bytes, 7.232e-8 s.
-// TRAIN-LABEL: func.func @shared_weight
-// TRAIN: moe.rms_norm {{.*}}moe.cost = #moe.cost<flops = 6144, bytes = 7232, network = 0, seconds = 7.232e-08, bound = memory>
-// TRAIN: moe.rms_norm {{.*}}moe.cost = #moe.cost<flops = 6144, bytes = 6336, network = 0, seconds = 6.336e-08, bound = memory>
+// CHECK-TRAIN-LABEL: func.func @shared_weight
+// CHECK-TRAIN: moe.rms_norm {{.*}}moe.cost = #moe.cost<flops = 6144, bytes = 7232, network = 0, seconds = 7.232e-08, bound = memory>
+// CHECK-TRAIN: moe.rms_norm {{.*}}moe.cost = #moe.cost<flops = 6144, bytes = 6336, network = 0, seconds = 6.336e-08, bound = memory>
 func.func @shared_weight(%x: tensor<16x32xbf16>, %w: tensor<32xbf16>)
     -> tensor<16x32xbf16> {
   %a = moe.rms_norm %x, %w epsilon = 1.0e-06 : tensor<16x32xbf16>, tensor<32xbf16>
@@ -103,8 +103,8 @@ func.func @shared_weight(%x: tensor<16x32xbf16>, %w: tensor<32xbf16>)
 //   (4.096e-8 s) over memory (1.4336e-8 s).
 // (Had the weight gradient been priced with the forward's shape it would
 // take 1.6384e-8 s and the total would be 6.3488e-8 s.)
-// TRAIN-LABEL: func.func @backward_shapes
-// TRAIN: linalg.matmul {{.*}}moe.cost = #moe.cost<flops = 24576, bytes = 19712, network = 0, seconds = 5.5296e-08, bound = compute>
+// CHECK-TRAIN-LABEL: func.func @backward_shapes
+// CHECK-TRAIN: linalg.matmul {{.*}}moe.cost = #moe.cost<flops = 24576, bytes = 19712, network = 0, seconds = 5.5296e-08, bound = compute>
 module attributes {dlti.target_system_spec = #dlti.target_system_spec<
     "gpu" = #dlti.target_device_spec<"tile_m" = 16 : i64, "tile_n" = 16 : i64,
                                      "memory_bandwidth" = 1.0e12 : f64>>} {
@@ -144,26 +144,26 @@ module attributes {dlti.target_system_spec = #dlti.target_system_spec<
 // and output buffers, 2 x 4*16*32*2 = 8192 bytes. Memory 20864 + 8192 =
 // 29056. tokens/s = 16 / 5.5424e-7 = 2.88684e7; MFU = 246592 /
 // (5.5424e-7 * 1e12) = 0.444919.
-// FWD: moe.cost_summary = {active_params = 7.360000e+03 : f64
-// FWD-SAME: {{[{ ]}}bytes = 5.542400e+04 : f64
-// FWD-SAME: {{[{ ]}}flops = 2.465920e+05 : f64
-// FWD-SAME: machine = "unit"
-// FWD-SAME: memory = {
-// FWD-SAME: activations = 8.192000e+03 : f64
-// FWD-SAME: capacity = 1.000000e+12 : f64
-// FWD-SAME: gradients = 0.000000e+00 : f64
-// FWD-SAME: optimizer = 0.000000e+00 : f64
-// FWD-SAME: {{[{ ]}}total = 2.905600e+04 : f64
-// FWD-SAME: weights = 2.086400e+04 : f64
-// FWD-SAME: mfu = 0.44491{{[0-9]*}} : f64
-// FWD-SAME: model_flops = 2.465920e+05 : f64
-// FWD-SAME: network_bytes = 0.000000e+00 : f64
-// FWD-SAME: params = 1.043200e+04 : f64
-// FWD-SAME: peak_flops = 1.000000e+12 : f64
-// FWD-SAME: phase = "forward"
-// FWD-SAME: seconds = 5.542400e-07 : f64
-// FWD-SAME: tokens = 16 : i64
-// FWD-SAME: tokens_per_second = 2886836{{[0-9.]*}} : f64
+// CHECK-FWD: moe.cost_summary = {active_params = 7.360000e+03 : f64
+// CHECK-FWD-SAME: {{[{ ]}}bytes = 5.542400e+04 : f64
+// CHECK-FWD-SAME: {{[{ ]}}flops = 2.465920e+05 : f64
+// CHECK-FWD-SAME: machine = "unit"
+// CHECK-FWD-SAME: memory = {
+// CHECK-FWD-SAME: activations = 8.192000e+03 : f64
+// CHECK-FWD-SAME: capacity = 1.000000e+12 : f64
+// CHECK-FWD-SAME: gradients = 0.000000e+00 : f64
+// CHECK-FWD-SAME: optimizer = 0.000000e+00 : f64
+// CHECK-FWD-SAME: {{[{ ]}}total = 2.905600e+04 : f64
+// CHECK-FWD-SAME: weights = 2.086400e+04 : f64
+// CHECK-FWD-SAME: mfu = 0.44491{{[0-9]*}} : f64
+// CHECK-FWD-SAME: model_flops = 2.465920e+05 : f64
+// CHECK-FWD-SAME: network_bytes = 0.000000e+00 : f64
+// CHECK-FWD-SAME: params = 1.043200e+04 : f64
+// CHECK-FWD-SAME: peak_flops = 1.000000e+12 : f64
+// CHECK-FWD-SAME: phase = "forward"
+// CHECK-FWD-SAME: seconds = 5.542400e-07 : f64
+// CHECK-FWD-SAME: tokens = 16 : i64
+// CHECK-FWD-SAME: tokens_per_second = 2886836{{[0-9.]*}} : f64
 //
 // Train: every kernel here is a GEMM or memory-bound, so fwd + bwd = 3x the
 // forward: 739776 FLOPs, 166272 bytes; AdamW 28*10432 = 292096 bytes.
@@ -180,75 +180,75 @@ module attributes {dlti.target_system_spec = #dlti.target_system_spec<
 //   layers.1: rms_norm input 1024; ffn 16 x (H + 2F = 160) x 2 = 5120: 6144.
 //   (func.return keeps nothing.) Total 13760.
 // Memory total 20864 + 20864 + 125184 + 13760 = 180672.
-// TRAIN: moe.cost_summary = {active_params = 7.360000e+03 : f64
-// TRAIN-SAME: {{[{ ]}}bytes = 4.583680e+05 : f64
-// TRAIN-SAME: {{[{ ]}}flops = 7.397760e+05 : f64
-// TRAIN-SAME: machine = "unit"
-// TRAIN-SAME: memory = {
-// TRAIN-SAME: activations = 1.376000e+04 : f64
-// TRAIN-SAME: capacity = 1.000000e+12 : f64
-// TRAIN-SAME: gradients = 2.086400e+04 : f64
-// TRAIN-SAME: optimizer = 1.251840e+05 : f64
-// TRAIN-SAME: {{[{ ]}}total = 1.806720e+05 : f64
-// TRAIN-SAME: weights = 2.086400e+04 : f64
-// TRAIN-SAME: mfu = 0.16139{{[0-9]*}} : f64
-// TRAIN-SAME: model_flops = 7.397760e+05 : f64
-// TRAIN-SAME: network_bytes = 0.000000e+00 : f64
-// TRAIN-SAME: params = 1.043200e+04 : f64
-// TRAIN-SAME: peak_flops = 1.000000e+12 : f64
-// TRAIN-SAME: phase = "train"
-// TRAIN-SAME: seconds = 4.583680e-06 : f64
-// TRAIN-SAME: tokens = 16 : i64
-// TRAIN-SAME: tokens_per_second = 349064{{[0-9.]*}} : f64
+// CHECK-TRAIN: moe.cost_summary = {active_params = 7.360000e+03 : f64
+// CHECK-TRAIN-SAME: {{[{ ]}}bytes = 4.583680e+05 : f64
+// CHECK-TRAIN-SAME: {{[{ ]}}flops = 7.397760e+05 : f64
+// CHECK-TRAIN-SAME: machine = "unit"
+// CHECK-TRAIN-SAME: memory = {
+// CHECK-TRAIN-SAME: activations = 1.376000e+04 : f64
+// CHECK-TRAIN-SAME: capacity = 1.000000e+12 : f64
+// CHECK-TRAIN-SAME: gradients = 2.086400e+04 : f64
+// CHECK-TRAIN-SAME: optimizer = 1.251840e+05 : f64
+// CHECK-TRAIN-SAME: {{[{ ]}}total = 1.806720e+05 : f64
+// CHECK-TRAIN-SAME: weights = 2.086400e+04 : f64
+// CHECK-TRAIN-SAME: mfu = 0.16139{{[0-9]*}} : f64
+// CHECK-TRAIN-SAME: model_flops = 7.397760e+05 : f64
+// CHECK-TRAIN-SAME: network_bytes = 0.000000e+00 : f64
+// CHECK-TRAIN-SAME: params = 1.043200e+04 : f64
+// CHECK-TRAIN-SAME: peak_flops = 1.000000e+12 : f64
+// CHECK-TRAIN-SAME: phase = "train"
+// CHECK-TRAIN-SAME: seconds = 4.583680e-06 : f64
+// CHECK-TRAIN-SAME: tokens = 16 : i64
+// CHECK-TRAIN-SAME: tokens_per_second = 349064{{[0-9.]*}} : f64
 //
 // Recompute: 4x the forward: 986368 FLOPs, 221696 + 292096 = 513792 bytes,
 // 5.13792e-6 s; model FLOPs stay 739776 (MFU 0.143984). Activations: each
 // layer's input (1024 + 1024) plus the largest layer (7616) = 9664; memory
 // 20864 + 20864 + 125184 + 9664 = 176576.
-// RECOMP: moe.cost_summary = {active_params = 7.360000e+03 : f64
-// RECOMP-SAME: {{[{ ]}}bytes = 5.137920e+05 : f64
-// RECOMP-SAME: {{[{ ]}}flops = 9.863680e+05 : f64
-// RECOMP-SAME: machine = "unit"
-// RECOMP-SAME: memory = {
-// RECOMP-SAME: activations = 9.664000e+03 : f64
-// RECOMP-SAME: capacity = 1.000000e+12 : f64
-// RECOMP-SAME: gradients = 2.086400e+04 : f64
-// RECOMP-SAME: optimizer = 1.251840e+05 : f64
-// RECOMP-SAME: {{[{ ]}}total = 1.765760e+05 : f64
-// RECOMP-SAME: weights = 2.086400e+04 : f64
-// RECOMP-SAME: mfu = 0.14398{{[0-9]*}} : f64
-// RECOMP-SAME: model_flops = 7.397760e+05 : f64
+// CHECK-RECOMP: moe.cost_summary = {active_params = 7.360000e+03 : f64
+// CHECK-RECOMP-SAME: {{[{ ]}}bytes = 5.137920e+05 : f64
+// CHECK-RECOMP-SAME: {{[{ ]}}flops = 9.863680e+05 : f64
+// CHECK-RECOMP-SAME: machine = "unit"
+// CHECK-RECOMP-SAME: memory = {
+// CHECK-RECOMP-SAME: activations = 9.664000e+03 : f64
+// CHECK-RECOMP-SAME: capacity = 1.000000e+12 : f64
+// CHECK-RECOMP-SAME: gradients = 2.086400e+04 : f64
+// CHECK-RECOMP-SAME: optimizer = 1.251840e+05 : f64
+// CHECK-RECOMP-SAME: {{[{ ]}}total = 1.765760e+05 : f64
+// CHECK-RECOMP-SAME: weights = 2.086400e+04 : f64
+// CHECK-RECOMP-SAME: mfu = 0.14398{{[0-9]*}} : f64
+// CHECK-RECOMP-SAME: model_flops = 7.397760e+05 : f64
 //
 // 2 micro-batches: 2 x 739776 = 1479552 FLOPs, 2 x 166272 + 292096 = 624640
 // bytes, 6.2464e-6 s, 32 tokens (tokens/s 5.12295e6), model FLOPs 1479552
 // (MFU 0.236865); memory per device unchanged (180672). The attribute prints
 // 1479552 in hex, so the JSON report checks it.
-// MICRO: moe.cost_summary = {active_params = 7.360000e+03 : f64
-// MICRO-SAME: {{[{ ]}}bytes = 6.246400e+05 : f64
-// MICRO-SAME: memory = {
-// MICRO-SAME: activations = 1.376000e+04 : f64
-// MICRO-SAME: capacity = 1.000000e+12 : f64
-// MICRO-SAME: gradients = 2.086400e+04 : f64
-// MICRO-SAME: optimizer = 1.251840e+05 : f64
-// MICRO-SAME: {{[{ ]}}total = 1.806720e+05 : f64
-// MICRO-SAME: weights = 2.086400e+04 : f64
-// MICRO-SAME: mfu = 0.23686{{[0-9]*}} : f64
-// MICRO-SAME: tokens = 32 : i64
-// MICRO-SAME: tokens_per_second = 512295{{[0-9.]*}} : f64
-// MICROJSON: "tokens": 32,
-// MICROJSON: "seconds": {{6\.246(4|39999+[0-9]*)e-0?6}},
-// MICROJSON: "flops": 1479552,
-// MICROJSON: "model_flops": 1479552,
-// MICROJSON: "bytes": 624640,
+// CHECK-MICRO: moe.cost_summary = {active_params = 7.360000e+03 : f64
+// CHECK-MICRO-SAME: {{[{ ]}}bytes = 6.246400e+05 : f64
+// CHECK-MICRO-SAME: memory = {
+// CHECK-MICRO-SAME: activations = 1.376000e+04 : f64
+// CHECK-MICRO-SAME: capacity = 1.000000e+12 : f64
+// CHECK-MICRO-SAME: gradients = 2.086400e+04 : f64
+// CHECK-MICRO-SAME: optimizer = 1.251840e+05 : f64
+// CHECK-MICRO-SAME: {{[{ ]}}total = 1.806720e+05 : f64
+// CHECK-MICRO-SAME: weights = 2.086400e+04 : f64
+// CHECK-MICRO-SAME: mfu = 0.23686{{[0-9]*}} : f64
+// CHECK-MICRO-SAME: tokens = 32 : i64
+// CHECK-MICRO-SAME: tokens_per_second = 512295{{[0-9.]*}} : f64
+// CHECK-MICROJSON: "tokens": 32,
+// CHECK-MICROJSON: "seconds": {{6\.246(4|39999+[0-9]*)e-0?6}},
+// CHECK-MICROJSON: "flops": 1479552,
+// CHECK-MICROJSON: "model_flops": 1479552,
+// CHECK-MICROJSON: "bytes": 624640,
 //
 // Per op in training: the router is 3 x (4416 FLOPs, 1728 bytes) plus AdamW
 // over its 128-parameter gate (3584 bytes): 13248 FLOPs, 5184 + 3584 = 8768
 // bytes, 8.768e-8 s. The experts are 3 x (100864 FLOPs, 24576 bytes) plus
 // AdamW over all 6144 expert parameters (every expert is updated):
 // 172032 bytes; 302592 FLOPs, 73728 + 172032 = 245760 bytes, 2.4576e-6 s.
-// TRAIN-LABEL: func.func @two_layers
-// TRAIN: moe.router {{.*}}moe.cost = #moe.cost<flops = 13248, bytes = 8768, network = 0, seconds = 8.768e-08, bound = memory>
-// TRAIN: moe.experts {{.*}}moe.cost = #moe.cost<flops = 302592, bytes = 245760, network = 0, seconds = 2.4576e-06, bound = memory>
+// CHECK-TRAIN-LABEL: func.func @two_layers
+// CHECK-TRAIN: moe.router {{.*}}moe.cost = #moe.cost<flops = 13248, bytes = 8768, network = 0, seconds = 8.768e-08, bound = memory>
+// CHECK-TRAIN: moe.experts {{.*}}moe.cost = #moe.cost<flops = 302592, bytes = 245760, network = 0, seconds = 2.4576e-06, bound = memory>
 func.func @two_layers(%x: tensor<16x32xbf16>, %n0: tensor<32xbf16>,
                       %gate: tensor<32x4xbf16>, %wg: tensor<4x32x16xbf16>,
                       %wu: tensor<4x32x16xbf16>, %wd: tensor<4x16x32xbf16>,

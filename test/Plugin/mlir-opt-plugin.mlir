@@ -6,13 +6,13 @@
 // REQUIRES: plugins
 //
 // Without the plugin, upstream mlir-opt does not know the dialect.
-// RUN: not %mlir_opt %s 2>&1 | FileCheck %s --check-prefix=NOPLUGIN
-// NOPLUGIN: Dialect `moe' not found
+// RUN: not %mlir_opt %s 2>&1 | FileCheck %s --check-prefix=CHECK-NOPLUGIN
+// CHECK-NOPLUGIN: Dialect `moe' not found
 //
 // Parse and print.
-// RUN: %plugin_env %mlir_opt --load-dialect-plugin=%moe_plugin %s | FileCheck %s --check-prefix=PARSE
-// PARSE: moe.router
-// PARSE: moe.experts
+// RUN: %plugin_env %mlir_opt --load-dialect-plugin=%moe_plugin %s | FileCheck %s --check-prefix=CHECK-PARSE
+// CHECK-PARSE: moe.router
+// CHECK-PARSE: moe.experts
 //
 // --moe-cost: moe ops and upstream ops (the dialect plugin attaches the
 // upstream cost models) get a #moe.cost, the module a summary; the figures
@@ -20,14 +20,14 @@
 // RUN: %plugin_env %mlir_opt --load-dialect-plugin=%moe_plugin --load-pass-plugin=%moe_plugin %s \
 // RUN:   --pass-pipeline='builtin.module(moe-cost{machine-file=%S/../Analysis/Inputs/unit-machine.json})' \
 // RUN:   -o %t.plugin.mlir
-// RUN: FileCheck %s --check-prefix=COST < %t.plugin.mlir
-// COST: module attributes {moe.cost_summary = {{.*}}machine = "unit"
-// COST: moe.router {{.*}}moe.cost = #moe.cost<flops = 4416, bytes = 1728, network = 0, seconds = 1.728e-08, bound = memory>
-// COST: moe.dispatch {{.*}}moe.cost = #moe.cost<flops = 0, bytes = 3200, network = 0, seconds = 3.2e-08, bound = memory>
-// COST: moe.experts {{.*}}moe.cost = #moe.cost<
-// COST: moe.combine {{.*}}moe.cost = #moe.cost<
-// COST: arith.addf {{.*}}moe.cost = #moe.cost<flops = 512, bytes = 3072
-// COST-NOT: no cost model
+// RUN: FileCheck %s --check-prefix=CHECK-COST < %t.plugin.mlir
+// CHECK-COST: module attributes {moe.cost_summary = {{.*}}machine = "unit"
+// CHECK-COST: moe.router {{.*}}moe.cost = #moe.cost<flops = 4416, bytes = 1728, network = 0, seconds = 1.728e-08, bound = memory>
+// CHECK-COST: moe.dispatch {{.*}}moe.cost = #moe.cost<flops = 0, bytes = 3200, network = 0, seconds = 3.2e-08, bound = memory>
+// CHECK-COST: moe.experts {{.*}}moe.cost = #moe.cost<
+// CHECK-COST: moe.combine {{.*}}moe.cost = #moe.cost<
+// CHECK-COST: arith.addf {{.*}}moe.cost = #moe.cost<flops = 512, bytes = 3072
+// CHECK-COST-NOT: no cost model
 //
 // The same bytes as moe-opt.
 // RUN: moe-opt %s --moe-cost=machine-file=%S/../Analysis/Inputs/unit-machine.json -o %t.moe-opt.mlir
@@ -36,22 +36,22 @@
 // --moe-cost-report, text and JSON.
 // RUN: %plugin_env %mlir_opt --load-dialect-plugin=%moe_plugin --load-pass-plugin=%moe_plugin %s \
 // RUN:   --pass-pipeline='builtin.module(moe-cost{machine=h100-sxm phase=train},moe-cost-report)' \
-// RUN:   -o /dev/null | FileCheck %s --check-prefix=TEXT
-// TEXT: moe-mlir cost report: machine h100-sxm, phase train, 1 device, 16 tokens per step
-// TEXT: moe.experts
+// RUN:   -o /dev/null | FileCheck %s --check-prefix=CHECK-TEXT
+// CHECK-TEXT: moe-mlir cost report: machine h100-sxm, phase train, 1 device, 16 tokens per step
+// CHECK-TEXT: moe.experts
 // RUN: %plugin_env %mlir_opt --load-dialect-plugin=%moe_plugin --load-pass-plugin=%moe_plugin %s \
 // RUN:   --pass-pipeline='builtin.module(moe-cost{machine=h100-sxm phase=train},moe-cost-report{format=json})' \
 // RUN:   -o /dev/null > %t.plugin.json
 // RUN: moe-opt %s --moe-cost="machine=h100-sxm phase=train" --moe-cost-report=format=json -o /dev/null > %t.moe-opt.json
 // RUN: diff %t.moe-opt.json %t.plugin.json
-// RUN: FileCheck %s --check-prefix=JSON < %t.plugin.json
-// JSON: "machine": "h100-sxm"
-// JSON: "phase": "train"
+// RUN: FileCheck %s --check-prefix=CHECK-JSON < %t.plugin.json
+// CHECK-JSON: "machine": "h100-sxm"
+// CHECK-JSON: "phase": "train"
 //
 // Errors of a plugin pass are reported like moe-opt's.
 // RUN: %plugin_env not %mlir_opt --load-dialect-plugin=%moe_plugin --load-pass-plugin=%moe_plugin %s \
-// RUN:   --pass-pipeline='builtin.module(moe-cost{machine=no-such-gpu})' 2>&1 | FileCheck %s --check-prefix=ERR
-// ERR: error: {{.*}}no-such-gpu
+// RUN:   --pass-pipeline='builtin.module(moe-cost{machine=no-such-gpu})' 2>&1 | FileCheck %s --check-prefix=CHECK-ERR
+// CHECK-ERR: error: {{.*}}no-such-gpu
 
 func.func @layer(%x: tensor<16x32xbf16>, %gate: tensor<32x4xbf16>,
                  %w_gate: tensor<4x32x8xbf16>, %w_up: tensor<4x32x8xbf16>,

@@ -1,50 +1,50 @@
 // Option combinations the GPU plan rejects, one test each.
-// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=16" 2>&1 | FileCheck %s --check-prefix=EPDIV
-// EPDIV: error: 'moe.experts' op has 8 experts, which ep = 16 does not divide
+// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=16" 2>&1 | FileCheck %s --check-prefix=CHECK-EPDIV
+// CHECK-EPDIV: error: 'moe.experts' op has 8 experts, which ep = 16 does not divide
 
-// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=8 dp=16" 2>&1 | FileCheck %s --check-prefix=TOKENS
-// TOKENS: error: 64 tokens do not split evenly over dp * ep = 128 GPUs
+// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=8 dp=16" 2>&1 | FileCheck %s --check-prefix=CHECK-TOKENS
+// CHECK-TOKENS: error: 64 tokens do not split evenly over dp * ep = 128 GPUs
 
-// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=2 nodes=2 gpus-per-node=8" 2>&1 | FileCheck %s --check-prefix=NODES
-// NODES: error: dp * ep = 2 * 2 = 4 GPUs, but nodes * gpus-per-node = 2 * 8 = 16
+// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=2 nodes=2 gpus-per-node=8" 2>&1 | FileCheck %s --check-prefix=CHECK-NODES
+// CHECK-NODES: error: dp * ep = 2 * 2 = 4 GPUs, but nodes * gpus-per-node = 2 * 8 = 16
 
-// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=3 nodes=1" 2>&1 | FileCheck %s --check-prefix=NODEDIV
-// NODEDIV: error: ep (3) does not divide the 8 GPUs of 1 nodes x 8
+// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=3 nodes=1" 2>&1 | FileCheck %s --check-prefix=CHECK-NODEDIV
+// CHECK-NODEDIV: error: ep (3) does not divide the 8 GPUs of 1 nodes x 8
 
-// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=65536" 2>&1 | FileCheck %s --check-prefix=MAX
-// MAX: error: a grid of 131072 GPUs is larger than h100-sxm allows (65536)
+// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=65536" 2>&1 | FileCheck %s --check-prefix=CHECK-MAX
+// CHECK-MAX: error: a grid of 131072 GPUs is larger than h100-sxm allows (65536)
 
-// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=0" 2>&1 | FileCheck %s --check-prefix=EP0
-// EP0: error: ep (0) must be at least 1
+// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=0" 2>&1 | FileCheck %s --check-prefix=CHECK-EP0
+// CHECK-EP0: error: ep (0) must be at least 1
 
-// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="gpus-per-node=0" 2>&1 | FileCheck %s --check-prefix=GPN
-// GPN: error: gpus-per-node (0) must be at least 1
+// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="gpus-per-node=0" 2>&1 | FileCheck %s --check-prefix=CHECK-GPN
+// CHECK-GPN: error: gpus-per-node (0) must be at least 1
 
-// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="dp=-1" 2>&1 | FileCheck %s --check-prefix=NEG
-// NEG: error: nodes and dp must not be negative
+// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="dp=-1" 2>&1 | FileCheck %s --check-prefix=CHECK-NEG
+// CHECK-NEG: error: nodes and dp must not be negative
 
-// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="capacity-factor=-1" 2>&1 | FileCheck %s --check-prefix=CF
-// CF: error: capacity-factor (-1.000000e+00) must not be negative
+// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="capacity-factor=-1" 2>&1 | FileCheck %s --check-prefix=CHECK-CF
+// CHECK-CF: error: capacity-factor (-1.000000e+00) must not be negative
 
-// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="phase=infer" 2>&1 | FileCheck %s --check-prefix=PHASE
-// PHASE: error: unknown phase 'infer' (expected forward or train)
+// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="phase=infer" 2>&1 | FileCheck %s --check-prefix=CHECK-PHASE
+// CHECK-PHASE: error: unknown phase 'infer' (expected forward or train)
 
-// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="machine=tpu" 2>&1 | FileCheck %s --check-prefix=MACHINE
-// MACHINE: error: unknown machine 'tpu'
+// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="machine=tpu" 2>&1 | FileCheck %s --check-prefix=CHECK-MACHINE
+// CHECK-MACHINE: error: unknown machine 'tpu'
 
-// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="machine=cs2" 2>&1 | FileCheck %s --check-prefix=WAFER
-// WAFER: error: machine 'cs2' is a wafer-scale system; use --moe-wse-plan
+// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="machine=cs2" 2>&1 | FileCheck %s --check-prefix=CHECK-WAFER
+// CHECK-WAFER: error: machine 'cs2' is a wafer-scale system; use --moe-wse-plan
 
-// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2" --moe-gpu-plan="ep=2" 2>&1 | FileCheck %s --check-prefix=TWICE
-// TWICE: error: the module is already planned (it has @gpus)
+// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2" --moe-gpu-plan="ep=2" 2>&1 | FileCheck %s --check-prefix=CHECK-TWICE
+// CHECK-TWICE: error: the module is already planned (it has @gpus)
 
 // A program without routing or embedding has no token count to split.
-// RUN: not moe-opt %s --moe-gpu-plan="dp=2" 2>&1 | FileCheck %s --check-prefix=NOTOKENS
-// NOTOKENS: error: cannot find the program's token count
+// RUN: not moe-opt %s --moe-gpu-plan="dp=2" 2>&1 | FileCheck %s --check-prefix=CHECK-NOTOKENS
+// CHECK-NOTOKENS: error: cannot find the program's token count
 func.func @dense(%x: tensor<8x4xf32>) -> tensor<8x4xf32> {
   return %x : tensor<8x4xf32>
 }
 
 // Whole sequences per GPU: 64 tokens over 8 GPUs is 8 tokens, but seq_len is 16.
-// RUN: not moe-opt %S/Inputs/attention-layer.mlir --moe-gpu-plan="dp=8" 2>&1 | FileCheck %s --check-prefix=SEQ
-// SEQ: error: 'moe.attention' op cannot split 64 tokens over 8 GPUs in whole sequences of 16 (8 tokens per GPU)
+// RUN: not moe-opt %S/Inputs/attention-layer.mlir --moe-gpu-plan="dp=8" 2>&1 | FileCheck %s --check-prefix=CHECK-SEQ
+// CHECK-SEQ: error: 'moe.attention' op cannot split 64 tokens over 8 GPUs in whole sequences of 16 (8 tokens per GPU)

@@ -4,55 +4,55 @@
 // ep = 2 inside a node, dp = 2: 4 GPUs, 64 / 4 = 16 tokens each; the local
 // dispatch capacity is ceil(1.0 * 16 * 2 / 8) = 4; each GPU owns 8 / 2 = 4
 // experts and receives 2 senders' slots: 4 x (4 * 2) x 1024.
-// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=2 gpus-per-node=4" | FileCheck %s --check-prefix=EP2
-// EP2: module attributes {dlti.target_system_spec = #dlti.target_system_spec<"gpus" = #dlti.target_device_spec<"devices_per_node" = 4 : i64>>, moe.plan = {devices = 4 : i64, dp = 2 : i64, ep = 2 : i64, gpus_per_node = 4 : i64, kind = "gpu-expert-parallel", tokens = 64 : i64}}
-// EP2: shard.grid @gpus(shape = 2x2)
-// EP2-LABEL: func.func @layer
-// EP2-SAME: tensor<16x1024xbf16>
-// EP2-SAME: tensor<1024x8xbf16> {moe.param = "router"}
-// EP2-SAME: tensor<4x1024x16xbf16> {moe.param = "experts.gate"}
-// EP2-SAME: tensor<4x16x1024xbf16> {moe.param = "experts.down"}) -> tensor<16x1024xbf16>
-// EP2: moe.router {{.*}} -> (tensor<16x2xi32>, tensor<16x2xbf16>)
-// EP2: %[[BUF:.*]] = moe.dispatch {{.*}} -> tensor<8x4x1024xbf16>
-// EP2: %[[IN:.*]] = shard.all_to_all %[[BUF]] on @gpus grid_axes = [1] split_axis = 0 concat_axis = 1 : tensor<8x4x1024xbf16> -> tensor<4x8x1024xbf16>
-// EP2: %[[Y:.*]] = moe.experts %[[IN]], {{.*}} -> tensor<4x8x1024xbf16>
-// EP2: %[[OUT:.*]] = shard.all_to_all %[[Y]] on @gpus grid_axes = [1] split_axis = 1 concat_axis = 0 : tensor<4x8x1024xbf16> -> tensor<8x4x1024xbf16>
-// EP2: moe.combine %[[OUT]], {{.*}} -> tensor<16x1024xbf16>
-// EP2: arith.addf {{.*}} : tensor<16x1024xbf16>
-// EP2-NOT: shard.all_reduce
-// EP2: return
+// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=2 gpus-per-node=4" | FileCheck %s --check-prefix=CHECK-EP2
+// CHECK-EP2: module attributes {dlti.target_system_spec = #dlti.target_system_spec<"gpus" = #dlti.target_device_spec<"devices_per_node" = 4 : i64>>, moe.plan = {devices = 4 : i64, dp = 2 : i64, ep = 2 : i64, gpus_per_node = 4 : i64, kind = "gpu-expert-parallel", tokens = 64 : i64}}
+// CHECK-EP2: shard.grid @gpus(shape = 2x2)
+// CHECK-EP2-LABEL: func.func @layer
+// CHECK-EP2-SAME: tensor<16x1024xbf16>
+// CHECK-EP2-SAME: tensor<1024x8xbf16> {moe.param = "router"}
+// CHECK-EP2-SAME: tensor<4x1024x16xbf16> {moe.param = "experts.gate"}
+// CHECK-EP2-SAME: tensor<4x16x1024xbf16> {moe.param = "experts.down"}) -> tensor<16x1024xbf16>
+// CHECK-EP2: moe.router {{.*}} -> (tensor<16x2xi32>, tensor<16x2xbf16>)
+// CHECK-EP2: %[[BUF:.*]] = moe.dispatch {{.*}} -> tensor<8x4x1024xbf16>
+// CHECK-EP2: %[[IN:.*]] = shard.all_to_all %[[BUF]] on @gpus grid_axes = [1] split_axis = 0 concat_axis = 1 : tensor<8x4x1024xbf16> -> tensor<4x8x1024xbf16>
+// CHECK-EP2: %[[Y:.*]] = moe.experts %[[IN]], {{.*}} -> tensor<4x8x1024xbf16>
+// CHECK-EP2: %[[OUT:.*]] = shard.all_to_all %[[Y]] on @gpus grid_axes = [1] split_axis = 1 concat_axis = 0 : tensor<4x8x1024xbf16> -> tensor<8x4x1024xbf16>
+// CHECK-EP2: moe.combine %[[OUT]], {{.*}} -> tensor<16x1024xbf16>
+// CHECK-EP2: arith.addf {{.*}} : tensor<16x1024xbf16>
+// CHECK-EP2-NOT: shard.all_reduce
+// CHECK-EP2: return
 
 // Training adds the gradient all-reduce: replicated weights over both axes,
 // expert weights over the dp axis only.
-// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=2 gpus-per-node=4 phase=train" | FileCheck %s --check-prefix=TRAIN
-// TRAIN: shard.all_reduce %arg1 on @gpus grid_axes = [0, 1] {moe.grad_sync} : tensor<1024x8xbf16>
-// TRAIN: shard.all_reduce %arg2 on @gpus grid_axes = [0] {moe.grad_sync} : tensor<4x1024x16xbf16>
-// TRAIN: shard.all_reduce %arg3 on @gpus grid_axes = [0] {moe.grad_sync} : tensor<4x1024x16xbf16>
-// TRAIN: shard.all_reduce %arg4 on @gpus grid_axes = [0] {moe.grad_sync} : tensor<4x16x1024xbf16>
-// TRAIN-NEXT: return
+// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=2 gpus-per-node=4 phase=train" | FileCheck %s --check-prefix=CHECK-TRAIN
+// CHECK-TRAIN: shard.all_reduce %arg1 on @gpus grid_axes = [0, 1] {moe.grad_sync} : tensor<1024x8xbf16>
+// CHECK-TRAIN: shard.all_reduce %arg2 on @gpus grid_axes = [0] {moe.grad_sync} : tensor<4x1024x16xbf16>
+// CHECK-TRAIN: shard.all_reduce %arg3 on @gpus grid_axes = [0] {moe.grad_sync} : tensor<4x1024x16xbf16>
+// CHECK-TRAIN: shard.all_reduce %arg4 on @gpus grid_axes = [0] {moe.grad_sync} : tensor<4x16x1024xbf16>
+// CHECK-TRAIN-NEXT: return
 
 // ep = 8 across two nodes of 4 GPUs (nodes = 2 gives dp = 2 * 4 / 8 = 1):
 // 8 tokens per GPU, capacity ceil(8 * 2 / 8) = 2, one expert per GPU
 // receiving 8 senders' slots: 1 x 16 x 1024.
-// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=8 nodes=2 gpus-per-node=4 capacity-factor=1.0" | FileCheck %s --check-prefix=EP8
-// EP8: moe.plan = {devices = 8 : i64, dp = 1 : i64, ep = 8 : i64
-// EP8: shard.grid @gpus(shape = 1x8)
-// EP8: moe.dispatch {{.*}} -> tensor<8x2x1024xbf16>
-// EP8: shard.all_to_all {{.*}} split_axis = 0 concat_axis = 1 : tensor<8x2x1024xbf16> -> tensor<1x16x1024xbf16>
-// EP8: moe.experts {{.*}} -> tensor<1x16x1024xbf16>
-// EP8: shard.all_to_all {{.*}} split_axis = 1 concat_axis = 0 : tensor<1x16x1024xbf16> -> tensor<8x2x1024xbf16>
+// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=8 nodes=2 gpus-per-node=4 capacity-factor=1.0" | FileCheck %s --check-prefix=CHECK-EP8
+// CHECK-EP8: moe.plan = {devices = 8 : i64, dp = 1 : i64, ep = 8 : i64
+// CHECK-EP8: shard.grid @gpus(shape = 1x8)
+// CHECK-EP8: moe.dispatch {{.*}} -> tensor<8x2x1024xbf16>
+// CHECK-EP8: shard.all_to_all {{.*}} split_axis = 0 concat_axis = 1 : tensor<8x2x1024xbf16> -> tensor<1x16x1024xbf16>
+// CHECK-EP8: moe.experts {{.*}} -> tensor<1x16x1024xbf16>
+// CHECK-EP8: shard.all_to_all {{.*}} split_axis = 1 concat_axis = 0 : tensor<1x16x1024xbf16> -> tensor<8x2x1024xbf16>
 
 // A capacity factor re-plans the local capacity: ceil(1.5 * 16 * 2 / 8) = 6.
-// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=2 capacity-factor=1.5" | FileCheck %s --check-prefix=CF
-// CF: moe.dispatch {{.*}} capacity_factor = 1.500000e+00 {{.*}} -> tensor<8x6x1024xbf16>
-// CF: shard.all_to_all {{.*}} -> tensor<4x12x1024xbf16>
+// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=2 capacity-factor=1.5" | FileCheck %s --check-prefix=CHECK-CF
+// CHECK-CF: moe.dispatch {{.*}} capacity_factor = 1.500000e+00 {{.*}} -> tensor<8x6x1024xbf16>
+// CHECK-CF: shard.all_to_all {{.*}} -> tensor<4x12x1024xbf16>
 
 // ep = 1: pure data parallelism, no all-to-all.
-// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="dp=4" | FileCheck %s --check-prefix=DP
-// DP: shard.grid @gpus(shape = 4x1)
-// DP-NOT: shard.all_to_all
-// DP: moe.experts {{.*}} -> tensor<8x4x1024xbf16>
+// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="dp=4" | FileCheck %s --check-prefix=CHECK-DP
+// CHECK-DP: shard.grid @gpus(shape = 4x1)
+// CHECK-DP-NOT: shard.all_to_all
+// CHECK-DP: moe.experts {{.*}} -> tensor<8x4x1024xbf16>
 
 // The plan composes with upstream passes and still verifies and round-trips.
-// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=2" --canonicalize --cse | moe-opt --mlir-print-op-generic | moe-opt | FileCheck %s --check-prefix=RT
-// RT: shard.all_to_all
+// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=2" --canonicalize --cse | moe-opt --mlir-print-op-generic | moe-opt | FileCheck %s --check-prefix=CHECK-RT
+// CHECK-RT: shard.all_to_all

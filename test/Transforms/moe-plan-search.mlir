@@ -19,48 +19,48 @@
 // ep = 2 plans, more micro-batches move the same bytes with more latency,
 // capacity factor 1.25 moves 25% more, and recomputation repeats the forward
 // all-to-alls. Best: ep=2 dp=1 mb=32x1 cf=1.00, about 313.2 ms.
-// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-plan-search="machine-file=%S/Inputs/slow-network.json gpus=2 top=48" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BEST
-// BEST: moe-mlir plan search: 48 plans on slow-network, 48 fit in 80 GB per device
-// BEST: 1  ep=2 dp=1 mb=32x1 cf=1.00              313.160 ms {{.*}} network  pareto
-// BEST: ep=1 dp=2 mb=32x1 cf=1.00              902.{{[0-9]+}} ms
-// BEST: remark: best plan ep=2 dp=1 mb=32x1 cf=1.00: summary estimate [[T:.*]] and [[M:.*]] per device, lowered IR [[T]] and [[M]] (time 0.00% apart)
+// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-plan-search="machine-file=%S/Inputs/slow-network.json gpus=2 top=48" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-BEST
+// CHECK-BEST: moe-mlir plan search: 48 plans on slow-network, 48 fit in 80 GB per device
+// CHECK-BEST: 1  ep=2 dp=1 mb=32x1 cf=1.00              313.160 ms {{.*}} network  pareto
+// CHECK-BEST: ep=1 dp=2 mb=32x1 cf=1.00              902.{{[0-9]+}} ms
+// CHECK-BEST: remark: best plan ep=2 dp=1 mb=32x1 cf=1.00: summary estimate [[T:.*]] and [[M:.*]] per device, lowered IR [[T]] and [[M]] (time 0.00% apart)
 
 // The best plan is emitted as IR, planned and costed.
-// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-plan-search="machine-file=%S/Inputs/slow-network.json gpus=2 output=%t.txt" | FileCheck %s --check-prefix=IR
-// IR: moe.cost_summary
-// IR-SAME: moe.plan = {devices = 2 : i64, dp = 1 : i64, ep = 2 : i64
-// IR: shard.grid @gpus(shape = 1x2)
-// IR: shard.all_to_all
-// IR: moe.experts {{.*}}moe.cost = #moe.cost<
+// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-plan-search="machine-file=%S/Inputs/slow-network.json gpus=2 output=%t.txt" | FileCheck %s --check-prefix=CHECK-IR
+// CHECK-IR: moe.cost_summary
+// CHECK-IR-SAME: moe.plan = {devices = 2 : i64, dp = 1 : i64, ep = 2 : i64
+// CHECK-IR: shard.grid @gpus(shape = 1x2)
+// CHECK-IR: shard.all_to_all
+// CHECK-IR: moe.experts {{.*}}moe.cost = #moe.cost<
 
 // JSON and CSV tables for scripts; an SVG of the Pareto front.
-// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-plan-search="gpus=2 format=json apply=false svg=%t.svg" -o /dev/null | FileCheck %s --check-prefix=JSON
-// JSON: "machine": "h100-sxm",
-// JSON: "plans": [
-// JSON: "plan": "ep=
-// JSON: "memory_bytes_per_device":
-// JSON: "feasible": true,
-// JSON: "pareto": true
-// RUN: FileCheck %s --check-prefix=SVG < %t.svg
-// SVG: <svg xmlns="http://www.w3.org/2000/svg"
-// SVG: memory per device (GB)
-// SVG: <polyline fill="none" stroke="#1f5fbf"
-// SVG: best: ep=
-// SVG: </svg>
-// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-plan-search="gpus=2 format=csv apply=false" -o /dev/null | FileCheck %s --check-prefix=CSV
-// CSV: rank,ep,dp,sequences_per_micro_batch,micro_batches,capacity_factor,recompute,seconds,tokens_per_second,mfu,memory_bytes_per_device,bound,feasible,pareto
-// CSV-NEXT: 1,
+// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-plan-search="gpus=2 format=json apply=false svg=%t.svg" -o /dev/null | FileCheck %s --check-prefix=CHECK-JSON
+// CHECK-JSON: "machine": "h100-sxm",
+// CHECK-JSON: "plans": [
+// CHECK-JSON: "plan": "ep=
+// CHECK-JSON: "memory_bytes_per_device":
+// CHECK-JSON: "feasible": true,
+// CHECK-JSON: "pareto": true
+// RUN: FileCheck %s --check-prefix=CHECK-SVG < %t.svg
+// CHECK-SVG: <svg xmlns="http://www.w3.org/2000/svg"
+// CHECK-SVG: memory per device (GB)
+// CHECK-SVG: <polyline fill="none" stroke="#1f5fbf"
+// CHECK-SVG: best: ep=
+// CHECK-SVG: </svg>
+// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-plan-search="gpus=2 format=csv apply=false" -o /dev/null | FileCheck %s --check-prefix=CHECK-CSV
+// CHECK-CSV: rank,ep,dp,sequences_per_micro_batch,micro_batches,capacity_factor,recompute,seconds,tokens_per_second,mfu,memory_bytes_per_device,bound,feasible,pareto
+// CHECK-CSV-NEXT: 1,
 
 // No plan fits in 100 kB: the error names memory and the leanest plan.
-// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-plan-search="machine-file=%S/Inputs/tiny-memory.json gpus=2" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOFIT
-// NOFIT: error: no plan fits: the tightest constraint is memory per device; the leanest plan (ep=2 dp=1 mb=1x32 cf=1.00 recompute) needs {{.*}} per device, more than 100 kB
+// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-plan-search="machine-file=%S/Inputs/tiny-memory.json gpus=2" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-NOFIT
+// CHECK-NOFIT: error: no plan fits: the tightest constraint is memory per device; the leanest plan (ep=2 dp=1 mb=1x32 cf=1.00 recompute) needs {{.*}} per device, more than 100 kB
 
 // Bad options.
-// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-plan-search="gpus=3" -o /dev/null 2>&1 | FileCheck %s --check-prefix=SPLIT
-// SPLIT: error: the global batch of 64 sequences does not split over 3 GPUs
-// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-plan-search="machine=cs2" -o /dev/null 2>&1 | FileCheck %s --check-prefix=WAFER
-// WAFER: error: machine 'cs2' is a wafer-scale system; this search covers GPU plans
-// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-plan-search="format=xml" -o /dev/null 2>&1 | FileCheck %s --check-prefix=FORMAT
-// FORMAT: error: unknown format 'xml' (expected text, json or csv)
-// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2" --moe-plan-search -o /dev/null 2>&1 | FileCheck %s --check-prefix=PLANNED
-// PLANNED: error: the program is already planned; search an unplanned program
+// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-plan-search="gpus=3" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-SPLIT
+// CHECK-SPLIT: error: the global batch of 64 sequences does not split over 3 GPUs
+// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-plan-search="machine=cs2" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-WAFER
+// CHECK-WAFER: error: machine 'cs2' is a wafer-scale system; this search covers GPU plans
+// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-plan-search="format=xml" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-FORMAT
+// CHECK-FORMAT: error: unknown format 'xml' (expected text, json or csv)
+// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2" --moe-plan-search -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-PLANNED
+// CHECK-PLANNED: error: the program is already planned; search an unplanned program

@@ -5,23 +5,23 @@
 // sequences of 64 tokens: 512 tokens per step, 256 per system. The layer's
 // weights are tiny, so weight streaming (SwarmX latency, 1e-5 s per tree
 // level, included) bounds it.
-// RUN: moe-opt %S/Inputs/wse-layer.mlir --moe-wse-pipeline="systems=2 batch=8 phase=train format=json" -o %t.mlir | FileCheck %s --check-prefix=JSON
-// JSON: "machine": "cs2",
-// JSON-NEXT: "phase": "train",
-// JSON-NEXT: "tokens": 512,
-// JSON-NEXT: "devices": 2,
-// JSON: "layer": "layers.0",
-// JSON: "bound": "weight_io"
+// RUN: moe-opt %S/Inputs/wse-layer.mlir --moe-wse-pipeline="systems=2 batch=8 phase=train format=json" -o %t.mlir | FileCheck %s --check-prefix=CHECK-JSON
+// CHECK-JSON: "machine": "cs2",
+// CHECK-JSON-NEXT: "phase": "train",
+// CHECK-JSON-NEXT: "tokens": 512,
+// CHECK-JSON-NEXT: "devices": 2,
+// CHECK-JSON: "layer": "layers.0",
+// CHECK-JSON: "bound": "weight_io"
 // The IR it leaves is the costed plan; auto picked one tile.
-// RUN: FileCheck %s --input-file=%t.mlir --check-prefix=IR
-// IR: moe.plan = {batch = 8 : i64, devices = 2 : i64, kind = "wse-weight-streaming", seq_len = 64 : i64, systems = 2 : i64, tile_sequences = 4 : i64, tiles = 1 : i64, tokens = 512 : i64}
-// IR: wse.stream_weights {{.*}}systems = 2 {{.*}}moe.cost = #moe.cost<
+// RUN: FileCheck %s --input-file=%t.mlir --check-prefix=CHECK-IR
+// CHECK-IR: moe.plan = {batch = 8 : i64, devices = 2 : i64, kind = "wse-weight-streaming", seq_len = 64 : i64, systems = 2 : i64, tile_sequences = 4 : i64, tiles = 1 : i64, tokens = 512 : i64}
+// CHECK-IR: wse.stream_weights {{.*}}systems = 2 {{.*}}moe.cost = #moe.cost<
 
 // The text report and explicit options reach the passes.
-// RUN: moe-opt %S/Inputs/wse-layer.mlir --moe-wse-pipeline="machine=cs3 tiles=2 seq-len=32 batch=8" -o /dev/null | FileCheck %s --check-prefix=TEXT
-// TEXT: moe-mlir cost report: machine cs3, phase forward, 1 device, 256 tokens per step
-// TEXT: layers.0 {{.*}}weight_io
+// RUN: moe-opt %S/Inputs/wse-layer.mlir --moe-wse-pipeline="machine=cs3 tiles=2 seq-len=32 batch=8" -o /dev/null | FileCheck %s --check-prefix=CHECK-TEXT
+// CHECK-TEXT: moe-mlir cost report: machine cs3, phase forward, 1 device, 256 tokens per step
+// CHECK-TEXT: layers.0 {{.*}}weight_io
 
 // Errors of the plan stop the pipeline.
-// RUN: not moe-opt %S/Inputs/wse-layer.mlir --moe-wse-pipeline="machine=b200" -o /dev/null 2>&1 | FileCheck %s --check-prefix=GPU
-// GPU: error: machine 'b200' is a GPU, not a wafer-scale system; use --moe-gpu-plan
+// RUN: not moe-opt %S/Inputs/wse-layer.mlir --moe-wse-pipeline="machine=b200" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-GPU
+// CHECK-GPU: error: machine 'b200' is a GPU, not a wafer-scale system; use --moe-gpu-plan
