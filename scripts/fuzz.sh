@@ -7,7 +7,10 @@
 # it is configured here too when missing. A crash leaves its input in
 # <build-dir>/fuzz/artifacts/ and makes this script fail. docs/Fuzzing.md.
 # Environment: MOE_BUILD_LOCK, NINJA_JOBS as for scripts/sanitize.sh;
-# FUZZ_JOBS runs that many fuzzer processes at once (default 1).
+# FUZZ_JOBS runs that many fuzzer processes at once (default 1);
+# FUZZ_SEED and FUZZ_RUNS make a run reproducible: a fixed random seed and a
+# fixed number of inputs instead of a time budget (CI uses both, so that a
+# green local run means a green CI run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_TO_RUN=${1:-60}
@@ -53,6 +56,12 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 args=(-max_total_time="$SECONDS_TO_RUN" -rss_limit_mb=4096 -timeout=30
       -max_len=65536 -dict=tools/moe-fuzz/moe.dict -print_final_stats=1
       -artifact_prefix="$WORK/artifacts/")
+if [ -n "${FUZZ_SEED:-}" ]; then
+  args+=(-seed="$FUZZ_SEED")
+fi
+if [ -n "${FUZZ_RUNS:-}" ]; then
+  args+=(-runs="$FUZZ_RUNS")
+fi
 if [ "${FUZZ_JOBS:-1}" -gt 1 ]; then
   args+=(-fork="$FUZZ_JOBS")
 fi

@@ -13,6 +13,8 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 
+#include <cmath>
+
 namespace mlir::moe {
 #define GEN_PASS_DEF_MOECOST
 #include "moe/Analysis/Passes.h.inc"
@@ -73,6 +75,13 @@ void MoECostPass::runOnOperation() {
       CostAnalysis::run(module, *machineModel, options);
   if (failed(analysis))
     return signalPassFailure();
+
+  if (!std::isfinite(analysis->getSummary().seconds)) {
+    emitError(module.getLoc())
+        << "the modelled time overflowed: the machine's figures are out of "
+           "range for this program";
+    return signalPassFailure();
+  }
 
   MLIRContext *ctx = &getContext();
   for (auto &[op, cost] : analysis->getOpCosts()) {

@@ -267,6 +267,11 @@ llvm::Error mlir::moe::validateMachine(const MachineModel &m) {
           "machine '{0}': '{1}' is a fraction and must be at most {2} (got "
           "{3})",
           m.name, f.key, formatNumber(f.max), formatNumber(v)));
+    // Denormal or infinite figures make times overflow to infinity.
+    if (v != 0 && !std::isnormal(v))
+      return makeError(
+          llvm::formatv("machine '{0}': '{1}' is out of range (got {2})",
+                        m.name, f.key, formatNumber(v)));
   }
   if (m.devicesPerNode > 1 && m.intraNodeBandwidth <= 0)
     return makeError("machine '" + m.name +

@@ -98,3 +98,15 @@ func.func @recursive(%x: tensor<16x32xbf16>) -> tensor<16x32xbf16> {
   %y = func.call @recursive(%x) : (tensor<16x32xbf16>) -> tensor<16x32xbf16>
   return %y : tensor<16x32xbf16>
 }
+
+// -----
+
+// A denormal bandwidth would make every time infinite (found by moe-fuzz):
+// rejected as out of range.
+// CHECK: error: machine 'unit': 'memory_bandwidth' is out of range (got 1.69677e-313)
+module attributes {dlti.target_system_spec = #dlti.target_system_spec<"gpu" = #dlti.target_device_spec<"memory_bandwidth" = 1.696767728166372E-313 : f64>>} {
+  func.func @f(%x: tensor<16x64xf32>) -> tensor<16x64xf32> {
+    %y = arith.addf %x, %x : tensor<16x64xf32>
+    return %y : tensor<16x64xf32>
+  }
+}
