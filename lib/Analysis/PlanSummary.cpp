@@ -245,11 +245,9 @@ PlanEstimate mlir::moe::estimateGPUPlan(const ProgramSummary &summary,
     double factor =
         plan.capacityFactor > 0 ? plan.capacityFactor : layer.capacityFactor;
     int64_t capacity =
-        layer.dropless ? tokens
-                       : static_cast<int64_t>(
-                             std::ceil(factor * static_cast<double>(tokens) *
-                                           layer.topK / layer.experts -
-                                       1e-9));
+        layer.dropless
+            ? tokens
+            : computeExpertCapacity(factor, tokens, layer.topK, layer.experts);
     int64_t local = layer.experts / plan.ep;
     int64_t localCapacity = capacity * plan.ep;
     double perExpert = std::min<double>(

@@ -68,6 +68,16 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
                             llvm::cl::init("")};
 };
 
+/// The report half every pipeline ends with.
+void addReport(OpPassManager &pm, StringRef format, StringRef output,
+               StringRef trace) {
+  MoECostReportOptions report;
+  report.format = format.str();
+  report.output = output.str();
+  report.trace = trace.str();
+  pm.addPass(createMoECostReport(report));
+}
+
 void buildGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &o) {
   MoEGPUPlanOptions plan;
   plan.ep = o.ep;
@@ -90,11 +100,7 @@ void buildGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &o) {
   cost.checkMemory = o.checkMemory;
   pm.addPass(createMoECost(cost));
 
-  MoECostReportOptions report;
-  report.format = o.format;
-  report.output = o.output;
-  report.trace = o.trace;
-  pm.addPass(createMoECostReport(report));
+  addReport(pm, o.format, o.output, o.trace);
 }
 
 struct WSEPipelineOptions : public PassPipelineOptions<WSEPipelineOptions> {
@@ -150,11 +156,7 @@ void buildWSEPipeline(OpPassManager &pm, const WSEPipelineOptions &o) {
   cost.checkMemory = o.checkMemory;
   pm.addPass(createMoECost(cost));
 
-  MoECostReportOptions report;
-  report.format = o.format;
-  report.output = o.output;
-  report.trace = o.trace;
-  pm.addPass(createMoECostReport(report));
+  addReport(pm, o.format, o.output, o.trace);
 }
 
 } // namespace

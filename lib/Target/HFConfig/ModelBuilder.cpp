@@ -216,15 +216,13 @@ Value ModelBuilder::moeBlock(Value x, const Twine &prefix,
                                  bias, uint64_t(moe.topK), moe.scoring,
                                  moe.renormalize, nGroup, topkGroup, scale);
 
-  // Same rule as DispatchOp::getExpectedCapacity, which the verifier checks.
+  // The rule the dispatch verifier checks.
   bool dropless = options.capacityFactor == 0;
   int64_t capacity = numTokens;
   FloatAttr factor;
   if (!dropless) {
-    double perExpert = options.capacityFactor *
-                       static_cast<double>(numTokens * moe.topK) /
-                       static_cast<double>(experts);
-    capacity = static_cast<int64_t>(std::ceil(perExpert - 1e-9));
+    capacity = computeExpertCapacity(options.capacityFactor, numTokens,
+                                     moe.topK, experts);
     factor = builder.getF64FloatAttr(options.capacityFactor);
   }
   Value buffer = DispatchOp::create(builder, loc(l + ".dispatch"),

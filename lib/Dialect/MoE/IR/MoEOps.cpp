@@ -25,6 +25,13 @@ bool mlir::moe::isGated(Activation activation) {
   return activation == Activation::swiglu || activation == Activation::geglu;
 }
 
+int64_t mlir::moe::computeExpertCapacity(double capacityFactor, int64_t tokens,
+                                         int64_t topK, int64_t experts) {
+  double perExpert = capacityFactor * static_cast<double>(tokens * topK) /
+                     static_cast<double>(experts);
+  return static_cast<int64_t>(std::ceil(perExpert - 1e-9));
+}
+
 double mlir::moe::getActivationFlops(Activation activation) {
   switch (activation) {
   case Activation::swiglu:
@@ -240,11 +247,8 @@ int64_t DispatchOp::getExpectedCapacity(int64_t numTokens, int64_t topK,
     return ShapedType::kDynamic;
   if (getDropless())
     return numTokens;
-  double perExpert = toDouble(getCapacityFactorAttr()).value_or(1.0) *
-                     static_cast<double>(numTokens * topK) /
-                     static_cast<double>(numExperts);
-  // Guard against 1.1 * 100 = 110.00000000000001 rounding up to 111.
-  return static_cast<int64_t>(std::ceil(perExpert - 1e-9));
+  return computeExpertCapacity(toDouble(getCapacityFactorAttr()).value_or(1.0),
+                               numTokens, topK, numExperts);
 }
 
 LogicalResult DispatchOp::verify() {

@@ -32,6 +32,13 @@ namespace mlir::moe {
 /// projection (SwiGLU, GeGLU) and so needs a `gate` weight.
 bool isGated(Activation activation);
 
+/// Slots per expert for `tokens` tokens, `topK` choices and `experts`
+/// experts at `capacityFactor`: ceil(f * T * k / E), guarded against
+/// floating-point noise (1.1 * 100 = 110.00000000000001 must give 110). The
+/// one rule moe.dispatch verifies and importers and plans size buffers by.
+int64_t computeExpertCapacity(double capacityFactor, int64_t tokens,
+                              int64_t topK, int64_t experts);
+
 /// FLOPs per element of an activation (docs/CostModel.md): SiLU/GELU about
 /// four, gated variants one more for the product, ReLU one.
 double getActivationFlops(Activation activation);
