@@ -153,7 +153,8 @@ def MoEWSEPlan : Pass<"moe-wse-plan", "::mlir::ModuleOp"> {
            "forward | train (train adds gradient reduction and the "
            "optimizer step)">,
   ];
-  let dependentDialects = ["::mlir::wse::WSEDialect"];
+  let dependentDialects = ["::mlir::shard::ShardDialect",
+                           "::mlir::wse::WSEDialect"];
 }
 
 #endif // MOE_TRANSFORMS_PASSES_TD

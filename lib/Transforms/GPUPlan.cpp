@@ -165,6 +165,8 @@ LogicalResult MoEGPUPlanPass::planFunction(FunctionOpInterface func,
   if (seqCheck.wasInterrupted())
     return failure();
 
+  SmallVector<Type> argTypes(func.getArgumentTypes());
+  SmallVector<Type> resultTypes(func.getResultTypes());
   for (BlockArgument arg : entry.getArguments()) {
     if (expertWeights.contains(arg)) {
       auto type = cast<RankedTensorType>(arg.getType());
@@ -214,6 +216,13 @@ LogicalResult MoEGPUPlanPass::planFunction(FunctionOpInterface func,
               "mark every weight argument with {moe.param = \"name\"} so "
               "that it is not taken for a tensor of "
            << tokens << " tokens";
+  // How the program's tensors map onto the grid (--moe-simulate-grid):
+  // tokens over all devices, experts over the ep axis.
+  markTokenSplits(func, argTypes, resultTypes, tokens, {0, 1});
+  if (ep > 1)
+    for (BlockArgument arg : entry.getArguments())
+      if (expertWeights.contains(arg))
+        setLeadingSplit(func, /*isResult=*/false, arg.getArgNumber(), {1});
   if (phase == "train")
     insertGradientSync(func, dpDegree);
   return success();

@@ -9,6 +9,8 @@
 #include "moe/Dialect/MoE/IR/MoEOps.h"
 #include "moe/Interfaces/CostModelOpInterface.h"
 
+#include "mlir/Dialect/Shard/IR/ShardOps.h"
+
 using namespace mlir;
 using namespace mlir::moe;
 
@@ -22,6 +24,31 @@ RankedTensorType mlir::moe::withDim(Type type, unsigned index, int64_t size) {
 bool mlir::moe::isTokenTensor(Type type, int64_t tokens) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   return tensor && tensor.getRank() >= 1 && tensor.getDimSize(0) == tokens;
+}
+
+void mlir::moe::setLeadingSplit(FunctionOpInterface func, bool isResult,
+                                unsigned index, ArrayRef<int16_t> axes) {
+  MLIRContext *ctx = func.getContext();
+  auto split =
+      shard::GridAxesArrayAttr::get(ctx, {DenseI16ArrayAttr::get(ctx, axes)});
+  if (isResult)
+    func.setResultAttr(index, kSplitAxesAttrName, split);
+  else
+    func.setArgAttr(index, kSplitAxesAttrName, split);
+}
+
+void mlir::moe::markTokenSplits(FunctionOpInterface func,
+                                ArrayRef<Type> argTypes,
+                                ArrayRef<Type> resultTypes, int64_t tokens,
+                                ArrayRef<int16_t> axes) {
+  Block &entry = func.getFunctionBody().front();
+  for (BlockArgument arg : entry.getArguments())
+    if (!isParameter(arg) &&
+        isTokenTensor(argTypes[arg.getArgNumber()], tokens))
+      setLeadingSplit(func, /*isResult=*/false, arg.getArgNumber(), axes);
+  for (auto [i, type] : llvm::enumerate(resultTypes))
+    if (isTokenTensor(type, tokens))
+      setLeadingSplit(func, /*isResult=*/true, i, axes);
 }
 
 void mlir::moe::refreshFunctionType(FunctionOpInterface func) {

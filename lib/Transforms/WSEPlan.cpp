@@ -23,6 +23,7 @@
 #include "moe/Transforms/Passes.h"
 #include "moe/Transforms/PlanUtils.h"
 
+#include "mlir/Dialect/Shard/IR/ShardOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
@@ -38,6 +39,7 @@ using namespace mlir::moe;
 namespace {
 
 constexpr StringLiteral kPlanKind = "wse-weight-streaming";
+constexpr StringLiteral kGridName = "systems";
 
 /// The step as the options and the program define it.
 struct Shape {
@@ -281,6 +283,8 @@ LogicalResult MoEWSEPlanPass::planFunction(FunctionOpInterface func,
   MLIRContext *ctx = func.getContext();
   OpBuilder builder(ctx);
   int64_t local = shape.perSystem * shape.seqLen;
+  SmallVector<Type> argTypes(func.getArgumentTypes());
+  SmallVector<Type> resultTypes(func.getResultTypes());
   retypeTokenTensors(func, shape.tokens, local);
   // Token tensors are recognised by their leading dimension, so a weight
   // not marked moe.param whose rows equal T is split like one.
@@ -290,6 +294,8 @@ LogicalResult MoEWSEPlanPass::planFunction(FunctionOpInterface func,
               "consistently; mark every weight argument with {moe.param = "
               "\"name\"} so that it is not taken for a tensor of "
            << shape.tokens << " tokens";
+  // Each system holds its own sequences (--moe-simulate-grid).
+  markTokenSplits(func, argTypes, resultTypes, shape.tokens, {0});
   func.walk([&](Operation *op) {
     if (isAttention(op))
       op->setAttr("seq_len", builder.getI64IntegerAttr(shape.seqLen));
@@ -374,6 +380,13 @@ LogicalResult MoEWSEPlanPass::planFunction(FunctionOpInterface func,
 
 LogicalResult MoEWSEPlanPass::apply(ModuleOp module, const Shape &shape,
                                     int64_t g) {
+  // The systems as a grid, so that the plan reads like any other (and runs
+  // under --moe-simulate-grid); SwarmX, not a shard collective, connects
+  // them.
+  OpBuilder builder(module.getBodyRegion());
+  builder.setInsertionPointToStart(module.getBody());
+  shard::GridOp::create(builder, module.getLoc(), kGridName,
+                        ArrayRef<int64_t>{systems});
   for (auto func : module.getOps<FunctionOpInterface>())
     if (!func.isExternal() && failed(planFunction(func, shape, g)))
       return failure();

@@ -7,11 +7,14 @@
 // RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=2 gpus-per-node=4" | FileCheck %s --check-prefix=CHECK-EP2
 // CHECK-EP2: module attributes {dlti.target_system_spec = #dlti.target_system_spec<"gpus" = #dlti.target_device_spec<"devices_per_node" = 4 : i64>>, moe.plan = {devices = 4 : i64, dp = 2 : i64, ep = 2 : i64, gpus_per_node = 4 : i64, kind = "gpu-expert-parallel", tokens = 64 : i64}}
 // CHECK-EP2: shard.grid @gpus(shape = 2x2)
+// Arguments and results record how the program's tensors are split over
+// the grid (moe.split_axes, read by --moe-simulate-grid): tokens over both
+// axes, experts over the ep axis, the router replicated.
 // CHECK-EP2-LABEL: func.func @layer
-// CHECK-EP2-SAME: tensor<16x1024xbf16>
+// CHECK-EP2-SAME: tensor<16x1024xbf16> {moe.split_axes = #shard<axisarray{{\[\[0, 1\]\]}}>}
 // CHECK-EP2-SAME: tensor<1024x8xbf16> {moe.param = "router"}
-// CHECK-EP2-SAME: tensor<4x1024x16xbf16> {moe.param = "experts.gate"}
-// CHECK-EP2-SAME: tensor<4x16x1024xbf16> {moe.param = "experts.down"}) -> tensor<16x1024xbf16>
+// CHECK-EP2-SAME: tensor<4x1024x16xbf16> {moe.param = "experts.gate", moe.split_axes = #shard<axisarray{{\[\[1\]\]}}>}
+// CHECK-EP2-SAME: tensor<4x16x1024xbf16> {moe.param = "experts.down", moe.split_axes = #shard<axisarray{{\[\[1\]\]}}>}) -> (tensor<16x1024xbf16> {moe.split_axes = #shard<axisarray{{\[\[0, 1\]\]}}>})
 // CHECK-EP2: moe.router {{.*}} -> (tensor<16x2xi32>, tensor<16x2xbf16>)
 // CHECK-EP2: %[[BUF:.*]] = moe.dispatch {{.*}} -> tensor<8x4x1024xbf16>
 // CHECK-EP2: %[[IN:.*]] = shard.all_to_all %[[BUF]] on @gpus grid_axes = [1] split_axis = 0 concat_axis = 1 : tensor<8x4x1024xbf16> -> tensor<4x8x1024xbf16>
@@ -50,6 +53,7 @@
 // ep = 1: pure data parallelism, no all-to-all.
 // RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="dp=4" | FileCheck %s --check-prefix=CHECK-DP
 // CHECK-DP: shard.grid @gpus(shape = 4x1)
+// CHECK-DP-NOT: experts.gate", moe.split_axes
 // CHECK-DP-NOT: shard.all_to_all
 // CHECK-DP: moe.experts {{.*}} -> tensor<8x4x1024xbf16>
 

@@ -5,11 +5,14 @@
 // Default: one system, the program's batch, one tile, forward. The attention
 // runs inside wse.batch_tiles; every weight is streamed just before its
 // first user (the attention's before the tile loop), the ops read the wafer
-// copy; no gradients in a forward plan.
+// copy; no gradients in a forward plan. The systems form a grid over which
+// the token tensors are split (moe.split_axes, read by --moe-simulate-grid).
 // RUN: moe-opt %S/Inputs/wse-layer.mlir --moe-wse-plan | FileCheck %s --check-prefix=CHECK-ONE
 // CHECK-ONE: moe.plan = {batch = 4 : i64, devices = 1 : i64, kind = "wse-weight-streaming", seq_len = 64 : i64, systems = 1 : i64, tile_sequences = 4 : i64, tiles = 1 : i64, tokens = 256 : i64}
+// CHECK-ONE: shard.grid @systems(shape = 1)
 // CHECK-ONE-LABEL: func.func @layer
-// CHECK-ONE-SAME: (%[[X:.+]]: tensor<256x64xbf16>, %[[NORM:[^:]+]]: tensor<64xbf16> {moe.param = "layers.0.norm"}, %[[WQ:[^:]+]]: tensor<64x64xbf16>
+// CHECK-ONE-SAME: (%[[X:.+]]: tensor<256x64xbf16> {moe.split_axes = #shard<axisarray{{\[\[0\]\]}}>}, %[[NORM:[^:]+]]: tensor<64xbf16> {moe.param = "layers.0.norm"}, %[[WQ:[^:]+]]: tensor<64x64xbf16>
+// CHECK-ONE-SAME: -> (tensor<256x64xbf16> {moe.split_axes = #shard<axisarray{{\[\[0\]\]}}>})
 // CHECK-ONE: %[[SN:.+]] = wse.stream_weights %[[NORM]] systems = 1 : tensor<64xbf16>
 // CHECK-ONE-NEXT: %[[N:.+]] = moe.rms_norm %[[X]], %[[SN]]
 // CHECK-ONE-NEXT: %[[SQ:.+]] = wse.stream_weights %[[WQ]] systems = 1 : tensor<64x64xbf16>
@@ -42,7 +45,7 @@
 // CHECK-TRAIN-LABEL: func.func @layer
 // CHECK-TRAIN-SAME: %[[X:[^:]+]]: tensor<128x64xbf16>
 // CHECK-TRAIN-SAME: %[[WQ:arg2]]: tensor<64x64xbf16> {moe.param = "layers.0.wq"}
-// CHECK-TRAIN-SAME: %[[WD:arg9]]: tensor<8x16x64xbf16> {moe.param = "layers.0.experts.down"}) -> tensor<128x64xbf16>
+// CHECK-TRAIN-SAME: %[[WD:arg9]]: tensor<8x16x64xbf16> {moe.param = "layers.0.experts.down"}) -> (tensor<128x64xbf16> {moe.split_axes = #shard<axisarray{{\[\[0\]\]}}>})
 // CHECK-TRAIN: %[[SQ:.+]] = wse.stream_weights %[[WQ]] systems = 2 : tensor<64x64xbf16>
 // CHECK-TRAIN: wse.batch_tiles {{.*}} tiles = 2 : tensor<128x64xbf16> -> tensor<128x64xbf16> {
 // CHECK-TRAIN-NEXT: ^bb0(%{{.+}}: tensor<64x64xbf16>):

@@ -20,7 +20,8 @@ namespace mlir::moe {
 #define GEN_PASS_DECL
 #include "moe/Conversion/Passes.h.inc"
 
-/// Adds `--moe-lower-to-llvm` to `pm`: convert-moe-to-linalg, one-shot
+/// Adds `--moe-lower-to-llvm` to `pm`: moe-simulate-grid, convert-wse-to-scf,
+/// convert-moe-to-linalg, one-shot
 /// bufferization across function boundaries, linalg to loops, and scf, cf,
 /// arith, math, memref and func to the LLVM dialect, so that `mlir-runner`
 /// can execute the result on the CPU.

@@ -37,6 +37,18 @@ bool isTokenTensor(Type type, int64_t tokens);
 void retypeTokenTensors(FunctionOpInterface func, int64_t tokens, int64_t local,
                         llvm::function_ref<bool(Operation *)> handle = nullptr);
 
+/// Marks argument (or result) `index` of `func` with `moe.split_axes`:
+/// dimension 0 is split over the grid axes `axes`.
+void setLeadingSplit(FunctionOpInterface func, bool isResult, unsigned index,
+                     ArrayRef<int16_t> axes);
+
+/// Marks the token tensors of `func` as split over `axes` along dimension 0:
+/// the non-weight arguments and the results whose types before planning
+/// (`argTypes`, `resultTypes`) were token tensors of `tokens` rows.
+void markTokenSplits(FunctionOpInterface func, ArrayRef<Type> argTypes,
+                     ArrayRef<Type> resultTypes, int64_t tokens,
+                     ArrayRef<int16_t> axes);
+
 /// Sets the function type from the entry block's arguments and the
 /// terminator's operands.
 void refreshFunctionType(FunctionOpInterface func);

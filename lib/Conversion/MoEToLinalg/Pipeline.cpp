@@ -42,6 +42,11 @@
 using namespace mlir;
 
 void mlir::moe::buildMoELowerToLLVMPipeline(OpPassManager &pm) {
+  // A plan runs as the whole program it came from: every device of its grid
+  // on this host, the wafer's weight streaming as identities and its batch
+  // tiles as a loop.
+  pm.addPass(createMoESimulateGrid());
+  pm.addPass(createConvertWSEToSCF());
   pm.addPass(createConvertMoEToLinalg());
   // Residual adds are arith ops on whole tensors (docs/Spec.md); make them
   // linalg.generics so that they bufferize.
@@ -80,7 +85,8 @@ void mlir::moe::registerMoELowerToLLVMPipeline() {
   PassPipelineRegistration<>(
       "moe-lower-to-llvm",
       "Lower moe programs to the LLVM dialect for mlir-runner on the CPU "
-      "(convert-moe-to-linalg, elementwise to linalg, one-shot-bufferize, "
+      "(moe-simulate-grid, convert-wse-to-scf, convert-moe-to-linalg, "
+      "elementwise to linalg, one-shot-bufferize, "
       "linalg to loops, LLVM)",
       buildMoELowerToLLVMPipeline);
 }

@@ -48,6 +48,12 @@ double getActivationFlops(Activation activation);
 /// the planned program.
 constexpr llvm::StringLiteral kPlanAttrName = "moe.plan";
 
+/// Argument and result attribute of a planned function: how the tensor of
+/// the unplanned program is split over the plan's grid, a
+/// `#shard<axisarray[...]>` in `shard.sharding`'s notation (entry `d` lists
+/// the grid axes dimension `d` is split over; unmarked: replicated).
+constexpr llvm::StringLiteral kSplitAxesAttrName = "moe.split_axes";
+
 /// Tokens the program under `root` processes per step: the rows of the first
 /// `moe.embedding`'s ids, else of the first `moe.router`'s input; 0 when
 /// there is neither or the size is dynamic.
