@@ -26,6 +26,8 @@
 #include "mlir/Interfaces/CallInterfaces.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <map>
+
 namespace mlir::moe {
 #define GEN_PASS_DEF_MOESIMULATEGRID
 #include "moe/Conversion/Passes.h.inc"
@@ -383,14 +385,23 @@ LogicalResult Simulator::run(func::FuncOp func) {
     global->addArgument(t, arg.getLoc());
   b.setInsertionPointToStart(global);
   int64_t devices = grid.size();
+  // Devices that hold the same block of an argument share one slice.
+  std::map<std::pair<unsigned, SmallVector<int64_t>>, Value> blocks;
   for (int64_t d = 0; d < devices; ++d)
     for (auto [arg, split] : llvm::zip(entry.getArguments(), argSplits)) {
       Value whole = global->getArgument(arg.getArgNumber());
-      values[d].map(arg,
-                    split.empty()
-                        ? whole
-                        : cut(arg.getLoc(), whole,
-                              cast<RankedTensorType>(arg.getType()), split, d));
+      if (split.empty()) {
+        values[d].map(arg, whole);
+        continue;
+      }
+      SmallVector<int64_t> block;
+      for (const auto &axes : split)
+        block.push_back(grid.indexAlong(d, axes));
+      Value &slice = blocks[{arg.getArgNumber(), block}];
+      if (!slice)
+        slice = cut(arg.getLoc(), whole, cast<RankedTensorType>(arg.getType()),
+                    split, d);
+      values[d].map(arg, slice);
     }
 
   for (Operation &op : entry.without_terminator())
@@ -484,6 +495,17 @@ LogicalResult checkSimulable(func::FuncOp func) {
               << "synchronises gradients of a training step, whose backward "
                  "pass the program does not compute; plan with phase=forward "
                  "to run the step's forward pass";
+          return WalkResult::interrupt();
+        }
+        // Collectives move whole static tensors between the devices' values.
+        for (Type t : llvm::concat<const Type>(op->getOperandTypes(),
+                                               op->getResultTypes())) {
+          auto tensor = dyn_cast<RankedTensorType>(t);
+          if (isa<IndexType>(t) || (tensor && tensor.hasStaticShape()))
+            continue;
+          op->emitOpError() << "has the type " << t
+                            << "; --moe-simulate-grid simulates collectives on "
+                               "tensors of static shape";
           return WalkResult::interrupt();
         }
         auto checkReduction = [&](shard::ReductionKind kind) {

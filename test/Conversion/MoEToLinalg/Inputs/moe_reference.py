@@ -17,6 +17,9 @@ execution tests of --moe-lower-to-llvm.
       planned, then simulated, copy of PREFIX.layer.mlir), renamed NAME, on
       the inputs, and PREFIX.npz: every result must match the reference and
       all must be identical bit for bit.
+  moe_reference.py splice MODULE FILE
+      Prints MODULE (moe-opt output) with the text of FILE added at the end
+      of the module's body: a driver for a module a pass has rewritten.
   moe_reference.py compare PREFIX RUNNER_OUTPUT [--rtol R]
       Compares the runner's output with PREFIX.npz: index results exactly,
       float results to a relative error of R (default 1e-5), and results
@@ -857,14 +860,31 @@ def planned_function(path, name):
     """The function of a planned module (moe-opt output), renamed `name`."""
     with open(path) as f:
         lines = f.read().rstrip().split("\n")
-    if lines[0].startswith("module"):
+    starts = [i for i, line in enumerate(lines) if line.startswith("module")]
+    if starts:
         if lines[-1] != "}":
             sys.exit("%s: expected a module ending in '}'" % path)
-        lines = lines[1:-1]
+        # Attribute aliases (#map = ...) before the module stay in front.
+        lines = lines[:starts[0]] + lines[starts[0] + 1:-1]
     body = "\n".join(lines)
     if body.count("func.func @layer(") != 1:
         sys.exit("%s: expected one func.func @layer" % path)
     return body.replace("func.func @layer(", "func.func @%s(" % name)
+
+
+def splice(module, extra):
+    with open(module) as f:
+        text = f.read().rstrip()
+    with open(extra) as f:
+        added = f.read()
+    # Attribute aliases (#map = ...) may come before the module.
+    if any(line.startswith("module") for line in text.split("\n")):
+        if not text.endswith("}"):
+            sys.exit("%s: expected a module ending in '}'" % module)
+        text = text[:-1].rstrip() + "\n" + added + "}"
+    else:
+        text = text + "\n" + added
+    print(text)
 
 
 def link(prefix, variants):
@@ -980,6 +1000,9 @@ def main():
     lnk = sub.add_parser("link")
     lnk.add_argument("prefix")
     lnk.add_argument("variants", nargs="+", metavar="NAME=FILE")
+    spl = sub.add_parser("splice")
+    spl.add_argument("module")
+    spl.add_argument("file")
     cmp_ = sub.add_parser("compare")
     cmp_.add_argument("prefix")
     cmp_.add_argument("output")
@@ -993,6 +1016,9 @@ def main():
         return 0
     if args.command == "link":
         link(args.prefix, args.variants)
+        return 0
+    if args.command == "splice":
+        splice(args.module, args.file)
         return 0
     return compare(args.prefix, args.output, args.rtol)
 
