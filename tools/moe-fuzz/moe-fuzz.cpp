@@ -7,10 +7,12 @@
 //
 // Feeds arbitrary bytes through what a user's file goes through: the parser
 // and the verifiers, --moe-cost and --moe-cost-report (every format, to a
-// null stream), and --moe-gpu-plan followed by --moe-cost. Errors are fine;
-// a crash, a sanitizer report, or one of these oracles failing is a finding:
+// null stream), --moe-gpu-plan followed by --moe-cost, and
+// --moe-simulate-grid of a forward plan. Errors are fine; a crash, a
+// sanitizer report, or one of these oracles failing is a finding:
 //
 //  - a pass that succeeds must leave IR that verifies;
+//  - simulating a plan gives back the program's function types;
 //  - annotated IR must print and parse back (reports are read from saved
 //    files) and give the same report, to the six significant digits that
 //    #moe.cost prints.
@@ -24,6 +26,7 @@
 
 #include "moe/Analysis/Passes.h"
 #include "moe/Analysis/Report.h"
+#include "moe/Conversion/Passes.h"
 #include "moe/InitAllMoE.h"
 #include "moe/Transforms/Passes.h"
 
@@ -84,6 +87,23 @@ LogicalResult runChecked(ModuleOp module, std::unique_ptr<Pass> pass,
   (void)verify(module);
   finding(("'" + name + "' succeeded but left IR that does not verify").str(),
           module);
+}
+
+/// Simulating every device of `planned` must give back the functions of
+/// `program`, with the same types.
+void checkSimulation(ModuleOp program, ModuleOp planned) {
+  OwningOpRef<ModuleOp> simulated = planned.clone();
+  if (failed(runChecked(*simulated, moe::createMoESimulateGrid(),
+                        "moe-simulate-grid")))
+    return;
+  for (auto func : program.getOps<FunctionOpInterface>()) {
+    auto twin = simulated->lookupSymbol<FunctionOpInterface>(func.getName());
+    if (!twin || twin.getFunctionType() != func.getFunctionType())
+      finding(("'moe-simulate-grid' did not give back the type of @" +
+               func.getName() + " from its GPU plan")
+                  .str(),
+              *simulated);
+  }
 }
 
 /// Reads the report of `module` and writes every format to a null stream.
@@ -205,6 +225,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   OwningOpRef<ModuleOp> planned = module->clone();
   if (succeeded(
           runChecked(*planned, moe::createMoEGPUPlan(plan), "moe-gpu-plan"))) {
+    if (plan.phase == "forward")
+      checkSimulation(*module, *planned);
     moe::MoECostOptions planCost = cost;
     planCost.machine = "h100-sxm";
     costAndReport(*planned, planCost);

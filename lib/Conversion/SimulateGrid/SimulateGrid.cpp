@@ -21,6 +21,7 @@
 #include "mlir/Dialect/Shard/IR/ShardDialect.h"
 #include "mlir/Dialect/Shard/IR/ShardOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/CallInterfaces.h"
@@ -107,9 +108,16 @@ private:
   FailureOr<SplitAxes> getSplit(func::FuncOp func, DictionaryAttr attrs,
                                 Type type, StringRef what);
   RankedTensorType globalType(RankedTensorType local, const SplitAxes &split);
-  /// Device `device`'s block of `global`.
-  Value cut(Location loc, Value global, RankedTensorType local,
-            const SplitAxes &split, int64_t device);
+  /// Offsets of device `device`'s block of a tensor split by `split` whose
+  /// blocks have the shape `local`.
+  SmallVector<int64_t> blockOffsets(RankedTensorType local,
+                                    const SplitAxes &split, int64_t device);
+  /// The block of `type` at `offsets` in `source`.
+  Value extractBlock(Location loc, Value source, RankedTensorType type,
+                     ArrayRef<int64_t> offsets);
+  /// `block` written into `dest` at `offsets`.
+  Value insertBlock(Location loc, Value block, Value dest,
+                    ArrayRef<int64_t> offsets);
   /// Part `index` of `count` equal parts of `value` along `axis`.
   Value part(Location loc, Value value, int64_t axis, int64_t index,
              int64_t count);
@@ -171,35 +179,44 @@ RankedTensorType Simulator::globalType(RankedTensorType local,
   return local.clone(shape);
 }
 
-Value Simulator::cut(Location loc, Value global, RankedTensorType local,
-                     const SplitAxes &split, int64_t device) {
-  SmallVector<OpFoldResult> offsets, sizes, strides;
-  for (int64_t dim = 0, e = local.getRank(); dim < e; ++dim) {
-    int64_t size = local.getDimSize(dim);
-    int64_t index = dim < static_cast<int64_t>(split.size())
-                        ? grid.indexAlong(device, split[dim])
-                        : 0;
-    offsets.push_back(b.getIndexAttr(index * size));
+SmallVector<int64_t> Simulator::blockOffsets(RankedTensorType local,
+                                             const SplitAxes &split,
+                                             int64_t device) {
+  SmallVector<int64_t> offsets(local.getRank(), 0);
+  for (auto [dim, axes] : llvm::enumerate(split))
+    offsets[dim] = grid.indexAlong(device, axes) * local.getDimSize(dim);
+  return offsets;
+}
+
+Value Simulator::extractBlock(Location loc, Value source, RankedTensorType type,
+                              ArrayRef<int64_t> offsets) {
+  SmallVector<OpFoldResult> sizes, strides(type.getRank(), b.getIndexAttr(1));
+  for (int64_t size : type.getShape())
     sizes.push_back(b.getIndexAttr(size));
-    strides.push_back(b.getIndexAttr(1));
-  }
-  return tensor::ExtractSliceOp::create(b, loc, local, global, offsets, sizes,
-                                        strides);
+  return tensor::ExtractSliceOp::create(
+      b, loc, type, source, getAsIndexOpFoldResult(b.getContext(), offsets),
+      sizes, strides);
+}
+
+Value Simulator::insertBlock(Location loc, Value block, Value dest,
+                             ArrayRef<int64_t> offsets) {
+  auto type = cast<RankedTensorType>(block.getType());
+  SmallVector<OpFoldResult> sizes, strides(type.getRank(), b.getIndexAttr(1));
+  for (int64_t size : type.getShape())
+    sizes.push_back(b.getIndexAttr(size));
+  return tensor::InsertSliceOp::create(
+      b, loc, block, dest, getAsIndexOpFoldResult(b.getContext(), offsets),
+      sizes, strides);
 }
 
 Value Simulator::part(Location loc, Value value, int64_t axis, int64_t index,
                       int64_t count) {
   auto type = cast<RankedTensorType>(value.getType());
-  SmallVector<OpFoldResult> offsets, sizes, strides;
   SmallVector<int64_t> shape(type.getShape());
   shape[axis] /= count;
-  for (int64_t dim = 0, e = type.getRank(); dim < e; ++dim) {
-    offsets.push_back(b.getIndexAttr(dim == axis ? index * shape[dim] : 0));
-    sizes.push_back(b.getIndexAttr(shape[dim]));
-    strides.push_back(b.getIndexAttr(1));
-  }
-  return tensor::ExtractSliceOp::create(b, loc, type.clone(shape), value,
-                                        offsets, sizes, strides);
+  SmallVector<int64_t> offsets(type.getRank(), 0);
+  offsets[axis] = index * shape[axis];
+  return extractBlock(loc, value, type.clone(shape), offsets);
 }
 
 Value Simulator::concat(Location loc, RankedTensorType type,
@@ -208,18 +225,10 @@ Value Simulator::concat(Location loc, RankedTensorType type,
     return parts.front();
   Value result =
       tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
-  int64_t offset = 0;
+  SmallVector<int64_t> offsets(type.getRank(), 0);
   for (Value p : parts) {
-    auto partType = cast<RankedTensorType>(p.getType());
-    SmallVector<OpFoldResult> offsets, sizes, strides;
-    for (int64_t dim = 0, e = type.getRank(); dim < e; ++dim) {
-      offsets.push_back(b.getIndexAttr(dim == axis ? offset : 0));
-      sizes.push_back(b.getIndexAttr(partType.getDimSize(dim)));
-      strides.push_back(b.getIndexAttr(1));
-    }
-    result = tensor::InsertSliceOp::create(b, loc, p, result, offsets, sizes,
-                                           strides);
-    offset += partType.getDimSize(axis);
+    result = insertBlock(loc, p, result, offsets);
+    offsets[axis] += cast<RankedTensorType>(p.getType()).getDimSize(axis);
   }
   return result;
 }
@@ -394,13 +403,11 @@ LogicalResult Simulator::run(func::FuncOp func) {
         values[d].map(arg, whole);
         continue;
       }
-      SmallVector<int64_t> block;
-      for (const auto &axes : split)
-        block.push_back(grid.indexAlong(d, axes));
-      Value &slice = blocks[{arg.getArgNumber(), block}];
+      auto local = cast<RankedTensorType>(arg.getType());
+      SmallVector<int64_t> offsets = blockOffsets(local, split, d);
+      Value &slice = blocks[{arg.getArgNumber(), offsets}];
       if (!slice)
-        slice = cut(arg.getLoc(), whole, cast<RankedTensorType>(arg.getType()),
-                    split, d);
+        slice = extractBlock(arg.getLoc(), whole, local, offsets);
       values[d].map(arg, slice);
     }
 
@@ -434,17 +441,8 @@ LogicalResult Simulator::run(func::FuncOp func) {
           distinct = false;
       if (!distinct)
         continue;
-      SmallVector<OpFoldResult> offsets, sizes, strides;
-      for (int64_t dim = 0, e = local.getRank(); dim < e; ++dim) {
-        int64_t index = dim < static_cast<int64_t>(split.size())
-                            ? grid.indexAlong(d, split[dim])
-                            : 0;
-        offsets.push_back(b.getIndexAttr(index * local.getDimSize(dim)));
-        sizes.push_back(b.getIndexAttr(local.getDimSize(dim)));
-        strides.push_back(b.getIndexAttr(1));
-      }
-      result = tensor::InsertSliceOp::create(b, loc, values[d].lookup(operand),
-                                             result, offsets, sizes, strides);
+      result = insertBlock(loc, values[d].lookup(operand), result,
+                           blockOffsets(local, split, d));
     }
     results.push_back(result);
   }
