@@ -1,5 +1,5 @@
 // RUN: moe-opt %s --split-input-file --verify-diagnostics --allow-unregistered-dialect --moe-simulate-grid
-// RUN: moe-opt %S/../../Transforms/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=4" --moe-simulate-grid="max-devices=4" -o /dev/null 2>&1 \
+// RUN: not moe-opt %S/../../Transforms/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=4" --moe-simulate-grid="max-devices=4" -o /dev/null 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=CHECK-MAX
 // CHECK-MAX: error: 'shard.grid' op has 8 devices, more than max-devices = 4 (the body is copied once per device)
 
