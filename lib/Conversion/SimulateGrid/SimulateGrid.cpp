@@ -369,24 +369,26 @@ LogicalResult Simulator::run(func::FuncOp func) {
   // The global signature, from the split of each argument and result.
   SmallVector<SplitAxes> argSplits, resultSplits;
   SmallVector<Type> argTypes, resultTypes;
-  for (auto [i, t] : llvm::enumerate(type.getInputs())) {
-    FailureOr<SplitAxes> split = getSplit(func, func.getArgAttrDict(i), t,
-                                          ("argument #" + Twine(i)).str());
-    if (failed(split))
-      return failure();
-    argTypes.push_back(
-        split->empty() ? t : globalType(cast<RankedTensorType>(t), *split));
-    argSplits.push_back(std::move(*split));
-  }
-  for (auto [i, t] : llvm::enumerate(type.getResults())) {
-    FailureOr<SplitAxes> split = getSplit(func, func.getResultAttrDict(i), t,
-                                          ("result #" + Twine(i)).str());
-    if (failed(split))
-      return failure();
-    resultTypes.push_back(
-        split->empty() ? t : globalType(cast<RankedTensorType>(t), *split));
-    resultSplits.push_back(std::move(*split));
-  }
+  auto globalize = [&](TypeRange local, bool results,
+                       SmallVectorImpl<Type> &types,
+                       SmallVectorImpl<SplitAxes> &splits) {
+    for (auto [i, t] : llvm::enumerate(local)) {
+      DictionaryAttr attrs =
+          results ? func.getResultAttrDict(i) : func.getArgAttrDict(i);
+      FailureOr<SplitAxes> split =
+          getSplit(func, attrs, t,
+                   ((results ? "result #" : "argument #") + Twine(i)).str());
+      if (failed(split))
+        return failure();
+      types.push_back(
+          split->empty() ? t : globalType(cast<RankedTensorType>(t), *split));
+      splits.push_back(std::move(*split));
+    }
+    return success();
+  };
+  if (failed(globalize(type.getInputs(), false, argTypes, argSplits)) ||
+      failed(globalize(type.getResults(), true, resultTypes, resultSplits)))
+    return failure();
 
   auto *global = new Block();
   func.getBody().push_front(global);
