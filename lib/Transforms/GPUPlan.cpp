@@ -216,6 +216,8 @@ LogicalResult MoEGPUPlanPass::planFunction(FunctionOpInterface func,
               "mark every weight argument with {moe.param = \"name\"} so "
               "that it is not taken for a tensor of "
            << tokens << " tokens";
+  if (failed(checkPlannedResults(func, resultTypes, tokens, "GPU plan")))
+    return failure();
   // How the program's tensors map onto the grid (--moe-simulate-grid):
   // tokens over all devices, experts over the ep axis.
   markTokenSplits(func, argTypes, resultTypes, tokens, {0, 1});

@@ -51,6 +51,23 @@ void mlir::moe::markTokenSplits(FunctionOpInterface func,
       setLeadingSplit(func, /*isResult=*/true, i, axes);
 }
 
+LogicalResult mlir::moe::checkPlannedResults(FunctionOpInterface func,
+                                             ArrayRef<Type> resultTypes,
+                                             int64_t tokens, StringRef plan) {
+  for (auto [i, before, after] :
+       llvm::enumerate(resultTypes, func.getResultTypes())) {
+    if (before == after || isTokenTensor(before, tokens))
+      continue;
+    return func.emitOpError()
+           << "returns " << before << " (result #" << i << "), which is "
+           << after << " on each device of the " << plan
+           << ": a value whose shape depends on how the tokens are split "
+              "(such as a dispatch buffer) is not a result of the program; "
+              "return token tensors";
+  }
+  return success();
+}
+
 void mlir::moe::refreshFunctionType(FunctionOpInterface func) {
   Block &entry = func.getFunctionBody().front();
   func.setType(FunctionType::get(func.getContext(), entry.getArgumentTypes(),

@@ -294,6 +294,9 @@ LogicalResult MoEWSEPlanPass::planFunction(FunctionOpInterface func,
               "consistently; mark every weight argument with {moe.param = "
               "\"name\"} so that it is not taken for a tensor of "
            << shape.tokens << " tokens";
+  if (failed(checkPlannedResults(func, resultTypes, shape.tokens,
+                                 "wafer-scale plan")))
+    return failure();
   // Each system holds its own sequences (--moe-simulate-grid).
   markTokenSplits(func, argTypes, resultTypes, shape.tokens, {0});
   func.walk([&](Operation *op) {

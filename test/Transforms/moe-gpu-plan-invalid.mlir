@@ -48,3 +48,8 @@ func.func @dense(%x: tensor<8x4xf32>) -> tensor<8x4xf32> {
 // Whole sequences per GPU: 64 tokens over 8 GPUs is 8 tokens, but seq_len is 16.
 // RUN: not moe-opt %S/Inputs/attention-layer.mlir --moe-gpu-plan="dp=8" 2>&1 | FileCheck %s --check-prefix=CHECK-SEQ
 // CHECK-SEQ: error: 'moe.attention' op cannot split 64 tokens over 8 GPUs in whole sequences of 16 (8 tokens per GPU)
+
+// A returned dispatch buffer has a capacity per GPU (8 tokens: ceil(1.25 *
+// 8 * 2 / 8) = 3 slots), not the program's 5: no value of the program.
+// RUN: not moe-opt %S/Inputs/returns-buffer.mlir --moe-gpu-plan="ep=2" 2>&1 | FileCheck %s --check-prefix=CHECK-RESULT
+// CHECK-RESULT: error: 'func.func' op returns 'tensor<8x5x32xf32>' (result #0), which is 'tensor<8x3x32xf32>' on each device of the GPU plan: a value whose shape depends on how the tokens are split (such as a dispatch buffer) is not a result of the program; return token tensors

@@ -189,3 +189,10 @@ func.func @short_attention(%x: tensor<64x64xbf16>, %g: tensor<64x8xbf16> {moe.pa
          tensor<64x64xbf16>) -> tensor<32x64xbf16>
   return %b : tensor<32x64xbf16>
 }
+
+// -----
+
+// A returned dispatch buffer: 2 systems of 8 tokens (one sequence each)
+// have ceil(1.25 * 8 * 2 / 8) = 3 slots each, not the program's 5.
+// RUN: not moe-opt %S/Inputs/returns-buffer.mlir --moe-wse-plan="systems=2 batch=2 seq-len=8" 2>&1 | FileCheck %s --check-prefix=CHECK-RESULT
+// CHECK-RESULT: error: 'func.func' op returns 'tensor<8x5x32xf32>' (result #0), which is 'tensor<8x3x32xf32>' on each device of the wafer-scale plan

@@ -17,6 +17,7 @@
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Support/LLVM.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 
 namespace mlir::moe {
@@ -48,6 +49,16 @@ void setLeadingSplit(FunctionOpInterface func, bool isResult, unsigned index,
 void markTokenSplits(FunctionOpInterface func, ArrayRef<Type> argTypes,
                      ArrayRef<Type> resultTypes, int64_t tokens,
                      ArrayRef<int16_t> axes);
+
+/// Checks that every result of planned `func` is either a token tensor of
+/// the program (split over the devices: `resultTypes`, the types before
+/// planning, had `tokens` rows) or has kept its type (the same on every
+/// device). Any other result, such as a returned dispatch buffer whose
+/// capacity depends on how the tokens are split, has no value in the
+/// program that the devices' values make up; it is an error naming `plan`.
+LogicalResult checkPlannedResults(FunctionOpInterface func,
+                                  ArrayRef<Type> resultTypes, int64_t tokens,
+                                  StringRef plan);
 
 /// Sets the function type from the entry block's arguments and the
 /// terminator's operands.
