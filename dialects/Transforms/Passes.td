@@ -38,7 +38,12 @@ def MoEGPUPlan : Pass<"moe-gpu-plan", "::mlir::ModuleOp"> {
     Errors: `ep` not dividing an op's expert count, a token count that does
     not split into whole sequences per device, `nodes * gpus-per-node`
     different from `dp * ep`, a grid larger than the machine allows, a module
-    that is already planned.
+    that is already planned, a function result that is neither a token
+    tensor nor of unchanged type (a returned dispatch buffer).
+
+    Token arguments and results are marked `moe.split_axes =
+    #shard<axisarray[[0, 1]]>`, sharded expert weights `[[1]]`, so that
+    `--moe-simulate-grid` can run the plan as the whole program.
   }];
   let options = [
     Option<"ep", "ep", "int64_t", "1", "Expert-parallel degree">,
@@ -136,7 +141,13 @@ def MoEWSEPlan : Pass<"moe-wse-plan", "::mlir::ModuleOp"> {
     Errors: a GPU machine, more systems than the machine allows, `systems`
     not dividing the batch, `tiles` not dividing the sequences per system,
     a tile whose attention scores do not fit the wafer's SRAM (or, for
-    `auto`, no tile count that fits), a module that is already planned.
+    `auto`, no tile count that fits), a module that is already planned, a
+    function result that is neither a token tensor nor of unchanged type.
+
+    The systems form `shard.grid @systems(shape = N)` and token arguments and
+    results are marked `moe.split_axes = #shard<axisarray[[0]]>`, so that
+    `--moe-simulate-grid` and `--convert-wse-to-scf` run the plan as the
+    whole program.
   }];
   let options = [
     Option<"systems", "systems", "int64_t", "1",
