@@ -48,7 +48,10 @@ def MoEGPUPlan : Pass<"moe-gpu-plan", "::mlir::ModuleOp"> {
   let options = [
     Option<"ep", "ep", "int64_t", "1", "Expert-parallel degree">,
     Option<"dp", "dp", "int64_t", "0",
-           "Data-parallel degree (0: nodes * gpus-per-node / ep, or 1)">,
+           "Data-parallel degree (0: nodes * gpus-per-node / (ep * tp), or 1)">,
+    Option<"tp", "tp", "int64_t", "1",
+           "Tensor-parallel degree of attention and dense FFNs (sequence "
+           "parallel)">,
     Option<"nodes", "nodes", "int64_t", "0",
            "Nodes in the cluster (0: as many as dp * ep needs)">,
     Option<"gpusPerNode", "gpus-per-node", "int64_t", "8", "GPUs per node">,

@@ -44,14 +44,27 @@ struct MoEGPUPlanPass : moe::impl::MoEGPUPlanBase<MoEGPUPlanPass> {
   LogicalResult checkOptions(int64_t &dpDegree);
   LogicalResult planFunction(FunctionOpInterface func, int64_t tokens,
                              int64_t devices, int64_t dpDegree);
-  void insertGradientSync(FunctionOpInterface func, int64_t dpDegree);
+  void insertGradientSync(FunctionOpInterface func, int64_t dpDegree,
+                          const DenseMap<Value, unsigned> &tpSharded);
+  /// "dp * ep", or "dp * ep * tp" with tensor parallelism, for messages.
+  StringRef degreesName() const { return tp > 1 ? "dp * ep * tp" : "dp * ep"; }
+  /// The grid axes tokens are split over: all of them.
+  SmallVector<int16_t> tokenAxes() const {
+    return tp > 1 ? SmallVector<int16_t>{0, 1, 2} : SmallVector<int16_t>{0, 1};
+  }
 };
+
+/// Grid axes: dp, ep, then tp (innermost, so a tensor-parallel group is
+/// contiguous and stays inside a node).
+constexpr int16_t kDPAxis = 0, kEPAxis = 1, kTPAxis = 2;
 
 LogicalResult MoEGPUPlanPass::checkOptions(int64_t &dpDegree) {
   ModuleOp module = getOperation();
   auto fail = [&]() { return emitError(module.getLoc()); };
   if (ep < 1)
     return fail() << "ep (" << int64_t(ep) << ") must be at least 1";
+  if (tp < 1)
+    return fail() << "tp (" << int64_t(tp) << ") must be at least 1";
   if (gpusPerNode < 1)
     return fail() << "gpus-per-node (" << int64_t(gpusPerNode)
                   << ") must be at least 1";
@@ -64,21 +77,31 @@ LogicalResult MoEGPUPlanPass::checkOptions(int64_t &dpDegree) {
     return fail() << "unknown phase '" << phase
                   << "' (expected forward or train)";
   dpDegree = dp;
+  int64_t model = ep * tp;
   if (dpDegree == 0) {
     int64_t gpus = nodes * gpusPerNode;
-    if (nodes > 0 && gpus % ep != 0)
-      return fail() << "ep (" << int64_t(ep) << ") does not divide the " << gpus
-                    << " GPUs of " << int64_t(nodes) << " nodes x "
-                    << int64_t(gpusPerNode);
-    dpDegree = nodes > 0 ? gpus / ep : 1;
+    if (nodes > 0 && gpus % model != 0) {
+      InFlightDiagnostic diag = fail();
+      if (tp > 1)
+        diag << "ep * tp (" << model << ")";
+      else
+        diag << "ep (" << int64_t(ep) << ")";
+      return diag << " does not divide the " << gpus << " GPUs of "
+                  << int64_t(nodes) << " nodes x " << int64_t(gpusPerNode);
+    }
+    dpDegree = nodes > 0 ? gpus / model : 1;
   }
-  int64_t devices = dpDegree * ep;
-  if (nodes > 0 && devices != nodes * gpusPerNode)
-    return fail() << "dp * ep = " << int64_t(dpDegree) << " * " << int64_t(ep)
-                  << " = " << devices
-                  << " GPUs, but nodes * gpus-per-node = " << int64_t(nodes)
-                  << " * " << int64_t(gpusPerNode) << " = "
-                  << int64_t(nodes) * gpusPerNode;
+  int64_t devices = dpDegree * model;
+  if (nodes > 0 && devices != nodes * gpusPerNode) {
+    InFlightDiagnostic diag = fail();
+    diag << degreesName() << " = " << int64_t(dpDegree) << " * " << int64_t(ep);
+    if (tp > 1)
+      diag << " * " << int64_t(tp);
+    return diag << " = " << devices
+                << " GPUs, but nodes * gpus-per-node = " << int64_t(nodes)
+                << " * " << int64_t(gpusPerNode) << " = "
+                << int64_t(nodes) * gpusPerNode;
+  }
   llvm::Expected<MachineModel> machineModel = getMachinePreset(machine);
   if (!machineModel)
     return fail() << llvm::toString(machineModel.takeError());
@@ -154,10 +177,14 @@ LogicalResult MoEGPUPlanPass::planFunction(FunctionOpInterface func,
     IntegerAttr seq = op->getAttrOfType<IntegerAttr>("seq_len");
     if (!seq || !isa<AttentionOp, MLAttentionOp>(op))
       return WalkResult::advance();
-    if (local % seq.getInt() != 0) {
+    // With tensor parallelism an attention runs on its group's tokens.
+    int64_t rows = local * tp;
+    if (rows % seq.getInt() != 0) {
+      StringRef unit = tp > 1 ? "tensor-parallel group" : "GPU";
       op->emitOpError() << "cannot split " << tokens << " tokens over "
-                        << devices << " GPUs in whole sequences of "
-                        << seq.getInt() << " (" << local << " tokens per GPU)";
+                        << devices / tp << " " << unit
+                        << "s in whole sequences of " << seq.getInt() << " ("
+                        << rows << " tokens per " << unit << ")";
       return WalkResult::interrupt();
     }
     return WalkResult::advance();
@@ -208,6 +235,11 @@ LogicalResult MoEGPUPlanPass::planFunction(FunctionOpInterface func,
     experts.getResult().replaceAllUsesExcept(back, back);
     return true;
   });
+  DenseMap<Value, unsigned> tpSharded;
+  if (tp > 1 && failed(applyTensorParallel(func, kGridName, kTPAxis, tp, local,
+                                           tpSharded)))
+    return failure();
+  refreshFunctionType(func);
   // Token tensors are recognised by their leading dimension, so a weight
   // not marked moe.param whose rows equal T is split like one.
   if (failed(verify(func)))
@@ -219,19 +251,24 @@ LogicalResult MoEGPUPlanPass::planFunction(FunctionOpInterface func,
   if (failed(checkPlannedResults(func, resultTypes, tokens, "GPU plan")))
     return failure();
   // How the program's tensors map onto the grid (--moe-simulate-grid):
-  // tokens over all devices, experts over the ep axis.
-  markTokenSplits(func, argTypes, resultTypes, tokens, {0, 1});
-  if (ep > 1)
-    for (BlockArgument arg : entry.getArguments())
-      if (expertWeights.contains(arg))
-        setLeadingSplit(func, /*isResult=*/false, arg.getArgNumber(), {1});
+  // tokens over all devices, experts over the ep axis, attention and FFN
+  // weights over the tp axis.
+  markTokenSplits(func, argTypes, resultTypes, tokens, tokenAxes());
+  for (BlockArgument arg : entry.getArguments()) {
+    if (ep > 1 && expertWeights.contains(arg))
+      setSplit(func, /*isResult=*/false, arg.getArgNumber(), 0, {kEPAxis});
+    if (auto it = tpSharded.find(arg); it != tpSharded.end())
+      setSplit(func, /*isResult=*/false, arg.getArgNumber(), it->second,
+               {kTPAxis});
+  }
   if (phase == "train")
-    insertGradientSync(func, dpDegree);
+    insertGradientSync(func, dpDegree, tpSharded);
   return success();
 }
 
-void MoEGPUPlanPass::insertGradientSync(FunctionOpInterface func,
-                                        int64_t dpDegree) {
+void MoEGPUPlanPass::insertGradientSync(
+    FunctionOpInterface func, int64_t dpDegree,
+    const DenseMap<Value, unsigned> &tpSharded) {
   Block &entry = func.getFunctionBody().front();
   OpBuilder builder(entry.getTerminator());
   llvm::DenseSet<Value> expertWeights;
@@ -243,12 +280,19 @@ void MoEGPUPlanPass::insertGradientSync(FunctionOpInterface func,
   for (BlockArgument arg : entry.getArguments()) {
     if (!isParameter(arg))
       continue;
-    bool expert = expertWeights.contains(arg);
-    // Expert weights are replicated only across the dp axis.
-    if (expert ? dpDegree == 1 : dpDegree * ep == 1)
+    // A weight's gradient is summed over the axes it is replicated on:
+    // expert weights over all but ep, tensor-parallel ones over all but tp.
+    SmallVector<int16_t> axes;
+    int64_t group = 1;
+    for (int16_t axis : tokenAxes()) {
+      if ((axis == kEPAxis && expertWeights.contains(arg)) ||
+          (axis == kTPAxis && tpSharded.contains(arg)))
+        continue;
+      axes.push_back(axis);
+      group *= axis == kDPAxis ? dpDegree : axis == kEPAxis ? ep : tp;
+    }
+    if (group == 1)
       continue;
-    SmallVector<int16_t> axes =
-        expert ? SmallVector<int16_t>{0} : SmallVector<int16_t>{0, 1};
     std::string name = "grad_sync";
     if (auto paramName = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
                                                            kParamAttrName))
@@ -265,7 +309,7 @@ void MoEGPUPlanPass::runOnOperation() {
   int64_t dpDegree = 1;
   if (failed(checkOptions(dpDegree)))
     return signalPassFailure();
-  int64_t devices = dpDegree * ep;
+  int64_t devices = dpDegree * ep * tp;
   int64_t tokens = getProgramTokenCount(module);
   if (tokens <= 0) {
     emitError(module.getLoc())
@@ -274,16 +318,17 @@ void MoEGPUPlanPass::runOnOperation() {
     return signalPassFailure();
   }
   if (tokens % devices != 0) {
-    emitError(module.getLoc())
-        << tokens << " tokens do not split evenly over dp * ep = " << devices
-        << " GPUs";
+    emitError(module.getLoc()) << tokens << " tokens do not split evenly over "
+                               << degreesName() << " = " << devices << " GPUs";
     return signalPassFailure();
   }
 
   OpBuilder builder(module.getBodyRegion());
   builder.setInsertionPointToStart(module.getBody());
-  shard::GridOp::create(builder, module.getLoc(), kGridName,
-                        ArrayRef<int64_t>{dpDegree, ep});
+  SmallVector<int64_t> shape = {dpDegree, ep};
+  if (tp > 1)
+    shape.push_back(tp);
+  shard::GridOp::create(builder, module.getLoc(), kGridName, shape);
   for (auto func : module.getOps<FunctionOpInterface>())
     if (!func.isExternal() &&
         failed(planFunction(func, tokens, devices, dpDegree)))
@@ -299,6 +344,7 @@ void MoEGPUPlanPass::runOnOperation() {
       builder.getNamedAttr("kind",
                            builder.getStringAttr("gpu-expert-parallel")),
       builder.getNamedAttr("tokens", builder.getI64IntegerAttr(tokens)),
+      builder.getNamedAttr("tp", builder.getI64IntegerAttr(tp)),
   };
   module->setAttr(kPlanAttrName, builder.getDictionaryAttr(plan));
   if (!module->hasAttr(DLTIDialect::kTargetSystemDescAttrName)) {

@@ -35,6 +35,10 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
   Option<int64_t> dp{*this, "dp",
                      llvm::cl::desc("Data-parallel degree (0: derived)"),
                      llvm::cl::init(0)};
+  Option<int64_t> tp{*this, "tp",
+                     llvm::cl::desc("Tensor-parallel degree of attention and "
+                                    "dense FFNs"),
+                     llvm::cl::init(1)};
   Option<double> capacityFactor{
       *this, "capacity-factor",
       llvm::cl::desc("Dispatch capacity factor (0 keeps the program's)"),
@@ -82,6 +86,7 @@ void buildGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &o) {
   MoEGPUPlanOptions plan;
   plan.ep = o.ep;
   plan.dp = o.dp;
+  plan.tp = o.tp;
   plan.nodes = o.nodes;
   plan.gpusPerNode = o.gpusPerNode;
   plan.capacityFactor = o.capacityFactor;

@@ -26,11 +26,13 @@ bool mlir::moe::isTokenTensor(Type type, int64_t tokens) {
   return tensor && tensor.getRank() >= 1 && tensor.getDimSize(0) == tokens;
 }
 
-void mlir::moe::setLeadingSplit(FunctionOpInterface func, bool isResult,
-                                unsigned index, ArrayRef<int16_t> axes) {
+void mlir::moe::setSplit(FunctionOpInterface func, bool isResult,
+                         unsigned index, unsigned dim, ArrayRef<int16_t> axes) {
   MLIRContext *ctx = func.getContext();
-  auto split =
-      shard::GridAxesArrayAttr::get(ctx, {DenseI16ArrayAttr::get(ctx, axes)});
+  SmallVector<shard::GridAxesAttr> perDim(dim + 1,
+                                          DenseI16ArrayAttr::get(ctx, {}));
+  perDim[dim] = DenseI16ArrayAttr::get(ctx, axes);
+  auto split = shard::GridAxesArrayAttr::get(ctx, perDim);
   if (isResult)
     func.setResultAttr(index, kSplitAxesAttrName, split);
   else
@@ -45,10 +47,10 @@ void mlir::moe::markTokenSplits(FunctionOpInterface func,
   for (BlockArgument arg : entry.getArguments())
     if (!isParameter(arg) &&
         isTokenTensor(argTypes[arg.getArgNumber()], tokens))
-      setLeadingSplit(func, /*isResult=*/false, arg.getArgNumber(), axes);
+      setSplit(func, /*isResult=*/false, arg.getArgNumber(), 0, axes);
   for (auto [i, type] : llvm::enumerate(resultTypes))
     if (isTokenTensor(type, tokens))
-      setLeadingSplit(func, /*isResult=*/true, i, axes);
+      setSplit(func, /*isResult=*/true, i, 0, axes);
 }
 
 LogicalResult mlir::moe::checkPlannedResults(FunctionOpInterface func,

@@ -53,3 +53,23 @@
 // CHECK-OVERLAP: shard.all_to_all {{.*}}moe.cost = #moe.cost<flops = 0, bytes = 0, network = 32768, seconds = 0, bound = network>
 // RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-cost="overlap=1.5" 2>&1 | FileCheck %s --check-prefix=CHECK-BADOVERLAP
 // CHECK-BADOVERLAP: error: overlap (1.500000e+00) must be between 0 and 1
+
+// Tensor parallelism: tp = 2, dp = 2 on Inputs/attention-layer.mlir, the
+// tp group 1 apart inside a node. The all-gather's result is 32 x 64 bf16,
+// B = 4096 bytes; a ring over p = 2 moves B * (2-1)/2 = 2048 bytes in one
+// step: 1e-6 + 2048 / 1e11 = 1.02048e-6 s; the reduce-scatter of the same
+// 32 x 64 input the same.
+// RUN: moe-opt %S/Inputs/attention-layer.mlir --moe-gpu-plan="tp=2 dp=2 gpus-per-node=4" --moe-cost="machine-file=%S/Inputs/cluster.json" | FileCheck %s --check-prefix=CHECK-TP
+// CHECK-TP: shard.all_gather {{.*}}moe.cost = #moe.cost<flops = 0, bytes = 0, network = 2048, seconds = 1.02048e-06, bound = network>
+// CHECK-TP: shard.reduce_scatter {{.*}}moe.cost = #moe.cost<flops = 0, bytes = 0, network = 2048, seconds = 1.02048e-06, bound = network>
+
+// Training, tp = 2, dp = 2: the tp collectives run forward and backward
+// (4096 bytes, 2.04096e-6 s). The q projection's shard, 64 x 32 bf16 =
+// 4096 bytes, syncs over dp only (2 members 2 apart, same node): 2*B*1/2 =
+// 4096 bytes in 2 steps, 2e-6 + 4096/1e11 = 2.04096e-6 s. The router, 64 x
+// 4 bf16 = 512 bytes, over all 4 GPUs: 2*512*3/4 = 768 bytes in 6 steps,
+// 6e-6 + 768/1e11 = 6.00768e-6 s.
+// RUN: moe-opt %S/Inputs/attention-layer.mlir --moe-gpu-plan="tp=2 dp=2 gpus-per-node=4 phase=train" --moe-cost="machine-file=%S/Inputs/cluster.json phase=train" | FileCheck %s --check-prefix=CHECK-TPTRAIN
+// CHECK-TPTRAIN: shard.all_gather {{.*}}moe.cost = #moe.cost<flops = 0, bytes = 0, network = 4096, seconds = 2.04096e-06, bound = network>
+// CHECK-TPTRAIN: shard.all_reduce %arg1 {{.*}}moe.cost = #moe.cost<flops = 0, bytes = 0, network = 4096, seconds = 2.04096e-06, bound = network>
+// CHECK-TPTRAIN: shard.all_reduce %arg5 {{.*}}moe.cost = #moe.cost<flops = 0, bytes = 0, network = 768, seconds = 6.00768e-06, bound = network>

@@ -53,3 +53,20 @@ func.func @dense(%x: tensor<8x4xf32>) -> tensor<8x4xf32> {
 // 8 * 2 / 8) = 3 slots), not the program's 5: no value of the program.
 // RUN: not moe-opt %S/Inputs/returns-buffer.mlir --moe-gpu-plan="ep=2" 2>&1 | FileCheck %s --check-prefix=CHECK-RESULT
 // CHECK-RESULT: error: 'func.func' op returns 'tensor<8x5x32xf32>' (result #0), which is 'tensor<8x3x32xf32>' on each device of the GPU plan: a value whose shape depends on how the tokens are split (such as a dispatch buffer) is not a result of the program; return token tensors
+
+// Tensor parallelism: tp must be at least 1, divide each attention's KV
+// heads and each dense FFN's columns, fit the nodes with ep, and shard
+// weights that are function arguments used by one op.
+// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="tp=0" 2>&1 | FileCheck %s --check-prefix=CHECK-TP0
+// CHECK-TP0: error: tp (0) must be at least 1
+// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 tp=3 nodes=1" 2>&1 | FileCheck %s --check-prefix=CHECK-TPNODES
+// CHECK-TPNODES: error: ep * tp (6) does not divide the 8 GPUs of 1 nodes x 8
+// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 tp=2 dp=4 nodes=1" 2>&1 | FileCheck %s --check-prefix=CHECK-TPDEG
+// CHECK-TPDEG: error: dp * ep * tp = 4 * 2 * 2 = 16 GPUs, but nodes * gpus-per-node = 1 * 8 = 8
+// RUN: not moe-opt %S/Inputs/attention-layer.mlir --moe-gpu-plan="tp=4" 2>&1 | FileCheck %s --check-prefix=CHECK-TPKV
+// CHECK-TPKV: error: 'moe.attention' op has 2 KV heads, which tp = 4 does not divide
+// RUN: not moe-opt %S/Inputs/attention-layer.mlir --moe-gpu-plan="tp=2 dp=8" 2>&1 | FileCheck %s --check-prefix=CHECK-TPSEQ
+// CHECK-TPSEQ: error: 'moe.attention' op cannot split 64 tokens over 8 tensor-parallel groups in whole sequences of 16 (8 tokens per tensor-parallel group)
+// RUN: not moe-opt %S/Inputs/tp-errors.mlir --split-input-file --moe-gpu-plan="tp=2" 2>&1 | FileCheck %s --check-prefix=CHECK-TPW
+// CHECK-TPW: error: 'moe.ffn' op has 5 FFN columns, which tp = 2 does not divide
+// CHECK-TPW: error: 'moe.ffn' op operand #1 must be a function argument used by this op alone to be sharded over tp = 2

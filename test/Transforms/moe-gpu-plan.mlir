@@ -5,7 +5,7 @@
 // dispatch capacity is ceil(1.0 * 16 * 2 / 8) = 4; each GPU owns 8 / 2 = 4
 // experts and receives 2 senders' slots: 4 x (4 * 2) x 1024.
 // RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=2 gpus-per-node=4" | FileCheck %s --check-prefix=CHECK-EP2
-// CHECK-EP2: module attributes {dlti.target_system_spec = #dlti.target_system_spec<"gpus" = #dlti.target_device_spec<"devices_per_node" = 4 : i64>>, moe.plan = {devices = 4 : i64, dp = 2 : i64, ep = 2 : i64, gpus_per_node = 4 : i64, kind = "gpu-expert-parallel", tokens = 64 : i64}}
+// CHECK-EP2: module attributes {dlti.target_system_spec = #dlti.target_system_spec<"gpus" = #dlti.target_device_spec<"devices_per_node" = 4 : i64>>, moe.plan = {devices = 4 : i64, dp = 2 : i64, ep = 2 : i64, gpus_per_node = 4 : i64, kind = "gpu-expert-parallel", tokens = 64 : i64, tp = 1 : i64}}
 // CHECK-EP2: shard.grid @gpus(shape = 2x2)
 // Arguments and results record how the program's tensors are split over
 // the grid (moe.split_axes, read by --moe-simulate-grid): tokens over both
@@ -60,3 +60,36 @@
 // The plan composes with upstream passes and still verifies and round-trips.
 // RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=2" --canonicalize --cse | moe-opt --mlir-print-op-generic | moe-opt | FileCheck %s --check-prefix=CHECK-RT
 // CHECK-RT: shard.all_to_all
+
+// Tensor parallelism (tp = 2) with sequence parallelism on the attention
+// block (Inputs/attention-layer.mlir: T = 64, 4 heads on 2 KV heads of 16,
+// sequences of 16), dp = 2: a 2 x 1 x 2 grid, tp innermost. Each GPU holds
+// 64 / 4 = 16 tokens; the attention gathers its tp group's 32 (two whole
+// sequences), runs on 2 of the 4 heads and 1 of the 2 KV heads (q, k, v
+// columns and o rows halved), and reduce-scatters the partial outputs back
+// to 16 rows. Gradients: the sharded attention weights are summed over dp
+// and ep (axes [0, 1]), the replicated router over all three axes.
+// RUN: moe-opt %S/Inputs/attention-layer.mlir --moe-gpu-plan="tp=2 dp=2 gpus-per-node=4 phase=train" | FileCheck %s --check-prefix=CHECK-TP
+// CHECK-TP: moe.plan = {devices = 4 : i64, dp = 2 : i64, ep = 1 : i64, gpus_per_node = 4 : i64, kind = "gpu-expert-parallel", tokens = 64 : i64, tp = 2 : i64}
+// CHECK-TP: shard.grid @gpus(shape = 2x1x2)
+// CHECK-TP-LABEL: func.func @attn
+// CHECK-TP-SAME: (%[[X:.+]]: tensor<16x64xbf16> {moe.split_axes = #shard<axisarray{{\[\[0, 1, 2\]\]}}>}
+// CHECK-TP-SAME: tensor<64x32xbf16> {moe.param = "wq", moe.split_axes = #shard<axisarray{{\[\[\], \[2\]\]}}>}
+// CHECK-TP-SAME: tensor<64x16xbf16> {moe.param = "wk", moe.split_axes = #shard<axisarray{{\[\[\], \[2\]\]}}>}
+// CHECK-TP-SAME: tensor<32x64xbf16> {moe.param = "wo", moe.split_axes = #shard<axisarray{{\[\[2\]\]}}>}
+// CHECK-TP-SAME: tensor<64x4xbf16> {moe.param = "router"})
+// CHECK-TP: %[[G:.+]] = shard.all_gather %[[X]] on @gpus grid_axes = [2] gather_axis = 0 : tensor<16x64xbf16> -> tensor<32x64xbf16>
+// CHECK-TP: %[[A:.+]] = moe.attention %[[G]], {{.*}} heads = 2 kv_heads = 1 head_dim = 16 seq_len = 16 causal {{.*}} -> tensor<32x64xbf16>
+// CHECK-TP: %[[Y:.+]] = shard.reduce_scatter %[[A]] on @gpus grid_axes = [2] scatter_axis = 0 : tensor<32x64xbf16> -> tensor<16x64xbf16>
+// CHECK-TP: moe.router %[[Y]]
+// CHECK-TP: shard.all_reduce %arg1 on @gpus grid_axes = [0, 1] {moe.grad_sync} : tensor<64x32xbf16>
+// CHECK-TP: shard.all_reduce %arg5 on @gpus grid_axes = [0, 1, 2] {moe.grad_sync} : tensor<64x4xbf16>
+
+// A tensor-parallel GPU plan of the MoE layer, forward: tp applies to
+// attention and dense FFNs only; experts stay sharded over ep (axis 1) and
+// every token tensor is split over all three axes.
+// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 tp=2" | FileCheck %s --check-prefix=CHECK-TPMOE
+// CHECK-TPMOE: shard.grid @gpus(shape = 1x2x2)
+// CHECK-TPMOE: tensor<16x1024xbf16> {moe.split_axes = #shard<axisarray{{\[\[0, 1, 2\]\]}}>}
+// CHECK-TPMOE: shard.all_to_all {{.*}} grid_axes = [1] split_axis = 0 concat_axis = 1
+// CHECK-TPMOE-NOT: shard.all_gather

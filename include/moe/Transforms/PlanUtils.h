@@ -18,6 +18,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Support/LLVM.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 
 namespace mlir::moe {
@@ -39,9 +40,23 @@ void retypeTokenTensors(FunctionOpInterface func, int64_t tokens, int64_t local,
                         llvm::function_ref<bool(Operation *)> handle = nullptr);
 
 /// Marks argument (or result) `index` of `func` with `moe.split_axes`:
-/// dimension 0 is split over the grid axes `axes`.
-void setLeadingSplit(FunctionOpInterface func, bool isResult, unsigned index,
-                     ArrayRef<int16_t> axes);
+/// dimension `dim` is split over the grid axes `axes`.
+void setSplit(FunctionOpInterface func, bool isResult, unsigned index,
+              unsigned dim, ArrayRef<int16_t> axes);
+
+/// Tensor parallelism with sequence parallelism over grid axis `axis` (of
+/// `tp` GPUs) of the grid named `grid`, for a function whose token tensors
+/// already have `local` rows: every moe.attention, moe.mla_attention and
+/// moe.ffn on them runs on `1/tp` of its heads (attention) or columns (FFN),
+/// between a shard.all_gather of the group's tokens and a
+/// shard.reduce_scatter (sum) of the partial outputs. The sharded weights
+/// must be arguments used by their op alone; each is re-typed and recorded
+/// in `sharded` with the dimension it is split on. Errors: tp not dividing
+/// the KV heads, heads or FFN columns; a weight that is not such an
+/// argument.
+LogicalResult applyTensorParallel(FunctionOpInterface func, StringRef grid,
+                                  int16_t axis, int64_t tp, int64_t local,
+                                  DenseMap<Value, unsigned> &sharded);
 
 /// Marks the token tensors of `func` as split over `axes` along dimension 0:
 /// the non-weight arguments and the results whose types before planning

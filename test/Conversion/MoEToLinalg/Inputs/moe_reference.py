@@ -12,11 +12,12 @@ execution tests of --moe-lower-to-llvm.
       Writes PREFIX.layer.mlir, a whole-step program (one decoder layer and
       the LM head, weights as arguments) for the plan passes to rewrite, and
       PREFIX.inputs.npz with seeded inputs and the expected output.
-  moe_reference.py link PREFIX NAME=FILE...
+  moe_reference.py link PREFIX NAME=FILE[@GROUP]...
       Writes PREFIX.mlir, whose `main` runs the function of each FILE (a
       planned, then simulated, copy of PREFIX.layer.mlir), renamed NAME, on
-      the inputs, and PREFIX.npz: every result must match the reference and
-      all must be identical bit for bit.
+      the inputs, and PREFIX.npz: every result must match the reference, and
+      the results of a group (the same GROUP label, none by default) must be
+      identical bit for bit.
   moe_reference.py splice MODULE FILE
       Prints MODULE (moe-opt output) with the text of FILE added at the end
       of the module's body: a driver for a module a pass has rewritten.
@@ -896,22 +897,24 @@ def link(prefix, variants):
     types = [ttype(arr.shape, "i32" if arr.dtype.kind == "i" else "f32")
              for arr in arrays]
     expected = data["expected"]
-    functions, outputs = [], []
+    functions, groups = [], {}
     for variant in variants:
         name, path = variant.split("=", 1)
+        path, _, group = path.partition("@")
         functions.append(planned_function(path, name))
         r = p.op("func.call @%s(%s) : (%s) -> %s" % (
             name, ", ".join(operands), ", ".join(types),
             ttype(expected.shape)))
         p.output(name, r, expected.shape, expected)
-        outputs.append(name)
-    p.identical.append(outputs)
+        groups.setdefault(group, []).append(name)
     with open(prefix + ".mlir", "w") as f:
         f.write(p.text("the program and its plans", "\n".join(functions)))
     arrays = {}
     for i, (name, kind, exp) in enumerate(p.outputs):
         arrays["%d:%s:%s" % (i, kind, name)] = exp
-    arrays["identical:0"] = np.array(outputs)
+    for i, group in enumerate(groups.values()):
+        if len(group) > 1:
+            arrays["identical:%d" % i] = np.array(group)
     np.savez(prefix + ".npz", **arrays)
 
 
