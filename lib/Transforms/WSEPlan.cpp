@@ -365,7 +365,8 @@ LogicalResult MoEWSEPlanPass::planFunction(FunctionOpInterface func,
 
   // The backward pass reaches the last layer first: its gradients leave
   // first, and MemoryX updates each weight once its gradient is reduced.
-  llvm::stable_sort(streamed, [](const Streamed &a, const Streamed &b) {
+  // Distinct ops in one block: a strict total order, so sort is enough.
+  llvm::sort(streamed, [](const Streamed &a, const Streamed &b) {
     return a.stream->isBeforeInBlock(b.stream);
   });
   builder.setInsertionPoint(entry.getTerminator());
