@@ -222,8 +222,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   plan.phase = cost.phase;
   if (std::getenv("MOE_FUZZ_VERBOSE"))
     llvm::errs() << "moe-fuzz: --moe-gpu-plan=\"ep=" << plan.ep
-                 << " tp=" << plan.tp
-                 << " phase=" << plan.phase << "\"\n";
+                 << " tp=" << plan.tp << " phase=" << plan.phase << "\"\n";
   OwningOpRef<ModuleOp> planned = module->clone();
   if (succeeded(
           runChecked(*planned, moe::createMoEGPUPlan(plan), "moe-gpu-plan"))) {

@@ -190,23 +190,23 @@ SmallVector<int64_t> Simulator::blockOffsets(RankedTensorType local,
 
 Value Simulator::extractBlock(Location loc, Value source, RankedTensorType type,
                               ArrayRef<int64_t> offsets) {
-  SmallVector<OpFoldResult> sizes, strides(type.getRank(), b.getIndexAttr(1));
-  for (int64_t size : type.getShape())
-    sizes.push_back(b.getIndexAttr(size));
+  MLIRContext *ctx = b.getContext();
+  SmallVector<int64_t> strides(type.getRank(), 1);
   return tensor::ExtractSliceOp::create(
-      b, loc, type, source, getAsIndexOpFoldResult(b.getContext(), offsets),
-      sizes, strides);
+      b, loc, type, source, getAsIndexOpFoldResult(ctx, offsets),
+      getAsIndexOpFoldResult(ctx, type.getShape()),
+      getAsIndexOpFoldResult(ctx, strides));
 }
 
 Value Simulator::insertBlock(Location loc, Value block, Value dest,
                              ArrayRef<int64_t> offsets) {
+  MLIRContext *ctx = b.getContext();
   auto type = cast<RankedTensorType>(block.getType());
-  SmallVector<OpFoldResult> sizes, strides(type.getRank(), b.getIndexAttr(1));
-  for (int64_t size : type.getShape())
-    sizes.push_back(b.getIndexAttr(size));
+  SmallVector<int64_t> strides(type.getRank(), 1);
   return tensor::InsertSliceOp::create(
-      b, loc, block, dest, getAsIndexOpFoldResult(b.getContext(), offsets),
-      sizes, strides);
+      b, loc, block, dest, getAsIndexOpFoldResult(ctx, offsets),
+      getAsIndexOpFoldResult(ctx, type.getShape()),
+      getAsIndexOpFoldResult(ctx, strides));
 }
 
 Value Simulator::part(Location loc, Value value, int64_t axis, int64_t index,
