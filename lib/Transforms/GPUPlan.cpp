@@ -24,6 +24,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
+#include "llvm/Support/MathExtras.h"
 
 namespace mlir::moe {
 #define GEN_PASS_DEF_MOEGPUPLAN
@@ -76,10 +77,14 @@ LogicalResult MoEGPUPlanPass::checkOptions(int64_t &dpDegree) {
   if (phase != "forward" && phase != "train")
     return fail() << "unknown phase '" << phase
                   << "' (expected forward or train)";
+  // Degrees come from the command line: products must not overflow.
+  int64_t model = 0, gpus = 0;
+  if (llvm::MulOverflow(int64_t(ep), int64_t(tp), model) ||
+      llvm::MulOverflow(int64_t(nodes), int64_t(gpusPerNode), gpus))
+    return fail() << "the grid is too large (ep * tp or nodes * "
+                     "gpus-per-node overflows)";
   dpDegree = dp;
-  int64_t model = ep * tp;
   if (dpDegree == 0) {
-    int64_t gpus = nodes * gpusPerNode;
     if (nodes > 0 && gpus % model != 0) {
       InFlightDiagnostic diag = fail();
       if (tp > 1)
@@ -91,16 +96,17 @@ LogicalResult MoEGPUPlanPass::checkOptions(int64_t &dpDegree) {
     }
     dpDegree = nodes > 0 ? gpus / model : 1;
   }
-  int64_t devices = dpDegree * model;
-  if (nodes > 0 && devices != nodes * gpusPerNode) {
+  int64_t devices = 0;
+  if (llvm::MulOverflow(dpDegree, model, devices))
+    return fail() << "the grid is too large (dp * ep * tp overflows)";
+  if (nodes > 0 && devices != gpus) {
     InFlightDiagnostic diag = fail();
     diag << degreesName() << " = " << int64_t(dpDegree) << " * " << int64_t(ep);
     if (tp > 1)
       diag << " * " << int64_t(tp);
     return diag << " = " << devices
                 << " GPUs, but nodes * gpus-per-node = " << int64_t(nodes)
-                << " * " << int64_t(gpusPerNode) << " = "
-                << int64_t(nodes) * gpusPerNode;
+                << " * " << int64_t(gpusPerNode) << " = " << gpus;
   }
   llvm::Expected<MachineModel> machineModel = getMachinePreset(machine);
   if (!machineModel)

@@ -70,3 +70,7 @@ func.func @dense(%x: tensor<8x4xf32>) -> tensor<8x4xf32> {
 // RUN: not moe-opt %S/Inputs/tp-errors.mlir --split-input-file --moe-gpu-plan="tp=2" 2>&1 | FileCheck %s --check-prefix=CHECK-TPW
 // CHECK-TPW: error: 'moe.ffn' op has 5 FFN columns, which tp = 2 does not divide
 // CHECK-TPW: error: 'moe.ffn' op operand #1 must be a function argument used by this op alone to be sharded over tp = 2
+
+// Degrees whose product overflows are refused, not wrapped.
+// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=4611686018427387904 tp=4" 2>&1 | FileCheck %s --check-prefix=CHECK-OVERFLOW
+// CHECK-OVERFLOW: error: the grid is too large (ep * tp or nodes * gpus-per-node overflows)
