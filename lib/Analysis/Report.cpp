@@ -85,6 +85,12 @@ FailureOr<Report> mlir::moe::collectReport(ModuleOp module) {
     auto s = dict.getAs<StringAttr>(key);
     return s ? s.getValue().str() : std::string();
   };
+  if (auto plan = module->getAttrOfType<DictionaryAttr>(kPlanAttrName)) {
+    report.planKind = str(plan, "kind");
+    for (NamedAttribute entry : plan) // sorted by name
+      if (auto i = dyn_cast<IntegerAttr>(entry.getValue()))
+        report.planSettings.emplace_back(entry.getName().str(), i.getInt());
+  }
   report.machine = str(summary, "machine");
   report.phase = str(summary, "phase");
   report.tokens = static_cast<int64_t>(num(summary, "tokens"));
@@ -178,6 +184,15 @@ void mlir::moe::writeTextReport(const Report &r, llvm::raw_ostream &os) {
   os << "moe-mlir cost report: machine " << r.machine << ", phase " << r.phase
      << ", " << r.devices << (r.devices == 1 ? " device" : " devices") << ", "
      << r.tokens << " tokens per step\n\n";
+  if (!r.planKind.empty()) {
+    std::string settings;
+    for (const auto &[name, value] : r.planSettings)
+      if (name != "devices" && name != "tokens")
+        settings +=
+            (settings.empty() ? "" : " ") + name + "=" + std::to_string(value);
+    os << llvm::format("  %-18s %s (%s)\n", "plan", r.planKind.c_str(),
+                       settings.c_str());
+  }
   os << llvm::format("  %-18s %s\n", "step time",
                      formatSeconds(r.seconds).c_str());
   os << llvm::format(
@@ -258,6 +273,12 @@ void mlir::moe::writeJSONReport(const Report &r, llvm::raw_ostream &os) {
     j.attribute("phase", r.phase);
     j.attribute("tokens", r.tokens);
     j.attribute("devices", r.devices);
+    if (!r.planKind.empty())
+      j.attributeObject("plan", [&] {
+        j.attribute("kind", r.planKind);
+        for (const auto &[name, value] : r.planSettings)
+          j.attribute(name, value);
+      });
     j.attributeObject("total", [&] {
       j.attribute("seconds", r.seconds);
       j.attribute("flops", r.flops);

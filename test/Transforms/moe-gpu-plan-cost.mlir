@@ -43,6 +43,16 @@
 // CHECK-PIPE: "machine": "unit-cluster",
 // CHECK-PIPE-NEXT: "phase": "train",
 // CHECK-PIPE-NEXT: "tokens": 64,
+// CHECK-PIPE-NEXT: "devices": 4,
+// CHECK-PIPE-NEXT: "plan": {
+// CHECK-PIPE-NEXT:   "kind": "gpu-expert-parallel",
+// CHECK-PIPE-NEXT:   "devices": 4,
+// CHECK-PIPE-NEXT:   "dp": 2,
+// CHECK-PIPE-NEXT:   "ep": 2,
+// CHECK-PIPE-NEXT:   "gpus_per_node": 4,
+// CHECK-PIPE-NEXT:   "tokens": 64,
+// CHECK-PIPE-NEXT:   "tp": 1
+// CHECK-PIPE-NEXT: },
 // CHECK-PIPE: "op": "shard.all_to_all",
 // CHECK-PIPE: "bound": "network"
 

@@ -10,6 +10,16 @@
 // CHECK-JSON-NEXT: "phase": "train",
 // CHECK-JSON-NEXT: "tokens": 512,
 // CHECK-JSON-NEXT: "devices": 2,
+// CHECK-JSON-NEXT: "plan": {
+// CHECK-JSON-NEXT:   "kind": "wse-weight-streaming",
+// CHECK-JSON-NEXT:   "batch": 8,
+// CHECK-JSON-NEXT:   "devices": 2,
+// CHECK-JSON-NEXT:   "seq_len": 64,
+// CHECK-JSON-NEXT:   "systems": 2,
+// CHECK-JSON-NEXT:   "tile_sequences": 4,
+// CHECK-JSON-NEXT:   "tiles": 1,
+// CHECK-JSON-NEXT:   "tokens": 512
+// CHECK-JSON-NEXT: },
 // CHECK-JSON: "layer": "layers.0",
 // CHECK-JSON: "bound": "weight_io"
 // The IR it leaves is the costed plan; auto picked one tile.
@@ -20,6 +30,9 @@
 // The text report and explicit options reach the passes.
 // RUN: moe-opt %S/Inputs/wse-layer.mlir --moe-wse-pipeline="machine=cs3 tiles=2 seq-len=32 batch=8" -o /dev/null | FileCheck %s --check-prefix=CHECK-TEXT
 // CHECK-TEXT: moe-mlir cost report: machine cs3, phase forward, 1 device, 256 tokens per step
+// CHECK-TEXT-EMPTY:
+// CHECK-TEXT-NEXT: plan               wse-weight-streaming (batch=8 seq_len=32 systems=1 tile_sequences=4 tiles=2)
+// CHECK-TEXT-NEXT: step time
 // CHECK-TEXT: layers.0 {{.*}}weight_io
 
 // Errors of the plan stop the pipeline.

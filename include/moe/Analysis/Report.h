@@ -33,6 +33,10 @@ struct ReportRow {
 struct Report {
   std::string machine, phase;
   int64_t tokens = 0, devices = 1;
+  /// The module's plan (`moe.plan`): its kind and its integer settings in
+  /// name order; empty for an unplanned program.
+  std::string planKind;
+  std::vector<std::pair<std::string, int64_t>> planSettings;
   double seconds = 0, flops = 0, modelFlops = 0, bytes = 0, network = 0;
   double tokensPerSecond = 0, mfu = 0, peakFlops = 0;
   double params = 0, activeParams = 0;
