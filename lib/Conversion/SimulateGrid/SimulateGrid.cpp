@@ -302,8 +302,14 @@ void Simulator::simulate(Operation *op) {
       .Case([&](shard::AllGatherOp gather) {
         ArrayRef<int16_t> axes = gather.getGridAxes();
         int64_t axis = gather.getGatherAxis().getSExtValue();
+        // Every member of a group gathers the same tensor: build it once.
+        DenseMap<int64_t, Value> byLeader;
         setAll([&](int64_t d) {
-          return concat(loc, resultType(), groupInputs(op, axes, d), axis);
+          Value &gathered = byLeader[grid.group(d, axes).front()];
+          if (!gathered)
+            gathered =
+                concat(loc, resultType(), groupInputs(op, axes, d), axis);
+          return gathered;
         });
       })
       .Case([&](shard::AllReduceOp allReduce) {

@@ -104,3 +104,30 @@ func.func @reduce(%w: tensor<2x3xf32> {moe.split_axes = #shard<axisarray[[1]]>})
 func.func @unplanned(%x: tensor<4xf32>) -> tensor<4xf32> {
   return %x : tensor<4xf32>
 }
+
+// -----
+
+// An all-gather over axis 0 of a 2 x 2 grid has two groups, {0, 2} and
+// {1, 3}; each group's members share one gathered tensor: two
+// concatenations for four devices, and the replicated-over-axis-0 result
+// is reassembled from devices (0, 0) and (0, 1).
+// CHECK-LABEL: func.func @gather
+// CHECK-SAME: (%[[X:.+]]: tensor<4x6xf32>) -> tensor<4x6xf32>
+// CHECK-COUNT-4: tensor.extract_slice %[[X]]
+// CHECK-NOT: tensor.extract_slice
+// CHECK: %[[E0:.+]] = tensor.empty() : tensor<4x3xf32>
+// CHECK-COUNT-2: tensor.insert_slice
+// CHECK: %[[E1:.+]] = tensor.empty() : tensor<4x3xf32>
+// CHECK-COUNT-2: tensor.insert_slice
+// CHECK-NOT: tensor.empty() : tensor<4x3xf32>
+// CHECK: tensor.empty() : tensor<4x6xf32>
+// CHECK-COUNT-2: tensor.insert_slice
+// CHECK-NOT: tensor.empty
+// CHECK: return
+shard.grid @g(shape = 2x2)
+func.func @gather(%x: tensor<2x3xf32> {moe.split_axes = #shard<axisarray[[0], [1]]>})
+    -> (tensor<4x3xf32> {moe.split_axes = #shard<axisarray[[], [1]]>}) {
+  %y = shard.all_gather %x on @g grid_axes = [0] gather_axis = 0
+      : tensor<2x3xf32> -> tensor<4x3xf32>
+  return %y : tensor<4x3xf32>
+}
