@@ -48,10 +48,16 @@ def MoEGPUPlan : Pass<"moe-gpu-plan", "::mlir::ModuleOp"> {
   let options = [
     Option<"ep", "ep", "int64_t", "1", "Expert-parallel degree">,
     Option<"dp", "dp", "int64_t", "0",
-           "Data-parallel degree (0: nodes * gpus-per-node / (ep * tp), or 1)">,
+           "Data-parallel degree (0: nodes * gpus-per-node / (ep * tp * pp), "
+           "or 1)">,
     Option<"tp", "tp", "int64_t", "1",
            "Tensor-parallel degree of attention and dense FFNs (sequence "
            "parallel)">,
+    Option<"pp", "pp", "int64_t", "1",
+           "Pipeline stages (layers split evenly; priced by --moe-cost as a "
+           "1F1B schedule)">,
+    Option<"virtualStages", "virtual-stages", "int64_t", "1",
+           "Model chunks per pipeline stage (interleaved 1F1B)">,
     Option<"nodes", "nodes", "int64_t", "0",
            "Nodes in the cluster (0: as many as dp * ep needs)">,
     Option<"gpusPerNode", "gpus-per-node", "int64_t", "8", "GPUs per node">,

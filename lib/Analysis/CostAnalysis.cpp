@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "moe/Analysis/CostAnalysis.h"
+#include "moe/Analysis/PipelineSchedule.h"
 #include "moe/Analysis/Report.h"
 #include "moe/Analysis/WaferPipeline.h"
 #include "moe/Dialect/MoE/IR/MoEOps.h"
@@ -108,6 +109,8 @@ public:
   };
   std::vector<LayerSaved> layerSaved;
   llvm::StringMap<size_t> layerIndex;
+  /// The parameters each op reads first (pipeline stages own them).
+  llvm::DenseMap<Operation *, OwnedParams> ownedParams;
   int64_t inferredTokens = 0;
 
 private:
@@ -195,6 +198,8 @@ void Walker::priceOp(Operation *op, CostModelOpInterface costOp,
     summary.params += count;
     summary.activeParams += count * use.activeFraction;
     weightBytes += bytes;
+    ownedParams[op].bytes += bytes;
+    ownedParams[op].count += count;
     // A wafer updates weights in MemoryX, off the wafer's critical path.
     if (train && !machine.isWafer()) {
       Kernel update =
@@ -483,6 +488,32 @@ FailureOr<CostAnalysis> CostAnalysis::run(ModuleOp module,
       summary.devices = std::max<int64_t>(1, devices.getInt());
   int64_t perDevice =
       options.tokens > 0 ? options.tokens : getProgramTokenCount(module);
-  summary.tokens = perDevice * options.microBatches * summary.devices;
+
+  // Pipeline parallelism: the plan's function holds every layer; each
+  // device runs one stage of them (docs/CostModel.md).
+  int64_t stages = 1, virtualStages = 1;
+  if (auto plan = module->getAttrOfType<DictionaryAttr>(kPlanAttrName)) {
+    if (auto pp = plan.getAs<IntegerAttr>("pp"))
+      stages = std::max<int64_t>(1, pp.getInt());
+    if (auto vpp = plan.getAs<IntegerAttr>("vpp"))
+      virtualStages = std::max<int64_t>(1, vpp.getInt());
+  }
+  if (stages > 1 && !machine.isWafer()) {
+    FailureOr<PipelineResult> pipeline =
+        schedulePipeline(module, analysis.opCosts, walker.ownedParams, machine,
+                         options, stages, virtualStages);
+    if (failed(pipeline))
+      return failure();
+    summary.seconds = pipeline->seconds;
+    summary.pipelineStages = stages;
+    summary.pipelineBubble = pipeline->bubble;
+    double activations = mem.activations;
+    mem = pipeline->memory;
+    if (!train)
+      mem.activations = activations;
+  }
+  // Every stage of a pipeline works on the same tokens.
+  summary.tokens =
+      perDevice * options.microBatches * (summary.devices / stages);
   return analysis;
 }

@@ -114,6 +114,7 @@ void MoECostPass::runOnOperation() {
       b.getNamedAttr("params", f(s.params)),
       b.getNamedAttr("peak_flops", f(s.peakFlops)),
       b.getNamedAttr("phase", b.getStringAttr(stringifyPhase(s.phase))),
+      b.getNamedAttr("pipeline_bubble", f(s.pipelineBubble)),
       b.getNamedAttr("seconds", f(s.seconds)),
       b.getNamedAttr("tokens", b.getI64IntegerAttr(s.tokens)),
       b.getNamedAttr("tokens_per_second", f(s.tokensPerSecond())),

@@ -96,6 +96,7 @@ FailureOr<Report> mlir::moe::collectReport(ModuleOp module) {
   report.tokens = static_cast<int64_t>(num(summary, "tokens"));
   report.devices = std::max<int64_t>(1, num(summary, "devices"));
   report.seconds = num(summary, "seconds");
+  report.pipelineBubble = num(summary, "pipeline_bubble");
   report.flops = num(summary, "flops");
   report.modelFlops = num(summary, "model_flops");
   report.bytes = num(summary, "bytes");
@@ -193,6 +194,10 @@ void mlir::moe::writeTextReport(const Report &r, llvm::raw_ostream &os) {
     os << llvm::format("  %-18s %s (%s)\n", "plan", r.planKind.c_str(),
                        settings.c_str());
   }
+  if (r.pipelineBubble > 0)
+    os << llvm::format("  %-18s 1F1B, bubble %.1f%% of the schedule (fill "
+                       "and drain)\n",
+                       "pipeline", 100 * r.pipelineBubble);
   os << llvm::format("  %-18s %s\n", "step time",
                      formatSeconds(r.seconds).c_str());
   os << llvm::format(
@@ -219,6 +224,14 @@ void mlir::moe::writeTextReport(const Report &r, llvm::raw_ostream &os) {
 
   // Runs of identical layers (same figures and bound) print as one row with
   // the figures of one layer and the share of the whole run.
+  // Shares are of the step; with pipeline stages, of the work all stages
+  // do (the stages run at once, so their times add up to more than a step).
+  double shareTotal = r.seconds;
+  if (r.pipelineBubble > 0) {
+    shareTotal = 0;
+    for (const ReportRow &layer : r.layers)
+      shareTotal += layer.seconds;
+  }
   os << "\nper layer\n";
   writeHeader(os, "layer");
   auto same = [](const ReportRow &a, const ReportRow &b) {
@@ -235,12 +248,12 @@ void mlir::moe::writeTextReport(const Report &r, llvm::raw_ostream &os) {
       continue;
     }
     if (j - i == 1) {
-      writeRow(os, layer, layer.layer, r.seconds);
+      writeRow(os, layer, layer.layer, shareTotal);
     } else {
       std::string name = layer.layer + " .. " + r.layers[j - 1].layer + " (" +
                          std::to_string(j - i) + "x, each)";
       ReportRow run = layer;
-      writeRow(os, run, name, r.seconds / static_cast<double>(j - i));
+      writeRow(os, run, name, shareTotal / static_cast<double>(j - i));
     }
     i = j;
   }
@@ -256,7 +269,8 @@ void mlir::moe::writeTextReport(const Report &r, llvm::raw_ostream &os) {
   os << "\ntop ops by time\n";
   writeHeader(os, "op @ location");
   for (size_t i = 0; i < std::min<size_t>(10, sorted.size()); ++i)
-    writeRow(os, *sorted[i], sorted[i]->op + " @ " + sorted[i]->loc, r.seconds);
+    writeRow(os, *sorted[i], sorted[i]->op + " @ " + sorted[i]->loc,
+             shareTotal);
 }
 
 void mlir::moe::writeJSONReport(const Report &r, llvm::raw_ostream &os) {
@@ -288,6 +302,7 @@ void mlir::moe::writeJSONReport(const Report &r, llvm::raw_ostream &os) {
       j.attribute("tokens_per_second", r.tokensPerSecond);
       j.attribute("mfu", r.mfu);
       j.attribute("memory_bytes_per_device", r.memTotal);
+      j.attribute("pipeline_bubble", r.pipelineBubble);
     });
     j.attributeObject("memory", [&] {
       j.attribute("weights", r.memWeights);

@@ -48,7 +48,11 @@ struct MoEGPUPlanPass : moe::impl::MoEGPUPlanBase<MoEGPUPlanPass> {
   void insertGradientSync(FunctionOpInterface func, int64_t dpDegree,
                           const DenseMap<Value, unsigned> &tpSharded);
   /// "dp * ep", or "dp * ep * tp" with tensor parallelism, for messages.
-  StringRef degreesName() const { return tp > 1 ? "dp * ep * tp" : "dp * ep"; }
+  StringRef degreesName() const {
+    if (pp > 1)
+      return "dp * ep * tp * pp";
+    return tp > 1 ? "dp * ep * tp" : "dp * ep";
+  }
   /// The grid axes tokens are split over: all of them.
   SmallVector<int16_t> tokenAxes() const {
     return tp > 1 ? SmallVector<int16_t>{0, 1, 2} : SmallVector<int16_t>{0, 1};
@@ -66,6 +70,9 @@ LogicalResult MoEGPUPlanPass::checkOptions(int64_t &dpDegree) {
     return fail() << "ep (" << int64_t(ep) << ") must be at least 1";
   if (tp < 1)
     return fail() << "tp (" << int64_t(tp) << ") must be at least 1";
+  if (pp < 1 || virtualStages < 1)
+    return fail() << "pp (" << int64_t(pp) << ") and virtual-stages ("
+                  << int64_t(virtualStages) << ") must be at least 1";
   if (gpusPerNode < 1)
     return fail() << "gpus-per-node (" << int64_t(gpusPerNode)
                   << ") must be at least 1";
@@ -80,15 +87,16 @@ LogicalResult MoEGPUPlanPass::checkOptions(int64_t &dpDegree) {
   // Degrees come from the command line: products must not overflow.
   int64_t model = 0, gpus = 0;
   if (llvm::MulOverflow(int64_t(ep), int64_t(tp), model) ||
+      llvm::MulOverflow(model, int64_t(pp), model) ||
       llvm::MulOverflow(int64_t(nodes), int64_t(gpusPerNode), gpus))
-    return fail() << "the grid is too large (ep * tp or nodes * "
+    return fail() << "the grid is too large (ep * tp * pp or nodes * "
                      "gpus-per-node overflows)";
   dpDegree = dp;
   if (dpDegree == 0) {
     if (nodes > 0 && gpus % model != 0) {
       InFlightDiagnostic diag = fail();
-      if (tp > 1)
-        diag << "ep * tp (" << model << ")";
+      if (tp > 1 || pp > 1)
+        diag << degreesName().drop_front(5) << " (" << model << ")";
       else
         diag << "ep (" << int64_t(ep) << ")";
       return diag << " does not divide the " << gpus << " GPUs of "
@@ -98,12 +106,15 @@ LogicalResult MoEGPUPlanPass::checkOptions(int64_t &dpDegree) {
   }
   int64_t devices = 0;
   if (llvm::MulOverflow(dpDegree, model, devices))
-    return fail() << "the grid is too large (dp * ep * tp overflows)";
+    return fail() << "the grid is too large (" << degreesName()
+                  << " overflows)";
   if (nodes > 0 && devices != gpus) {
     InFlightDiagnostic diag = fail();
     diag << degreesName() << " = " << int64_t(dpDegree) << " * " << int64_t(ep);
-    if (tp > 1)
+    if (tp > 1 || pp > 1)
       diag << " * " << int64_t(tp);
+    if (pp > 1)
+      diag << " * " << int64_t(pp);
     return diag << " = " << devices
                 << " GPUs, but nodes * gpus-per-node = " << int64_t(nodes)
                 << " * " << int64_t(gpusPerNode) << " = " << gpus;
@@ -315,7 +326,10 @@ void MoEGPUPlanPass::runOnOperation() {
   int64_t dpDegree = 1;
   if (failed(checkOptions(dpDegree)))
     return signalPassFailure();
-  int64_t devices = dpDegree * ep * tp;
+  // Every pipeline stage sees the same tokens: they are split over the
+  // other degrees only.
+  int64_t devices = dpDegree * ep * tp * pp;
+  int64_t replicas = devices / pp;
   int64_t tokens = getProgramTokenCount(module);
   if (tokens <= 0) {
     emitError(module.getLoc())
@@ -323,9 +337,10 @@ void MoEGPUPlanPass::runOnOperation() {
            "moe.router with a static shape)";
     return signalPassFailure();
   }
-  if (tokens % devices != 0) {
+  if (tokens % replicas != 0) {
     emitError(module.getLoc()) << tokens << " tokens do not split evenly over "
-                               << degreesName() << " = " << devices << " GPUs";
+                               << (pp > 1 ? "dp * ep * tp" : degreesName())
+                               << " = " << replicas << " GPUs";
     return signalPassFailure();
   }
 
@@ -337,7 +352,7 @@ void MoEGPUPlanPass::runOnOperation() {
   shard::GridOp::create(builder, module.getLoc(), kGridName, shape);
   for (auto func : module.getOps<FunctionOpInterface>())
     if (!func.isExternal() &&
-        failed(planFunction(func, tokens, devices, dpDegree)))
+        failed(planFunction(func, tokens, replicas, dpDegree)))
       return signalPassFailure();
 
   MLIRContext *ctx = &getContext();
@@ -349,8 +364,10 @@ void MoEGPUPlanPass::runOnOperation() {
                            builder.getI64IntegerAttr(gpusPerNode)),
       builder.getNamedAttr("kind",
                            builder.getStringAttr("gpu-expert-parallel")),
+      builder.getNamedAttr("pp", builder.getI64IntegerAttr(pp)),
       builder.getNamedAttr("tokens", builder.getI64IntegerAttr(tokens)),
       builder.getNamedAttr("tp", builder.getI64IntegerAttr(tp)),
+      builder.getNamedAttr("vpp", builder.getI64IntegerAttr(virtualStages)),
   };
   module->setAttr(kPlanAttrName, builder.getDictionaryAttr(plan));
   if (!module->hasAttr(DLTIDialect::kTargetSystemDescAttrName)) {

@@ -39,6 +39,12 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
                      llvm::cl::desc("Tensor-parallel degree of attention and "
                                     "dense FFNs"),
                      llvm::cl::init(1)};
+  Option<int64_t> pp{*this, "pp", llvm::cl::desc("Pipeline stages"),
+                     llvm::cl::init(1)};
+  Option<int64_t> virtualStages{
+      *this, "virtual-stages",
+      llvm::cl::desc("Model chunks per pipeline stage (interleaved 1F1B)"),
+      llvm::cl::init(1)};
   Option<double> capacityFactor{
       *this, "capacity-factor",
       llvm::cl::desc("Dispatch capacity factor (0 keeps the program's)"),
@@ -87,6 +93,8 @@ void buildGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &o) {
   plan.ep = o.ep;
   plan.dp = o.dp;
   plan.tp = o.tp;
+  plan.pp = o.pp;
+  plan.virtualStages = o.virtualStages;
   plan.nodes = o.nodes;
   plan.gpusPerNode = o.gpusPerNode;
   plan.capacityFactor = o.capacityFactor;

@@ -50,8 +50,10 @@
 // CHECK-PIPE-NEXT:   "dp": 2,
 // CHECK-PIPE-NEXT:   "ep": 2,
 // CHECK-PIPE-NEXT:   "gpus_per_node": 4,
+// CHECK-PIPE-NEXT:   "pp": 1,
 // CHECK-PIPE-NEXT:   "tokens": 64,
-// CHECK-PIPE-NEXT:   "tp": 1
+// CHECK-PIPE-NEXT:   "tp": 1,
+// CHECK-PIPE-NEXT:   "vpp": 1
 // CHECK-PIPE-NEXT: },
 // CHECK-PIPE: "op": "shard.all_to_all",
 // CHECK-PIPE: "bound": "network"

@@ -73,4 +73,10 @@ func.func @dense(%x: tensor<8x4xf32>) -> tensor<8x4xf32> {
 
 // Degrees whose product overflows are refused, not wrapped.
 // RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=4611686018427387904 tp=4" 2>&1 | FileCheck %s --check-prefix=CHECK-OVERFLOW
-// CHECK-OVERFLOW: error: the grid is too large (ep * tp or nodes * gpus-per-node overflows)
+// CHECK-OVERFLOW: error: the grid is too large (ep * tp * pp or nodes * gpus-per-node overflows)
+
+// Pipeline stages: at least one, and they count towards the nodes' GPUs.
+// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="pp=0" 2>&1 | FileCheck %s --check-prefix=CHECK-PP0
+// CHECK-PP0: error: pp (0) and virtual-stages (1) must be at least 1
+// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=8 pp=4 dp=1 nodes=1" 2>&1 | FileCheck %s --check-prefix=CHECK-PPDEG
+// CHECK-PPDEG: error: dp * ep * tp * pp = 1 * 8 * 1 * 4 = 32 GPUs, but nodes * gpus-per-node = 1 * 8 = 8

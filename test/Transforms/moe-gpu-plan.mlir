@@ -5,7 +5,7 @@
 // dispatch capacity is ceil(1.0 * 16 * 2 / 8) = 4; each GPU owns 8 / 2 = 4
 // experts and receives 2 senders' slots: 4 x (4 * 2) x 1024.
 // RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=2 gpus-per-node=4" | FileCheck %s --check-prefix=CHECK-EP2
-// CHECK-EP2: module attributes {dlti.target_system_spec = #dlti.target_system_spec<"gpus" = #dlti.target_device_spec<"devices_per_node" = 4 : i64>>, moe.plan = {devices = 4 : i64, dp = 2 : i64, ep = 2 : i64, gpus_per_node = 4 : i64, kind = "gpu-expert-parallel", tokens = 64 : i64, tp = 1 : i64}}
+// CHECK-EP2: module attributes {dlti.target_system_spec = #dlti.target_system_spec<"gpus" = #dlti.target_device_spec<"devices_per_node" = 4 : i64>>, moe.plan = {devices = 4 : i64, dp = 2 : i64, ep = 2 : i64, gpus_per_node = 4 : i64, kind = "gpu-expert-parallel", pp = 1 : i64, tokens = 64 : i64, tp = 1 : i64, vpp = 1 : i64}}
 // CHECK-EP2: shard.grid @gpus(shape = 2x2)
 // Arguments and results record how the program's tensors are split over
 // the grid (moe.split_axes, read by --moe-simulate-grid): tokens over both
@@ -70,7 +70,7 @@
 // to 16 rows. Gradients: the sharded attention weights are summed over dp
 // and ep (axes [0, 1]), the replicated router over all three axes.
 // RUN: moe-opt %S/Inputs/attention-layer.mlir --moe-gpu-plan="tp=2 dp=2 gpus-per-node=4 phase=train" | FileCheck %s --check-prefix=CHECK-TP
-// CHECK-TP: moe.plan = {devices = 4 : i64, dp = 2 : i64, ep = 1 : i64, gpus_per_node = 4 : i64, kind = "gpu-expert-parallel", tokens = 64 : i64, tp = 2 : i64}
+// CHECK-TP: moe.plan = {devices = 4 : i64, dp = 2 : i64, ep = 1 : i64, gpus_per_node = 4 : i64, kind = "gpu-expert-parallel", pp = 1 : i64, tokens = 64 : i64, tp = 2 : i64, vpp = 1 : i64}
 // CHECK-TP: shard.grid @gpus(shape = 2x1x2)
 // CHECK-TP-LABEL: func.func @attn
 // CHECK-TP-SAME: (%[[X:.+]]: tensor<16x64xbf16> {moe.split_axes = #shard<axisarray{{\[\[0, 1, 2\]\]}}>}
@@ -93,3 +93,12 @@
 // CHECK-TPMOE: tensor<16x1024xbf16> {moe.split_axes = #shard<axisarray{{\[\[0, 1, 2\]\]}}>}
 // CHECK-TPMOE: shard.all_to_all {{.*}} grid_axes = [1] split_axis = 0 concat_axis = 1
 // CHECK-TPMOE-NOT: shard.all_gather
+
+// Pipeline parallelism (pp = 2, 2 virtual stages): the plan keeps every
+// layer in the function and records pp and vpp, which --moe-cost prices
+// (Analysis/moe-cost-pipeline.mlir). The stages see the same tokens: 64
+// over dp * ep = 2 GPUs is 32 each, and 4 GPUs in all.
+// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 pp=2 virtual-stages=2" | FileCheck %s --check-prefix=CHECK-PP
+// CHECK-PP: moe.plan = {devices = 4 : i64, dp = 1 : i64, ep = 2 : i64, gpus_per_node = 8 : i64, kind = "gpu-expert-parallel", pp = 2 : i64, tokens = 64 : i64, tp = 1 : i64, vpp = 2 : i64}
+// CHECK-PP: shard.grid @gpus(shape = 1x2)
+// CHECK-PP: tensor<32x1024xbf16> {moe.split_axes = #shard<axisarray{{\[\[0, 1\]\]}}>}

@@ -71,6 +71,10 @@ struct CostSummary {
   MemoryBreakdown memory;
   /// Capacity the memory is checked against (HBM, or on-wafer SRAM).
   double memoryCapacity = 0;
+  /// Pipeline stages of the plan (`pp`) and the fraction of the step the
+  /// slowest stage waits in the pipeline's fill and drain.
+  int64_t pipelineStages = 1;
+  double pipelineBubble = 0;
   double tokensPerSecond() const {
     return seconds > 0 ? static_cast<double>(tokens) / seconds : 0;
   }

@@ -37,6 +37,8 @@ struct Report {
   /// name order; empty for an unplanned program.
   std::string planKind;
   std::vector<std::pair<std::string, int64_t>> planSettings;
+  /// Fraction of the step a pipeline's slowest stage waits (0 without one).
+  double pipelineBubble = 0;
   double seconds = 0, flops = 0, modelFlops = 0, bytes = 0, network = 0;
   double tokensPerSecond = 0, mfu = 0, peakFlops = 0;
   double params = 0, activeParams = 0;

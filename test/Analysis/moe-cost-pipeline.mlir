@@ -1,0 +1,90 @@
+// Pipeline parallelism (a plan's `pp` and `vpp`, docs/CostModel.md) on the
+// unit machine (Inputs/unit-machine.json: memory 1e11 B/s, efficiency 1,
+// no kernel latency; across nodes 1e8 B/s and 1e-5 s).
+//
+// Four layers, one moe.rms_norm each on a 4 x 256 f32 input with its own
+// 256-element weight; 4 micro-batches, training. Each op: forward reads x
+// (4096 B) and w (1024 B) and writes y (4096 B), 9216 B = 9.216e-8 s;
+// backward 2x, 1.8432e-7 s; per micro-batch 2.7648e-7 s, 4 micro-batches
+// 1.10592e-6 s; AdamW on 256 parameters 256 * 28 = 7168 B = 7.168e-8 s once
+// per step. Each op's own annotation is 1.1776e-6 s whatever the pipeline.
+
+// More stages than layers is an error naming both.
+// RUN: not moe-opt %S/Inputs/pipeline-too-many-stages.mlir --moe-cost="machine-file=%S/Inputs/unit-machine.json phase=train" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-ERR
+// CHECK-ERR: error: pp = 8 pipeline stages need at least as many decoder layers (named layers.N); the program has 1
+
+// pp = 2: layers 0-1 on stage 0, 2-3 on stage 1. A stage computes
+// 2 * 1.10592e-6 / 4 = 5.5296e-7 s per micro-batch; the 1F1B schedule takes
+// (m + (p - 1) / v) = 5 slots of the slowest stage: 2.7648e-6 s (bubble
+// 1/5 = 20%); the optimizer steps of a stage's 2 weights 1.4336e-7 s; the
+// activation entering stage 1 (4096 B) crosses a node boundary in the fill
+// and its gradient in the drain: 2 * (1e-5 + 4096 / 1e8) = 1.0192e-4 s.
+// Step: 2.7648e-6 + 1.4336e-7 + 1.0192e-4 = 1.0482816e-4 s. Memory: stage
+// 0 holds 2 weights (2048 B), their gradients (2048 B) and optimizer state
+// (512 * 12 = 6144 B), and the saved inputs (4096 B per op) of
+// min(p - 0, m) = 2 micro-batches: 2 * 8192 = 16384 B. Tokens per step: 4
+// per device per micro-batch x 4 micro-batches x 2 devices / 2 stages = 16.
+// RUN: moe-opt %s -split-input-file --moe-cost="machine-file=%S/Inputs/unit-machine.json phase=train micro-batches=4 tokens=4" --moe-cost-report=format=json -o /dev/null | FileCheck %s --check-prefix=CHECK-PP2
+// CHECK-PP2: "tokens": 16,
+// CHECK-PP2: "seconds": 0.00010482816,
+// CHECK-PP2: "pipeline_bubble": 0.2
+// CHECK-PP2: "weights": 2048,
+// CHECK-PP2-NEXT: "gradients": 2048,
+// CHECK-PP2-NEXT: "optimizer": 6144,
+// CHECK-PP2-NEXT: "activations": 16384,
+// CHECK-PP2: "seconds": 1.1776e-06,
+module attributes {moe.plan = {devices = 2 : i64, kind = "gpu-expert-parallel", pp = 2 : i64, vpp = 1 : i64}} {
+  func.func @step(%x: tensor<4x256xf32>, %w0: tensor<256xf32> {moe.param = "w0"},
+                  %w1: tensor<256xf32> {moe.param = "w1"},
+                  %w2: tensor<256xf32> {moe.param = "w2"},
+                  %w3: tensor<256xf32> {moe.param = "w3"}) -> tensor<4x256xf32> {
+    %a = moe.rms_norm %x, %w0 epsilon = 1.0e-06 : tensor<4x256xf32>, tensor<256xf32> loc("layers.0.norm")
+    %b = moe.rms_norm %a, %w1 epsilon = 1.0e-06 : tensor<4x256xf32>, tensor<256xf32> loc("layers.1.norm")
+    %c = moe.rms_norm %b, %w2 epsilon = 1.0e-06 : tensor<4x256xf32>, tensor<256xf32> loc("layers.2.norm")
+    %d = moe.rms_norm %c, %w3 epsilon = 1.0e-06 : tensor<4x256xf32>, tensor<256xf32> loc("layers.3.norm")
+    return %d : tensor<4x256xf32>
+  }
+}
+
+// -----
+
+// Interleaved, vpp = 2: the fill and drain shrink to (p - 1) / v = 1/2 slot:
+// 4.5 * 5.5296e-7 = 2.48832e-6 s; step 2.48832e-6 + 1.4336e-7 + 1.0192e-4
+// = 1.0455168e-4 s; bubble 0.5 / 4.5 = 1/9.
+// RUN: moe-opt %s -split-input-file --moe-cost="machine-file=%S/Inputs/unit-machine.json phase=train micro-batches=4 tokens=4" --moe-cost-report=format=json -o /dev/null | FileCheck %s --check-prefix=CHECK-VPP
+// CHECK-VPP: "seconds": 0.00010455168,
+// CHECK-VPP: "pipeline_bubble": 0.111111111
+module attributes {moe.plan = {devices = 2 : i64, kind = "gpu-expert-parallel", pp = 2 : i64, vpp = 2 : i64}} {
+  func.func @step(%x: tensor<4x256xf32>, %w0: tensor<256xf32> {moe.param = "w0"},
+                  %w1: tensor<256xf32> {moe.param = "w1"},
+                  %w2: tensor<256xf32> {moe.param = "w2"},
+                  %w3: tensor<256xf32> {moe.param = "w3"}) -> tensor<4x256xf32> {
+    %a = moe.rms_norm %x, %w0 epsilon = 1.0e-06 : tensor<4x256xf32>, tensor<256xf32> loc("layers.0.norm")
+    %b = moe.rms_norm %a, %w1 epsilon = 1.0e-06 : tensor<4x256xf32>, tensor<256xf32> loc("layers.1.norm")
+    %c = moe.rms_norm %b, %w2 epsilon = 1.0e-06 : tensor<4x256xf32>, tensor<256xf32> loc("layers.2.norm")
+    %d = moe.rms_norm %c, %w3 epsilon = 1.0e-06 : tensor<4x256xf32>, tensor<256xf32> loc("layers.3.norm")
+    return %d : tensor<4x256xf32>
+  }
+}
+
+// -----
+
+// pp = 3 over 4 layers: layer i goes to stage floor(3i / 4): 0, 0, 1, 2.
+// The slowest stage (0, two layers) sets the pace: 6 slots * 5.5296e-7 =
+// 3.31776e-6 s; its two optimizer steps 1.4336e-7 s; two boundaries, each
+// 2 * 5.096e-5 s: 2.0384e-4 s. Step 2.0730112e-4 s; bubble 2/6.
+// RUN: moe-opt %s -split-input-file --moe-cost="machine-file=%S/Inputs/unit-machine.json phase=train micro-batches=4 tokens=4" --moe-cost-report=format=json -o /dev/null | FileCheck %s --check-prefix=CHECK-PP3
+// CHECK-PP3: "seconds": {{0\.000207301119999|0\.00020730112}}
+// CHECK-PP3: "pipeline_bubble": 0.333333333
+module attributes {moe.plan = {devices = 3 : i64, kind = "gpu-expert-parallel", pp = 3 : i64, vpp = 1 : i64}} {
+  func.func @step(%x: tensor<4x256xf32>, %w0: tensor<256xf32> {moe.param = "w0"},
+                  %w1: tensor<256xf32> {moe.param = "w1"},
+                  %w2: tensor<256xf32> {moe.param = "w2"},
+                  %w3: tensor<256xf32> {moe.param = "w3"}) -> tensor<4x256xf32> {
+    %a = moe.rms_norm %x, %w0 epsilon = 1.0e-06 : tensor<4x256xf32>, tensor<256xf32> loc("layers.0.norm")
+    %b = moe.rms_norm %a, %w1 epsilon = 1.0e-06 : tensor<4x256xf32>, tensor<256xf32> loc("layers.1.norm")
+    %c = moe.rms_norm %b, %w2 epsilon = 1.0e-06 : tensor<4x256xf32>, tensor<256xf32> loc("layers.2.norm")
+    %d = moe.rms_norm %c, %w3 epsilon = 1.0e-06 : tensor<4x256xf32>, tensor<256xf32> loc("layers.3.norm")
+    return %d : tensor<4x256xf32>
+  }
+}
