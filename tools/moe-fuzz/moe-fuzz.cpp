@@ -219,10 +219,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   moe::MoEGPUPlanOptions plan;
   plan.ep = int64_t(1) << ((hash >> 9) & 3);
   plan.tp = int64_t(1) << ((hash >> 11) & 1);
+  plan.pp = int64_t(1) << ((hash >> 12) & 1);
   plan.phase = cost.phase;
   if (std::getenv("MOE_FUZZ_VERBOSE"))
     llvm::errs() << "moe-fuzz: --moe-gpu-plan=\"ep=" << plan.ep
-                 << " tp=" << plan.tp << " phase=" << plan.phase << "\"\n";
+                 << " tp=" << plan.tp << " pp=" << plan.pp
+                 << " phase=" << plan.phase << "\"\n";
   OwningOpRef<ModuleOp> planned = module->clone();
   if (succeeded(
           runChecked(*planned, moe::createMoEGPUPlan(plan), "moe-gpu-plan"))) {
