@@ -505,6 +505,13 @@ FailureOr<CostAnalysis> CostAnalysis::run(ModuleOp module,
     if (failed(pipeline))
       return failure();
     summary.seconds = pipeline->seconds;
+    // A device runs one stage: its share of the program's work (the op
+    // costs are the whole program's).
+    double share = 1.0 / static_cast<double>(stages);
+    summary.flops *= share;
+    summary.modelFlops *= share;
+    summary.bytes *= share;
+    summary.network *= share;
     summary.pipelineStages = stages;
     summary.pipelineBubble = pipeline->bubble;
     double activations = mem.activations;

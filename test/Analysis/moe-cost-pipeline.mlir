@@ -24,9 +24,14 @@
 // (512 * 12 = 6144 B), and the saved inputs (4096 B per op) of
 // min(p - 0, m) = 2 micro-batches: 2 * 8192 = 16384 B. Tokens per step: 4
 // per device per micro-batch x 4 micro-batches x 2 devices / 2 stages = 16.
+// A device does its stage's half of the work: FLOPs 4 * 49152 / 2 = 98304,
+// bytes 4 * 117760 / 2 = 235520 (each op's own figures are the whole op's).
 // RUN: moe-opt %s -split-input-file --moe-cost="machine-file=%S/Inputs/unit-machine.json phase=train micro-batches=4 tokens=4" --moe-cost-report=format=json -o /dev/null | FileCheck %s --check-prefix=CHECK-PP2
 // CHECK-PP2: "tokens": 16,
 // CHECK-PP2: "seconds": 0.00010482816,
+// CHECK-PP2-NEXT: "flops": 98304,
+// CHECK-PP2-NEXT: "model_flops": 98304,
+// CHECK-PP2-NEXT: "bytes": 235520,
 // CHECK-PP2: "pipeline_bubble": 0.2
 // CHECK-PP2: "weights": 2048,
 // CHECK-PP2-NEXT: "gradients": 2048,
