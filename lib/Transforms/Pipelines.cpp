@@ -17,7 +17,46 @@ using namespace mlir::moe;
 
 namespace {
 
-struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
+/// The options every pipeline shares: how the plan is costed and reported.
+/// A CRTP base, since PassPipelineOptions is one.
+template <typename Derived>
+struct CostReportOptions : public PassPipelineOptions<Derived> {
+  template <typename T>
+  using Option = detail::PassOptions::Option<T>;
+
+  Option<std::string> phase{*this, "phase", llvm::cl::desc("forward | train"),
+                            llvm::cl::init("forward")};
+  Option<bool> recompute{*this, "recompute",
+                         llvm::cl::desc("Recompute activations (train)"),
+                         llvm::cl::init(false)};
+  Option<bool> checkMemory{*this, "check-memory",
+                           llvm::cl::desc("Fail when memory does not fit"),
+                           llvm::cl::init(true)};
+  Option<std::string> format{*this, "format",
+                             llvm::cl::desc("Report format: text | json | csv"),
+                             llvm::cl::init("text")};
+  Option<std::string> output{*this, "output",
+                             llvm::cl::desc("Report file ('-' is stdout)"),
+                             llvm::cl::init("-")};
+  Option<std::string> trace{*this, "trace", llvm::cl::desc("Chrome trace file"),
+                            llvm::cl::init("")};
+
+  /// Adds --moe-cost (with `cost`, completed by the shared options) and
+  /// --moe-cost-report: the half every pipeline ends with.
+  void addCostAndReport(OpPassManager &pm, MoECostOptions cost) const {
+    cost.phase = phase;
+    cost.recompute = recompute;
+    cost.checkMemory = checkMemory;
+    pm.addPass(createMoECost(cost));
+    MoECostReportOptions report;
+    report.format = format;
+    report.output = output;
+    report.trace = trace;
+    pm.addPass(createMoECostReport(report));
+  }
+};
+
+struct GPUPipelineOptions : public CostReportOptions<GPUPipelineOptions> {
   Option<std::string> machine{*this, "machine",
                               llvm::cl::desc("GPU machine preset"),
                               llvm::cl::init("h100-sxm")};
@@ -49,11 +88,6 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
       *this, "capacity-factor",
       llvm::cl::desc("Dispatch capacity factor (0 keeps the program's)"),
       llvm::cl::init(0)};
-  Option<std::string> phase{*this, "phase", llvm::cl::desc("forward | train"),
-                            llvm::cl::init("forward")};
-  Option<bool> recompute{*this, "recompute",
-                         llvm::cl::desc("Recompute activations (train)"),
-                         llvm::cl::init(false)};
   Option<double> imbalance{*this, "imbalance",
                            llvm::cl::desc("Most loaded expert over the mean"),
                            llvm::cl::init(1.0)};
@@ -65,28 +99,7 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
   Option<int64_t> microBatches{*this, "micro-batches",
                                llvm::cl::desc("Micro-batches per step"),
                                llvm::cl::init(1)};
-  Option<bool> checkMemory{*this, "check-memory",
-                           llvm::cl::desc("Fail when memory does not fit"),
-                           llvm::cl::init(true)};
-  Option<std::string> format{*this, "format",
-                             llvm::cl::desc("Report format: text | json | csv"),
-                             llvm::cl::init("text")};
-  Option<std::string> output{*this, "output",
-                             llvm::cl::desc("Report file ('-' is stdout)"),
-                             llvm::cl::init("-")};
-  Option<std::string> trace{*this, "trace", llvm::cl::desc("Chrome trace file"),
-                            llvm::cl::init("")};
 };
-
-/// The report half every pipeline ends with.
-void addReport(OpPassManager &pm, StringRef format, StringRef output,
-               StringRef trace) {
-  MoECostReportOptions report;
-  report.format = format.str();
-  report.output = output.str();
-  report.trace = trace.str();
-  pm.addPass(createMoECostReport(report));
-}
 
 void buildGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &o) {
   MoEGPUPlanOptions plan;
@@ -105,18 +118,13 @@ void buildGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &o) {
   MoECostOptions cost;
   cost.machine = o.machine;
   cost.machineFile = o.machineFile;
-  cost.phase = o.phase;
-  cost.recompute = o.recompute;
   cost.imbalance = o.imbalance;
   cost.overlap = o.overlap;
   cost.microBatches = o.microBatches;
-  cost.checkMemory = o.checkMemory;
-  pm.addPass(createMoECost(cost));
-
-  addReport(pm, o.format, o.output, o.trace);
+  o.addCostAndReport(pm, cost);
 }
 
-struct WSEPipelineOptions : public PassPipelineOptions<WSEPipelineOptions> {
+struct WSEPipelineOptions : public CostReportOptions<WSEPipelineOptions> {
   Option<std::string> machine{*this, "machine",
                               llvm::cl::desc("Wafer-scale machine preset"),
                               llvm::cl::init("cs2")};
@@ -134,22 +142,6 @@ struct WSEPipelineOptions : public PassPipelineOptions<WSEPipelineOptions> {
                             llvm::cl::desc("Attention tiles per system, or "
                                            "'auto'"),
                             llvm::cl::init("auto")};
-  Option<std::string> phase{*this, "phase", llvm::cl::desc("forward | train"),
-                            llvm::cl::init("forward")};
-  Option<bool> recompute{*this, "recompute",
-                         llvm::cl::desc("Recompute activations (train)"),
-                         llvm::cl::init(false)};
-  Option<bool> checkMemory{*this, "check-memory",
-                           llvm::cl::desc("Fail when memory does not fit"),
-                           llvm::cl::init(true)};
-  Option<std::string> format{*this, "format",
-                             llvm::cl::desc("Report format: text | json | csv"),
-                             llvm::cl::init("text")};
-  Option<std::string> output{*this, "output",
-                             llvm::cl::desc("Report file ('-' is stdout)"),
-                             llvm::cl::init("-")};
-  Option<std::string> trace{*this, "trace", llvm::cl::desc("Chrome trace file"),
-                            llvm::cl::init("")};
 };
 
 void buildWSEPipeline(OpPassManager &pm, const WSEPipelineOptions &o) {
@@ -164,12 +156,7 @@ void buildWSEPipeline(OpPassManager &pm, const WSEPipelineOptions &o) {
 
   MoECostOptions cost;
   cost.machine = o.machine;
-  cost.phase = o.phase;
-  cost.recompute = o.recompute;
-  cost.checkMemory = o.checkMemory;
-  pm.addPass(createMoECost(cost));
-
-  addReport(pm, o.format, o.output, o.trace);
+  o.addCostAndReport(pm, cost);
 }
 
 } // namespace
