@@ -284,6 +284,17 @@ void Simulator::simulate(Operation *op) {
   auto resultType = [&]() {
     return cast<RankedTensorType>(op->getResult(0).getType());
   };
+  // What every member of device `d`'s group over `axes` shares (a gathered
+  // or reduced tensor): built once per group from the members' inputs, in
+  // group order.
+  DenseMap<int64_t, Value> shared;
+  auto groupValue = [&](ArrayRef<int16_t> axes, int64_t d,
+                        llvm::function_ref<Value(ArrayRef<Value>)> build) {
+    Value &value = shared[grid.group(d, axes).front()];
+    if (!value)
+      value = build(groupInputs(op, axes, d));
+    return value;
+  };
   llvm::TypeSwitch<Operation *>(op)
       .Case([&](shard::AllToAllOp a2a) {
         ArrayRef<int16_t> axes = a2a.getGridAxes();
@@ -302,39 +313,28 @@ void Simulator::simulate(Operation *op) {
       .Case([&](shard::AllGatherOp gather) {
         ArrayRef<int16_t> axes = gather.getGridAxes();
         int64_t axis = gather.getGatherAxis().getSExtValue();
-        // Every member of a group gathers the same tensor: build it once.
-        DenseMap<int64_t, Value> byLeader;
         setAll([&](int64_t d) {
-          Value &gathered = byLeader[grid.group(d, axes).front()];
-          if (!gathered)
-            gathered =
-                concat(loc, resultType(), groupInputs(op, axes, d), axis);
-          return gathered;
+          return groupValue(axes, d, [&](ArrayRef<Value> inputs) {
+            return concat(loc, resultType(), inputs, axis);
+          });
         });
       })
       .Case([&](shard::AllReduceOp allReduce) {
         ArrayRef<int16_t> axes = allReduce.getGridAxes();
-        // One reduction per group, in group order, shared by its members.
-        DenseMap<int64_t, Value> byLeader;
         setAll([&](int64_t d) {
-          int64_t leader = grid.group(d, axes).front();
-          Value &sum = byLeader[leader];
-          if (!sum)
-            sum =
-                reduce(loc, allReduce.getReduction(), groupInputs(op, axes, d));
-          return sum;
+          return groupValue(axes, d, [&](ArrayRef<Value> inputs) {
+            return reduce(loc, allReduce.getReduction(), inputs);
+          });
         });
       })
       .Case([&](shard::ReduceScatterOp scatter) {
         ArrayRef<int16_t> axes = scatter.getGridAxes();
         int64_t n = grid.sizeAlong(axes);
         int64_t axis = scatter.getScatterAxis().getSExtValue();
-        DenseMap<int64_t, Value> byLeader;
         setAll([&](int64_t d) {
-          int64_t leader = grid.group(d, axes).front();
-          Value &sum = byLeader[leader];
-          if (!sum)
-            sum = reduce(loc, scatter.getReduction(), groupInputs(op, axes, d));
+          Value sum = groupValue(axes, d, [&](ArrayRef<Value> inputs) {
+            return reduce(loc, scatter.getReduction(), inputs);
+          });
           return part(loc, sum, axis, grid.indexAlong(d, axes), n);
         });
       })
