@@ -46,6 +46,7 @@ struct MoEGPUPlanPass : moe::impl::MoEGPUPlanBase<MoEGPUPlanPass> {
   LogicalResult planFunction(FunctionOpInterface func, int64_t tokens,
                              int64_t devices, int64_t dpDegree);
   void insertGradientSync(FunctionOpInterface func, int64_t dpDegree,
+                          const llvm::DenseSet<Value> &expertWeights,
                           const DenseMap<Value, unsigned> &tpSharded);
   /// "dp * ep", or "dp * ep * tp" with tensor parallelism, for messages.
   StringRef degreesName() const {
@@ -279,21 +280,16 @@ LogicalResult MoEGPUPlanPass::planFunction(FunctionOpInterface func,
                {kTPAxis});
   }
   if (phase == "train")
-    insertGradientSync(func, dpDegree, tpSharded);
+    insertGradientSync(func, dpDegree, expertWeights, tpSharded);
   return success();
 }
 
 void MoEGPUPlanPass::insertGradientSync(
     FunctionOpInterface func, int64_t dpDegree,
+    const llvm::DenseSet<Value> &expertWeights,
     const DenseMap<Value, unsigned> &tpSharded) {
   Block &entry = func.getFunctionBody().front();
   OpBuilder builder(entry.getTerminator());
-  llvm::DenseSet<Value> expertWeights;
-  func.walk([&](ExpertsOp experts) {
-    for (Value w : {experts.getGate(), experts.getUp(), experts.getDown()})
-      if (w)
-        expertWeights.insert(w);
-  });
   for (BlockArgument arg : entry.getArguments()) {
     if (!isParameter(arg))
       continue;
