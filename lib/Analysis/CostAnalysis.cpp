@@ -81,13 +81,6 @@ std::string mlir::moe::getLayerName(Operation *op) {
 
 namespace {
 
-/// AdamW on ZeRO's mixed-precision layout (docs/CostModel.md): read the
-/// 16-bit gradient and the fp32 master weight, m and v (14 bytes), write the
-/// three fp32 states and the 16-bit weight (14 bytes).
-constexpr double kOptimizerBytesPerParam = 28;
-/// fp32 master weight, momentum and variance (ZeRO, section 3.1).
-constexpr double kOptimizerStateBytesPerParam = 12;
-
 class Walker {
 public:
   Walker(const MachineModel &machine, const CostOptions &options,

@@ -18,10 +18,6 @@ using namespace mlir::moe;
 
 namespace {
 
-/// fp32 master weight, momentum and variance per parameter (as the
-/// analysis counts them, docs/CostModel.md "Memory").
-constexpr double kOptimizerStateBytesPerParam = 12;
-
 bool isGradSync(Operation *op) { return op->hasAttr("moe.grad_sync"); }
 
 /// Bytes of an op's first operand: the activation that crosses into a stage.

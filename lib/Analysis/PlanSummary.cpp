@@ -32,11 +32,6 @@ using namespace mlir::moe;
 
 namespace {
 
-/// AdamW update traffic per parameter (the same constant as the analysis,
-/// docs/CostModel.md "Phases").
-constexpr double kOptimizerBytesPerParam = 28;
-constexpr double kOptimizerStateBytesPerParam = 12;
-
 int64_t dim(Value v, unsigned i) {
   return cast<ShapedType>(v.getType()).getDimSize(i);
 }

@@ -26,6 +26,13 @@ namespace mlir::moe {
 
 enum class Phase { Forward, Train };
 
+/// AdamW on ZeRO's mixed-precision layout (docs/CostModel.md, "Phases"):
+/// read the 16-bit gradient and the fp32 master weight, m and v (14 bytes),
+/// write the three fp32 states and the 16-bit weight (14 bytes).
+constexpr double kOptimizerBytesPerParam = 28;
+/// fp32 master weight, momentum and variance (ZeRO, section 3.1).
+constexpr double kOptimizerStateBytesPerParam = 12;
+
 struct CostOptions {
   Phase phase = Phase::Forward;
   bool recompute = false;
