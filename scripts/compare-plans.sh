@@ -79,15 +79,9 @@ config, tmp, out = sys.argv[1:4]
 
 
 def load(name):
+    # The JSON report carries the plan (kind and settings) as well.
     with open(os.path.join(tmp, name + ".json")) as f:
-        report = json.load(f)
-    with open(os.path.join(tmp, name + ".mlir")) as f:
-        match = re.search(r"moe\.plan = \{([^}]*)\}", f.read())
-    plan = {}
-    for key, value in re.findall(r'(\w+) = ("[^"]*"|\d+)', match.group(1) if match else ""):
-        plan[key] = value.strip('"')
-    report["plan"] = plan
-    return report
+        return json.load(f)
 
 
 def seconds(s):

@@ -10,6 +10,38 @@
 
 include "MoE/MoEDialect.td"
 
+//===----------------------------------------------------------------------===//
+// Parameters
+//===----------------------------------------------------------------------===//
+
+// A figure (FLOPs, bytes, seconds, a count of parameters): a finite,
+// non-negative number, written as an integer or a float literal. Printed as
+// the shortest decimal that reads back to the same double, so that a report
+// made from saved IR equals the one made straight from the pipeline.
+def MoE_Figure : AttrParameter<"::mlir::moe::Figure",
+                               "a finite non-negative figure", "double"> {
+  let convertFromStorage = "$_self.value";
+  let parser = "::mlir::moe::parseFigure($_parser)";
+  let printer = "::mlir::moe::printFigure($_printer, $_self)";
+}
+
+// The same, printed with six significant digits: per-op costs, which are
+// many and read by people.
+def MoE_RoundedFigure : AttrParameter<"::mlir::moe::Figure",
+                                      "a finite non-negative figure",
+                                      "double"> {
+  let convertFromStorage = "$_self.value";
+  let parser = "::mlir::moe::parseFigure($_parser)";
+  let printer = "::mlir::moe::printRoundedFigure($_printer, $_self)";
+}
+
+class MoE_Degree<string desc>
+    : DefaultValuedParameter<"int64_t", "1", desc>;
+
+//===----------------------------------------------------------------------===//
+// Per-op cost
+//===----------------------------------------------------------------------===//
+
 def MoE_CostAttr : MoE_Attr<"Cost", "cost"> {
   let summary = "The cost of one op on one machine in one phase";
   let description = [{
@@ -24,6 +56,9 @@ def MoE_CostAttr : MoE_Attr<"Cost", "cost"> {
     - `bound`: what limits the time (compute, memory, network, weight_io,
       latency, or none for ops that cost nothing).
 
+    Figures print with six significant digits; they must be finite and not
+    negative.
+
     Example:
 
     ```mlir
@@ -31,25 +66,198 @@ def MoE_CostAttr : MoE_Attr<"Cost", "cost"> {
                          seconds = 1.2e-05, bound = compute>
     ```
   }];
-  let parameters = (ins APFloatParameter<"FLOPs">:$flops,
-                        APFloatParameter<"memory bytes">:$bytes,
-                        APFloatParameter<"network bytes">:$network,
-                        APFloatParameter<"modelled seconds">:$seconds,
-                        "::mlir::moe::Bound":$bound);
+  let parameters = (ins MoE_RoundedFigure:$flops,
+                        MoE_RoundedFigure:$bytes,
+                        MoE_RoundedFigure:$network,
+                        MoE_RoundedFigure:$seconds,
+                        EnumParameter<MoE_Bound>:$bound);
+  // Figures are stored as moe::Figure (hashable); build from doubles.
   let builders = [
     AttrBuilder<(ins "double":$flops, "double":$bytes, "double":$network,
                      "double":$seconds, "::mlir::moe::Bound":$bound), [{
-      return $_get($_ctxt, ::llvm::APFloat(flops), ::llvm::APFloat(bytes),
-                   ::llvm::APFloat(network), ::llvm::APFloat(seconds), bound);
+      return $_get($_ctxt, ::mlir::moe::Figure(flops),
+                   ::mlir::moe::Figure(bytes), ::mlir::moe::Figure(network),
+                   ::mlir::moe::Figure(seconds), bound);
     }]>
   ];
-  let extraClassDeclaration = [{
-    double flops() const { return getFlops().convertToDouble(); }
-    double bytes() const { return getBytes().convertToDouble(); }
-    double network() const { return getNetwork().convertToDouble(); }
-    double seconds() const { return getSeconds().convertToDouble(); }
-  }];
+  // Fixed order, and errors that name the field and the valid bounds.
   let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Plans
+//===----------------------------------------------------------------------===//
+
+def MoE_PlanAttrInterface : AttrInterface<"PlanAttrInterface"> {
+  let cppNamespace = "::mlir::moe";
+  let description = [{
+    The execution plan a plan pass chose for a module (`moe.plan`): what the
+    cost passes and reports need to know of it, whatever its kind.
+  }];
+  let methods = [
+    InterfaceMethod<"The plan's kind as reports name it.",
+                    "::llvm::StringRef", "getKindName">,
+    InterfaceMethod<"Devices that each run the planned program.",
+                    "int64_t", "getDeviceCount">,
+    InterfaceMethod<"Pipeline stages and model chunks per stage.",
+                    "std::pair<int64_t, int64_t>", "getPipeline", (ins), "",
+                    [{ return {1, 1}; }]>,
+    InterfaceMethod<"Whether the plan runs on wafer-scale systems.",
+                    "bool", "isWafer">,
+    InterfaceMethod<[{
+        Every setting as (name, value), names in alphabetical order, for
+        reports.
+      }], "void", "getSettings",
+      (ins "::llvm::SmallVectorImpl<std::pair<::llvm::StringRef, int64_t>> &":$settings)>,
+  ];
+}
+
+def MoE_GPUPlanAttr : MoE_Attr<"GPUPlan", "gpu_plan",
+                               [DeclareAttrInterfaceMethods<MoE_PlanAttrInterface,
+                                                            ["getPipeline"]>]> {
+  let summary = "An expert-parallel GPU plan (--moe-gpu-plan)";
+  let description = [{
+    The degrees of a GPU plan: `dp x ep x tp` devices run the planned
+    program on their tokens (`pp` pipeline stages, with `vpp` model chunks
+    each, run it in turn), `gpus_per_node` of them per node. `tokens` is the
+    unplanned program's token count per step. Devices:
+    `dp * ep * tp * pp`.
+
+    Degrees are at least 1 (omitted ones are 1); `gpus_per_node` defaults
+    to 8 and `tokens` to 0 (unknown).
+
+    ```mlir
+    moe.plan = #moe.gpu_plan<dp = 2, ep = 4, gpus_per_node = 8, tokens = 4096>
+    ```
+  }];
+  let parameters = (ins MoE_Degree<"data-parallel degree">:$dp,
+                        MoE_Degree<"expert-parallel degree">:$ep,
+                        MoE_Degree<"tensor-parallel degree">:$tp,
+                        MoE_Degree<"pipeline stages">:$pp,
+                        MoE_Degree<"model chunks per stage">:$vpp,
+                        DefaultValuedParameter<"int64_t", "8",
+                                               "GPUs per node">:$gpus_per_node,
+                        DefaultValuedParameter<"int64_t", "0",
+                                               "tokens per step">:$tokens);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+def MoE_WSEPlanAttr : MoE_Attr<"WSEPlan", "wse_plan",
+                               [DeclareAttrInterfaceMethods<MoE_PlanAttrInterface>]> {
+  let summary = "A weight-streaming wafer-scale plan (--moe-wse-plan)";
+  let description = [{
+    `systems` wafer-scale systems each run the planned program on
+    `batch / systems` sequences of `seq_len` tokens; attention runs in
+    `tiles` batch tiles of `batch / (systems * tiles)` sequences (BTA).
+    `batch` must split evenly over the systems and then the tiles.
+
+    ```mlir
+    moe.plan = #moe.wse_plan<systems = 1, tiles = 4, batch = 64, seq_len = 4096>
+    ```
+  }];
+  let parameters = (ins MoE_Degree<"wafer-scale systems">:$systems,
+                        MoE_Degree<"attention tiles per system">:$tiles,
+                        "int64_t":$batch,
+                        "int64_t":$seq_len);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// Sequences in one attention tile.
+    int64_t getTileSequences() const {
+      return getBatch() / (getSystems() * getTiles());
+    }
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Cost summary
+//===----------------------------------------------------------------------===//
+
+def MoE_MemoryAttr : MoE_Attr<"Memory", "memory"> {
+  let summary = "Memory per device of a costed step";
+  let description = [{
+    Bytes per device: weights, gradients, optimizer state and activations
+    (their sum is `total`), and the `capacity` they are checked against
+    (HBM, or a wafer's SRAM).
+  }];
+  let parameters = (ins MoE_Figure:$weights, MoE_Figure:$gradients,
+                        MoE_Figure:$optimizer, MoE_Figure:$activations,
+                        MoE_Figure:$total, MoE_Figure:$capacity);
+  let builders = [
+    AttrBuilder<(ins "double":$weights, "double":$gradients,
+                     "double":$optimizer, "double":$activations,
+                     "double":$total, "double":$capacity), [{
+      using ::mlir::moe::Figure;
+      return $_get($_ctxt, Figure(weights), Figure(gradients),
+                   Figure(optimizer), Figure(activations), Figure(total),
+                   Figure(capacity));
+    }]>
+  ];
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+def MoE_CostSummaryAttr : MoE_Attr<"CostSummary", "cost_summary"> {
+  let summary = "The totals of a step costed by --moe-cost";
+  let description = [{
+    Left on the module by `--moe-cost` and read by `--moe-cost-report` and
+    the plan search. Per device unless said: `seconds` of one step on
+    `machine` in `phase`; `tokens` per step over all `devices`; `flops`
+    (all executed), `model_flops` (what the model needs: no recomputation,
+    no collectives), `bytes` of device memory traffic and `network_bytes`;
+    the model's `params` and `active_params` (per token); the device's
+    `peak_flops`; the fraction of the step a pipeline's slowest stage waits
+    (`pipeline_bubble`, in [0, 1)); `memory` per device.
+
+    Throughput (`tokens / seconds`) and MFU
+    (`model_flops / (seconds * peak_flops)`) are derived, not stored.
+    Every figure is finite and non-negative; `devices` is at least 1.
+  }];
+  let parameters = (ins StringRefParameter<"machine name">:$machine,
+                        EnumParameter<MoE_Phase>:$phase,
+                        "int64_t":$tokens,
+                        "int64_t":$devices,
+                        MoE_Figure:$seconds,
+                        MoE_Figure:$flops,
+                        MoE_Figure:$model_flops,
+                        MoE_Figure:$bytes,
+                        MoE_Figure:$network_bytes,
+                        MoE_Figure:$params,
+                        MoE_Figure:$active_params,
+                        MoE_Figure:$peak_flops,
+                        MoE_Figure:$pipeline_bubble,
+                        "::mlir::moe::MemoryAttr":$memory);
+  let builders = [
+    AttrBuilder<(ins "::llvm::StringRef":$machine, "::mlir::moe::Phase":$phase,
+                     "int64_t":$tokens, "int64_t":$devices, "double":$seconds,
+                     "double":$flops, "double":$model_flops, "double":$bytes,
+                     "double":$network_bytes, "double":$params,
+                     "double":$active_params, "double":$peak_flops,
+                     "double":$pipeline_bubble,
+                     "::mlir::moe::MemoryAttr":$memory), [{
+      using ::mlir::moe::Figure;
+      return $_get($_ctxt, machine, phase, tokens, devices, Figure(seconds),
+                   Figure(flops), Figure(model_flops), Figure(bytes),
+                   Figure(network_bytes), Figure(params),
+                   Figure(active_params), Figure(peak_flops),
+                   Figure(pipeline_bubble), memory);
+    }]>
+  ];
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    double getTokensPerSecond() const {
+      return getSeconds() > 0 ? static_cast<double>(getTokens()) / getSeconds()
+                              : 0;
+    }
+    double getMFU() const {
+      return getSeconds() > 0 && getPeakFlops() > 0
+                 ? getModelFlops() / (getSeconds() * getPeakFlops())
+                 : 0;
+    }
+  }];
 }
 
 #endif // MOE_DIALECT_MOE_IR_MOEATTRS_TD

@@ -31,8 +31,39 @@ def MoE_Dialect : Dialect {
     length as an attribute so that the batch structure is recoverable.
 
     The exact semantics of every op are in docs/Spec.md.
+
+    The attributes the project attaches to IR it does not define (a plan on
+    a module, a cost on any op, a weight's name on a function argument) are
+    declared here once, and the dialect verifies each of them wherever it
+    appears: a malformed plan or cost summary is an error with a location,
+    not a silently ignored dictionary.
   }];
   let useDefaultAttributePrinterParser = 1;
+  let hasOperationAttrVerify = 1;
+  let hasRegionArgAttrVerify = 1;
+  let hasRegionResultAttrVerify = 1;
+  let discardableAttrs = (ins
+    // Module: the execution plan a plan pass chose (#moe.gpu_plan or
+    // #moe.wse_plan).
+    "::mlir::moe::PlanAttrInterface":$plan,
+    // Module: the step's totals, left by --moe-cost.
+    "::mlir::moe::CostSummaryAttr":$cost_summary,
+    // Any op: its cost in the phase, left by --moe-cost.
+    "::mlir::moe::CostAttr":$cost,
+    // A collective a GPU plan inserted to synchronise a weight's gradient.
+    "::mlir::UnitAttr":$grad_sync,
+    // Function argument: a trainable weight, by name.
+    "::mlir::StringAttr":$param,
+    // Function argument or result of a planned function: how the unplanned
+    // program's tensor is split over the plan's grid.
+    "::mlir::shard::GridAxesArrayAttr":$split_axes,
+    // Module: the Hugging Face architecture an importer read.
+    "::mlir::StringAttr":$architecture
+  );
+  let extraClassDeclaration = [{
+    /// Every discardable attribute name above, for diagnostics.
+    static ::llvm::ArrayRef<::llvm::StringRef> getDiscardableAttrNames();
+  }];
 }
 
 class MoE_Op<string mnemonic, list<Trait> traits = []>
@@ -67,6 +98,15 @@ def MoE_Activation : I32EnumAttr<"Activation", "FFN activation function", [
   let genSpecializedAttr = 0;
 }
 def MoE_ActivationAttr : EnumAttr<MoE_Dialect, MoE_Activation, "activation">;
+
+def MoE_Phase : I32EnumAttr<"Phase", "what a step does", [
+    I32EnumAttrCase<"Forward", 0, "forward">,
+    I32EnumAttrCase<"Train", 1, "train">
+  ]> {
+  let cppNamespace = "::mlir::moe";
+  let genSpecializedAttr = 0;
+}
+def MoE_PhaseAttr : EnumAttr<MoE_Dialect, MoE_Phase, "phase">;
 
 def MoE_Bound : I32EnumAttr<"Bound", "what limits an op's time", [
     I32EnumAttrCase<"compute", 0>,

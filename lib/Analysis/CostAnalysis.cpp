@@ -24,16 +24,13 @@
 using namespace mlir;
 using namespace mlir::moe;
 
-StringRef mlir::moe::stringifyPhase(Phase phase) {
-  return phase == Phase::Forward ? "forward" : "train";
-}
-
-std::optional<Phase> mlir::moe::symbolizePhase(StringRef name) {
-  if (name == "forward")
-    return Phase::Forward;
-  if (name == "train")
-    return Phase::Train;
-  return std::nullopt;
+CostSummaryAttr CostSummary::toAttr(MLIRContext *ctx) const {
+  auto mem =
+      MemoryAttr::get(ctx, memory.weights, memory.gradients, memory.optimizer,
+                      memory.activations, memory.total(), memoryCapacity);
+  return CostSummaryAttr::get(ctx, machine, phase, tokens, devices, seconds,
+                              flops, modelFlops, bytes, network, params,
+                              activeParams, peakFlops, pipelineBubble, mem);
 }
 
 std::string mlir::moe::formatLocation(Location loc) {
@@ -468,29 +465,21 @@ FailureOr<CostAnalysis> CostAnalysis::run(ModuleOp module,
     mem.optimizer = train ? summary.params * kOptimizerStateBytesPerParam : 0;
   }
   summary.memoryCapacity = machine.memoryCapacity;
-  if (auto plan = module->getAttrOfType<DictionaryAttr>(kPlanAttrName)) {
-    auto kind = plan.getAs<StringAttr>("kind");
-    if (kind && kind.getValue() == "wse-weight-streaming" && !machine.isWafer())
-      return emitError(module.getLoc())
-             << "the module has a wafer-scale weight-streaming plan but "
-                "machine '"
-             << machine.name << "' is not a wafer";
-  }
-  if (auto plan = module->getAttrOfType<DictionaryAttr>(kPlanAttrName))
-    if (auto devices = plan.getAs<IntegerAttr>("devices"))
-      summary.devices = std::max<int64_t>(1, devices.getInt());
+  PlanAttrInterface plan = getPlan(module);
+  if (plan && plan.isWafer() && !machine.isWafer())
+    return emitError(module.getLoc())
+           << "the module has a wafer-scale weight-streaming plan but "
+              "machine '"
+           << machine.name << "' is not a wafer";
+  if (plan)
+    summary.devices = plan.getDeviceCount();
   int64_t perDevice =
       options.tokens > 0 ? options.tokens : getProgramTokenCount(module);
 
   // Pipeline parallelism: the plan's function holds every layer; each
   // device runs one stage of them (docs/CostModel.md).
-  int64_t stages = 1, virtualStages = 1;
-  if (auto plan = module->getAttrOfType<DictionaryAttr>(kPlanAttrName)) {
-    if (auto pp = plan.getAs<IntegerAttr>("pp"))
-      stages = std::max<int64_t>(1, pp.getInt());
-    if (auto vpp = plan.getAs<IntegerAttr>("vpp"))
-      virtualStages = std::max<int64_t>(1, vpp.getInt());
-  }
+  auto [stages, virtualStages] =
+      plan ? plan.getPipeline() : std::pair<int64_t, int64_t>{1, 1};
   if (stages > 1 && !machine.isWafer()) {
     FailureOr<PipelineResult> pipeline =
         schedulePipeline(module, analysis.opCosts, walker.ownedParams, machine,

@@ -84,42 +84,16 @@ void MoECostPass::runOnOperation() {
   }
 
   MLIRContext *ctx = &getContext();
+  auto *dialect = ctx->getLoadedDialect<MoEDialect>();
   for (auto &[op, cost] : analysis->getOpCosts()) {
     const KernelCost &t = cost.total;
-    op->setAttr(kCostAttrName, CostAttr::get(ctx, t.flops, t.bytes, t.network,
-                                             t.seconds, t.bound));
+    dialect->getCostAttrHelper().setAttr(
+        op,
+        CostAttr::get(ctx, t.flops, t.bytes, t.network, t.seconds, t.bound));
   }
 
   const CostSummary &s = analysis->getSummary();
-  Builder b(ctx);
-  auto f = [&](double v) { return b.getF64FloatAttr(v); };
-  NamedAttribute memory[] = {
-      b.getNamedAttr("activations", f(s.memory.activations)),
-      b.getNamedAttr("capacity", f(s.memoryCapacity)),
-      b.getNamedAttr("gradients", f(s.memory.gradients)),
-      b.getNamedAttr("optimizer", f(s.memory.optimizer)),
-      b.getNamedAttr("total", f(s.memory.total())),
-      b.getNamedAttr("weights", f(s.memory.weights)),
-  };
-  NamedAttribute fields[] = {
-      b.getNamedAttr("active_params", f(s.activeParams)),
-      b.getNamedAttr("bytes", f(s.bytes)),
-      b.getNamedAttr("devices", b.getI64IntegerAttr(s.devices)),
-      b.getNamedAttr("flops", f(s.flops)),
-      b.getNamedAttr("machine", b.getStringAttr(s.machine)),
-      b.getNamedAttr("memory", b.getDictionaryAttr(memory)),
-      b.getNamedAttr("mfu", f(s.mfu())),
-      b.getNamedAttr("model_flops", f(s.modelFlops)),
-      b.getNamedAttr("network_bytes", f(s.network)),
-      b.getNamedAttr("params", f(s.params)),
-      b.getNamedAttr("peak_flops", f(s.peakFlops)),
-      b.getNamedAttr("phase", b.getStringAttr(stringifyPhase(s.phase))),
-      b.getNamedAttr("pipeline_bubble", f(s.pipelineBubble)),
-      b.getNamedAttr("seconds", f(s.seconds)),
-      b.getNamedAttr("tokens", b.getI64IntegerAttr(s.tokens)),
-      b.getNamedAttr("tokens_per_second", f(s.tokensPerSecond())),
-  };
-  module->setAttr(kCostSummaryAttrName, b.getDictionaryAttr(fields));
+  dialect->getCostSummaryAttrHelper().setAttr(module, s.toAttr(ctx));
 
   if (s.tokens == 0)
     emitWarning(module.getLoc())

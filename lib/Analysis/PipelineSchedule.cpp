@@ -18,7 +18,9 @@ using namespace mlir::moe;
 
 namespace {
 
-bool isGradSync(Operation *op) { return op->hasAttr("moe.grad_sync"); }
+bool isGradSync(Operation *op) {
+  return op->hasAttr(MoEDialect::GradSyncAttrHelper::getNameStr());
+}
 
 /// Bytes of an op's first operand: the activation that crosses into a stage.
 double inputBytes(Operation *op) {

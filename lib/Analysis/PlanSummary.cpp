@@ -45,7 +45,7 @@ FailureOr<ProgramSummary> ProgramSummary::build(ModuleOp module) {
     return emitError(module.getLoc())
            << "cannot find the program's token count (no moe.embedding or "
               "moe.router with a static shape)";
-  if (module->hasAttr(kPlanAttrName))
+  if (getPlan(module))
     return emitError(module.getLoc())
            << "the program is already planned; search an unplanned program";
 

@@ -69,66 +69,29 @@ std::string mlir::moe::formatBytes(double bytes) {
 }
 
 FailureOr<Report> mlir::moe::collectReport(ModuleOp module) {
-  auto summary = module->getAttrOfType<DictionaryAttr>(kCostSummaryAttrName);
-  if (!summary)
+  Report report;
+  report.summary = module->getAttrOfType<CostSummaryAttr>(
+      MoEDialect::CostSummaryAttrHelper::getNameStr());
+  if (!report.summary)
     return emitError(module.getLoc())
            << "no cost annotations: run --moe-cost before --moe-cost-report";
-  Report report;
-  auto num = [](DictionaryAttr dict, StringRef key) {
-    if (auto f = dict.getAs<FloatAttr>(key))
-      return f.getValueAsDouble();
-    if (auto i = dict.getAs<IntegerAttr>(key))
-      return static_cast<double>(i.getInt());
-    return 0.0;
-  };
-  auto str = [](DictionaryAttr dict, StringRef key) {
-    auto s = dict.getAs<StringAttr>(key);
-    return s ? s.getValue().str() : std::string();
-  };
-  if (auto plan = module->getAttrOfType<DictionaryAttr>(kPlanAttrName)) {
-    report.planKind = str(plan, "kind");
-    for (NamedAttribute entry : plan) // sorted by name
-      if (auto i = dyn_cast<IntegerAttr>(entry.getValue()))
-        report.planSettings.emplace_back(entry.getName().str(), i.getInt());
-  }
-  report.machine = str(summary, "machine");
-  report.phase = str(summary, "phase");
-  report.tokens = static_cast<int64_t>(num(summary, "tokens"));
-  report.devices = std::max<int64_t>(1, num(summary, "devices"));
-  report.seconds = num(summary, "seconds");
-  report.pipelineBubble = num(summary, "pipeline_bubble");
-  report.flops = num(summary, "flops");
-  report.modelFlops = num(summary, "model_flops");
-  report.bytes = num(summary, "bytes");
-  report.network = num(summary, "network_bytes");
-  report.tokensPerSecond = num(summary, "tokens_per_second");
-  report.mfu = num(summary, "mfu");
-  report.peakFlops = num(summary, "peak_flops");
-  report.params = num(summary, "params");
-  report.activeParams = num(summary, "active_params");
-  if (auto mem = summary.getAs<DictionaryAttr>("memory")) {
-    report.memWeights = num(mem, "weights");
-    report.memGradients = num(mem, "gradients");
-    report.memOptimizer = num(mem, "optimizer");
-    report.memActivations = num(mem, "activations");
-    report.memTotal = num(mem, "total");
-    report.memCapacity = num(mem, "capacity");
-  }
+  report.plan = getPlan(module);
 
   llvm::StringMap<size_t> layerIndex;
   llvm::StringMap<llvm::SmallVector<double, 6>> layerBoundTime;
   module.walk([&](Operation *op) {
-    auto cost = op->getAttrOfType<CostAttr>(kCostAttrName);
+    auto cost =
+        op->getAttrOfType<CostAttr>(MoEDialect::CostAttrHelper::getNameStr());
     if (!cost)
       return;
     ReportRow row;
     row.op = op->getName().getStringRef().str();
     row.loc = formatLocation(op->getLoc());
     row.layer = getLayerName(op);
-    row.flops = cost.flops();
-    row.bytes = cost.bytes();
-    row.network = cost.network();
-    row.seconds = cost.seconds();
+    row.flops = cost.getFlops();
+    row.bytes = cost.getBytes();
+    row.network = cost.getNetwork();
+    row.seconds = cost.getSeconds();
     row.bound = cost.getBound();
     report.ops.push_back(row);
 
@@ -182,52 +145,60 @@ void writeHeader(llvm::raw_ostream &os, StringRef what) {
 } // namespace
 
 void mlir::moe::writeTextReport(const Report &r, llvm::raw_ostream &os) {
-  os << "moe-mlir cost report: machine " << r.machine << ", phase " << r.phase
-     << ", " << r.devices << (r.devices == 1 ? " device" : " devices") << ", "
-     << r.tokens << " tokens per step\n\n";
-  if (!r.planKind.empty()) {
+  CostSummaryAttr s = r.summary;
+  MemoryAttr mem = s.getMemory();
+  int64_t devices = s.getDevices();
+  os << "moe-mlir cost report: machine " << s.getMachine() << ", phase "
+     << stringifyPhase(s.getPhase()) << ", " << devices
+     << (devices == 1 ? " device" : " devices") << ", " << s.getTokens()
+     << " tokens per step\n\n";
+  if (r.plan) {
+    SmallVector<std::pair<StringRef, int64_t>> planSettings;
+    r.plan.getSettings(planSettings);
     std::string settings;
-    for (const auto &[name, value] : r.planSettings)
+    for (const auto &[name, value] : planSettings)
       if (name != "devices" && name != "tokens")
-        settings +=
-            (settings.empty() ? "" : " ") + name + "=" + std::to_string(value);
-    os << llvm::format("  %-18s %s (%s)\n", "plan", r.planKind.c_str(),
-                       settings.c_str());
+        settings += (settings.empty() ? "" : " ") + name.str() + "=" +
+                    std::to_string(value);
+    os << llvm::format("  %-18s %s (%s)\n", "plan",
+                       r.plan.getKindName().str().c_str(), settings.c_str());
   }
-  if (r.pipelineBubble > 0)
+  if (s.getPipelineBubble() > 0)
     os << llvm::format("  %-18s 1F1B, bubble %.1f%% of the schedule (fill "
                        "and drain)\n",
-                       "pipeline", 100 * r.pipelineBubble);
+                       "pipeline", 100 * s.getPipelineBubble());
   os << llvm::format("  %-18s %s\n", "step time",
-                     formatSeconds(r.seconds).c_str());
-  os << llvm::format(
-      "  %-18s %s (%s per device)\n", "throughput",
-      formatScaled(r.tokensPerSecond, "tokens/s").c_str(),
-      formatScaled(r.tokensPerSecond / r.devices, "tokens/s").c_str());
+                     formatSeconds(s.getSeconds()).c_str());
+  double rate = s.getTokensPerSecond();
+  os << llvm::format("  %-18s %s (%s per device)\n", "throughput",
+                     formatScaled(rate, "tokens/s").c_str(),
+                     formatScaled(rate / devices, "tokens/s").c_str());
   os << llvm::format("  %-18s %s (model %s), MFU %.1f%% of %s\n", "FLOPs",
-                     formatScaled(r.flops, "FLOP").c_str(),
-                     formatScaled(r.modelFlops, "FLOP").c_str(), 100 * r.mfu,
-                     formatScaled(r.peakFlops, "FLOP/s").c_str());
+                     formatScaled(s.getFlops(), "FLOP").c_str(),
+                     formatScaled(s.getModelFlops(), "FLOP").c_str(),
+                     100 * s.getMFU(),
+                     formatScaled(s.getPeakFlops(), "FLOP/s").c_str());
   os << llvm::format("  %-18s %s memory, %s network\n", "traffic",
-                     formatBytes(r.bytes).c_str(),
-                     formatBytes(r.network).c_str());
-  os << llvm::format(
-      "  %-18s %s of %s (weights %s, gradients %s, optimizer "
-      "%s, activations %s)\n",
-      "memory/device", formatBytes(r.memTotal).c_str(),
-      formatBytes(r.memCapacity).c_str(), formatBytes(r.memWeights).c_str(),
-      formatBytes(r.memGradients).c_str(), formatBytes(r.memOptimizer).c_str(),
-      formatBytes(r.memActivations).c_str());
+                     formatBytes(s.getBytes()).c_str(),
+                     formatBytes(s.getNetworkBytes()).c_str());
+  os << llvm::format("  %-18s %s of %s (weights %s, gradients %s, optimizer "
+                     "%s, activations %s)\n",
+                     "memory/device", formatBytes(mem.getTotal()).c_str(),
+                     formatBytes(mem.getCapacity()).c_str(),
+                     formatBytes(mem.getWeights()).c_str(),
+                     formatBytes(mem.getGradients()).c_str(),
+                     formatBytes(mem.getOptimizer()).c_str(),
+                     formatBytes(mem.getActivations()).c_str());
   os << llvm::format("  %-18s %s total, %s active per token\n", "parameters",
-                     formatScaled(r.params, "").c_str(),
-                     formatScaled(r.activeParams, "").c_str());
+                     formatScaled(s.getParams(), "").c_str(),
+                     formatScaled(s.getActiveParams(), "").c_str());
 
   // Runs of identical layers (same figures and bound) print as one row with
   // the figures of one layer and the share of the whole run.
   // Shares are of the step; with pipeline stages, of the work all stages
   // do (the stages run at once, so their times add up to more than a step).
-  double shareTotal = r.seconds;
-  if (r.pipelineBubble > 0) {
+  double shareTotal = s.getSeconds();
+  if (s.getPipelineBubble() > 0) {
     shareTotal = 0;
     for (const ReportRow &layer : r.layers)
       shareTotal += layer.seconds;
@@ -282,39 +253,43 @@ void mlir::moe::writeJSONReport(const Report &r, llvm::raw_ostream &os) {
     j.attribute("seconds", row.seconds);
     j.attribute("bound", stringifyBound(row.bound));
   };
+  CostSummaryAttr s = r.summary;
+  MemoryAttr mem = s.getMemory();
   j.object([&] {
-    j.attribute("machine", r.machine);
-    j.attribute("phase", r.phase);
-    j.attribute("tokens", r.tokens);
-    j.attribute("devices", r.devices);
-    if (!r.planKind.empty())
+    j.attribute("machine", s.getMachine());
+    j.attribute("phase", stringifyPhase(s.getPhase()));
+    j.attribute("tokens", s.getTokens());
+    j.attribute("devices", s.getDevices());
+    if (r.plan)
       j.attributeObject("plan", [&] {
-        j.attribute("kind", r.planKind);
-        for (const auto &[name, value] : r.planSettings)
+        j.attribute("kind", r.plan.getKindName());
+        SmallVector<std::pair<StringRef, int64_t>> settings;
+        r.plan.getSettings(settings);
+        for (const auto &[name, value] : settings)
           j.attribute(name, value);
       });
     j.attributeObject("total", [&] {
-      j.attribute("seconds", r.seconds);
-      j.attribute("flops", r.flops);
-      j.attribute("model_flops", r.modelFlops);
-      j.attribute("bytes", r.bytes);
-      j.attribute("network_bytes", r.network);
-      j.attribute("tokens_per_second", r.tokensPerSecond);
-      j.attribute("mfu", r.mfu);
-      j.attribute("memory_bytes_per_device", r.memTotal);
-      j.attribute("pipeline_bubble", r.pipelineBubble);
+      j.attribute("seconds", s.getSeconds());
+      j.attribute("flops", s.getFlops());
+      j.attribute("model_flops", s.getModelFlops());
+      j.attribute("bytes", s.getBytes());
+      j.attribute("network_bytes", s.getNetworkBytes());
+      j.attribute("tokens_per_second", s.getTokensPerSecond());
+      j.attribute("mfu", s.getMFU());
+      j.attribute("memory_bytes_per_device", mem.getTotal());
+      j.attribute("pipeline_bubble", s.getPipelineBubble());
     });
     j.attributeObject("memory", [&] {
-      j.attribute("weights", r.memWeights);
-      j.attribute("gradients", r.memGradients);
-      j.attribute("optimizer", r.memOptimizer);
-      j.attribute("activations", r.memActivations);
-      j.attribute("total", r.memTotal);
-      j.attribute("capacity", r.memCapacity);
+      j.attribute("weights", mem.getWeights());
+      j.attribute("gradients", mem.getGradients());
+      j.attribute("optimizer", mem.getOptimizer());
+      j.attribute("activations", mem.getActivations());
+      j.attribute("total", mem.getTotal());
+      j.attribute("capacity", mem.getCapacity());
     });
     j.attributeObject("params", [&] {
-      j.attribute("total", r.params);
-      j.attribute("active", r.activeParams);
+      j.attribute("total", s.getParams());
+      j.attribute("active", s.getActiveParams());
     });
     j.attributeArray("layers", [&] {
       for (const ReportRow &layer : r.layers)
@@ -391,7 +366,9 @@ void mlir::moe::writeChromeTrace(const Report &r, llvm::raw_ostream &os) {
         j.attribute("ph", "M");
         j.attribute("pid", 1);
         j.attributeObject("args", [&] {
-          j.attribute("name", r.machine + " (" + r.phase + ")");
+          j.attribute("name", (r.summary.getMachine() + " (" +
+                               stringifyPhase(r.summary.getPhase()) + ")")
+                                  .str());
         });
       });
       for (const std::pair<int, const char *> &track :

@@ -14,6 +14,7 @@
 
 #include "moe/CostModels/ModelHelpers.h"
 #include "moe/CostModels/UpstreamCostModels.h"
+#include "moe/Dialect/MoE/IR/MoEOps.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"

@@ -15,6 +15,7 @@
 
 #include "moe/CostModels/ModelHelpers.h"
 #include "moe/CostModels/UpstreamCostModels.h"
+#include "moe/Dialect/MoE/IR/MoEDialect.h"
 
 #include "mlir/Dialect/Shard/IR/ShardDialect.h"
 #include "mlir/Dialect/Shard/IR/ShardOps.h"
@@ -87,7 +88,8 @@ struct CollectiveCostModel
       return failure();
     kernel.bufferBytes = tensorBytes(buffer);
     kernel.elemBytes = elementBytes(type);
-    kernel.backwardOnly = op->hasAttr("moe.grad_sync");
+    kernel.backwardOnly =
+        op->hasAttr(MoEDialect::GradSyncAttrHelper::getNameStr());
     kernels.push_back(kernel);
     return success();
   }

@@ -136,25 +136,6 @@ Kernel mlir::moe::makeWeightStream(const char *name, double bytes,
   return kernel;
 }
 
-bool mlir::moe::isWeightCopy(Value value) {
-  Operation *def = value.getDefiningOp();
-  return def && def->hasTrait<OpTrait::moe::WeightCopy>() &&
-         def->getNumOperands() > 0;
-}
-
-bool mlir::moe::isParameter(Value value) {
-  if (isWeightCopy(value))
-    return isParameter(value.getDefiningOp()->getOperand(0));
-  auto arg = dyn_cast<BlockArgument>(value);
-  if (!arg)
-    return false;
-  auto func =
-      dyn_cast_or_null<FunctionOpInterface>(arg.getOwner()->getParentOp());
-  if (!func || arg.getOwner() != &func.getFunctionBody().front())
-    return false;
-  return static_cast<bool>(func.getArgAttr(arg.getArgNumber(), kParamAttrName));
-}
-
 double mlir::moe::expectedActiveExperts(double tokens, double topK,
                                         double experts) {
   if (experts <= 0 || topK <= 0 || tokens <= 0)

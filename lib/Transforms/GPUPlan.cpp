@@ -307,13 +307,13 @@ void MoEGPUPlanPass::insertGradientSync(
     if (group == 1)
       continue;
     std::string name = "grad_sync";
-    if (auto paramName = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
-                                                           kParamAttrName))
+    if (StringAttr paramName = getParamName(func, arg.getArgNumber()))
       name += "." + paramName.getValue().str();
     Location loc = NameLoc::get(builder.getStringAttr(name), func.getLoc());
     auto sync = shard::AllReduceOp::create(builder, loc, arg.getType(),
                                            kGridName, axes, arg);
-    sync->setAttr("moe.grad_sync", builder.getUnitAttr());
+    sync->setAttr(MoEDialect::GradSyncAttrHelper::getNameStr(),
+                  builder.getUnitAttr());
   }
 }
 
@@ -352,20 +352,9 @@ void MoEGPUPlanPass::runOnOperation() {
       return signalPassFailure();
 
   MLIRContext *ctx = &getContext();
-  NamedAttribute plan[] = {
-      builder.getNamedAttr("devices", builder.getI64IntegerAttr(devices)),
-      builder.getNamedAttr("dp", builder.getI64IntegerAttr(dpDegree)),
-      builder.getNamedAttr("ep", builder.getI64IntegerAttr(ep)),
-      builder.getNamedAttr("gpus_per_node",
-                           builder.getI64IntegerAttr(gpusPerNode)),
-      builder.getNamedAttr("kind",
-                           builder.getStringAttr("gpu-expert-parallel")),
-      builder.getNamedAttr("pp", builder.getI64IntegerAttr(pp)),
-      builder.getNamedAttr("tokens", builder.getI64IntegerAttr(tokens)),
-      builder.getNamedAttr("tp", builder.getI64IntegerAttr(tp)),
-      builder.getNamedAttr("vpp", builder.getI64IntegerAttr(virtualStages)),
-  };
-  module->setAttr(kPlanAttrName, builder.getDictionaryAttr(plan));
+  ctx->getLoadedDialect<MoEDialect>()->getPlanAttrHelper().setAttr(
+      module, GPUPlanAttr::get(ctx, dpDegree, ep, tp, pp, virtualStages,
+                               gpusPerNode, tokens));
   if (!module->hasAttr(DLTIDialect::kTargetSystemDescAttrName)) {
     auto entry =
         DataLayoutEntryAttr::get(StringAttr::get(ctx, "devices_per_node"),

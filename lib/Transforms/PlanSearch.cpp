@@ -80,15 +80,12 @@ LogicalResult MoEPlanSearchPass::applyPlan(const PlanCandidate &best,
   if (failed(runPipeline(pm, module)))
     return failure();
 
-  auto summary = module->getAttrOfType<DictionaryAttr>(kCostSummaryAttrName);
-  auto seconds = summary ? summary.getAs<FloatAttr>("seconds") : FloatAttr();
-  if (!seconds)
+  auto summary = module->getAttrOfType<CostSummaryAttr>(
+      MoEDialect::CostSummaryAttrHelper::getNameStr());
+  if (!summary)
     return emitError(module.getLoc()) << "the chosen plan was not costed";
-  double ir = seconds.getValueAsDouble();
-  double irMemory = 0;
-  if (auto memory = summary.getAs<DictionaryAttr>("memory"))
-    if (auto total = memory.getAs<FloatAttr>("total"))
-      irMemory = total.getValueAsDouble();
+  double ir = summary.getSeconds();
+  double irMemory = summary.getMemory().getTotal();
   double estimate = best.estimate.seconds;
   double difference = ir > 0 ? std::abs(estimate / ir - 1) : 1;
   auto percent = [](double fraction) {

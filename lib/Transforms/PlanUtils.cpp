@@ -33,10 +33,11 @@ void mlir::moe::setSplit(FunctionOpInterface func, bool isResult,
                                           DenseI16ArrayAttr::get(ctx, {}));
   perDim[dim] = DenseI16ArrayAttr::get(ctx, axes);
   auto split = shard::GridAxesArrayAttr::get(ctx, perDim);
+  StringRef name = MoEDialect::SplitAxesAttrHelper::getNameStr();
   if (isResult)
-    func.setResultAttr(index, kSplitAxesAttrName, split);
+    func.setResultAttr(index, name, split);
   else
-    func.setArgAttr(index, kSplitAxesAttrName, split);
+    func.setArgAttr(index, name, split);
 }
 
 void mlir::moe::markTokenSplits(FunctionOpInterface func,

@@ -38,7 +38,6 @@ using namespace mlir::moe;
 
 namespace {
 
-constexpr StringLiteral kPlanKind = "wse-weight-streaming";
 constexpr StringLiteral kGridName = "systems";
 
 /// The step as the options and the program define it.
@@ -130,7 +129,7 @@ LogicalResult MoEWSEPlanPass::checkOptions(MachineModel &machineModel) {
   if (systems > machineModel.maxDevices)
     return fail() << systems.getValue() << " systems are more than " << machine
                   << " allows (" << machineModel.maxDevices << ")";
-  bool planned = module->hasAttr(kPlanAttrName);
+  bool planned = static_cast<bool>(getPlan(module));
   module.walk([&](Operation *op) {
     if (isa<wse::WSEDialect>(op->getDialect()))
       planned = true;
@@ -394,20 +393,9 @@ LogicalResult MoEWSEPlanPass::apply(ModuleOp module, const Shape &shape,
   for (auto func : module.getOps<FunctionOpInterface>())
     if (!func.isExternal() && failed(planFunction(func, shape, g)))
       return failure();
-  Builder b(module.getContext());
-  int64_t tokens = shape.batch * shape.seqLen;
-  NamedAttribute plan[] = {
-      b.getNamedAttr("batch", b.getI64IntegerAttr(shape.batch)),
-      b.getNamedAttr("devices", b.getI64IntegerAttr(systems)),
-      b.getNamedAttr("kind", b.getStringAttr(kPlanKind)),
-      b.getNamedAttr("seq_len", b.getI64IntegerAttr(shape.seqLen)),
-      b.getNamedAttr("systems", b.getI64IntegerAttr(systems)),
-      b.getNamedAttr("tile_sequences",
-                     b.getI64IntegerAttr(shape.perSystem / g)),
-      b.getNamedAttr("tiles", b.getI64IntegerAttr(g)),
-      b.getNamedAttr("tokens", b.getI64IntegerAttr(tokens)),
-  };
-  module->setAttr(kPlanAttrName, b.getDictionaryAttr(plan));
+  MLIRContext *ctx = module.getContext();
+  ctx->getLoadedDialect<MoEDialect>()->getPlanAttrHelper().setAttr(
+      module, WSEPlanAttr::get(ctx, systems, g, shape.batch, shape.seqLen));
   return success();
 }
 

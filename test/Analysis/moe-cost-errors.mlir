@@ -62,12 +62,14 @@
 // Tokens per step cannot be inferred without a router or an embedding: a
 // warning, and tokens/s stays 0; tokens=N gives them (16 / 2.112e-8 s on
 // the unit machine = 7.57576e8 tokens/s).
-// RUN: moe-opt %s --moe-cost="machine-file=%S/Inputs/unit-machine.json" 2>&1 | FileCheck %s --check-prefix=CHECK-NO-TOKENS
+// RUN: moe-opt %s --moe-cost="machine-file=%S/Inputs/unit-machine.json" --moe-cost-report="format=json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-NO-TOKENS
 // CHECK-NO-TOKENS: warning: cannot infer tokens per step (no moe.embedding or moe.router); pass tokens=N for tokens/s
-// CHECK-NO-TOKENS: tokens = 0 : i64, tokens_per_second = 0.000000e+00 : f64
-// RUN: moe-opt %s --moe-cost="machine-file=%S/Inputs/unit-machine.json tokens=16" 2>&1 | FileCheck %s --check-prefix=CHECK-TOKENS-GIVEN
+// CHECK-NO-TOKENS: "tokens": 0,
+// CHECK-NO-TOKENS: "tokens_per_second": 0,
+// RUN: moe-opt %s --moe-cost="machine-file=%S/Inputs/unit-machine.json tokens=16" --moe-cost-report="format=json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-TOKENS-GIVEN
 // CHECK-TOKENS-GIVEN-NOT: warning
-// CHECK-TOKENS-GIVEN: tokens = 16 : i64, tokens_per_second = 75757575{{[0-9.]*}} : f64
+// CHECK-TOKENS-GIVEN: "tokens": 16,
+// CHECK-TOKENS-GIVEN: "tokens_per_second": 75757575{{[0-9.]*}},
 
 func.func @norm(%x: tensor<16x32xbf16>, %w: tensor<32xbf16>)
     -> tensor<16x32xbf16> {

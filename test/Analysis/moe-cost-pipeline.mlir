@@ -38,7 +38,7 @@
 // CHECK-PP2-NEXT: "optimizer": 6144,
 // CHECK-PP2-NEXT: "activations": 16384,
 // CHECK-PP2: "seconds": 1.1776e-06,
-module attributes {moe.plan = {devices = 2 : i64, kind = "gpu-expert-parallel", pp = 2 : i64, vpp = 1 : i64}} {
+module attributes {moe.plan = #moe.gpu_plan<pp = 2>} {
   func.func @step(%x: tensor<4x256xf32>, %w0: tensor<256xf32> {moe.param = "w0"},
                   %w1: tensor<256xf32> {moe.param = "w1"},
                   %w2: tensor<256xf32> {moe.param = "w2"},
@@ -59,7 +59,7 @@ module attributes {moe.plan = {devices = 2 : i64, kind = "gpu-expert-parallel", 
 // RUN: moe-opt %s -split-input-file --moe-cost="machine-file=%S/Inputs/unit-machine.json phase=train micro-batches=4 tokens=4" --moe-cost-report=format=json -o /dev/null | FileCheck %s --check-prefix=CHECK-VPP
 // CHECK-VPP: "seconds": 0.00010455168,
 // CHECK-VPP: "pipeline_bubble": 0.111111111
-module attributes {moe.plan = {devices = 2 : i64, kind = "gpu-expert-parallel", pp = 2 : i64, vpp = 2 : i64}} {
+module attributes {moe.plan = #moe.gpu_plan<pp = 2, vpp = 2>} {
   func.func @step(%x: tensor<4x256xf32>, %w0: tensor<256xf32> {moe.param = "w0"},
                   %w1: tensor<256xf32> {moe.param = "w1"},
                   %w2: tensor<256xf32> {moe.param = "w2"},
@@ -81,7 +81,7 @@ module attributes {moe.plan = {devices = 2 : i64, kind = "gpu-expert-parallel", 
 // RUN: moe-opt %s -split-input-file --moe-cost="machine-file=%S/Inputs/unit-machine.json phase=train micro-batches=4 tokens=4" --moe-cost-report=format=json -o /dev/null | FileCheck %s --check-prefix=CHECK-PP3
 // CHECK-PP3: "seconds": {{0\.000207301119999|0\.00020730112}}
 // CHECK-PP3: "pipeline_bubble": 0.333333333
-module attributes {moe.plan = {devices = 3 : i64, kind = "gpu-expert-parallel", pp = 3 : i64, vpp = 1 : i64}} {
+module attributes {moe.plan = #moe.gpu_plan<pp = 3>} {
   func.func @step(%x: tensor<4x256xf32>, %w0: tensor<256xf32> {moe.param = "w0"},
                   %w1: tensor<256xf32> {moe.param = "w1"},
                   %w2: tensor<256xf32> {moe.param = "w2"},

@@ -1,6 +1,9 @@
 // RUN: moe-opt %s -split-input-file --moe-cost="machine-file=%S/Inputs/unit-machine.json" | FileCheck %s --check-prefix=CHECK-FWD
+// RUN: moe-opt %s -split-input-file --moe-cost="machine-file=%S/Inputs/unit-machine.json" --moe-cost-report=format=json -o /dev/null | FileCheck %s --check-prefix=CHECK-FWD-JSON
 // RUN: moe-opt %s -split-input-file --moe-cost="machine-file=%S/Inputs/unit-machine.json phase=train" | FileCheck %s --check-prefix=CHECK-TRAIN
+// RUN: moe-opt %s -split-input-file --moe-cost="machine-file=%S/Inputs/unit-machine.json phase=train" --moe-cost-report=format=json -o /dev/null | FileCheck %s --check-prefix=CHECK-TRAIN-JSON
 // RUN: moe-opt %s -split-input-file --moe-cost="machine-file=%S/Inputs/unit-machine.json phase=train recompute" | FileCheck %s --check-prefix=CHECK-RECOMP
+// RUN: moe-opt %s -split-input-file --moe-cost="machine-file=%S/Inputs/unit-machine.json phase=train recompute" --moe-cost-report=format=json -o /dev/null | FileCheck %s --check-prefix=CHECK-RECOMP-JSON
 // RUN: moe-opt %s -split-input-file --moe-cost="machine-file=%S/Inputs/unit-machine.json phase=train micro-batches=2" | FileCheck %s --check-prefix=CHECK-MICRO
 // RUN: moe-opt %s -split-input-file --moe-cost="machine-file=%S/Inputs/unit-machine.json phase=train micro-batches=2" --moe-cost-report=format=json -o /dev/null | FileCheck %s --check-prefix=CHECK-MICROJSON
 
@@ -144,26 +147,10 @@ module attributes {dlti.target_system_spec = #dlti.target_system_spec<
 // and output buffers, 2 x 4*16*32*2 = 8192 bytes. Memory 20864 + 8192 =
 // 29056. tokens/s = 16 / 5.5424e-7 = 2.88684e7; MFU = 246592 /
 // (5.5424e-7 * 1e12) = 0.444919.
-// CHECK-FWD: moe.cost_summary = {active_params = 7.360000e+03 : f64
-// CHECK-FWD-SAME: {{[{ ]}}bytes = 5.542400e+04 : f64
-// CHECK-FWD-SAME: {{[{ ]}}flops = 2.465920e+05 : f64
-// CHECK-FWD-SAME: machine = "unit"
-// CHECK-FWD-SAME: memory = {
-// CHECK-FWD-SAME: activations = 8.192000e+03 : f64
-// CHECK-FWD-SAME: capacity = 1.000000e+12 : f64
-// CHECK-FWD-SAME: gradients = 0.000000e+00 : f64
-// CHECK-FWD-SAME: optimizer = 0.000000e+00 : f64
-// CHECK-FWD-SAME: {{[{ ]}}total = 2.905600e+04 : f64
-// CHECK-FWD-SAME: weights = 2.086400e+04 : f64
-// CHECK-FWD-SAME: mfu = 0.44491{{[0-9]*}} : f64
-// CHECK-FWD-SAME: model_flops = 2.465920e+05 : f64
-// CHECK-FWD-SAME: network_bytes = 0.000000e+00 : f64
-// CHECK-FWD-SAME: params = 1.043200e+04 : f64
-// CHECK-FWD-SAME: peak_flops = 1.000000e+12 : f64
-// CHECK-FWD-SAME: phase = "forward"
-// CHECK-FWD-SAME: seconds = 5.542400e-07 : f64
-// CHECK-FWD-SAME: tokens = 16 : i64
-// CHECK-FWD-SAME: tokens_per_second = 2886836{{[0-9.]*}} : f64
+// CHECK-FWD: moe.cost_summary = #moe.cost_summary<machine = "unit", phase = forward, tokens = 16, devices = 1, seconds = 5.5424e-07, flops = 246592, model_flops = 246592, bytes = 55424, network_bytes = 0, params = 10432, active_params = 7360, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 20864, gradients = 0, optimizer = 0, activations = 8192, total = 29056, capacity = 1.0e+12>>
+// CHECK-FWD-JSON: "tokens": 16,
+// CHECK-FWD-JSON: "tokens_per_second": 2886836{{[0-9.]*}},
+// CHECK-FWD-JSON: "mfu": 0.44491{{[0-9]*}},
 //
 // Train: every kernel here is a GEMM or memory-bound, so fwd + bwd = 3x the
 // forward: 739776 FLOPs, 166272 bytes; AdamW 28*10432 = 292096 bytes.
@@ -180,66 +167,31 @@ module attributes {dlti.target_system_spec = #dlti.target_system_spec<
 //   layers.1: rms_norm input 1024; ffn 16 x (H + 2F = 160) x 2 = 5120: 6144.
 //   (func.return keeps nothing.) Total 13760.
 // Memory total 20864 + 20864 + 125184 + 13760 = 180672.
-// CHECK-TRAIN: moe.cost_summary = {active_params = 7.360000e+03 : f64
-// CHECK-TRAIN-SAME: {{[{ ]}}bytes = 4.583680e+05 : f64
-// CHECK-TRAIN-SAME: {{[{ ]}}flops = 7.397760e+05 : f64
-// CHECK-TRAIN-SAME: machine = "unit"
-// CHECK-TRAIN-SAME: memory = {
-// CHECK-TRAIN-SAME: activations = 1.376000e+04 : f64
-// CHECK-TRAIN-SAME: capacity = 1.000000e+12 : f64
-// CHECK-TRAIN-SAME: gradients = 2.086400e+04 : f64
-// CHECK-TRAIN-SAME: optimizer = 1.251840e+05 : f64
-// CHECK-TRAIN-SAME: {{[{ ]}}total = 1.806720e+05 : f64
-// CHECK-TRAIN-SAME: weights = 2.086400e+04 : f64
-// CHECK-TRAIN-SAME: mfu = 0.16139{{[0-9]*}} : f64
-// CHECK-TRAIN-SAME: model_flops = 7.397760e+05 : f64
-// CHECK-TRAIN-SAME: network_bytes = 0.000000e+00 : f64
-// CHECK-TRAIN-SAME: params = 1.043200e+04 : f64
-// CHECK-TRAIN-SAME: peak_flops = 1.000000e+12 : f64
-// CHECK-TRAIN-SAME: phase = "train"
-// CHECK-TRAIN-SAME: seconds = 4.583680e-06 : f64
-// CHECK-TRAIN-SAME: tokens = 16 : i64
-// CHECK-TRAIN-SAME: tokens_per_second = 349064{{[0-9.]*}} : f64
+// CHECK-TRAIN: moe.cost_summary = #moe.cost_summary<machine = "unit", phase = train, tokens = 16, devices = 1, seconds = 4.58368e-06, flops = 739776, model_flops = 739776, bytes = 458368, network_bytes = 0, params = 10432, active_params = 7360, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 20864, gradients = 20864, optimizer = 125184, activations = 13760, total = 180672, capacity = 1.0e+12>>
+// CHECK-TRAIN-JSON: "tokens": 16,
+// CHECK-TRAIN-JSON: "tokens_per_second": 349064{{[0-9.]*}},
+// CHECK-TRAIN-JSON: "mfu": 0.16139{{[0-9]*}},
 //
 // Recompute: 4x the forward: 986368 FLOPs, 221696 + 292096 = 513792 bytes,
 // 5.13792e-6 s; model FLOPs stay 739776 (MFU 0.143984). Activations: each
 // layer's input (1024 + 1024) plus the largest layer (7616) = 9664; memory
 // 20864 + 20864 + 125184 + 9664 = 176576.
-// CHECK-RECOMP: moe.cost_summary = {active_params = 7.360000e+03 : f64
-// CHECK-RECOMP-SAME: {{[{ ]}}bytes = 5.137920e+05 : f64
-// CHECK-RECOMP-SAME: {{[{ ]}}flops = 9.863680e+05 : f64
-// CHECK-RECOMP-SAME: machine = "unit"
-// CHECK-RECOMP-SAME: memory = {
-// CHECK-RECOMP-SAME: activations = 9.664000e+03 : f64
-// CHECK-RECOMP-SAME: capacity = 1.000000e+12 : f64
-// CHECK-RECOMP-SAME: gradients = 2.086400e+04 : f64
-// CHECK-RECOMP-SAME: optimizer = 1.251840e+05 : f64
-// CHECK-RECOMP-SAME: {{[{ ]}}total = 1.765760e+05 : f64
-// CHECK-RECOMP-SAME: weights = 2.086400e+04 : f64
-// CHECK-RECOMP-SAME: mfu = 0.14398{{[0-9]*}} : f64
-// CHECK-RECOMP-SAME: model_flops = 7.397760e+05 : f64
+// CHECK-RECOMP: moe.cost_summary = #moe.cost_summary<machine = "unit", phase = train, tokens = 16, devices = 1, seconds = 5.13792e-06, flops = 986368, model_flops = 739776, bytes = 513792, network_bytes = 0, params = 10432, active_params = 7360, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 20864, gradients = 20864, optimizer = 125184, activations = 9664, total = 176576, capacity = 1.0e+12>>
+// CHECK-RECOMP-JSON: "tokens": 16,
+// CHECK-RECOMP-JSON: "tokens_per_second": 311410{{[0-9.]*}},
+// CHECK-RECOMP-JSON: "mfu": 0.14398{{[0-9]*}},
 //
 // 2 micro-batches: 2 x 739776 = 1479552 FLOPs, 2 x 166272 + 292096 = 624640
 // bytes, 6.2464e-6 s, 32 tokens (tokens/s 5.12295e6), model FLOPs 1479552
-// (MFU 0.236865); memory per device unchanged (180672). The attribute prints
-// 1479552 in hex, so the JSON report checks it.
-// CHECK-MICRO: moe.cost_summary = {active_params = 7.360000e+03 : f64
-// CHECK-MICRO-SAME: {{[{ ]}}bytes = 6.246400e+05 : f64
-// CHECK-MICRO-SAME: memory = {
-// CHECK-MICRO-SAME: activations = 1.376000e+04 : f64
-// CHECK-MICRO-SAME: capacity = 1.000000e+12 : f64
-// CHECK-MICRO-SAME: gradients = 2.086400e+04 : f64
-// CHECK-MICRO-SAME: optimizer = 1.251840e+05 : f64
-// CHECK-MICRO-SAME: {{[{ ]}}total = 1.806720e+05 : f64
-// CHECK-MICRO-SAME: weights = 2.086400e+04 : f64
-// CHECK-MICRO-SAME: mfu = 0.23686{{[0-9]*}} : f64
-// CHECK-MICRO-SAME: tokens = 32 : i64
-// CHECK-MICRO-SAME: tokens_per_second = 512295{{[0-9.]*}} : f64
+// (MFU 0.236865); memory per device unchanged (180672).
+// CHECK-MICRO: moe.cost_summary = #moe.cost_summary<machine = "unit", phase = train, tokens = 32, devices = 1, seconds = {{6\.246(4|39999+[0-9]*)e-06}}, flops = 1479552, model_flops = 1479552, bytes = 624640, network_bytes = 0, params = 10432, active_params = 7360, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 20864, gradients = 20864, optimizer = 125184, activations = 13760, total = 180672, capacity = 1.0e+12>>
 // CHECK-MICROJSON: "tokens": 32,
 // CHECK-MICROJSON: "seconds": {{6\.246(4|39999+[0-9]*)e-0?6}},
 // CHECK-MICROJSON: "flops": 1479552,
 // CHECK-MICROJSON: "model_flops": 1479552,
 // CHECK-MICROJSON: "bytes": 624640,
+// CHECK-MICROJSON: "tokens_per_second": 512295{{[0-9.]*}},
+// CHECK-MICROJSON: "mfu": 0.23686{{[0-9]*}},
 //
 // Per op in training: the router is 3 x (4416 FLOPs, 1728 bytes) plus AdamW
 // over its 128-parameter gate (3584 bytes): 13248 FLOPs, 5184 + 3584 = 8768

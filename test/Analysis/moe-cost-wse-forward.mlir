@@ -7,7 +7,7 @@
 // 1e-6 s each: W (8192 B) streams in 8.192e-6 + 2e-6 = 1.0192e-5 s. The
 // forward pass takes max(compute 2.1e-6, weights in) plus the fill, 2.0384e-5
 // s. Gradients are reduced only when training: 0 s here.
-// CHECK: moe.cost_summary = {{{.*}}seconds = 2.038400e-05
+// CHECK: moe.cost_summary = #moe.cost_summary<{{.*}}seconds = 2.0384e-05,
 // CHECK: func.func @swarmx_latency
 // CHECK: wse.stream_weights {{.*}}network = 8192, seconds = 2.0384e-05, bound = weight_io>
 // CHECK: linalg.matmul {{.*}}seconds = 0, bound = compute>
@@ -39,7 +39,7 @@ module attributes {dlti.target_system_spec = #dlti.target_system_spec<
 // The attention does 786432 FLOPs of projections (2 * 32 * (64*64 + 2 *
 // 64*32 + 64*64)) and 2 * 8 * 16 * 8.5 * 32 = 69632 in the causal core
 // (8.5 keys per query): 856064.
-// CHECK: moe.cost_summary = {{{.*}}memory = {activations = 1.638400e+04 : f64, capacity = 1.000000e+09 : f64, gradients = 0.000000e+00 : f64, optimizer = 0.000000e+00 : f64, total = 4.096000e+04 : f64, weights = 2.457600e+04 : f64}
+// CHECK: moe.cost_summary = #moe.cost_summary<{{.*}}memory = <weights = 24576, gradients = 0, optimizer = 0, activations = 16384, total = 40960, capacity = 1.0e+09>>
 // CHECK: func.func @one_tile
 // CHECK: wse.batch_tiles {{.*}}tiles = 1
 // CHECK: moe.attention {{.*}}moe.cost = #moe.cost<flops = 856064,
@@ -71,7 +71,7 @@ module {
 // output: 8192 B, as much as the regrouped input and result. Activations
 // halve to 8192 B (total 32768 B); the FLOPs do not change (the body runs
 // twice: 856064), and regrouping copies the result once (2 * 4096 B).
-// CHECK: moe.cost_summary = {{{.*}}memory = {activations = 8.192000e+03 : f64, capacity = 1.000000e+09 : f64, gradients = 0.000000e+00 : f64, optimizer = 0.000000e+00 : f64, total = 3.276800e+04 : f64, weights = 2.457600e+04 : f64}
+// CHECK: moe.cost_summary = #moe.cost_summary<{{.*}}memory = <weights = 24576, gradients = 0, optimizer = 0, activations = 8192, total = 32768, capacity = 1.0e+09>>
 // CHECK: func.func @two_tiles
 // CHECK: wse.batch_tiles {{.*}}moe.cost = #moe.cost<flops = 0, bytes = 8192,
 // CHECK: moe.attention {{.*}}moe.cost = #moe.cost<flops = 856064,
@@ -101,7 +101,7 @@ module {
 // A wse plan on a GPU machine is an error, not a silent mispricing.
 // RUN: not moe-opt %s -split-input-file --moe-cost="machine=h100-sxm" 2>&1 | FileCheck %s --check-prefix=GPU
 // GPU: error: the module has a wafer-scale weight-streaming plan but machine 'h100-sxm' is not a wafer
-module attributes {moe.plan = {devices = 1 : i64, kind = "wse-weight-streaming"}} {
+module attributes {moe.plan = #moe.wse_plan<systems = 1, tiles = 1, batch = 1, seq_len = 32>} {
   func.func @planned(%x: tensor<4x4xbf16>) -> tensor<4x4xbf16> {
     return %x : tensor<4x4xbf16>
   }

@@ -19,7 +19,7 @@
 // reduction shows only the drain, 8.192e-6 s; the optimizer step runs in
 // MemoryX: nothing. Step: 3.2768e-5 s = 4 x 8.192e-6.
 // The module's summary comes first, then the ops.
-// CHECK: moe.cost_summary = {{{.*}}seconds = 3.276800e-05
+// CHECK: moe.cost_summary = #moe.cost_summary<{{.*}}seconds = 3.2768e-05,
 // CHECK: func.func @io_bound
 // CHECK: wse.stream_weights {{.*}}moe.cost = #moe.cost<flops = 0, bytes = 0, network = 16384, seconds = 2.4576e-05, bound = weight_io>
 // CHECK: linalg.matmul {{.*}}moe.cost = #moe.cost<flops = 6.29146e+06, bytes = 221184, network = 0, seconds = 0, bound = compute>
@@ -45,7 +45,7 @@ module {
 // compute-bound. The matmul keeps its 2.097152e-6 + 4.194304e-6 =
 // 6.291456e-6 s; weights in and gradients out hide behind it except the
 // fill and the drain, 8.192e-8 s each. Step: 6.455296e-6 s.
-// CHECK: moe.cost_summary = {{{.*}}seconds = 6.45529{{[0-9]*}}E-6
+// CHECK: moe.cost_summary = #moe.cost_summary<{{.*}}seconds = 6.45529{{[0-9]*}}e-06,
 // CHECK: func.func @compute_bound
 // CHECK: wse.stream_weights {{.*}}seconds = 8.192e-08, bound = weight_io>
 // CHECK: linalg.matmul {{.*}}network = 0, seconds = 6.29146e-06, bound = compute>
@@ -72,7 +72,7 @@ module attributes {dlti.target_system_spec = #dlti.target_system_spec<
 // (3.2768e-5 s); layer 1 streams the same weight size: 2 x 8.192e-6 =
 // 1.6384e-5 s. Step: 4.9152e-5 s. Without pipelining the two layers would
 // cost 2 x (3 x 8.192e-6 + 6.29e-6).
-// CHECK: moe.cost_summary = {{{.*}}seconds = 4.915200e-05
+// CHECK: moe.cost_summary = #moe.cost_summary<{{.*}}seconds = 4.9152e-05,
 // CHECK: func.func @two_layers
 // CHECK: wse.stream_weights {{.*}}seconds = 2.4576e-05, bound = weight_io>
 // CHECK: wse.stream_weights {{.*}}seconds = 1.6384e-05, bound = weight_io>

@@ -5,7 +5,7 @@
 // dispatch capacity is ceil(1.0 * 16 * 2 / 8) = 4; each GPU owns 8 / 2 = 4
 // experts and receives 2 senders' slots: 4 x (4 * 2) x 1024.
 // RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=2 gpus-per-node=4" | FileCheck %s --check-prefix=CHECK-EP2
-// CHECK-EP2: module attributes {dlti.target_system_spec = #dlti.target_system_spec<"gpus" = #dlti.target_device_spec<"devices_per_node" = 4 : i64>>, moe.plan = {devices = 4 : i64, dp = 2 : i64, ep = 2 : i64, gpus_per_node = 4 : i64, kind = "gpu-expert-parallel", pp = 1 : i64, tokens = 64 : i64, tp = 1 : i64, vpp = 1 : i64}}
+// CHECK-EP2: module attributes {dlti.target_system_spec = #dlti.target_system_spec<"gpus" = #dlti.target_device_spec<"devices_per_node" = 4 : i64>>, moe.plan = #moe.gpu_plan<dp = 2, ep = 2, gpus_per_node = 4, tokens = 64>}
 // CHECK-EP2: shard.grid @gpus(shape = 2x2)
 // Arguments and results record how the program's tensors are split over
 // the grid (moe.split_axes, read by --moe-simulate-grid): tokens over both
@@ -38,7 +38,7 @@
 // 8 tokens per GPU, capacity ceil(8 * 2 / 8) = 2, one expert per GPU
 // receiving 8 senders' slots: 1 x 16 x 1024.
 // RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=8 nodes=2 gpus-per-node=4 capacity-factor=1.0" | FileCheck %s --check-prefix=CHECK-EP8
-// CHECK-EP8: moe.plan = {devices = 8 : i64, dp = 1 : i64, ep = 8 : i64
+// CHECK-EP8: moe.plan = #moe.gpu_plan<ep = 8, gpus_per_node = 4, tokens = 64>
 // CHECK-EP8: shard.grid @gpus(shape = 1x8)
 // CHECK-EP8: moe.dispatch {{.*}} -> tensor<8x2x1024xbf16>
 // CHECK-EP8: shard.all_to_all {{.*}} split_axis = 0 concat_axis = 1 : tensor<8x2x1024xbf16> -> tensor<1x16x1024xbf16>
@@ -70,7 +70,7 @@
 // to 16 rows. Gradients: the sharded attention weights are summed over dp
 // and ep (axes [0, 1]), the replicated router over all three axes.
 // RUN: moe-opt %S/Inputs/attention-layer.mlir --moe-gpu-plan="tp=2 dp=2 gpus-per-node=4 phase=train" | FileCheck %s --check-prefix=CHECK-TP
-// CHECK-TP: moe.plan = {devices = 4 : i64, dp = 2 : i64, ep = 1 : i64, gpus_per_node = 4 : i64, kind = "gpu-expert-parallel", pp = 1 : i64, tokens = 64 : i64, tp = 2 : i64, vpp = 1 : i64}
+// CHECK-TP: moe.plan = #moe.gpu_plan<dp = 2, tp = 2, gpus_per_node = 4, tokens = 64>
 // CHECK-TP: shard.grid @gpus(shape = 2x1x2)
 // CHECK-TP-LABEL: func.func @attn
 // CHECK-TP-SAME: (%[[X:.+]]: tensor<16x64xbf16> {moe.split_axes = #shard<axisarray{{\[\[0, 1, 2\]\]}}>}
@@ -99,6 +99,6 @@
 // (Analysis/moe-cost-pipeline.mlir). The stages see the same tokens: 64
 // over dp * ep = 2 GPUs is 32 each, and 4 GPUs in all.
 // RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 pp=2 virtual-stages=2" | FileCheck %s --check-prefix=CHECK-PP
-// CHECK-PP: moe.plan = {devices = 4 : i64, dp = 1 : i64, ep = 2 : i64, gpus_per_node = 8 : i64, kind = "gpu-expert-parallel", pp = 2 : i64, tokens = 64 : i64, tp = 1 : i64, vpp = 2 : i64}
+// CHECK-PP: moe.plan = #moe.gpu_plan<ep = 2, pp = 2, vpp = 2, tokens = 64>
 // CHECK-PP: shard.grid @gpus(shape = 1x2)
 // CHECK-PP: tensor<32x1024xbf16> {moe.split_axes = #shard<axisarray{{\[\[0, 1\]\]}}>}

@@ -28,7 +28,7 @@
 // The best plan is emitted as IR, planned and costed.
 // RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-plan-search="machine-file=%S/Inputs/slow-network.json gpus=2 output=%t.txt" | FileCheck %s --check-prefix=CHECK-IR
 // CHECK-IR: moe.cost_summary
-// CHECK-IR-SAME: moe.plan = {devices = 2 : i64, dp = 1 : i64, ep = 2 : i64
+// CHECK-IR-SAME: moe.plan = #moe.gpu_plan<ep = 2,
 // CHECK-IR: shard.grid @gpus(shape = 1x2)
 // CHECK-IR: shard.all_to_all
 // CHECK-IR: moe.experts {{.*}}moe.cost = #moe.cost<

@@ -24,7 +24,7 @@
 // CHECK-JSON: "bound": "weight_io"
 // The IR it leaves is the costed plan; auto picked one tile.
 // RUN: FileCheck %s --input-file=%t.mlir --check-prefix=CHECK-IR
-// CHECK-IR: moe.plan = {batch = 8 : i64, devices = 2 : i64, kind = "wse-weight-streaming", seq_len = 64 : i64, systems = 2 : i64, tile_sequences = 4 : i64, tiles = 1 : i64, tokens = 512 : i64}
+// CHECK-IR: moe.plan = #moe.wse_plan<systems = 2, batch = 8, seq_len = 64>
 // CHECK-IR: wse.stream_weights {{.*}}systems = 2 {{.*}}moe.cost = #moe.cost<
 
 // The text report and explicit options reach the passes.

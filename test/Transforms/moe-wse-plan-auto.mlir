@@ -16,9 +16,9 @@
 //   G = 4: the experts' 131072 B: 180224 B: fits.
 // G = 2 and G = 4 run equally fast (the same FLOPs; one regrouping copy
 // each): the fewest tiles win.
-// CHECK: moe.plan = {{{.*}}tile_sequences = 2 : i64, tiles = 2 : i64
+// CHECK: moe.plan = #moe.wse_plan<tiles = 2, batch = 4,
 // CHECK: wse.batch_tiles {{.*}}tiles = 2
-// COST: memory = {activations = 1.638400e+05 : f64, capacity = 2.500000e+05 : f64, gradients = 0.000000e+00 : f64, optimizer = 0.000000e+00 : f64, total = 2.129920e+05 : f64, weights = 4.915200e+04 : f64}
+// COST: memory = <weights = 49152, gradients = 0, optimizer = 0, activations = 163840, total = 212992, capacity = 250000>
 module attributes {dlti.target_system_spec = #dlti.target_system_spec<
     "wse" = #dlti.target_device_spec<"memory_capacity" = 2.5e5 : f64>>} {
   func.func @layer(%x: tensor<256x64xbf16>,
@@ -59,7 +59,7 @@ module attributes {dlti.target_system_spec = #dlti.target_system_spec<
 
 // With the whole SRAM every G fits; one tile is the fastest (no regrouping
 // copy).
-// CHECK: moe.plan = {{{.*}}tile_sequences = 4 : i64, tiles = 1 : i64
+// CHECK: moe.plan = #moe.wse_plan<batch = 4,
 module {
   func.func @layer(%x: tensor<256x64xbf16>,
                    %norm: tensor<64xbf16> {moe.param = "norm"},

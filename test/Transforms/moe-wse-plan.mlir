@@ -8,7 +8,7 @@
 // copy; no gradients in a forward plan. The systems form a grid over which
 // the token tensors are split (moe.split_axes, read by --moe-simulate-grid).
 // RUN: moe-opt %S/Inputs/wse-layer.mlir --moe-wse-plan | FileCheck %s --check-prefix=CHECK-ONE
-// CHECK-ONE: moe.plan = {batch = 4 : i64, devices = 1 : i64, kind = "wse-weight-streaming", seq_len = 64 : i64, systems = 1 : i64, tile_sequences = 4 : i64, tiles = 1 : i64, tokens = 256 : i64}
+// CHECK-ONE: moe.plan = #moe.wse_plan<batch = 4, seq_len = 64>
 // CHECK-ONE: shard.grid @systems(shape = 1)
 // CHECK-ONE-LABEL: func.func @layer
 // CHECK-ONE-SAME: (%[[X:.+]]: tensor<256x64xbf16> {moe.split_axes = #shard<axisarray{{\[\[0\]\]}}>}, %[[NORM:[^:]+]]: tensor<64xbf16> {moe.param = "layers.0.norm"}, %[[WQ:[^:]+]]: tensor<64x64xbf16>
@@ -41,7 +41,7 @@
 // Every weight is broadcast to 2 systems; its gradient is reduced over them
 // and MemoryX updates it, last layer's weights first (the backward order).
 // RUN: moe-opt %S/Inputs/wse-layer.mlir --moe-wse-plan="systems=2 tiles=2 phase=train" | FileCheck %s --check-prefix=CHECK-TRAIN
-// CHECK-TRAIN: moe.plan = {batch = 4 : i64, devices = 2 : i64, kind = "wse-weight-streaming", seq_len = 64 : i64, systems = 2 : i64, tile_sequences = 1 : i64, tiles = 2 : i64, tokens = 256 : i64}
+// CHECK-TRAIN: moe.plan = #moe.wse_plan<systems = 2, tiles = 2, batch = 4, seq_len = 64>
 // CHECK-TRAIN-LABEL: func.func @layer
 // CHECK-TRAIN-SAME: %[[X:[^:]+]]: tensor<128x64xbf16>
 // CHECK-TRAIN-SAME: %[[WQ:arg2]]: tensor<64x64xbf16> {moe.param = "layers.0.wq"}
@@ -67,7 +67,7 @@
 // every attention's seq_len follows, 4 tiles of 2 sequences; dispatch
 // capacity ceil(128 * 2 / 8) = 32.
 // RUN: moe-opt %S/Inputs/wse-layer.mlir --moe-wse-plan="batch=8 seq-len=16 tiles=4" | FileCheck %s --check-prefix=CHECK-RESIZE
-// CHECK-RESIZE: moe.plan = {batch = 8 : i64, devices = 1 : i64, kind = "wse-weight-streaming", seq_len = 16 : i64, systems = 1 : i64, tile_sequences = 2 : i64, tiles = 4 : i64, tokens = 128 : i64}
+// CHECK-RESIZE: moe.plan = #moe.wse_plan<tiles = 4, batch = 8, seq_len = 16>
 // CHECK-RESIZE: wse.batch_tiles {{.*}} tiles = 4 : tensor<128x64xbf16> -> tensor<128x64xbf16>
 // CHECK-RESIZE-NEXT: ^bb0(%{{.+}}: tensor<32x64xbf16>):
 // CHECK-RESIZE-NEXT: moe.attention {{.*}} seq_len = 16 causal
@@ -85,5 +85,5 @@
 // The plan verifies and costs: a round trip through the printer and
 // --moe-cost on the CS-2 preset.
 // RUN: moe-opt %S/Inputs/wse-layer.mlir --moe-wse-plan="systems=2 tiles=2 phase=train" | moe-opt --moe-cost="machine=cs2 phase=train" | FileCheck %s --check-prefix=CHECK-COST
-// CHECK-COST: moe.cost_summary = {{{.*}}devices = 2 : i64{{.*}}machine = "cs2"{{.*}}tokens = 256 : i64
+// CHECK-COST: moe.cost_summary = #moe.cost_summary<machine = "cs2", phase = {{.*}}, tokens = 256, devices = 2,
 // CHECK-COST: wse.stream_weights {{.*}}bound = weight_io>

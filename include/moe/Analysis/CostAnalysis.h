@@ -24,8 +24,6 @@
 
 namespace mlir::moe {
 
-enum class Phase { Forward, Train };
-
 /// AdamW on ZeRO's mixed-precision layout (docs/CostModel.md, "Phases"):
 /// read the 16-bit gradient and the fp32 master weight, m and v (14 bytes),
 /// write the three fp32 states and the 16-bit weight (14 bytes).
@@ -89,6 +87,8 @@ struct CostSummary {
     return seconds > 0 && peakFlops > 0 ? modelFlops / (seconds * peakFlops)
                                         : 0;
   }
+  /// The summary as the module keeps it (`moe.cost_summary`).
+  CostSummaryAttr toAttr(MLIRContext *ctx) const;
 };
 
 class CostAnalysis {
@@ -115,9 +115,6 @@ private:
 std::string getLayerName(Operation *op);
 /// A location as a short string: `name`, or `file:line:col`.
 std::string formatLocation(Location loc);
-
-StringRef stringifyPhase(Phase phase);
-std::optional<Phase> symbolizePhase(StringRef name);
 
 } // namespace mlir::moe
 

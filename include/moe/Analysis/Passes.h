@@ -18,11 +18,6 @@ namespace mlir::moe {
 #define GEN_PASS_REGISTRATION
 #include "moe/Analysis/Passes.h.inc"
 
-/// Name of the module attribute `--moe-cost` leaves for the report.
-constexpr StringLiteral kCostSummaryAttrName = "moe.cost_summary";
-/// Name of the per-op cost attribute.
-constexpr StringLiteral kCostAttrName = "moe.cost";
-
 } // namespace mlir::moe
 
 #endif // MOE_ANALYSIS_PASSES_H

@@ -31,19 +31,10 @@ struct ReportRow {
 };
 
 struct Report {
-  std::string machine, phase;
-  int64_t tokens = 0, devices = 1;
-  /// The module's plan (`moe.plan`): its kind and its integer settings in
-  /// name order; empty for an unplanned program.
-  std::string planKind;
-  std::vector<std::pair<std::string, int64_t>> planSettings;
-  /// Fraction of the step a pipeline's slowest stage waits (0 without one).
-  double pipelineBubble = 0;
-  double seconds = 0, flops = 0, modelFlops = 0, bytes = 0, network = 0;
-  double tokensPerSecond = 0, mfu = 0, peakFlops = 0;
-  double params = 0, activeParams = 0;
-  double memWeights = 0, memGradients = 0, memOptimizer = 0, memActivations = 0,
-         memTotal = 0, memCapacity = 0;
+  /// The totals `--moe-cost` left (`moe.cost_summary`).
+  CostSummaryAttr summary;
+  /// The module's plan (`moe.plan`); null for an unplanned program.
+  PlanAttrInterface plan;
   std::vector<ReportRow> ops;
   /// Ops grouped by layer, in first-seen order.
   std::vector<ReportRow> layers;

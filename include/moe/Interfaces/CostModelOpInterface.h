@@ -142,17 +142,6 @@ unsigned elementBytes(Type type);
 /// Non-weight tensor operands' bytes: what an op keeps for its backward.
 double defaultSavedActivationBytes(Operation *op);
 
-/// Name of the argument attribute that marks a function argument as a
-/// trainable weight (`{moe.param = "layers.0.attn.wq"}`). Upstream ops such as
-/// the LM head's linalg.matmul learn which operands are weights from it.
-constexpr llvm::StringLiteral kParamAttrName = "moe.param";
-/// True for function arguments carrying `moe.param`, and for copies of them
-/// made by ops with the `WeightCopy` trait (a weight streamed to a wafer).
-bool isParameter(Value value);
-/// True for a value defined by a `WeightCopy` op: a weight whose transfer is
-/// explicit in the program, so the ops reading it do not stream it again.
-bool isWeightCopy(Value value);
-
 } // namespace moe
 
 namespace OpTrait::moe {

@@ -140,16 +140,16 @@ FailureOr<SplitAxes> Simulator::getSplit(func::FuncOp func,
                                          DictionaryAttr attrs, Type type,
                                          StringRef what) {
   SplitAxes split;
-  Attribute attr = attrs ? attrs.get(kSplitAxesAttrName) : Attribute();
-  if (!attr)
+  // The dialect verified that the attribute is a #shard<axisarray[...]>.
+  StringRef name = MoEDialect::SplitAxesAttrHelper::getNameStr();
+  auto axes = attrs ? attrs.getAs<shard::GridAxesArrayAttr>(name)
+                    : shard::GridAxesArrayAttr();
+  if (!axes)
     return split;
-  auto axes = dyn_cast<shard::GridAxesArrayAttr>(attr);
   auto tensor = dyn_cast<RankedTensorType>(type);
-  if (!axes || !tensor)
-    return func.emitOpError()
-           << what << " has " << kSplitAxesAttrName << " = " << attr
-           << ", but only a ranked tensor can be split, with a "
-              "#shard<axisarray[...]>";
+  if (!tensor)
+    return func.emitOpError() << what << " has " << name << " = " << axes
+                              << ", but only a ranked tensor can be split";
   if (axes.size() > static_cast<size_t>(tensor.getRank()))
     return func.emitOpError()
            << what << " splits " << axes.size() << " dimensions of " << type;
@@ -460,11 +460,12 @@ LogicalResult Simulator::run(func::FuncOp func) {
   entry.erase();
   func.setFunctionType(
       FunctionType::get(func.getContext(), argTypes, resultTypes));
+  auto splitName = StringAttr::get(
+      func.getContext(), MoEDialect::SplitAxesAttrHelper::getNameStr());
   for (unsigned i = 0, e = argTypes.size(); i < e; ++i)
-    func.removeArgAttr(i, kSplitAxesAttrName);
+    func.removeArgAttr(i, splitName);
   for (unsigned i = 0, e = resultTypes.size(); i < e; ++i)
-    func.removeResultAttr(
-        i, StringAttr::get(func.getContext(), kSplitAxesAttrName));
+    func.removeResultAttr(i, splitName);
   return success();
 }
 
@@ -496,7 +497,7 @@ LogicalResult checkSimulable(func::FuncOp func) {
                                "function only";
           return WalkResult::interrupt();
         }
-        if (op->hasAttr("moe.grad_sync")) {
+        if (op->hasAttr(MoEDialect::GradSyncAttrHelper::getNameStr())) {
           op->emitOpError()
               << "synchronises gradients of a training step, whose backward "
                  "pass the program does not compute; plan with phase=forward "
@@ -599,7 +600,7 @@ struct MoESimulateGridPass
         return signalPassFailure();
     }
     gridOp.erase();
-    module->removeAttr(kPlanAttrName);
+    module->removeAttr(MoEDialect::PlanAttrHelper::getNameStr());
   }
 };
 

@@ -71,7 +71,8 @@ private:
     std::string str = name.str();
     Value arg = body->addArgument(tensorType(shape), loc(str));
     argAttrs.push_back(builder.getDictionaryAttr(
-        builder.getNamedAttr(kParamNameAttr, builder.getStringAttr(str))));
+        builder.getNamedAttr(MoEDialect::ParamAttrHelper::getNameStr(),
+                             builder.getStringAttr(str))));
     return arg;
   }
 
@@ -286,8 +287,9 @@ OwningOpRef<ModuleOp> ModelBuilder::build() {
       options.numLayers.value_or(static_cast<int64_t>(spec.layers.size()));
 
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
-  module->getOperation()->setAttr("moe.architecture",
-                                  builder.getStringAttr(spec.architecture));
+  module->getOperation()->setAttr(
+      MoEDialect::ArchitectureAttrHelper::getNameStr(),
+      builder.getStringAttr(spec.architecture));
   builder.setInsertionPointToEnd(module->getBody());
   auto func = func::FuncOp::create(builder, loc("forward"), "forward",
                                    builder.getFunctionType({}, {}));

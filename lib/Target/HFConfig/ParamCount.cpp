@@ -59,7 +59,7 @@ FailureOr<ParamCount> mlir::moe::countParameters(func::FuncOp func) {
     return failure();
   };
   for (BlockArgument arg : func.getArguments()) {
-    if (!func.getArgAttr(arg.getArgNumber(), kParamNameAttr))
+    if (!getParamName(func, arg.getArgNumber()))
       continue;
     auto type = dyn_cast<RankedTensorType>(arg.getType());
     if (!type || !type.hasStaticShape()) {

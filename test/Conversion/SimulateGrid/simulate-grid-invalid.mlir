@@ -109,9 +109,18 @@ func.func @blocks(%x: tensor<4xf32>) -> tensor<4xf32> {
 // -----
 
 shard.grid @g(shape = 2)
-// expected-error @below {{argument #0 has moe.split_axes = [0], but only a ranked tensor can be split, with a #shard<axisarray[...]>}}
+// The dialect rejects a split that is not a #shard<axisarray[...]>.
+// expected-error @below {{'moe.split_axes' of argument #0 must be grid axes per dimension (#shard<axisarray[...]>), not [0]}}
 func.func @not_axes(%x: tensor<4xf32> {moe.split_axes = [0]}) -> tensor<4xf32> {
   return %x : tensor<4xf32>
+}
+
+// -----
+
+shard.grid @g(shape = 2)
+// expected-error @below {{argument #0 has moe.split_axes = #shard<axisarray[[0]]>, but only a ranked tensor can be split}}
+func.func @not_tensor(%x: f32 {moe.split_axes = #shard<axisarray[[0]]>}) -> f32 {
+  return %x : f32
 }
 
 // -----

@@ -48,7 +48,7 @@
 // CHECK: %[[Z:.+]] = tensor.insert_slice %[[O1]] into %[[K]][0, 1, 0] [4, 1, 8] [1, 1, 1]
 // CHECK: return %[[Z]] : tensor<4x2x8xf32>
 // CHECK-NOT: shard.grid
-module attributes {moe.plan = {devices = 2 : i64, kind = "gpu-expert-parallel"}} {
+module attributes {moe.plan = #moe.gpu_plan<ep = 2>} {
   shard.grid @gpus(shape = 1x2)
   func.func @exchange(
       %buf: tensor<4x1x8xf32> {moe.split_axes = #shard<axisarray[[], [1]]>},

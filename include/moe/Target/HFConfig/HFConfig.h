@@ -36,11 +36,6 @@ class FuncOp;
 
 namespace moe {
 
-/// Name of the argument attribute that says which weight an argument of
-/// `@forward` holds, e.g. "model.layers.0.mlp.experts.gate_proj". Other
-/// components (the cost model) read the same "moe.param" attribute.
-constexpr llvm::StringLiteral kParamNameAttr = "moe.param";
-
 /// Element type of every weight and activation in the imported module.
 enum class ImportDType { bf16, f16, f32 };
 

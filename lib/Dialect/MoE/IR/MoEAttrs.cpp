@@ -9,31 +9,114 @@
 
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <cmath>
+#include <cstdlib>
 
 using namespace mlir;
 using namespace mlir::moe;
 
-// Printed with six significant digits so that the same input always gives
-// the same bytes and the IR stays readable; the report carries full figures.
+#include "moe/Dialect/MoE/IR/MoEAttrInterfaces.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// Figures
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// `text` made a valid MLIR float literal: %g's "1e-06" would lex as the
+/// integer 1 followed by `e`, so it becomes "1.0e-06".
+std::string asLiteral(std::string text) {
+  size_t exponent = text.find('e');
+  if (exponent != std::string::npos && text.find('.') == std::string::npos)
+    text.insert(exponent, ".0");
+  return text;
+}
+
+std::string formatG(double value, int digits) {
+  std::string text;
+  llvm::raw_string_ostream(text) << llvm::format("%.*g", digits, value);
+  return text;
+}
+
+} // namespace
+
+StringRef mlir::moe::checkFigure(double value) {
+  if (!std::isfinite(value))
+    return "must be finite";
+  if (value < 0)
+    return "must not be negative";
+  return "";
+}
+
+std::string mlir::moe::formatFigure(double value) {
+  // The fewest significant digits that read back exactly (at most 17).
+  for (int digits = 6; digits < 17; ++digits) {
+    std::string text = formatG(value, digits);
+    if (std::strtod(text.c_str(), nullptr) == value)
+      return asLiteral(text);
+  }
+  return asLiteral(formatG(value, 17));
+}
+
+void mlir::moe::printFigure(AsmPrinter &printer, double value) {
+  printer << formatFigure(value);
+}
+
+void mlir::moe::printRoundedFigure(AsmPrinter &printer, double value) {
+  printer << asLiteral(formatG(value, 6));
+}
+
+FailureOr<Figure> mlir::moe::parseFigure(AsmParser &parser) {
+  bool negative = succeeded(parser.parseOptionalMinus());
+  double value = 0;
+  // Whole numbers print without a dot ("2048"), which parseFloat rejects.
+  APInt integer;
+  OptionalParseResult parsed = parser.parseOptionalInteger(integer);
+  if (!parsed.has_value()) {
+    if (parser.parseFloat(value))
+      return failure();
+  } else if (failed(*parsed)) {
+    return failure();
+  } else {
+    value = integer.roundToDouble();
+  }
+  if (negative)
+    value = -value;
+  // Range errors come from the attribute's verifier, which names the field.
+  return Figure(value);
+}
+
+namespace {
+
+/// Checks each named figure; the first that is not valid is the error.
+LogicalResult
+verifyFigures(function_ref<InFlightDiagnostic()> emitError,
+              std::initializer_list<std::pair<StringRef, double>> figures) {
+  for (const auto &[name, value] : figures)
+    if (StringRef problem = checkFigure(value); !problem.empty())
+      return emitError() << "'" << name << "' " << problem << " (got "
+                         << formatFigure(value) << ")";
+  return success();
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// CostAttr
+//===----------------------------------------------------------------------===//
+
 void CostAttr::print(AsmPrinter &printer) const {
-  auto num = [&](StringRef key, double value, bool comma = true) {
-    std::string text;
-    llvm::raw_string_ostream(text) << llvm::format("%.6g", value);
-    // An MLIR float literal needs a dot before its exponent: %g's "1e-06"
-    // would lex as the integer 1 followed by `e`, so print "1.0e-06".
-    size_t exponent = text.find('e');
-    if (exponent != std::string::npos && text.find('.') == std::string::npos)
-      text.insert(exponent, ".0");
-    printer << key << " = " << text;
-    if (comma)
-      printer << ", ";
-  };
-  printer << "<";
-  num("flops", flops());
-  num("bytes", bytes());
-  num("network", network());
-  num("seconds", seconds());
-  printer << "bound = " << stringifyBound(getBound()) << ">";
+  printer << "<flops = ";
+  printRoundedFigure(printer, getFlops());
+  printer << ", bytes = ";
+  printRoundedFigure(printer, getBytes());
+  printer << ", network = ";
+  printRoundedFigure(printer, getNetwork());
+  printer << ", seconds = ";
+  printRoundedFigure(printer, getSeconds());
+  printer << ", bound = " << stringifyBound(getBound()) << ">";
 }
 
 Attribute CostAttr::parse(AsmParser &parser, Type) {
@@ -41,46 +124,204 @@ Attribute CostAttr::parse(AsmParser &parser, Type) {
   const char *keys[4] = {"flops", "bytes", "network", "seconds"};
   if (parser.parseLess())
     return {};
-  // The printer's %g writes whole numbers without a dot ("flops = 2048"),
-  // which parseFloat rejects; accept integer literals too so that annotated
-  // IR parses back.
-  auto parseNumber = [&](double &value) -> ParseResult {
-    bool negative = succeeded(parser.parseOptionalMinus());
-    APInt integer;
-    OptionalParseResult parsed = parser.parseOptionalInteger(integer);
-    if (!parsed.has_value()) {
-      if (parser.parseFloat(value))
-        return failure();
-    } else if (failed(*parsed)) {
-      return failure();
-    } else {
-      value = integer.roundToDouble();
-    }
-    if (negative)
-      value = -value;
-    return success();
-  };
   for (int i = 0; i < 4; ++i) {
-    if (parser.parseKeyword(keys[i]) || parser.parseEqual() ||
-        parseNumber(values[i]) || parser.parseComma())
+    if (parser.parseKeyword(keys[i]) || parser.parseEqual())
       return {};
-    if (values[i] < 0) {
-      parser.emitError(parser.getCurrentLocation())
-          << "'" << keys[i] << "' must not be negative";
+    SMLoc loc = parser.getCurrentLocation();
+    FailureOr<Figure> value = parseFigure(parser);
+    if (failed(value))
+      return {};
+    if (StringRef problem = checkFigure(value->value); !problem.empty()) {
+      parser.emitError(loc) << "'" << keys[i] << "' " << problem << " (got "
+                            << formatFigure(value->value) << ")";
       return {};
     }
+    values[i] = value->value;
+    if (parser.parseComma())
+      return {};
   }
   StringRef boundName;
-  if (parser.parseKeyword("bound") || parser.parseEqual() ||
-      parser.parseKeyword(&boundName) || parser.parseGreater())
+  if (parser.parseKeyword("bound") || parser.parseEqual())
+    return {};
+  SMLoc boundLoc = parser.getCurrentLocation();
+  if (parser.parseKeyword(&boundName) || parser.parseGreater())
     return {};
   std::optional<Bound> bound = symbolizeBound(boundName);
   if (!bound) {
-    parser.emitError(parser.getCurrentLocation())
+    parser.emitError(boundLoc)
         << "unknown bound '" << boundName
         << "' (expected compute, memory, network, weight_io, latency or none)";
     return {};
   }
-  return CostAttr::get(parser.getContext(), values[0], values[1], values[2],
-                       values[3], *bound);
+  return CostAttr::getChecked([&] { return parser.emitError(boundLoc); },
+                              parser.getContext(), Figure(values[0]),
+                              Figure(values[1]), Figure(values[2]),
+                              Figure(values[3]), *bound);
+}
+
+LogicalResult CostAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                               Figure flops, Figure bytes, Figure network,
+                               Figure seconds, Bound) {
+  return verifyFigures(emitError, {{"flops", flops},
+                                   {"bytes", bytes},
+                                   {"network", network},
+                                   {"seconds", seconds}});
+}
+
+//===----------------------------------------------------------------------===//
+// GPUPlanAttr
+//===----------------------------------------------------------------------===//
+
+LogicalResult GPUPlanAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                  int64_t dp, int64_t ep, int64_t tp,
+                                  int64_t pp, int64_t vpp, int64_t gpusPerNode,
+                                  int64_t tokens) {
+  for (auto [name, value] : {std::pair<StringRef, int64_t>{"dp", dp},
+                             {"ep", ep},
+                             {"tp", tp},
+                             {"pp", pp},
+                             {"vpp", vpp},
+                             {"gpus_per_node", gpusPerNode}})
+    if (value < 1)
+      return emitError() << "'" << name << "' of a GPU plan must be at least 1 "
+                         << "(got " << value << ")";
+  if (tokens < 0)
+    return emitError() << "'tokens' of a GPU plan must not be negative (got "
+                       << tokens << ")";
+  int64_t devices = 0;
+  if (llvm::MulOverflow(dp, ep, devices) ||
+      llvm::MulOverflow(devices, tp, devices) ||
+      llvm::MulOverflow(devices, pp, devices))
+    return emitError() << "the GPU plan's device count dp * ep * tp * pp "
+                          "overflows";
+  return success();
+}
+
+StringRef GPUPlanAttr::getKindName() const { return "gpu-expert-parallel"; }
+
+int64_t GPUPlanAttr::getDeviceCount() const {
+  return getDp() * getEp() * getTp() * getPp();
+}
+
+std::pair<int64_t, int64_t> GPUPlanAttr::getPipeline() const {
+  return {getPp(), getVpp()};
+}
+
+bool GPUPlanAttr::isWafer() const { return false; }
+
+void GPUPlanAttr::getSettings(
+    SmallVectorImpl<std::pair<StringRef, int64_t>> &settings) const {
+  settings.append({{"devices", getDeviceCount()},
+                   {"dp", getDp()},
+                   {"ep", getEp()},
+                   {"gpus_per_node", getGpusPerNode()},
+                   {"pp", getPp()},
+                   {"tokens", getTokens()},
+                   {"tp", getTp()},
+                   {"vpp", getVpp()}});
+}
+
+//===----------------------------------------------------------------------===//
+// WSEPlanAttr
+//===----------------------------------------------------------------------===//
+
+LogicalResult WSEPlanAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                  int64_t systems, int64_t tiles, int64_t batch,
+                                  int64_t seqLen) {
+  if (systems < 1 || tiles < 1)
+    return emitError() << "'systems' and 'tiles' of a wafer-scale plan must be "
+                          "at least 1 (got "
+                       << systems << " and " << tiles << ")";
+  if (batch < 1 || seqLen < 1)
+    return emitError() << "'batch' and 'seq_len' of a wafer-scale plan must be "
+                          "at least 1 (got "
+                       << batch << " and " << seqLen << ")";
+  int64_t tokens = 0;
+  if (llvm::MulOverflow(batch, seqLen, tokens))
+    return emitError() << "the wafer-scale plan's tokens per step (batch * "
+                          "seq_len) overflow";
+  if (batch % systems != 0 || (batch / systems) % tiles != 0)
+    return emitError() << "the batch of " << batch
+                       << " sequences does not split evenly over " << systems
+                       << " systems and then " << tiles << " tiles";
+  return success();
+}
+
+StringRef WSEPlanAttr::getKindName() const { return "wse-weight-streaming"; }
+
+int64_t WSEPlanAttr::getDeviceCount() const { return getSystems(); }
+
+bool WSEPlanAttr::isWafer() const { return true; }
+
+void WSEPlanAttr::getSettings(
+    SmallVectorImpl<std::pair<StringRef, int64_t>> &settings) const {
+  settings.append({{"batch", getBatch()},
+                   {"devices", getSystems()},
+                   {"seq_len", getSeqLen()},
+                   {"systems", getSystems()},
+                   {"tile_sequences", getTileSequences()},
+                   {"tiles", getTiles()},
+                   {"tokens", getBatch() * getSeqLen()}});
+}
+
+//===----------------------------------------------------------------------===//
+// MemoryAttr and CostSummaryAttr
+//===----------------------------------------------------------------------===//
+
+LogicalResult MemoryAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 Figure weights, Figure gradients,
+                                 Figure optimizer, Figure activations,
+                                 Figure total, Figure capacity) {
+  if (failed(verifyFigures(emitError, {{"weights", weights},
+                                       {"gradients", gradients},
+                                       {"optimizer", optimizer},
+                                       {"activations", activations},
+                                       {"total", total},
+                                       {"capacity", capacity}})))
+    return failure();
+  double sum =
+      weights.value + gradients.value + optimizer.value + activations.value;
+  if (std::abs(total.value - sum) > 1e-9 * std::max(1.0, sum))
+    return emitError() << "memory 'total' (" << formatFigure(total)
+                       << ") is not the sum of weights, gradients, optimizer "
+                          "and activations ("
+                       << formatFigure(sum) << ")";
+  return success();
+}
+
+LogicalResult
+CostSummaryAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                        StringRef machine, Phase, int64_t tokens,
+                        int64_t devices, Figure seconds, Figure flops,
+                        Figure modelFlops, Figure bytes, Figure networkBytes,
+                        Figure params, Figure activeParams, Figure peakFlops,
+                        Figure pipelineBubble, MemoryAttr memory) {
+  if (machine.empty())
+    return emitError() << "a cost summary needs the machine's name";
+  if (tokens < 0)
+    return emitError() << "'tokens' must not be negative (got " << tokens
+                       << ")";
+  if (devices < 1)
+    return emitError() << "'devices' must be at least 1 (got " << devices
+                       << ")";
+  if (!memory)
+    return emitError() << "a cost summary needs its memory";
+  if (failed(verifyFigures(emitError, {{"seconds", seconds},
+                                       {"flops", flops},
+                                       {"model_flops", modelFlops},
+                                       {"bytes", bytes},
+                                       {"network_bytes", networkBytes},
+                                       {"params", params},
+                                       {"active_params", activeParams},
+                                       {"peak_flops", peakFlops},
+                                       {"pipeline_bubble", pipelineBubble}})))
+    return failure();
+  if (pipelineBubble.value >= 1)
+    return emitError() << "'pipeline_bubble' is a fraction of the step and "
+                          "must be below 1 (got "
+                       << formatFigure(pipelineBubble) << ")";
+  if (activeParams.value > params.value * (1 + 1e-9))
+    return emitError() << "'active_params' (" << formatFigure(activeParams)
+                       << ") exceeds 'params' (" << formatFigure(params) << ")";
+  return success();
 }

@@ -15,11 +15,44 @@
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/TypeUtilities.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 
 #include <cmath>
 
 using namespace mlir;
 using namespace mlir::moe;
+
+PlanAttrInterface mlir::moe::getPlan(Operation *module) {
+  return module->getAttrOfType<PlanAttrInterface>(
+      MoEDialect::PlanAttrHelper::getNameStr());
+}
+
+bool mlir::moe::isWeightCopy(Value value) {
+  Operation *def = value.getDefiningOp();
+  return def && def->hasTrait<OpTrait::moe::WeightCopy>() &&
+         def->getNumOperands() > 0;
+}
+
+StringAttr mlir::moe::getParamName(Operation *op, unsigned index) {
+  auto func = dyn_cast<FunctionOpInterface>(op);
+  if (!func || index >= func.getNumArguments())
+    return {};
+  return func.getArgAttrOfType<StringAttr>(
+      index, MoEDialect::ParamAttrHelper::getNameStr());
+}
+
+bool mlir::moe::isParameter(Value value) {
+  if (isWeightCopy(value))
+    return isParameter(value.getDefiningOp()->getOperand(0));
+  auto arg = dyn_cast<BlockArgument>(value);
+  if (!arg)
+    return false;
+  auto func =
+      dyn_cast_or_null<FunctionOpInterface>(arg.getOwner()->getParentOp());
+  if (!func || arg.getOwner() != &func.getFunctionBody().front())
+    return false;
+  return static_cast<bool>(getParamName(func, arg.getArgNumber()));
+}
 
 bool mlir::moe::isGated(Activation activation) {
   return activation == Activation::swiglu || activation == Activation::geglu;

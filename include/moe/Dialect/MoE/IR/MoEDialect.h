@@ -8,7 +8,10 @@
 #ifndef MOE_DIALECT_MOE_IR_MOEDIALECT_H
 #define MOE_DIALECT_MOE_IR_MOEDIALECT_H
 
+#include "mlir/Dialect/Shard/IR/ShardDialect.h"
+#include "mlir/Dialect/Shard/IR/ShardOps.h"
 #include "mlir/IR/Dialect.h"
+#include "moe/Dialect/MoE/IR/MoEAttrs.h"
 
 #include "moe/Dialect/MoE/IR/MoEDialect.h.inc"
 

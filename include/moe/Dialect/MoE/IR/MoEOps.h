@@ -18,11 +18,6 @@
 #include "moe/Dialect/MoE/IR/MoEDialect.h"
 #include "moe/Interfaces/CostModelOpInterface.h"
 
-#include "moe/Dialect/MoE/IR/MoEEnums.h.inc"
-
-#define GET_ATTRDEF_CLASSES
-#include "moe/Dialect/MoE/IR/MoEAttrs.h.inc"
-
 #define GET_OP_CLASSES
 #include "moe/Dialect/MoE/IR/MoEOps.h.inc"
 
@@ -43,16 +38,17 @@ int64_t computeExpertCapacity(double capacityFactor, int64_t tokens,
 /// four, gated variants one more for the product, ReLU one.
 double getActivationFlops(Activation activation);
 
-/// Module attribute a plan pass leaves: a dictionary with the plan's kind,
-/// its parallel degrees and `devices`, the number of devices that each run
-/// the planned program.
-constexpr llvm::StringLiteral kPlanAttrName = "moe.plan";
+/// The plan of `module` (its `moe.plan`), or null for an unplanned program.
+PlanAttrInterface getPlan(Operation *module);
 
-/// Argument and result attribute of a planned function: how the tensor of
-/// the unplanned program is split over the plan's grid, a
-/// `#shard<axisarray[...]>` in `shard.sharding`'s notation (entry `d` lists
-/// the grid axes dimension `d` is split over; unmarked: replicated).
-constexpr llvm::StringLiteral kSplitAxesAttrName = "moe.split_axes";
+/// True for function arguments carrying `moe.param`, and for copies of them
+/// made by ops with the `WeightCopy` trait (a weight streamed to a wafer).
+bool isParameter(Value value);
+/// True for a value defined by a `WeightCopy` op: a weight whose transfer is
+/// explicit in the program, so the ops reading it do not stream it again.
+bool isWeightCopy(Value value);
+/// The `moe.param` name of argument `index` of `func`, or null.
+StringAttr getParamName(Operation *func, unsigned index);
 
 /// Tokens the program under `root` processes per step: the rows of the first
 /// `moe.embedding`'s ids, else of the first `moe.router`'s input; 0 when
