@@ -34,15 +34,15 @@ double peakRssMB() {
   return usage.ru_maxrss / 1024.0; // kilobytes on Linux
 }
 
-void runCostPipeline(ModuleOp module, StringRef phase, StringRef machine) {
+void runCostPipeline(ModuleOp module, Phase phase, StringRef machine) {
   PassManager pm(module->getName());
   MoECostOptions cost;
   cost.machine = machine.str();
-  cost.phase = phase.str();
+  cost.phase = phase;
   cost.checkMemory = false;
   pm.addPass(createMoECost(cost));
   MoECostReportOptions report;
-  report.format = "json";
+  report.format = ReportFormat::Json;
   report.output = "/dev/null";
   pm.addPass(createMoECostReport(report));
   if (failed(pm.run(module)))
@@ -57,7 +57,7 @@ void BM_AnnotateAndReportDeepSeekV3(benchmark::State &state) {
     state.PauseTiming();
     OwningOpRef<ModuleOp> clone = fixture.module->clone();
     state.ResumeTiming();
-    runCostPipeline(*clone, "train", "h100-sxm");
+    runCostPipeline(*clone, Phase::Train, "h100-sxm");
     state.PauseTiming();
     clone = nullptr;
     state.ResumeTiming();

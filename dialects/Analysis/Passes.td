@@ -8,7 +8,7 @@
 #ifndef MOE_ANALYSIS_PASSES_TD
 #define MOE_ANALYSIS_PASSES_TD
 
-include "mlir/Pass/PassBase.td"
+include "MoE/MoEPassOptions.td"
 
 def MoECost : Pass<"moe-cost", "::mlir::ModuleOp"> {
   let summary = "Annotate every op with its FLOPs, bytes and time on a machine";
@@ -26,9 +26,8 @@ def MoECost : Pass<"moe-cost", "::mlir::ModuleOp"> {
     The module also receives `moe.cost_summary`, a dictionary with the
     machine, phase, tokens per step, totals and memory per device (weights,
     gradients, optimizer state, activations), which `--moe-cost-report`
-    formats. The machine is a built-in preset (`machine=`, see
-    `--moe-list-machines` in docs/CostModel.md), a JSON file
-    (`machine-file=`), or a preset refined by a
+    formats. The machine is a built-in preset (`machine=`, listed in
+    docs/CostModel.md), a JSON file (`machine-file=`), either refined by a
     `dlti.target_system_spec` on the module. Ops without a cost model get a
     warning naming them. When the memory needed exceeds the device's, the
     pass fails with an error unless `check-memory=false`.
@@ -37,13 +36,8 @@ def MoECost : Pass<"moe-cost", "::mlir::ModuleOp"> {
   }];
   // It attaches #moe.cost attributes, also to programs without a moe op.
   let dependentDialects = ["::mlir::moe::MoEDialect"];
-  let options = [
-    Option<"machine", "machine", "std::string", "\"h100-sxm\"",
-           "Built-in machine preset: h100-sxm, h200, b200, cs2, cs3">,
-    Option<"machineFile", "machine-file", "std::string", "\"\"",
-           "JSON machine description; overrides `machine`">,
-    Option<"phase", "phase", "std::string", "\"forward\"",
-           "What to cost: forward | train">,
+  let options = !listconcat(MoE_MachineOptions<"h100-sxm">.options, [
+    MoE_PhaseOption<"Forward", "What to cost">.option,
     Option<"recompute", "recompute", "bool", "false",
            "Train phase: recompute activations in the backward pass instead "
            "of storing them">,
@@ -61,7 +55,7 @@ def MoECost : Pass<"moe-cost", "::mlir::ModuleOp"> {
            "concurrently with the same layer's compute">,
     Option<"checkMemory", "check-memory", "bool", "true",
            "Fail when the memory per device exceeds the machine's capacity">,
-  ];
+  ]);
 }
 
 def MoECostReport : Pass<"moe-cost-report", "::mlir::ModuleOp"> {
@@ -83,8 +77,7 @@ def MoECostReport : Pass<"moe-cost-report", "::mlir::ModuleOp"> {
     `moe-opt m.mlir --moe-cost=machine=h100-sxm --moe-cost-report="format=json output=r.json"`.
   }];
   let options = [
-    Option<"format", "format", "std::string", "\"text\"",
-           "Report format: text | json | csv">,
+    MoE_FormatOption,
     Option<"output", "output", "std::string", "\"-\"",
            "Where to write the report ('-' is stdout)">,
     Option<"trace", "trace", "std::string", "\"\"",

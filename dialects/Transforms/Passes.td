@@ -8,7 +8,7 @@
 #ifndef MOE_TRANSFORMS_PASSES_TD
 #define MOE_TRANSFORMS_PASSES_TD
 
-include "mlir/Pass/PassBase.td"
+include "MoE/MoEPassOptions.td"
 
 def MoEGPUPlan : Pass<"moe-gpu-plan", "::mlir::ModuleOp"> {
   let summary = "Map a moe program onto an expert-parallel grid of GPUs";
@@ -45,7 +45,7 @@ def MoEGPUPlan : Pass<"moe-gpu-plan", "::mlir::ModuleOp"> {
     #shard<axisarray[[0, 1]]>`, sharded expert weights `[[1]]`, so that
     `--moe-simulate-grid` can run the plan as the whole program.
   }];
-  let options = [
+  let options = !listconcat(MoE_MachineOptions<"h100-sxm">.options, [
     Option<"ep", "ep", "int64_t", "1", "Expert-parallel degree">,
     Option<"dp", "dp", "int64_t", "0",
            "Data-parallel degree (0: nodes * gpus-per-node / (ep * tp * pp), "
@@ -63,11 +63,9 @@ def MoEGPUPlan : Pass<"moe-gpu-plan", "::mlir::ModuleOp"> {
     Option<"gpusPerNode", "gpus-per-node", "int64_t", "8", "GPUs per node">,
     Option<"capacityFactor", "capacity-factor", "double", "0",
            "Capacity factor of every dispatch (0 keeps the program's)">,
-    Option<"phase", "phase", "std::string", "\"forward\"",
-           "forward | train (train adds gradient synchronisation)">,
-    Option<"machine", "machine", "std::string", "\"h100-sxm\"",
-           "Machine preset whose size bounds the grid">,
-  ];
+    MoE_PhaseOption<"Forward",
+                    "What the plan runs (train adds gradient synchronisation)">.option,
+  ]);
   let dependentDialects = ["::mlir::shard::ShardDialect",
                            "::mlir::DLTIDialect"];
 }
@@ -93,21 +91,15 @@ def MoEPlanSearch : Pass<"moe-plan-search", "::mlir::ModuleOp"> {
     than `max-disagreement`. When no plan fits, the error names the tightest
     constraint.
   }];
-  let options = [
-    Option<"machine", "machine", "std::string", "\"h100-sxm\"",
-           "GPU machine preset">,
-    Option<"machineFile", "machine-file", "std::string", "\"\"",
-           "JSON machine description (overrides machine)">,
+  let options = !listconcat(MoE_MachineOptions<"h100-sxm">.options, [
     Option<"gpus", "gpus", "int64_t", "8", "GPUs in the cluster">,
     Option<"gpusPerNode", "gpus-per-node", "int64_t", "8", "GPUs per node">,
     Option<"globalBatch", "global-batch", "int64_t", "0",
            "Sequences per optimizer step (0: the program's)">,
-    Option<"phase", "phase", "std::string", "\"train\"",
-           "forward | train">,
+    MoE_PhaseOption<"Train", "What the plans run">.option,
     Option<"overlap", "overlap", "double", "0.0",
            "Fraction of collective time that may hide behind compute">,
-    Option<"format", "format", "std::string", "\"text\"",
-           "Ranked table format: text | json | csv">,
+    MoE_FormatOption,
     Option<"output", "output", "std::string", "\"-\"",
            "Where to write the ranked table ('-' is stdout)">,
     Option<"top", "top", "int64_t", "20", "Rows of the text table">,
@@ -118,7 +110,7 @@ def MoEPlanSearch : Pass<"moe-plan-search", "::mlir::ModuleOp"> {
     Option<"maxDisagreement", "max-disagreement", "double", "0.02",
            "Largest relative difference allowed between the summary's "
            "estimate and the IR's cost of the chosen plan">,
-  ];
+  ]);
   let dependentDialects = ["::mlir::shard::ShardDialect",
                            "::mlir::DLTIDialect"];
 }
@@ -158,21 +150,20 @@ def MoEWSEPlan : Pass<"moe-wse-plan", "::mlir::ModuleOp"> {
     `--moe-simulate-grid` and `--convert-wse-to-scf` run the plan as the
     whole program.
   }];
-  let options = [
+  let options = !listconcat(MoE_MachineOptions<"cs2">.options, [
     Option<"systems", "systems", "int64_t", "1",
            "Wafer-scale systems (data parallel)">,
     Option<"batch", "batch", "int64_t", "0",
            "Sequences per step over all systems (0: the program's)">,
     Option<"seqLen", "seq-len", "int64_t", "0",
            "Tokens per sequence (0: the program's)">,
-    Option<"tiles", "tiles", "std::string", "\"1\"",
-           "Attention tiles G per system, or 'auto'">,
-    Option<"machine", "machine", "std::string", "\"cs2\"",
-           "Wafer-scale machine preset: cs2 | cs3">,
-    Option<"phase", "phase", "std::string", "\"forward\"",
-           "forward | train (train adds gradient reduction and the "
-           "optimizer step)">,
-  ];
+    Option<"tiles", "tiles", "::mlir::moe::TileCount",
+           "::mlir::moe::TileCount{1}",
+           "Attention tiles G per system, or 'auto' (chosen by cost)">,
+    MoE_PhaseOption<"Forward",
+                    "What the plan runs (train adds gradient reduction and "
+                    "the optimizer step)">.option,
+  ]);
   let dependentDialects = ["::mlir::shard::ShardDialect",
                            "::mlir::wse::WSEDialect"];
 }

@@ -45,13 +45,7 @@ FailureOr<MachineModel> MoECostPass::resolveMachine() {
 
 void MoECostPass::runOnOperation() {
   ModuleOp module = getOperation();
-  std::optional<Phase> phaseKind = symbolizePhase(phase);
-  if (!phaseKind) {
-    emitError(module.getLoc())
-        << "unknown phase '" << phase << "' (expected forward or train)";
-    return signalPassFailure();
-  }
-  if (recompute && *phaseKind != Phase::Train) {
+  if (recompute && phase != Phase::Train) {
     emitError(module.getLoc()) << "recompute only applies to phase=train";
     return signalPassFailure();
   }
@@ -65,7 +59,7 @@ void MoECostPass::runOnOperation() {
     return signalPassFailure();
 
   CostOptions options;
-  options.phase = *phaseKind;
+  options.phase = phase;
   options.recompute = recompute;
   options.imbalance = imbalance;
   options.tokens = tokens;

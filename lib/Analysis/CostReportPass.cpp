@@ -23,22 +23,19 @@ struct MoECostReportPass : moe::impl::MoECostReportBase<MoECostReportPass> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (format != "text" && format != "json" && format != "csv") {
-      emitError(module.getLoc()) << "unknown report format '" << format
-                                 << "' (expected text, json or csv)";
-      return signalPassFailure();
-    }
     FailureOr<Report> report = collectReport(module);
     if (failed(report))
       return signalPassFailure();
 
     if (failed(writeOutput(output, module.getLoc(), [&](llvm::raw_ostream &os) {
-          if (format == "json")
-            writeJSONReport(*report, os);
-          else if (format == "csv")
-            writeCSVReport(*report, os);
-          else
-            writeTextReport(*report, os);
+          switch (format) {
+          case ReportFormat::Json:
+            return writeJSONReport(*report, os);
+          case ReportFormat::Csv:
+            return writeCSVReport(*report, os);
+          case ReportFormat::Text:
+            return writeTextReport(*report, os);
+          }
         })))
       return signalPassFailure();
     if (!trace.empty() &&

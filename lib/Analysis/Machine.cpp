@@ -15,6 +15,7 @@
 
 #include "mlir/Dialect/DLTI/DLTI.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
@@ -233,26 +234,38 @@ MachineModel makeWafer(StringRef name, double peak16, double sram,
   return m;
 }
 
-const StringRef kPresetNames[] = {"h100-sxm", "h200", "b200", "cs2", "cs3"};
+MachineModel makeCS2() { return makeWafer("cs2", 62.5e15, 40e9, 20e15, 4e12); }
+MachineModel makeCS3() { return makeWafer("cs3", 125e15, 44e9, 21e15, 12e12); }
+
+/// The presets, in the order they are listed: the one table of names.
+struct Preset {
+  StringRef name;
+  MachineModel (*make)();
+};
+const Preset kPresets[] = {{"h100-sxm", makeH100},
+                           {"h200", makeH200},
+                           {"b200", makeB200},
+                           {"cs2", makeCS2},
+                           {"cs3", makeCS3}};
 
 } // namespace
 
-ArrayRef<StringRef> mlir::moe::getMachinePresetNames() { return kPresetNames; }
+ArrayRef<StringRef> mlir::moe::getMachinePresetNames() {
+  static const SmallVector<StringRef> names = llvm::to_vector(
+      llvm::map_range(kPresets, [](const Preset &p) { return p.name; }));
+  return names;
+}
 
 llvm::Expected<MachineModel> mlir::moe::getMachinePreset(StringRef name) {
-  if (name == "h100-sxm" || name == "h100")
-    return makeH100();
-  if (name == "h200")
-    return makeH200();
-  if (name == "b200")
-    return makeB200();
-  if (name == "cs2")
-    return makeWafer("cs2", 62.5e15, 40e9, 20e15, 4e12);
-  if (name == "cs3")
-    return makeWafer("cs3", 125e15, 44e9, 21e15, 12e12);
+  // "h100" is accepted for the SXM part, the only H100 preset.
+  if (name == "h100")
+    name = "h100-sxm";
+  for (const Preset &preset : kPresets)
+    if (preset.name == name)
+      return preset.make();
   return makeError("unknown machine '" + name +
-                   "' (known: h100-sxm, h200, b200, cs2, cs3; or pass "
-                   "machine-file=FILE.json)");
+                   "' (known: " + llvm::join(getMachinePresetNames(), ", ") +
+                   "; or pass machine-file=FILE.json)");
 }
 
 llvm::Error mlir::moe::validateMachine(const MachineModel &m) {

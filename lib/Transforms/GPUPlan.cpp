@@ -82,9 +82,6 @@ LogicalResult MoEGPUPlanPass::checkOptions(int64_t &dpDegree) {
   if (capacityFactor < 0)
     return fail() << "capacity-factor (" << capacityFactor.getValue()
                   << ") must not be negative";
-  if (phase != "forward" && phase != "train")
-    return fail() << "unknown phase '" << phase
-                  << "' (expected forward or train)";
   // Degrees come from the command line: products must not overflow.
   int64_t model = 0, gpus = 0;
   if (llvm::MulOverflow(int64_t(ep), int64_t(tp), model) ||
@@ -120,15 +117,16 @@ LogicalResult MoEGPUPlanPass::checkOptions(int64_t &dpDegree) {
                 << " GPUs, but nodes * gpus-per-node = " << int64_t(nodes)
                 << " * " << int64_t(gpusPerNode) << " = " << gpus;
   }
-  llvm::Expected<MachineModel> machineModel = getMachinePreset(machine);
+  llvm::Expected<MachineModel> machineModel =
+      resolveMachine(machine, machineFile, module);
   if (!machineModel)
     return fail() << llvm::toString(machineModel.takeError());
   if (machineModel->isWafer())
-    return fail() << "machine '" << machine.getValue()
+    return fail() << "machine '" << machineModel->name
                   << "' is a wafer-scale system; use --moe-wse-plan";
   if (devices > machineModel->maxDevices)
     return fail() << "a grid of " << devices << " GPUs is larger than "
-                  << machine.getValue() << " allows ("
+                  << machineModel->name << " allows ("
                   << machineModel->maxDevices << ")";
   if (module.lookupSymbol(kGridName))
     return fail() << "the module is already planned (it has @" << kGridName
@@ -279,7 +277,7 @@ LogicalResult MoEGPUPlanPass::planFunction(FunctionOpInterface func,
       setSplit(func, /*isResult=*/false, arg.getArgNumber(), it->second,
                {kTPAxis});
   }
-  if (phase == "train")
+  if (phase == Phase::Train)
     insertGradientSync(func, dpDegree, expertWeights, tpSharded);
   return success();
 }

@@ -22,19 +22,28 @@ namespace {
 template <typename Derived>
 struct CostReportOptions : public PassPipelineOptions<Derived> {
   template <typename T>
-  using Option = detail::PassOptions::Option<T>;
+  using Option = mlir::detail::PassOptions::Option<T>;
 
-  Option<std::string> phase{*this, "phase", llvm::cl::desc("forward | train"),
-                            llvm::cl::init("forward")};
+  // Derived::kDefaultMachine: the preset a pipeline plans for by default.
+  Option<std::string> machine{
+      *this, "machine",
+      llvm::cl::desc("Built-in machine preset (docs/CostModel.md)"),
+      llvm::cl::init(std::string(Derived::kDefaultMachine))};
+  Option<std::string> machineFile{
+      *this, "machine-file",
+      llvm::cl::desc("JSON machine description (overrides machine)"),
+      llvm::cl::init("")};
+  Option<Phase> phase{*this, "phase", llvm::cl::desc("What the plan runs"),
+                      llvm::cl::init(Phase::Forward), phaseOptionValues()};
   Option<bool> recompute{*this, "recompute",
                          llvm::cl::desc("Recompute activations (train)"),
                          llvm::cl::init(false)};
   Option<bool> checkMemory{*this, "check-memory",
                            llvm::cl::desc("Fail when memory does not fit"),
                            llvm::cl::init(true)};
-  Option<std::string> format{*this, "format",
-                             llvm::cl::desc("Report format: text | json | csv"),
-                             llvm::cl::init("text")};
+  Option<ReportFormat> format{
+      *this, "format", llvm::cl::desc("How to write the report"),
+      llvm::cl::init(ReportFormat::Text), formatOptionValues()};
   Option<std::string> output{*this, "output",
                              llvm::cl::desc("Report file ('-' is stdout)"),
                              llvm::cl::init("-")};
@@ -44,6 +53,8 @@ struct CostReportOptions : public PassPipelineOptions<Derived> {
   /// Adds --moe-cost (with `cost`, completed by the shared options) and
   /// --moe-cost-report: the half every pipeline ends with.
   void addCostAndReport(OpPassManager &pm, MoECostOptions cost) const {
+    cost.machine = machine;
+    cost.machineFile = machineFile;
     cost.phase = phase;
     cost.recompute = recompute;
     cost.checkMemory = checkMemory;
@@ -57,13 +68,7 @@ struct CostReportOptions : public PassPipelineOptions<Derived> {
 };
 
 struct GPUPipelineOptions : public CostReportOptions<GPUPipelineOptions> {
-  Option<std::string> machine{*this, "machine",
-                              llvm::cl::desc("GPU machine preset"),
-                              llvm::cl::init("h100-sxm")};
-  Option<std::string> machineFile{
-      *this, "machine-file",
-      llvm::cl::desc("JSON machine description (overrides machine)"),
-      llvm::cl::init("")};
+  static constexpr const char *kDefaultMachine = "h100-sxm";
   Option<int64_t> nodes{*this, "nodes", llvm::cl::desc("Nodes"),
                         llvm::cl::init(0)};
   Option<int64_t> gpusPerNode{*this, "gpus-per-node",
@@ -113,11 +118,10 @@ void buildGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &o) {
   plan.capacityFactor = o.capacityFactor;
   plan.phase = o.phase;
   plan.machine = o.machine;
+  plan.machineFile = o.machineFile;
   pm.addPass(createMoEGPUPlan(plan));
 
   MoECostOptions cost;
-  cost.machine = o.machine;
-  cost.machineFile = o.machineFile;
   cost.imbalance = o.imbalance;
   cost.overlap = o.overlap;
   cost.microBatches = o.microBatches;
@@ -125,9 +129,7 @@ void buildGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &o) {
 }
 
 struct WSEPipelineOptions : public CostReportOptions<WSEPipelineOptions> {
-  Option<std::string> machine{*this, "machine",
-                              llvm::cl::desc("Wafer-scale machine preset"),
-                              llvm::cl::init("cs2")};
+  static constexpr const char *kDefaultMachine = "cs2";
   Option<int64_t> systems{*this, "systems",
                           llvm::cl::desc("Wafer-scale systems"),
                           llvm::cl::init(1)};
@@ -138,10 +140,10 @@ struct WSEPipelineOptions : public CostReportOptions<WSEPipelineOptions> {
                          llvm::cl::desc("Tokens per sequence (0: the "
                                         "program's)"),
                          llvm::cl::init(0)};
-  Option<std::string> tiles{*this, "tiles",
-                            llvm::cl::desc("Attention tiles per system, or "
-                                           "'auto'"),
-                            llvm::cl::init("auto")};
+  Option<TileCount> tiles{*this, "tiles",
+                          llvm::cl::desc("Attention tiles per system, or "
+                                         "'auto' (chosen by cost)"),
+                          llvm::cl::init(TileCount{0})};
 };
 
 void buildWSEPipeline(OpPassManager &pm, const WSEPipelineOptions &o) {
@@ -151,12 +153,10 @@ void buildWSEPipeline(OpPassManager &pm, const WSEPipelineOptions &o) {
   plan.seqLen = o.seqLen;
   plan.tiles = o.tiles;
   plan.machine = o.machine;
+  plan.machineFile = o.machineFile;
   plan.phase = o.phase;
   pm.addPass(createMoEWSEPlan(plan));
-
-  MoECostOptions cost;
-  cost.machine = o.machine;
-  o.addCostAndReport(pm, cost);
+  o.addCostAndReport(pm, MoECostOptions());
 }
 
 } // namespace

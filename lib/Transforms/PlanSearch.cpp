@@ -66,7 +66,8 @@ LogicalResult MoEPlanSearchPass::applyPlan(const PlanCandidate &best,
   planOptions.gpusPerNode = gpusPerNode;
   planOptions.capacityFactor = plan.capacityFactor;
   planOptions.phase = phase;
-  planOptions.machine = machineFile.empty() ? machine.getValue() : "h100-sxm";
+  planOptions.machine = machine;
+  planOptions.machineFile = machineFile;
   pm.addPass(createMoEGPUPlan(planOptions));
   MoECostOptions cost;
   cost.machine = machine;
@@ -114,16 +115,8 @@ void MoEPlanSearchPass::runOnOperation() {
     signalPassFailure();
     return emitError(module.getLoc());
   };
-  if (phase != "forward" && phase != "train") {
-    fail() << "unknown phase '" << phase << "' (expected forward or train)";
-    return;
-  }
   if (gpus < 1 || gpusPerNode < 1) {
     fail() << "gpus and gpus-per-node must be at least 1";
-    return;
-  }
-  if (format != "text" && format != "json" && format != "csv") {
-    fail() << "unknown format '" << format << "' (expected text, json or csv)";
     return;
   }
   llvm::Expected<MachineModel> machineOr =
@@ -138,6 +131,12 @@ void MoEPlanSearchPass::runOnOperation() {
            << "' is a wafer-scale system; this search covers GPU plans";
     return;
   }
+  if (gpus > machineModel.maxDevices) {
+    fail() << "gpus (" << int64_t(gpus) << ") is more than "
+           << machineModel.name << " allows (" << machineModel.maxDevices
+           << ")";
+    return;
+  }
   machineModel.devicesPerNode = gpusPerNode;
 
   FailureOr<ProgramSummary> summary = ProgramSummary::build(module);
@@ -147,7 +146,7 @@ void MoEPlanSearchPass::runOnOperation() {
   space.devices = gpus;
   space.globalSequences = globalBatch > 0 ? int64_t(globalBatch)
                                           : summary->tokens / summary->seqLen;
-  space.train = phase == "train";
+  space.train = phase == Phase::Train;
   space.overlap = overlap;
   if (space.globalSequences % gpus != 0) {
     fail() << "the global batch of " << space.globalSequences
@@ -163,12 +162,14 @@ void MoEPlanSearchPass::runOnOperation() {
 
   int64_t seqLen = summary->seqLen;
   if (failed(writeOutput(output, module.getLoc(), [&](llvm::raw_ostream &os) {
-        if (format == "json")
-          writeSearchJSON(result, seqLen, os);
-        else if (format == "csv")
-          writeSearchCSV(result, seqLen, os);
-        else
-          writeSearchText(result, seqLen, top, os);
+        switch (format) {
+        case ReportFormat::Json:
+          return writeSearchJSON(result, seqLen, os);
+        case ReportFormat::Csv:
+          return writeSearchCSV(result, seqLen, os);
+        case ReportFormat::Text:
+          return writeSearchText(result, seqLen, top, os);
+        }
       })))
     return signalPassFailure();
   if (!svg.empty()) {

@@ -108,27 +108,18 @@ LogicalResult MoEWSEPlanPass::checkOptions(MachineModel &machineModel) {
                   << ") must be at least 1";
   if (batch < 0 || seqLen < 0)
     return fail() << "batch and seq-len must not be negative";
-  if (tiles != "auto") {
-    int64_t g = 0;
-    if (StringRef(tiles).getAsInteger(10, g) || g < 1)
-      return fail() << "tiles must be a positive number or 'auto' (got '"
-                    << tiles << "')";
-  }
-  if (phase != "forward" && phase != "train")
-    return fail() << "unknown phase '" << phase
-                  << "' (expected forward or train)";
-  llvm::Expected<MachineModel> preset = getMachinePreset(machine);
-  if (preset)
-    preset = applyTargetSystemSpec(module, std::move(*preset));
-  if (!preset)
-    return fail() << llvm::toString(preset.takeError());
-  machineModel = std::move(*preset);
+  llvm::Expected<MachineModel> resolved =
+      resolveMachine(machine, machineFile, module);
+  if (!resolved)
+    return fail() << llvm::toString(resolved.takeError());
+  machineModel = std::move(*resolved);
   if (!machineModel.isWafer())
-    return fail() << "machine '" << machine
+    return fail() << "machine '" << machineModel.name
                   << "' is a GPU, not a wafer-scale system; use --moe-gpu-plan";
   if (systems > machineModel.maxDevices)
-    return fail() << systems.getValue() << " systems are more than " << machine
-                  << " allows (" << machineModel.maxDevices << ")";
+    return fail() << systems.getValue() << " systems are more than "
+                  << machineModel.name << " allows (" << machineModel.maxDevices
+                  << ")";
   bool planned = static_cast<bool>(getPlan(module));
   module.walk([&](Operation *op) {
     if (isa<wse::WSEDialect>(op->getDialect()))
@@ -224,7 +215,7 @@ MoEWSEPlanPass::chooseTiles(const Shape &shape,
                             const MachineModel &machineModel) {
   ModuleOp module = getOperation();
   CostOptions options;
-  options.phase = phase == "train" ? Phase::Train : Phase::Forward;
+  options.phase = phase;
   int64_t best = 0;
   double bestRate = -1, smallestNeed = 0;
   bool anyPlanned = false;
@@ -359,7 +350,7 @@ LogicalResult MoEWSEPlanPass::planFunction(FunctionOpInterface func,
     arg.replaceAllUsesExcept(stream.getResult(), stream);
     streamed.push_back({arg, stream, first});
   }
-  if (phase != "train")
+  if (phase != Phase::Train)
     return success();
 
   // The backward pass reaches the last layer first: its gradients leave
@@ -407,16 +398,14 @@ void MoEWSEPlanPass::runOnOperation() {
   FailureOr<Shape> shape = getShape(module);
   if (failed(shape))
     return signalPassFailure();
-  int64_t g = 0;
-  if (tiles == "auto") {
+  int64_t g = tiles.getValue().count;
+  if (tiles.getValue().isAuto()) {
     FailureOr<int64_t> chosen = chooseTiles(*shape, machineModel);
     if (failed(chosen))
       return signalPassFailure();
     g = *chosen;
-  } else {
-    StringRef(tiles).getAsInteger(10, g);
-    if (failed(checkTile(module, *shape, g, machineModel)))
-      return signalPassFailure();
+  } else if (failed(checkTile(module, *shape, g, machineModel))) {
+    return signalPassFailure();
   }
   if (failed(apply(module, *shape, g)))
     return signalPassFailure();

@@ -39,7 +39,7 @@
 
 // Options.
 // RUN: not moe-opt %s --moe-cost="phase=inference" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-PHASE
-// CHECK-PHASE: error: unknown phase 'inference' (expected forward or train)
+// CHECK-PHASE: for the --phase option: 'inference' is not one of: forward, train
 // RUN: not moe-opt %s --moe-cost="phase=forward recompute" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-RECOMPUTE
 // CHECK-RECOMPUTE: error: recompute only applies to phase=train
 // RUN: not moe-opt %s --moe-cost="tokens=-16" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-TOKENS

@@ -34,7 +34,7 @@
 // RUN: not moe-opt %s --moe-cost-report -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-NOCOST
 // CHECK-NOCOST: error: no cost annotations: run --moe-cost before --moe-cost-report
 // RUN: not moe-opt %s --moe-cost="machine-file=%S/Inputs/unit-machine.json tokens=16" --moe-cost-report=format=xml -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-FORMAT
-// CHECK-FORMAT: error: unknown report format 'xml' (expected text, json or csv)
+// CHECK-FORMAT: for the --format option: 'xml' is not one of: text, json, csv
 // RUN: not moe-opt %s --moe-cost="machine-file=%S/Inputs/unit-machine.json tokens=16" --moe-cost-report="output=%t.missing-dir/r.txt" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-WRITE
 // CHECK-WRITE: error: cannot write '{{.*}}missing-dir/r.txt'
 // RUN: not moe-opt %s --moe-cost="machine-file=%S/Inputs/unit-machine.json tokens=16" --moe-cost-report="trace=%t.missing-dir/t.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-WRITETRACE

@@ -27,7 +27,7 @@
 // CHECK-CF: error: capacity-factor (-1.000000e+00) must not be negative
 
 // RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="phase=infer" 2>&1 | FileCheck %s --check-prefix=CHECK-PHASE
-// CHECK-PHASE: error: unknown phase 'infer' (expected forward or train)
+// CHECK-PHASE: for the --phase option: 'infer' is not one of: forward, train
 
 // RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="machine=tpu" 2>&1 | FileCheck %s --check-prefix=CHECK-MACHINE
 // CHECK-MACHINE: error: unknown machine 'tpu'

@@ -61,6 +61,6 @@
 // RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-plan-search="machine=cs2" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-WAFER
 // CHECK-WAFER: error: machine 'cs2' is a wafer-scale system; this search covers GPU plans
 // RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-plan-search="format=xml" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-FORMAT
-// CHECK-FORMAT: error: unknown format 'xml' (expected text, json or csv)
+// CHECK-FORMAT: for the --format option: 'xml' is not one of: text, json, csv
 // RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2" --moe-plan-search -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-PLANNED
 // CHECK-PLANNED: error: the program is already planned; search an unplanned program

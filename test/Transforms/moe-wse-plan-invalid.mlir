@@ -22,13 +22,13 @@
 // CHECK-TILES: error: tiles (3) does not divide the 4 sequences per system
 
 // RUN: not moe-opt %S/Inputs/wse-layer.mlir --moe-wse-plan="tiles=many" 2>&1 | FileCheck %s --check-prefix=CHECK-TILES-WORD
-// CHECK-TILES-WORD: error: tiles must be a positive number or 'auto' (got 'many')
+// CHECK-TILES-WORD: for the --tiles option: 'many' is not a tile count (a positive number, or auto)
 
 // RUN: not moe-opt %S/Inputs/wse-layer.mlir --moe-wse-plan="batch=-1" 2>&1 | FileCheck %s --check-prefix=CHECK-NEGATIVE
 // CHECK-NEGATIVE: error: batch and seq-len must not be negative
 
 // RUN: not moe-opt %S/Inputs/wse-layer.mlir --moe-wse-plan="phase=backward" 2>&1 | FileCheck %s --check-prefix=CHECK-PHASE
-// CHECK-PHASE: error: unknown phase 'backward' (expected forward or train)
+// CHECK-PHASE: for the --phase option: 'backward' is not one of: forward, train
 
 // RUN: not moe-opt %S/Inputs/wse-layer.mlir --moe-wse-plan="batch=1099511627776" 2>&1 | FileCheck %s --check-prefix=CHECK-HUGE
 // CHECK-HUGE: error: 1099511627776 sequences of 64 tokens per system are too many to plan

@@ -218,9 +218,9 @@ private:
     MoEWSEPlanOptions options;
     options.systems = systems;
     options.batch = sequences * systems;
-    options.tiles = std::to_string(tiles);
+    options.tiles = TileCount{tiles};
     options.machine = machineName;
-    options.phase = "train";
+    options.phase = Phase::Train;
     pm.addPass(createMoEWSEPlan(options));
     if (failed(pm.run(*module)))
       return nullptr;

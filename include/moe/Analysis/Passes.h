@@ -8,6 +8,8 @@
 #ifndef MOE_ANALYSIS_PASSES_H
 #define MOE_ANALYSIS_PASSES_H
 
+#include "moe/Support/Options.h"
+
 #include "mlir/Pass/Pass.h"
 
 namespace mlir::moe {

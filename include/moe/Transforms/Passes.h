@@ -9,6 +9,7 @@
 #define MOE_TRANSFORMS_PASSES_H
 
 #include "moe/Dialect/WSE/IR/WSEDialect.h"
+#include "moe/Support/Options.h"
 
 #include "mlir/Dialect/DLTI/DLTI.h"
 #include "mlir/Dialect/Shard/IR/ShardDialect.h"
