@@ -8,8 +8,8 @@
 #ifndef MOE_BENCH_BENCHUTILS_H
 #define MOE_BENCH_BENCHUTILS_H
 
-#include "moe/Analysis/PlanSummary.h"
 #include "moe/InitAllMoE.h"
+#include "moe/Search/PlanSummary.h"
 #include "moe/Target/HFConfig/HFConfig.h"
 
 #include "mlir/IR/MLIRContext.h"

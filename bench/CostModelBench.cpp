@@ -15,8 +15,9 @@
 
 #include "BenchUtils.h"
 
-#include "moe/Analysis/Passes.h"
-#include "moe/Analysis/Roofline.h"
+#include "moe/Cost/Passes.h"
+#include "moe/Cost/Roofline.h"
+#include "moe/Report/Passes.h"
 
 #include "mlir/Pass/PassManager.h"
 

@@ -15,7 +15,7 @@
 
 #include "BenchUtils.h"
 
-#include "moe/Analysis/PlanSearch.h"
+#include "moe/Search/PlanSearch.h"
 
 #include <benchmark/benchmark.h>
 

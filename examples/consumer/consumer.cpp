@@ -14,7 +14,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "moe/Analysis/Passes.h"
+#include "moe/Cost/Passes.h"
 #include "moe/Dialect/MoE/IR/MoEOps.h"
 #include "moe/InitAllMoE.h"
 

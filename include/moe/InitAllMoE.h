@@ -13,11 +13,12 @@
 #ifndef MOE_INITALLMOE_H
 #define MOE_INITALLMOE_H
 
-#include "moe/Analysis/Passes.h"
 #include "moe/Conversion/Passes.h"
+#include "moe/Cost/Passes.h"
 #include "moe/CostModels/UpstreamCostModels.h"
 #include "moe/Dialect/MoE/IR/MoEDialect.h"
 #include "moe/Dialect/WSE/IR/WSEDialect.h"
+#include "moe/Report/Passes.h"
 #include "moe/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -51,7 +52,8 @@ inline void registerAllMoEDialects(DialectRegistry &registry) {
 
 /// Every moe-mlir pass.
 inline void registerAllMoEPasses() {
-  registerMoEAnalysisPasses();
+  registerMoECostPasses();
+  registerMoEReportPasses();
   registerMoEConversionPasses();
   registerMoELowerToLLVMPipeline();
   registerMoETransformsPasses();

@@ -13,7 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "moe/Analysis/Machine.h"
+#include "moe/Cost/Machine.h"
 #include "moe/Dialect/MoE/IR/MoEOps.h"
 #include "moe/Interfaces/CostModelOpInterface.h"
 #include "moe/Transforms/Passes.h"

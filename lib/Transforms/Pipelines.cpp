@@ -5,7 +5,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "moe/Analysis/Passes.h"
+#include "moe/Cost/Passes.h"
+#include "moe/Report/Passes.h"
 #include "moe/Transforms/Passes.h"
 
 #include "mlir/Pass/PassManager.h"

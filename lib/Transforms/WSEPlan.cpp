@@ -14,12 +14,12 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "moe/Analysis/CostAnalysis.h"
-#include "moe/Analysis/Machine.h"
-#include "moe/Analysis/Report.h"
+#include "moe/Cost/CostAnalysis.h"
+#include "moe/Cost/Machine.h"
 #include "moe/Dialect/MoE/IR/MoEOps.h"
 #include "moe/Dialect/WSE/IR/WSEOps.h"
 #include "moe/Interfaces/CostModelOpInterface.h"
+#include "moe/Support/Format.h"
 #include "moe/Transforms/Passes.h"
 #include "moe/Transforms/PlanUtils.h"
 

@@ -16,9 +16,9 @@
 //
 // --moe-cost: moe ops and upstream ops (the dialect plugin attaches the
 // upstream cost models) get a #moe.cost, the module a summary; the figures
-// are moe-opt's (unit machine, see test/Analysis/moe-cost-ops.mlir).
+// are moe-opt's (unit machine, see test/Cost/moe-cost-ops.mlir).
 // RUN: %plugin_env %mlir_opt --load-dialect-plugin=%moe_plugin --load-pass-plugin=%moe_plugin %s \
-// RUN:   --pass-pipeline='builtin.module(moe-cost{machine-file=%S/../Analysis/Inputs/unit-machine.json})' \
+// RUN:   --pass-pipeline='builtin.module(moe-cost{machine-file=%S/../Cost/Inputs/unit-machine.json})' \
 // RUN:   -o %t.plugin.mlir
 // RUN: FileCheck %s --check-prefix=CHECK-COST < %t.plugin.mlir
 // CHECK-COST: module attributes {moe.cost_summary = {{.*}}machine = "unit"
@@ -30,7 +30,7 @@
 // CHECK-COST-NOT: no cost model
 //
 // The same bytes as moe-opt.
-// RUN: moe-opt %s --moe-cost=machine-file=%S/../Analysis/Inputs/unit-machine.json -o %t.moe-opt.mlir
+// RUN: moe-opt %s --moe-cost=machine-file=%S/../Cost/Inputs/unit-machine.json -o %t.moe-opt.mlir
 // RUN: diff %t.moe-opt.mlir %t.plugin.mlir
 //
 // --moe-cost-report, text and JSON.

@@ -96,7 +96,7 @@
 
 // Pipeline parallelism (pp = 2, 2 virtual stages): the plan keeps every
 // layer in the function and records pp and vpp, which --moe-cost prices
-// (Analysis/moe-cost-pipeline.mlir). The stages see the same tokens: 64
+// (Cost/moe-cost-pipeline.mlir). The stages see the same tokens: 64
 // over dp * ep = 2 GPUs is 32 each, and 4 GPUs in all.
 // RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 pp=2 virtual-stages=2" | FileCheck %s --check-prefix=CHECK-PP
 // CHECK-PP: moe.plan = #moe.gpu_plan<ep = 2, pp = 2, vpp = 2, tokens = 64>

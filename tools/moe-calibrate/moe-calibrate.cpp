@@ -6,7 +6,7 @@
 //===----------------------------------------------------------------------===//
 //
 // Prices the published H100 kernel measurements in docs/data/ with the same
-// roofline the cost model uses (moe/Analysis/Roofline.h) and either fits the
+// roofline the cost model uses (moe/Cost/Roofline.h) and either fits the
 // machine's efficiency constants on the fit set (--fit) or prints predicted
 // next to measured for both sets (docs/Validation.md is this output).
 //
@@ -15,8 +15,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "moe/Analysis/Machine.h"
-#include "moe/Analysis/Roofline.h"
+#include "moe/Cost/Machine.h"
+#include "moe/Cost/Roofline.h"
 #include "moe/Interfaces/CostModelOpInterface.h"
 
 #include "llvm/ADT/STLExtras.h"

@@ -24,10 +24,11 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "moe/Analysis/Passes.h"
-#include "moe/Analysis/Report.h"
 #include "moe/Conversion/Passes.h"
+#include "moe/Cost/Passes.h"
 #include "moe/InitAllMoE.h"
+#include "moe/Report/Passes.h"
+#include "moe/Report/Report.h"
 #include "moe/Transforms/Passes.h"
 
 #include "mlir/IR/BuiltinOps.h"

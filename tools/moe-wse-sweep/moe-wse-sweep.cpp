@@ -23,8 +23,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "moe/Analysis/CostAnalysis.h"
-#include "moe/Analysis/Machine.h"
+#include "moe/Cost/CostAnalysis.h"
+#include "moe/Cost/Machine.h"
 #include "moe/CostModels/UpstreamCostModels.h"
 #include "moe/Dialect/MoE/IR/MoEDialect.h"
 #include "moe/Dialect/WSE/IR/WSEDialect.h"

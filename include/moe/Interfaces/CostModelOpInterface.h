@@ -6,7 +6,7 @@
 //===----------------------------------------------------------------------===//
 //
 // Ops describe their work as machine-independent kernels; the cost analysis
-// (moe/Analysis/CostAnalysis.h) prices them on a machine.
+// (moe/Cost/CostAnalysis.h) prices them on a machine.
 //
 //===----------------------------------------------------------------------===//
 

@@ -1,0 +1,61 @@
+//===- Passes.td - The cost pass ---------------------------*- tablegen -*-===//
+//
+// Part of the moe-mlir project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MOE_COST_PASSES_TD
+#define MOE_COST_PASSES_TD
+
+include "MoE/MoEPassOptions.td"
+
+def MoECost : Pass<"moe-cost", "::mlir::ModuleOp"> {
+  let summary = "Annotate every op with its FLOPs, bytes and time on a machine";
+  let description = [{
+    Costs every op reachable from the module's entry functions (functions no
+    `func.call` targets) on one machine, and attaches a `moe.cost` attribute
+    (`#moe.cost<flops, bytes, network, seconds, bound>`) to each. Figures are
+    per device and cover the whole phase:
+
+    - `forward`: one forward pass (inference prefill);
+    - `train`: forward, backward (twice the forward GEMM FLOPs: input and
+      weight gradients) and the optimizer step (AdamW, memory-bound over the
+      parameters); `recompute` re-runs the forward during the backward.
+
+    The module also receives `moe.cost_summary`, a dictionary with the
+    machine, phase, tokens per step, totals and memory per device (weights,
+    gradients, optimizer state, activations), which `--moe-cost-report`
+    formats. The machine is a built-in preset (`machine=`, listed in
+    docs/CostModel.md), a JSON file (`machine-file=`), either refined by a
+    `dlti.target_system_spec` on the module. Ops without a cost model get a
+    warning naming them. When the memory needed exceeds the device's, the
+    pass fails with an error unless `check-memory=false`.
+
+    Example: `moe-opt layer.mlir --moe-cost="machine=h100-sxm phase=train"`.
+  }];
+  // It attaches #moe.cost attributes, also to programs without a moe op.
+  let dependentDialects = ["::mlir::moe::MoEDialect"];
+  let options = !listconcat(MoE_MachineOptions<"h100-sxm">.options, [
+    MoE_PhaseOption<"Forward", "What to cost">.option,
+    Option<"recompute", "recompute", "bool", "false",
+           "Train phase: recompute activations in the backward pass instead "
+           "of storing them">,
+    Option<"imbalance", "imbalance", "double", "1.0",
+           "Routed tokens of the most loaded expert over the mean (>= 1); the "
+           "slowest expert sets the pace">,
+    Option<"tokens", "tokens", "int64_t", "0",
+           "Tokens per micro-batch per device for tokens/s; 0 infers it from "
+           "the program's token tensors">,
+    Option<"microBatches", "micro-batches", "int64_t", "1",
+           "Micro-batches (gradient accumulation steps) per optimizer step: "
+           "forward and backward run this many times, the optimizer once">,
+    Option<"overlap", "overlap", "double", "0.0",
+           "Fraction (0..1) of each layer's collective time that may run "
+           "concurrently with the same layer's compute">,
+    Option<"checkMemory", "check-memory", "bool", "true",
+           "Fail when the memory per device exceeds the machine's capacity">,
+  ]);
+}
+
+#endif // MOE_COST_PASSES_TD

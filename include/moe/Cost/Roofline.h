@@ -1,0 +1,66 @@
+//===- Roofline.h - Kernel time on a machine --------------------*- C++ -*-===//
+//
+// Part of the moe-mlir project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// Prices one kernel on one machine: a roofline (compute vs memory vs
+// network vs weight streaming) with size-dependent efficiency. The formulas
+// are written out in docs/CostModel.md.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MOE_ANALYSIS_ROOFLINE_H
+#define MOE_ANALYSIS_ROOFLINE_H
+
+#include "moe/Cost/Machine.h"
+#include "moe/Dialect/MoE/IR/MoEOps.h"
+#include "moe/Interfaces/CostModelOpInterface.h"
+
+namespace mlir::moe {
+
+enum class Direction { Forward, Backward };
+
+/// Time and traffic of one kernel execution.
+struct KernelCost {
+  double seconds = 0;
+  double flops = 0, bytes = 0, network = 0;
+  /// The competing roofline terms; `seconds` is the largest plus latency.
+  double computeSeconds = 0, memorySeconds = 0, networkSeconds = 0,
+         ioSeconds = 0, latencySeconds = 0;
+  Bound bound = Bound::none;
+  /// Seconds spent under each bound; `bound` is the one with the most once
+  /// kernels are summed.
+  double boundSeconds[6] = {0, 0, 0, 0, 0, 0};
+
+  KernelCost &operator+=(const KernelCost &other);
+  /// Multiplies every figure (a kernel repeated `factor` times).
+  KernelCost &operator*=(double factor);
+};
+
+/// Seconds of `count` [m x k] * [k x n] GEMMs on the compute units, with tile
+/// and wave quantisation and the K-loop ramp.
+double gemmComputeSeconds(const MachineModel &machine, int64_t count, int64_t m,
+                          int64_t n, int64_t k, unsigned elemBytes);
+/// Fraction of peak a fused attention core reaches at sequence length `seq`.
+double attentionEfficiency(const MachineModel &machine, int64_t seq,
+                           Direction direction);
+/// Devices of a group of `groupSize` devices `groupStride` apart that share
+/// a node.
+int64_t membersPerNode(const MachineModel &machine, int64_t groupSize,
+                       int64_t groupStride);
+/// Alpha-beta time of a collective; `wireBytes` receives the bytes each
+/// device sends.
+double collectiveSeconds(const MachineModel &machine, CollectiveKind kind,
+                         double bufferBytes, int64_t groupSize,
+                         int64_t groupStride, double &wireBytes);
+
+/// One execution of `kernel` in `direction` (the backward of a GEMM is its
+/// input-gradient and weight-gradient GEMMs, etc.).
+KernelCost priceKernel(const MachineModel &machine, const Kernel &kernel,
+                       Direction direction);
+
+} // namespace mlir::moe
+
+#endif // MOE_ANALYSIS_ROOFLINE_H

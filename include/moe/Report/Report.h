@@ -1,0 +1,56 @@
+//===- Report.h - Cost reports for people and scripts -----------*- C++ -*-===//
+//
+// Part of the moe-mlir project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// A report is read back from the IR `--moe-cost` annotated, so it can be
+// produced from a saved annotated file too. The JSON layout is a contract
+// documented in README.md.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MOE_REPORT_REPORT_H
+#define MOE_REPORT_REPORT_H
+
+#include "moe/Dialect/MoE/IR/MoEOps.h"
+#include "moe/Support/Format.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <string>
+#include <vector>
+
+namespace mlir::moe {
+
+struct ReportRow {
+  std::string op, loc, layer;
+  double flops = 0, bytes = 0, network = 0, seconds = 0;
+  Bound bound = Bound::none;
+};
+
+struct Report {
+  /// The totals `--moe-cost` left (`moe.cost_summary`).
+  CostSummaryAttr summary;
+  /// The module's plan (`moe.plan`); null for an unplanned program.
+  PlanAttrInterface plan;
+  std::vector<ReportRow> ops;
+  /// Ops grouped by layer, in first-seen order.
+  std::vector<ReportRow> layers;
+};
+
+/// Reads the `moe.cost` attributes and `moe.cost_summary` of `module`;
+/// fails with an error when `--moe-cost` has not run.
+FailureOr<Report> collectReport(ModuleOp module);
+
+void writeTextReport(const Report &report, llvm::raw_ostream &os);
+void writeJSONReport(const Report &report, llvm::raw_ostream &os);
+void writeCSVReport(const Report &report, llvm::raw_ostream &os);
+/// A Chrome trace: one track of ops, one of layers, laid end to end.
+void writeChromeTrace(const Report &report, llvm::raw_ostream &os);
+
+} // namespace mlir::moe
+
+#endif // MOE_REPORT_REPORT_H

@@ -1,0 +1,32 @@
+//===- Format.h - Figures for people, and output files ----------*- C++ -*-===//
+//
+// Part of the moe-mlir project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MOE_SUPPORT_FORMAT_H
+#define MOE_SUPPORT_FORMAT_H
+
+#include "mlir/IR/Location.h"
+#include "mlir/Support/LLVM.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <string>
+
+namespace mlir::moe {
+
+/// Human units: "1.23 ms", "4.5 GB", "1.2 TFLOP".
+std::string formatSeconds(double seconds);
+std::string formatBytes(double bytes);
+std::string formatScaled(double value, StringRef unit);
+
+/// Writes what `emit` prints to `path` ('-' is stdout); an error at `loc`
+/// naming the file when it cannot be written.
+LogicalResult writeOutput(StringRef path, Location loc,
+                          llvm::function_ref<void(llvm::raw_ostream &)> emit);
+
+} // namespace mlir::moe
+
+#endif // MOE_SUPPORT_FORMAT_H

@@ -1,0 +1,296 @@
+//===- Roofline.cpp - Kernel time on a machine ------------------*- C++ -*-===//
+//
+// Part of the moe-mlir project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "moe/Cost/Roofline.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::moe;
+
+KernelCost &KernelCost::operator+=(const KernelCost &other) {
+  seconds += other.seconds;
+  flops += other.flops;
+  bytes += other.bytes;
+  network += other.network;
+  computeSeconds += other.computeSeconds;
+  memorySeconds += other.memorySeconds;
+  networkSeconds += other.networkSeconds;
+  ioSeconds += other.ioSeconds;
+  latencySeconds += other.latencySeconds;
+  double top = 0;
+  for (unsigned i = 0; i < 6; ++i) {
+    boundSeconds[i] += other.boundSeconds[i];
+    if (boundSeconds[i] > top) {
+      top = boundSeconds[i];
+      bound = static_cast<Bound>(i);
+    }
+  }
+  return *this;
+}
+
+KernelCost &KernelCost::operator*=(double factor) {
+  seconds *= factor;
+  flops *= factor;
+  bytes *= factor;
+  network *= factor;
+  computeSeconds *= factor;
+  memorySeconds *= factor;
+  networkSeconds *= factor;
+  ioSeconds *= factor;
+  latencySeconds *= factor;
+  for (double &t : boundSeconds)
+    t *= factor;
+  return *this;
+}
+
+namespace {
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+/// Picks the bound from the competing terms and adds the fixed latency.
+KernelCost finish(KernelCost cost, double latency) {
+  struct Term {
+    double seconds;
+    Bound bound;
+  } terms[] = {{cost.computeSeconds, Bound::compute},
+               {cost.memorySeconds, Bound::memory},
+               {cost.networkSeconds, Bound::network},
+               {cost.ioSeconds, Bound::weight_io}};
+  Term top = {0, Bound::none};
+  for (const Term &t : terms)
+    if (t.seconds > top.seconds)
+      top = t;
+  cost.latencySeconds = latency;
+  cost.seconds = top.seconds + latency;
+  cost.bound = top.bound;
+  if (latency > top.seconds && cost.seconds > 0)
+    cost.bound = Bound::latency;
+  for (double &t : cost.boundSeconds)
+    t = 0;
+  cost.boundSeconds[static_cast<unsigned>(cost.bound)] = cost.seconds;
+  return cost;
+}
+
+double memorySeconds(const MachineModel &machine, double bytes) {
+  return bytes / (machine.memoryBandwidth * machine.memoryEfficiency);
+}
+
+/// A wafer reaches its efficiency only when each streamed weight is reused
+/// by enough tokens: `t / (t + half)` (fitted, docs/Validation.md), where
+/// `t` is the tokens the weight is applied to in all three GEMMs.
+double waferBatchEfficiency(const MachineModel &machine, double rows) {
+  if (machine.waferHalfBatch <= 0)
+    return 1.0;
+  return rows / (rows + machine.waferHalfBatch);
+}
+
+KernelCost gemmCost(const MachineModel &machine, int64_t count, int64_t m,
+                    int64_t n, int64_t k, unsigned b, double weightBytes,
+                    int64_t tokens) {
+  KernelCost cost;
+  double c = static_cast<double>(count);
+  cost.flops = 2.0 * c * m * n * k;
+  cost.bytes = c *
+               (static_cast<double>(m) * k + static_cast<double>(k) * n +
+                static_cast<double>(m) * n) *
+               b;
+  cost.memorySeconds = memorySeconds(machine, cost.bytes);
+  if (machine.isWafer()) {
+    cost.computeSeconds =
+        cost.flops /
+        (machine.peakFor(b) * machine.gemmEfficiency *
+         waferBatchEfficiency(machine, static_cast<double>(tokens)));
+    // Each GEMM that reads a weight (forward, input gradient) streams it in;
+    // the weight-gradient GEMM streams the same number of bytes out.
+    cost.ioSeconds = weightBytes / machine.weightStreamBandwidth;
+    return finish(cost, 0);
+  }
+  cost.computeSeconds = gemmComputeSeconds(machine, count, m, n, k, b);
+  return finish(cost, machine.kernelLatency);
+}
+
+} // namespace
+
+double mlir::moe::gemmComputeSeconds(const MachineModel &machine, int64_t count,
+                                     int64_t m, int64_t n, int64_t k,
+                                     unsigned elemBytes) {
+  if (count <= 0 || m <= 0 || n <= 0 || k <= 0)
+    return 0;
+  // Hopper's smallest warpgroup MMA is 64 rows: skinny GEMMs use 64-row tiles.
+  int64_t tileM =
+      m <= 64 ? std::min<int64_t>(64, machine.tileM) : machine.tileM;
+  int64_t tileN = machine.tileN;
+  int64_t tiles = ceilDiv(m, tileM) * ceilDiv(n, tileN) * count;
+  int64_t units = std::max<int64_t>(1, machine.computeUnits);
+  int64_t waves = ceilDiv(tiles, units);
+  double paddedFlops =
+      2.0 * static_cast<double>(waves) * units * tileM * tileN * k;
+  double kEfficiency = static_cast<double>(k) / (k + machine.gemmHalfK);
+  double grouped = count > 1 ? machine.groupedGemmEfficiency : 1.0;
+  return paddedFlops / (machine.peakFor(elemBytes) * machine.gemmEfficiency *
+                        kEfficiency * grouped);
+}
+
+double mlir::moe::attentionEfficiency(const MachineModel &machine, int64_t seq,
+                                      Direction direction) {
+  double peak = direction == Direction::Forward
+                    ? machine.attentionEfficiency
+                    : machine.attentionBackwardEfficiency;
+  return peak * seq / (seq + machine.attentionHalfSeq);
+}
+
+int64_t mlir::moe::membersPerNode(const MachineModel &machine,
+                                  int64_t groupSize, int64_t groupStride) {
+  int64_t perNode = std::max<int64_t>(1, machine.devicesPerNode);
+  groupStride = std::max<int64_t>(1, groupStride);
+  if (groupStride >= perNode)
+    return 1;
+  return std::min(groupSize, perNode / groupStride);
+}
+
+double mlir::moe::collectiveSeconds(const MachineModel &machine,
+                                    CollectiveKind kind, double bufferBytes,
+                                    int64_t groupSize, int64_t groupStride,
+                                    double &wireBytes) {
+  wireBytes = 0;
+  if (groupSize <= 1 || bufferBytes <= 0)
+    return 0;
+  double p = static_cast<double>(groupSize);
+  double g =
+      static_cast<double>(membersPerNode(machine, groupSize, groupStride));
+  double nodes = p / g;
+  double eff = machine.collectiveEfficiency;
+  auto intra = [&](double bytes, double steps) {
+    return bytes <= 0 ? 0
+                      : steps * machine.intraNodeLatency +
+                            bytes / (machine.intraNodeBandwidth * eff);
+  };
+  auto inter = [&](double bytes, double steps) {
+    return bytes <= 0 ? 0
+                      : steps * machine.interNodeLatency +
+                            bytes / (machine.interNodeBandwidth * eff);
+  };
+  switch (kind) {
+  case CollectiveKind::AllToAll: {
+    // Each device keeps 1/p of its buffer and sends an equal share to every
+    // other member; node-local shares ride NVLink while the rest leave
+    // through the device's own NIC at the same time.
+    double local = bufferBytes * (g - 1) / p;
+    double remote = bufferBytes * (p - g) / p;
+    wireBytes = local + remote;
+    return std::max(intra(local, 1), inter(remote, 1));
+  }
+  case CollectiveKind::AllReduce: {
+    // Hierarchical ring: reduce-scatter and all-gather inside the node, an
+    // all-reduce of 1/g of the buffer across nodes in between.
+    double local = 2 * bufferBytes * (g - 1) / g;
+    double remote = 2 * (bufferBytes / g) * (nodes - 1) / nodes;
+    wireBytes = local + remote;
+    return intra(local, 2 * (g - 1)) + inter(remote, 2 * (nodes - 1));
+  }
+  case CollectiveKind::AllGather:
+  case CollectiveKind::ReduceScatter: {
+    double local = bufferBytes * (g - 1) / g;
+    double remote = (bufferBytes / g) * (nodes - 1) / nodes;
+    wireBytes = local + remote;
+    return intra(local, g - 1) + inter(remote, nodes - 1);
+  }
+  case CollectiveKind::Broadcast:
+  case CollectiveKind::PointToPoint: {
+    // A pipelined tree moves the buffer once over the slowest link; depth
+    // adds latency.
+    double depth = std::ceil(std::log2(p));
+    wireBytes = bufferBytes;
+    return nodes > 1 ? inter(bufferBytes, depth) : intra(bufferBytes, depth);
+  }
+  }
+  llvm_unreachable("unknown collective");
+}
+
+KernelCost mlir::moe::priceKernel(const MachineModel &machine,
+                                  const Kernel &kernel, Direction direction) {
+  bool backward = direction == Direction::Backward;
+  unsigned b = kernel.elemBytes;
+  switch (kernel.kind) {
+  case KernelKind::Gemm: {
+    if (!backward)
+      return gemmCost(machine, kernel.count, kernel.m, kernel.n, kernel.k, b,
+                      kernel.weightBytes, kernel.m);
+    // dA = dC * B^T is [m x n] * [n x k]; dB = A^T * dC is [k x m] * [m x n].
+    KernelCost inputGrad = gemmCost(machine, kernel.count, kernel.m, kernel.k,
+                                    kernel.n, b, kernel.weightBytes, kernel.m);
+    KernelCost weightGrad = gemmCost(machine, kernel.count, kernel.k, kernel.n,
+                                     kernel.m, b, kernel.weightBytes, kernel.m);
+    inputGrad += weightGrad;
+    return inputGrad;
+  }
+  case KernelKind::Attention: {
+    KernelCost cost;
+    // Flash attention's backward recomputes S and P: five matmuls to the
+    // forward's two (2.5x the FLOPs) and reads O and dO as well.
+    cost.flops = backward ? 2.5 * kernel.flops : kernel.flops;
+    cost.bytes = backward ? 2 * kernel.bytes : kernel.bytes;
+    cost.memorySeconds = memorySeconds(machine, cost.bytes);
+    // A causal mask is applied per tile: diagonal tiles are computed whole,
+    // so each query effectively sees tile/2 more keys.
+    double attended = meanAttendedKeys(kernel.n, kernel.causal, kernel.window);
+    double computed = attended;
+    if (kernel.causal)
+      computed = std::min<double>(kernel.n, attended + machine.tileM / 2.0);
+    double scores = static_cast<double>(kernel.count) * kernel.m * computed;
+    double tensorSeconds = cost.flops * (computed / attended) /
+                           (machine.peakFor(b) *
+                            attentionEfficiency(machine, kernel.m, direction));
+    // One exponential per score (recomputed once in the backward), on the
+    // special-function units.
+    double expSeconds = machine.specialFunctionRate > 0
+                            ? scores / machine.specialFunctionRate
+                            : 0;
+    cost.computeSeconds = tensorSeconds + expSeconds;
+    return finish(cost, machine.kernelLatency);
+  }
+  case KernelKind::Memory: {
+    KernelCost cost;
+    // The backward of an element-wise op reads the output gradient and the
+    // saved input and writes the input gradient: twice the traffic.
+    cost.flops = backward ? 2 * kernel.flops : kernel.flops;
+    cost.bytes = backward ? 2 * kernel.bytes : kernel.bytes;
+    cost.memorySeconds = memorySeconds(machine, cost.bytes);
+    return finish(cost, cost.bytes > 0 ? machine.kernelLatency : 0);
+  }
+  case KernelKind::Collective: {
+    KernelCost cost;
+    double wire = 0;
+    cost.networkSeconds =
+        collectiveSeconds(machine, kernel.collective, kernel.bufferBytes,
+                          kernel.groupSize, kernel.groupStride, wire);
+    cost.network = wire;
+    return finish(cost, 0);
+  }
+  case KernelKind::WeightStream: {
+    // The same bytes cross the system's I/O whichever way they go (weights
+    // in, gradients out); the SwarmX tree adds one hop per level.
+    KernelCost cost;
+    if (kernel.weightBytes <= 0)
+      return cost;
+    double bandwidth = machine.weightStreamBandwidth > 0
+                           ? machine.weightStreamBandwidth
+                           : machine.interNodeBandwidth;
+    double depth =
+        kernel.groupSize > 1
+            ? std::ceil(std::log2(static_cast<double>(kernel.groupSize)))
+            : 0;
+    cost.network = kernel.weightBytes;
+    cost.ioSeconds =
+        kernel.weightBytes / bandwidth + depth * machine.interNodeLatency;
+    return finish(cost, 0);
+  }
+  }
+  llvm_unreachable("unknown kernel kind");
+}

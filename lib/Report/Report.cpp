@@ -1,0 +1,350 @@
+//===- Report.cpp - Cost reports for people and scripts ---------*- C++ -*-===//
+//
+// Part of the moe-mlir project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "moe/Report/Report.h"
+#include "moe/Support/OpLocation.h"
+
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+#include <algorithm>
+
+using namespace mlir;
+using namespace mlir::moe;
+
+FailureOr<Report> mlir::moe::collectReport(ModuleOp module) {
+  Report report;
+  report.summary = module->getAttrOfType<CostSummaryAttr>(
+      MoEDialect::CostSummaryAttrHelper::getNameStr());
+  if (!report.summary)
+    return emitError(module.getLoc())
+           << "no cost annotations: run --moe-cost before --moe-cost-report";
+  report.plan = getPlan(module);
+
+  llvm::StringMap<size_t> layerIndex;
+  llvm::StringMap<llvm::SmallVector<double, 6>> layerBoundTime;
+  module.walk([&](Operation *op) {
+    auto cost =
+        op->getAttrOfType<CostAttr>(MoEDialect::CostAttrHelper::getNameStr());
+    if (!cost)
+      return;
+    ReportRow row;
+    row.op = op->getName().getStringRef().str();
+    row.loc = formatLocation(op->getLoc());
+    row.layer = getLayerName(op);
+    row.flops = cost.getFlops();
+    row.bytes = cost.getBytes();
+    row.network = cost.getNetwork();
+    row.seconds = cost.getSeconds();
+    row.bound = cost.getBound();
+    report.ops.push_back(row);
+
+    auto [it, inserted] =
+        layerIndex.try_emplace(row.layer, report.layers.size());
+    if (inserted) {
+      ReportRow layer;
+      layer.op = "layer";
+      layer.layer = layer.loc = row.layer;
+      report.layers.push_back(layer);
+      layerBoundTime[row.layer].assign(6, 0.0);
+    }
+    ReportRow &layer = report.layers[it->second];
+    layer.flops += row.flops;
+    layer.bytes += row.bytes;
+    layer.network += row.network;
+    layer.seconds += row.seconds;
+    layerBoundTime[row.layer][static_cast<unsigned>(row.bound)] += row.seconds;
+  });
+  // A layer is bound by whatever bounds most of its time.
+  for (ReportRow &layer : report.layers) {
+    auto &times = layerBoundTime[layer.layer];
+    auto top = std::max_element(times.begin(), times.end());
+    layer.bound =
+        *top > 0 ? static_cast<Bound>(top - times.begin()) : Bound::none;
+  }
+  return report;
+}
+
+namespace {
+
+void writeRow(llvm::raw_ostream &os, const ReportRow &row, StringRef name,
+              double total) {
+  double share = total > 0 ? 100 * row.seconds / total : 0;
+  double achieved = row.seconds > 0 ? row.flops / row.seconds : 0;
+  double bandwidth = row.seconds > 0 ? row.bytes / row.seconds : 0;
+  os << llvm::format("  %-34s %12s %6.1f%% %13s %12s %10s  %s\n",
+                     name.str().c_str(), formatSeconds(row.seconds).c_str(),
+                     share, formatScaled(achieved, "FLOP/s").c_str(),
+                     formatScaled(bandwidth, "B/s").c_str(),
+                     formatBytes(row.network).c_str(),
+                     stringifyBound(row.bound).str().c_str());
+}
+
+void writeHeader(llvm::raw_ostream &os, StringRef what) {
+  os << llvm::format("  %-34s %12s %7s %13s %12s %10s  %s\n",
+                     what.str().c_str(), "time", "share", "compute", "memory",
+                     "network", "bound");
+}
+
+} // namespace
+
+void mlir::moe::writeTextReport(const Report &r, llvm::raw_ostream &os) {
+  CostSummaryAttr s = r.summary;
+  MemoryAttr mem = s.getMemory();
+  int64_t devices = s.getDevices();
+  os << "moe-mlir cost report: machine " << s.getMachine() << ", phase "
+     << stringifyPhase(s.getPhase()) << ", " << devices
+     << (devices == 1 ? " device" : " devices") << ", " << s.getTokens()
+     << " tokens per step\n\n";
+  if (r.plan) {
+    SmallVector<std::pair<StringRef, int64_t>> planSettings;
+    r.plan.getSettings(planSettings);
+    std::string settings;
+    for (const auto &[name, value] : planSettings)
+      if (name != "devices" && name != "tokens")
+        settings += (settings.empty() ? "" : " ") + name.str() + "=" +
+                    std::to_string(value);
+    os << llvm::format("  %-18s %s (%s)\n", "plan",
+                       r.plan.getKindName().str().c_str(), settings.c_str());
+  }
+  if (s.getPipelineBubble() > 0)
+    os << llvm::format("  %-18s 1F1B, bubble %.1f%% of the schedule (fill "
+                       "and drain)\n",
+                       "pipeline", 100 * s.getPipelineBubble());
+  os << llvm::format("  %-18s %s\n", "step time",
+                     formatSeconds(s.getSeconds()).c_str());
+  double rate = s.getTokensPerSecond();
+  os << llvm::format("  %-18s %s (%s per device)\n", "throughput",
+                     formatScaled(rate, "tokens/s").c_str(),
+                     formatScaled(rate / devices, "tokens/s").c_str());
+  os << llvm::format("  %-18s %s (model %s), MFU %.1f%% of %s\n", "FLOPs",
+                     formatScaled(s.getFlops(), "FLOP").c_str(),
+                     formatScaled(s.getModelFlops(), "FLOP").c_str(),
+                     100 * s.getMFU(),
+                     formatScaled(s.getPeakFlops(), "FLOP/s").c_str());
+  os << llvm::format("  %-18s %s memory, %s network\n", "traffic",
+                     formatBytes(s.getBytes()).c_str(),
+                     formatBytes(s.getNetworkBytes()).c_str());
+  os << llvm::format("  %-18s %s of %s (weights %s, gradients %s, optimizer "
+                     "%s, activations %s)\n",
+                     "memory/device", formatBytes(mem.getTotal()).c_str(),
+                     formatBytes(mem.getCapacity()).c_str(),
+                     formatBytes(mem.getWeights()).c_str(),
+                     formatBytes(mem.getGradients()).c_str(),
+                     formatBytes(mem.getOptimizer()).c_str(),
+                     formatBytes(mem.getActivations()).c_str());
+  os << llvm::format("  %-18s %s total, %s active per token\n", "parameters",
+                     formatScaled(s.getParams(), "").c_str(),
+                     formatScaled(s.getActiveParams(), "").c_str());
+
+  // Runs of identical layers (same figures and bound) print as one row with
+  // the figures of one layer and the share of the whole run.
+  // Shares are of the step; with pipeline stages, of the work all stages
+  // do (the stages run at once, so their times add up to more than a step).
+  double shareTotal = s.getSeconds();
+  if (s.getPipelineBubble() > 0) {
+    shareTotal = 0;
+    for (const ReportRow &layer : r.layers)
+      shareTotal += layer.seconds;
+  }
+  os << "\nper layer\n";
+  writeHeader(os, "layer");
+  auto same = [](const ReportRow &a, const ReportRow &b) {
+    return a.seconds == b.seconds && a.flops == b.flops && a.bytes == b.bytes &&
+           a.network == b.network && a.bound == b.bound;
+  };
+  for (size_t i = 0; i < r.layers.size();) {
+    size_t j = i + 1;
+    while (j < r.layers.size() && same(r.layers[i], r.layers[j]))
+      ++j;
+    const ReportRow &layer = r.layers[i];
+    if (layer.seconds == 0 && layer.flops == 0 && layer.bytes == 0) {
+      i = j; // a function's terminator: nothing to show
+      continue;
+    }
+    if (j - i == 1) {
+      writeRow(os, layer, layer.layer, shareTotal);
+    } else {
+      std::string name = layer.layer + " .. " + r.layers[j - 1].layer + " (" +
+                         std::to_string(j - i) + "x, each)";
+      ReportRow run = layer;
+      writeRow(os, run, name, shareTotal / static_cast<double>(j - i));
+    }
+    i = j;
+  }
+
+  // The ten most expensive ops say where the time goes.
+  std::vector<const ReportRow *> sorted;
+  for (const ReportRow &row : r.ops)
+    sorted.push_back(&row);
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const ReportRow *a, const ReportRow *b) {
+                     return a->seconds > b->seconds;
+                   });
+  os << "\ntop ops by time\n";
+  writeHeader(os, "op @ location");
+  for (size_t i = 0; i < std::min<size_t>(10, sorted.size()); ++i)
+    writeRow(os, *sorted[i], sorted[i]->op + " @ " + sorted[i]->loc,
+             shareTotal);
+}
+
+void mlir::moe::writeJSONReport(const Report &r, llvm::raw_ostream &os) {
+  llvm::json::OStream j(os, 2);
+  auto rowFields = [&](const ReportRow &row) {
+    j.attribute("flops", row.flops);
+    j.attribute("bytes", row.bytes);
+    j.attribute("network_bytes", row.network);
+    j.attribute("seconds", row.seconds);
+    j.attribute("bound", stringifyBound(row.bound));
+  };
+  CostSummaryAttr s = r.summary;
+  MemoryAttr mem = s.getMemory();
+  j.object([&] {
+    j.attribute("machine", s.getMachine());
+    j.attribute("phase", stringifyPhase(s.getPhase()));
+    j.attribute("tokens", s.getTokens());
+    j.attribute("devices", s.getDevices());
+    if (r.plan)
+      j.attributeObject("plan", [&] {
+        j.attribute("kind", r.plan.getKindName());
+        SmallVector<std::pair<StringRef, int64_t>> settings;
+        r.plan.getSettings(settings);
+        for (const auto &[name, value] : settings)
+          j.attribute(name, value);
+      });
+    j.attributeObject("total", [&] {
+      j.attribute("seconds", s.getSeconds());
+      j.attribute("flops", s.getFlops());
+      j.attribute("model_flops", s.getModelFlops());
+      j.attribute("bytes", s.getBytes());
+      j.attribute("network_bytes", s.getNetworkBytes());
+      j.attribute("tokens_per_second", s.getTokensPerSecond());
+      j.attribute("mfu", s.getMFU());
+      j.attribute("memory_bytes_per_device", mem.getTotal());
+      j.attribute("pipeline_bubble", s.getPipelineBubble());
+    });
+    j.attributeObject("memory", [&] {
+      j.attribute("weights", mem.getWeights());
+      j.attribute("gradients", mem.getGradients());
+      j.attribute("optimizer", mem.getOptimizer());
+      j.attribute("activations", mem.getActivations());
+      j.attribute("total", mem.getTotal());
+      j.attribute("capacity", mem.getCapacity());
+    });
+    j.attributeObject("params", [&] {
+      j.attribute("total", s.getParams());
+      j.attribute("active", s.getActiveParams());
+    });
+    j.attributeArray("layers", [&] {
+      for (const ReportRow &layer : r.layers)
+        j.object([&] {
+          j.attribute("layer", layer.layer);
+          rowFields(layer);
+        });
+    });
+    j.attributeArray("ops", [&] {
+      for (const ReportRow &row : r.ops)
+        j.object([&] {
+          j.attribute("op", row.op);
+          j.attribute("loc", row.loc);
+          j.attribute("layer", row.layer);
+          rowFields(row);
+        });
+    });
+  });
+  os << "\n";
+}
+
+namespace {
+/// Quotes a CSV field when it holds a separator, quote or newline.
+std::string csvField(StringRef field) {
+  if (field.find_first_of(",\"\n") == StringRef::npos)
+    return field.str();
+  std::string out = "\"";
+  for (char c : field) {
+    if (c == '"')
+      out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+} // namespace
+
+void mlir::moe::writeCSVReport(const Report &r, llvm::raw_ostream &os) {
+  os << "op,loc,layer,flops,bytes,network_bytes,seconds,bound\n";
+  for (const ReportRow &row : r.ops)
+    os << csvField(row.op) << "," << csvField(row.loc) << ","
+       << csvField(row.layer) << "," << llvm::format("%.9g", row.flops) << ","
+       << llvm::format("%.9g", row.bytes) << ","
+       << llvm::format("%.9g", row.network) << ","
+       << llvm::format("%.9g", row.seconds) << "," << stringifyBound(row.bound)
+       << "\n";
+}
+
+void mlir::moe::writeChromeTrace(const Report &r, llvm::raw_ostream &os) {
+  llvm::json::OStream j(os, 1);
+  auto event = [&](StringRef name, StringRef cat, int tid, double start,
+                   const ReportRow &row) {
+    j.object([&] {
+      j.attribute("name", name);
+      j.attribute("cat", cat);
+      j.attribute("ph", "X");
+      j.attribute("pid", 1);
+      j.attribute("tid", tid);
+      j.attribute("ts", start * 1e6);
+      j.attribute("dur", row.seconds * 1e6);
+      j.attributeObject("args", [&] {
+        j.attribute("loc", row.loc);
+        j.attribute("flops", row.flops);
+        j.attribute("bytes", row.bytes);
+        j.attribute("network_bytes", row.network);
+        j.attribute("bound", stringifyBound(row.bound));
+      });
+    });
+  };
+  j.object([&] {
+    j.attribute("displayTimeUnit", "ms");
+    j.attributeArray("traceEvents", [&] {
+      j.object([&] {
+        j.attribute("name", "process_name");
+        j.attribute("ph", "M");
+        j.attribute("pid", 1);
+        j.attributeObject("args", [&] {
+          j.attribute("name", (r.summary.getMachine() + " (" +
+                               stringifyPhase(r.summary.getPhase()) + ")")
+                                  .str());
+        });
+      });
+      for (const std::pair<int, const char *> &track :
+           {std::pair<int, const char *>{1, "layers"}, {2, "ops"}})
+        j.object([&] {
+          j.attribute("name", "thread_name");
+          j.attribute("ph", "M");
+          j.attribute("pid", 1);
+          j.attribute("tid", track.first);
+          j.attributeObject("args", [&] { j.attribute("name", track.second); });
+        });
+      double t = 0;
+      for (const ReportRow &layer : r.layers) {
+        event(layer.layer, stringifyBound(layer.bound), 1, t, layer);
+        t += layer.seconds;
+      }
+      // Ops in layer order so each op lies inside its layer's slice.
+      t = 0;
+      for (const ReportRow &layer : r.layers)
+        for (const ReportRow &row : r.ops)
+          if (row.layer == layer.layer) {
+            event(row.op, stringifyBound(row.bound), 2, t, row);
+            t += row.seconds;
+          }
+    });
+  });
+  os << "\n";
+}

@@ -1,0 +1,197 @@
+//===- PlanSearch.cpp - The --moe-plan-search pass --------------*- C++ -*-===//
+//
+// Part of the moe-mlir project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// Searches on the analytic summary (moe/Search/PlanSummary.h), then lowers
+// and costs only the winner through the real passes, and checks that the two
+// agree: the summary is a model of the plan pass and the cost pass, and this
+// keeps it honest.
+//
+//===----------------------------------------------------------------------===//
+
+#include "moe/Cost/CostAnalysis.h"
+#include "moe/Cost/Passes.h"
+#include "moe/Dialect/MoE/IR/MoEOps.h"
+#include "moe/Interfaces/CostModelOpInterface.h"
+#include "moe/Report/Report.h"
+#include "moe/Report/SearchReport.h"
+#include "moe/Search/PlanSearch.h"
+#include "moe/Transforms/Passes.h"
+#include "moe/Transforms/PlanUtils.h"
+
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/Format.h"
+
+namespace mlir::moe {
+#define GEN_PASS_DEF_MOEPLANSEARCH
+#include "moe/Transforms/Passes.h.inc"
+} // namespace mlir::moe
+
+using namespace mlir;
+using namespace mlir::moe;
+
+namespace {
+
+/// Gives every token tensor `to` rows instead of `from`, so the program
+/// describes the step the chosen plan splits over the GPUs.
+void retypeTokens(ModuleOp module, int64_t from, int64_t to) {
+  for (auto func : module.getOps<FunctionOpInterface>())
+    if (!func.isExternal())
+      retypeTokenTensors(func, from, to);
+}
+
+struct MoEPlanSearchPass : moe::impl::MoEPlanSearchBase<MoEPlanSearchPass> {
+  using MoEPlanSearchBase::MoEPlanSearchBase;
+
+  void runOnOperation() override;
+  LogicalResult applyPlan(const PlanCandidate &best, int64_t programTokens,
+                          int64_t seqLen);
+};
+
+LogicalResult MoEPlanSearchPass::applyPlan(const PlanCandidate &best,
+                                           int64_t programTokens,
+                                           int64_t seqLen) {
+  ModuleOp module = getOperation();
+  const GPUPlan &plan = best.plan;
+  int64_t devices = plan.ep * plan.dp;
+  retypeTokens(module, programTokens, plan.tokensPerDevice * devices);
+
+  OpPassManager pm(ModuleOp::getOperationName());
+  MoEGPUPlanOptions planOptions;
+  planOptions.ep = plan.ep;
+  planOptions.dp = plan.dp;
+  planOptions.gpusPerNode = gpusPerNode;
+  planOptions.capacityFactor = plan.capacityFactor;
+  planOptions.phase = phase;
+  planOptions.machine = machine;
+  planOptions.machineFile = machineFile;
+  pm.addPass(createMoEGPUPlan(planOptions));
+  MoECostOptions cost;
+  cost.machine = machine;
+  cost.machineFile = machineFile;
+  cost.phase = phase;
+  cost.recompute = plan.recompute;
+  cost.overlap = plan.overlap;
+  cost.microBatches = plan.microBatches;
+  cost.checkMemory = false;
+  pm.addPass(createMoECost(cost));
+  if (failed(runPipeline(pm, module)))
+    return failure();
+
+  auto summary = module->getAttrOfType<CostSummaryAttr>(
+      MoEDialect::CostSummaryAttrHelper::getNameStr());
+  if (!summary)
+    return emitError(module.getLoc()) << "the chosen plan was not costed";
+  double ir = summary.getSeconds();
+  double irMemory = summary.getMemory().getTotal();
+  double estimate = best.estimate.seconds;
+  double difference = ir > 0 ? std::abs(estimate / ir - 1) : 1;
+  auto percent = [](double fraction) {
+    std::string text;
+    llvm::raw_string_ostream(text) << llvm::format("%.2f%%", 100 * fraction);
+    return text;
+  };
+  emitRemark(module.getLoc())
+      << "best plan " << describePlan(plan, seqLen) << ": summary estimate "
+      << formatSeconds(estimate) << " and "
+      << formatBytes(best.estimate.memoryBytes) << " per device, lowered IR "
+      << formatSeconds(ir) << " and " << formatBytes(irMemory) << " (time "
+      << percent(difference) << " apart)";
+  if (difference > maxDisagreement)
+    return emitError(module.getLoc())
+           << "the summary's estimate and the IR's cost of the chosen plan "
+              "disagree by "
+           << percent(difference) << " (allowed " << percent(maxDisagreement)
+           << ")";
+  return success();
+}
+
+void MoEPlanSearchPass::runOnOperation() {
+  ModuleOp module = getOperation();
+  auto fail = [&]() {
+    signalPassFailure();
+    return emitError(module.getLoc());
+  };
+  if (gpus < 1 || gpusPerNode < 1) {
+    fail() << "gpus and gpus-per-node must be at least 1";
+    return;
+  }
+  llvm::Expected<MachineModel> machineOr =
+      resolveMachine(machine, machineFile, module);
+  if (!machineOr) {
+    fail() << llvm::toString(machineOr.takeError());
+    return;
+  }
+  MachineModel machineModel = *machineOr;
+  if (machineModel.isWafer()) {
+    fail() << "machine '" << machineModel.name
+           << "' is a wafer-scale system; this search covers GPU plans";
+    return;
+  }
+  if (gpus > machineModel.maxDevices) {
+    fail() << "gpus (" << int64_t(gpus) << ") is more than "
+           << machineModel.name << " allows (" << machineModel.maxDevices
+           << ")";
+    return;
+  }
+  machineModel.devicesPerNode = gpusPerNode;
+
+  FailureOr<ProgramSummary> summary = ProgramSummary::build(module);
+  if (failed(summary))
+    return signalPassFailure();
+  GPUSearchSpace space;
+  space.devices = gpus;
+  space.globalSequences = globalBatch > 0 ? int64_t(globalBatch)
+                                          : summary->tokens / summary->seqLen;
+  space.train = phase == Phase::Train;
+  space.overlap = overlap;
+  if (space.globalSequences % gpus != 0) {
+    fail() << "the global batch of " << space.globalSequences
+           << " sequences does not split over " << int64_t(gpus) << " GPUs";
+    return;
+  }
+  SearchResult result = searchGPUPlans(*summary, machineModel, space);
+  if (result.plans.empty()) {
+    fail() << "no plan to search: no expert-parallel degree divides both "
+           << int64_t(gpus) << " GPUs and the expert counts";
+    return;
+  }
+
+  int64_t seqLen = summary->seqLen;
+  if (failed(writeOutput(output, module.getLoc(), [&](llvm::raw_ostream &os) {
+        switch (format) {
+        case ReportFormat::Json:
+          return writeSearchJSON(result, seqLen, os);
+        case ReportFormat::Csv:
+          return writeSearchCSV(result, seqLen, os);
+        case ReportFormat::Text:
+          return writeSearchText(result, seqLen, top, os);
+        }
+      })))
+    return signalPassFailure();
+  if (!svg.empty()) {
+    std::string title = "Plans on " + std::to_string(int64_t(gpus)) + " x " +
+                        machineModel.name + ": step time vs memory";
+    if (failed(writeOutput(svg, module.getLoc(), [&](llvm::raw_ostream &os) {
+          writeParetoSVG(result, seqLen, title, os);
+        })))
+      return signalPassFailure();
+  }
+
+  const PlanCandidate *best = result.best();
+  if (!best) {
+    const PlanCandidate &least = result.plans.front();
+    fail() << "no plan fits: the tightest constraint is memory per device; "
+              "the leanest plan ("
+           << describePlan(least.plan, seqLen) << ") " << least.reason;
+    return;
+  }
+  if (apply && failed(applyPlan(*best, summary->tokens, seqLen)))
+    return signalPassFailure();
+}
+
+} // namespace
