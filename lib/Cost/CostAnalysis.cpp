@@ -6,17 +6,13 @@
 //===----------------------------------------------------------------------===//
 
 #include "moe/Cost/CostAnalysis.h"
-#include "moe/Cost/PipelineSchedule.h"
 #include "moe/Cost/WaferPipeline.h"
 #include "moe/Dialect/MoE/IR/MoEOps.h"
-#include "moe/Support/Format.h"
 
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/CallInterfaces.h"
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
-#include "llvm/ADT/DenseSet.h"
-#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 
 #include <cmath>
@@ -33,49 +29,52 @@ CostSummaryAttr CostSummary::toAttr(MLIRContext *ctx) const {
                               activeParams, peakFlops, pipelineBubble, mem);
 }
 
+LogicalResult mlir::moe::verifyCostOptions(const CostOptions &options,
+                                           Location loc) {
+  if (!(options.imbalance >= 1.0))
+    return emitError(loc) << "imbalance (" << options.imbalance
+                          << ") must be at least 1";
+  if (options.microBatches < 1)
+    return emitError(loc) << "micro-batches (" << options.microBatches
+                          << ") must be at least 1";
+  if (!(options.overlap >= 0 && options.overlap <= 1))
+    return emitError(loc) << "overlap (" << options.overlap
+                          << ") must be between 0 and 1";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// OpPricer
+//===----------------------------------------------------------------------===//
+
 namespace {
 
-class Walker {
-public:
-  Walker(const MachineModel &machine, const CostOptions &options,
-         llvm::MapVector<Operation *, OpCost> &opCosts, CostSummary &summary)
-      : machine(machine), options(options), opCosts(opCosts), summary(summary) {
-  }
-
-  LogicalResult visitRegion(Region &region, double multiplier);
-
-  double weightBytes = 0, largestOpWeightBytes = 0;
-  double peakLiveBytes = 0;
-  /// Wafer: the program's outputs (logits) and the buffers they are built
-  /// in leave the wafer as they are produced; they are not in its SRAM.
-  llvm::DenseSet<Value> streamedOut;
-  /// Saved activations per layer, in first-seen order: the first op's (the
-  /// layer input) and the whole layer's.
-  struct LayerSaved {
-    double input = 0, total = 0;
+/// How the step schedules an op, from its kernels.
+OpRole getRole(const KernelList &kernels) {
+  auto all = [&](KernelKind kind) {
+    return !kernels.empty() && llvm::all_of(kernels, [&](const Kernel &k) {
+      return k.kind == kind;
+    });
   };
-  std::vector<LayerSaved> layerSaved;
-  llvm::StringMap<size_t> layerIndex;
-  /// The parameters each op reads first (pipeline stages own them).
-  llvm::DenseMap<Operation *, OwnedParams> ownedParams;
-  int64_t inferredTokens = 0;
+  if (all(KernelKind::WeightStream))
+    return kernels.front().backwardOnly ? OpRole::StreamOut : OpRole::StreamIn;
+  if (all(KernelKind::Collective))
+    return llvm::any_of(kernels, [](const Kernel &k) { return k.backwardOnly; })
+               ? OpRole::GradSync
+               : OpRole::Collective;
+  return OpRole::Compute;
+}
 
-private:
-  LogicalResult visitOp(Operation *op, double multiplier);
-  void priceOp(Operation *op, CostModelOpInterface costOp,
-               const KernelList &kernels, double multiplier);
-  Kernel applyImbalance(const Kernel &kernel) const;
+/// Bytes of an op's first operand: the activation that crosses into a stage.
+double firstOperandBytes(Operation *op) {
+  if (op->getNumOperands() == 0)
+    return 0;
+  return tensorBytes(op->getOperand(0));
+}
 
-  const MachineModel &machine;
-  const CostOptions &options;
-  llvm::MapVector<Operation *, OpCost> &opCosts;
-  CostSummary &summary;
-  llvm::DenseSet<Value> seenParams;
-  llvm::StringSet<> warnedNames;
-  SmallVector<Operation *> callStack;
-};
+} // namespace
 
-Kernel Walker::applyImbalance(const Kernel &kernel) const {
+Kernel OpPricer::applyImbalance(const Kernel &kernel) const {
   if (!kernel.routed || options.imbalance == 1.0 || kernel.m <= 0)
     return kernel;
   double factor = options.imbalance;
@@ -95,9 +94,31 @@ Kernel Walker::applyImbalance(const Kernel &kernel) const {
   return scaled;
 }
 
-void Walker::priceOp(Operation *op, CostModelOpInterface costOp,
-                     const KernelList &kernels, double multiplier) {
-  OpCost &cost = opCosts[op];
+std::pair<unsigned, bool> OpPricer::getLayer(Operation *op) {
+  std::string name = getLayerName(op);
+  auto [it, inserted] = layerIndex.try_emplace(name, layers.size());
+  if (inserted) {
+    LayerRun run;
+    run.name = name;
+    run.decoder = StringRef(name).starts_with("layers.");
+    layers.push_back(std::move(run));
+  }
+  return {it->second, inserted};
+}
+
+void OpPricer::price(Operation *op, CostModelOpInterface costOp,
+                     const KernelList &kernels, double runs) {
+  auto [it, inserted] = entries.try_emplace(op);
+  OpEntry &entry = it->second;
+  OpCost &cost = entry.cost;
+  bool newLayer = false;
+  if (inserted) {
+    entry.op = op;
+    std::tie(entry.layer, newLayer) = getLayer(op);
+    entry.stageLayer = entry.layer;
+    entry.role = getRole(kernels);
+    entry.inputBytes = firstOperandBytes(op);
+  }
   bool train = options.phase == Phase::Train;
   KernelCost forward, backward, gradSync, optimizer;
   double modelFlops = 0;
@@ -134,49 +155,44 @@ void Walker::priceOp(Operation *op, CostModelOpInterface costOp,
 
   // Parameters: counted once however many ops or loop trips read them; the
   // first reader owns their optimizer step.
-  double opWeightBytes = 0;
+  double readBytes = 0;
   for (const ParameterUse &use : params) {
     double bytes = tensorBytes(use.weight);
-    opWeightBytes += bytes;
+    readBytes += bytes;
     if (!seenParams.insert(use.weight).second)
       continue;
     auto type = dyn_cast<RankedTensorType>(use.weight.getType());
     double count = type && type.hasStaticShape() ? type.getNumElements() : 0;
-    summary.params += count;
-    summary.activeParams += count * use.activeFraction;
-    weightBytes += bytes;
-    ownedParams[op].bytes += bytes;
-    ownedParams[op].count += count;
+    entry.params += count;
+    entry.activeParams += count * use.activeFraction;
+    entry.paramBytes += bytes;
     // A wafer updates weights in MemoryX, off the wafer's critical path.
-    if (train && !machine.isWafer()) {
-      Kernel update =
-          makeMemory("adamw", count * kOptimizerBytesPerParam, 0, 4);
-      optimizer += priceKernel(machine, update, Direction::Forward);
-    }
+    if (train && !machine.isWafer())
+      optimizer += priceOptimizerStep(machine, count);
   }
-  largestOpWeightBytes = std::max(largestOpWeightBytes, opWeightBytes);
+  entry.readWeightBytes = std::max(entry.readWeightBytes, readBytes);
 
   // Forward and backward run once per micro-batch; gradients accumulate
   // locally and are synchronised once per step, before the optimizer.
-  double runs = multiplier * options.microBatches;
-  forward *= runs;
-  backward *= runs;
-  gradSync *= multiplier;
+  double perStep = runs * options.microBatches;
+  forward *= perStep;
+  backward *= perStep;
+  gradSync *= runs;
   backward += gradSync;
   cost.forward += forward;
   cost.backward += backward;
   cost.optimizer += optimizer;
-  cost.modelFlops += modelFlops * runs;
+  cost.modelFlops += modelFlops * perStep;
   if (cost.kernels.empty())
     cost.kernels.assign(kernels.begin(), kernels.end());
 
-  double saved = costOp.getSavedActivationBytes() * multiplier;
+  double saved = costOp.getSavedActivationBytes() * runs;
   cost.savedActivationBytes += saved;
-  auto [it, inserted] =
-      layerIndex.try_emplace(getLayerName(op), layerSaved.size());
-  if (inserted)
-    layerSaved.push_back({saved, 0});
-  layerSaved[it->second].total += saved;
+  // A layer's input is what its first op keeps.
+  LayerRun &layer = layers[entry.layer];
+  if (newLayer)
+    layer.inputSavedBytes = saved;
+  layer.savedBytes += saved;
 
   double live = 0;
   for (Value v : op->getOperands())
@@ -193,8 +209,28 @@ void Walker::priceOp(Operation *op, CostModelOpInterface costOp,
     for (const Kernel &kernel : kernels)
       if (kernel.kind == KernelKind::Attention)
         live += waferAttentionScoreBytes(kernel);
-  peakLiveBytes = std::max(peakLiveBytes, live);
+  entry.liveBytes = std::max(entry.liveBytes, live);
 }
+
+//===----------------------------------------------------------------------===//
+// The walk over the IR
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+class Walker {
+public:
+  explicit Walker(OpPricer &pricer) : pricer(pricer) {}
+
+  LogicalResult visitRegion(Region &region, double multiplier);
+
+private:
+  LogicalResult visitOp(Operation *op, double multiplier);
+
+  OpPricer &pricer;
+  llvm::StringSet<> warnedNames;
+  SmallVector<Operation *> callStack;
+};
 
 LogicalResult Walker::visitOp(Operation *op, double multiplier) {
   if (auto call = dyn_cast<CallOpInterface>(op)) {
@@ -235,7 +271,7 @@ LogicalResult Walker::visitOp(Operation *op, double multiplier) {
                       << "' (dynamic shapes?); counted as zero";
     kernels.clear();
   }
-  priceOp(op, costOp, kernels, multiplier);
+  pricer.price(op, costOp, kernels, multiplier);
 
   if (op->getNumRegions() == 0)
     return success();
@@ -288,34 +324,19 @@ llvm::DenseSet<Value> collectProgramOutputs(ModuleOp module) {
   return outputs;
 }
 
-/// The overlap model (docs/CostModel.md): in each layer, collectives can run
-/// while the layer computes, so of the collective time C at most
-/// `overlap * C` hides, and never more than the compute time K:
-/// exposed = C - min(overlap * C, K).
-void hideCollectives(llvm::MapVector<Operation *, OpCost> &opCosts,
-                     double overlap) {
-  llvm::StringMap<std::pair<double, double>> layers; // C, K
-  auto isCollective = [](const OpCost &cost) {
-    return !cost.kernels.empty() &&
-           llvm::all_of(cost.kernels, [](const Kernel &k) {
-             return k.kind == KernelKind::Collective;
-           });
-  };
-  for (auto &[op, cost] : opCosts) {
-    auto &ck = layers[getLayerName(op)];
-    (isCollective(cost) ? ck.first : ck.second) += cost.total.seconds;
-  }
-  for (auto &[op, cost] : opCosts) {
-    if (!isCollective(cost))
+/// A gradient synchronisation runs in the pipeline stage of the layer that
+/// reads its weight.
+void assignGradSyncStages(llvm::MapVector<Operation *, OpEntry> &entries) {
+  for (auto &[op, entry] : entries) {
+    if (entry.role != OpRole::GradSync || op->getNumOperands() == 0)
       continue;
-    auto [c, k] = layers[getLayerName(op)];
-    if (c <= 0)
-      continue;
-    double exposed = c - std::min(overlap * c, k);
-    double scale = exposed / c;
-    cost.total.seconds *= scale;
-    for (double &t : cost.total.boundSeconds)
-      t *= scale;
+    for (Operation *user : op->getOperand(0).getUsers()) {
+      auto it = entries.find(user);
+      if (it != entries.end() && it->second.role != OpRole::GradSync) {
+        entry.stageLayer = it->second.layer;
+        break;
+      }
+    }
   }
 }
 
@@ -324,18 +345,8 @@ void hideCollectives(llvm::MapVector<Operation *, OpCost> &opCosts,
 FailureOr<CostAnalysis> CostAnalysis::run(ModuleOp module,
                                           const MachineModel &machine,
                                           const CostOptions &options) {
-  CostAnalysis analysis;
-  CostSummary &summary = analysis.summary;
-  summary.machine = machine.name;
-  summary.phase = options.phase;
-  summary.peakFlops = machine.peakFlops16;
-  if (options.imbalance < 1.0)
-    return emitError(module.getLoc())
-           << "imbalance (" << options.imbalance << ") must be at least 1";
-  if (options.microBatches < 1)
-    return emitError(module.getLoc())
-           << "micro-batches (" << options.microBatches
-           << ") must be at least 1";
+  if (failed(verifyCostOptions(options, module.getLoc())))
+    return failure();
 
   // Entry points: functions with a body that no call targets.
   llvm::DenseSet<Operation *> callees;
@@ -343,9 +354,10 @@ FailureOr<CostAnalysis> CostAnalysis::run(ModuleOp module,
     if (Operation *callee = call.resolveCallable())
       callees.insert(callee);
   });
-  Walker walker(machine, options, analysis.opCosts, summary);
+  OpPricer pricer(machine, options);
   if (machine.isWafer())
-    walker.streamedOut = collectProgramOutputs(module);
+    pricer.streamedOut = collectProgramOutputs(module);
+  Walker walker(pricer);
   bool any = false;
   for (auto func : module.getOps<FunctionOpInterface>()) {
     if (func.isExternal() || callees.contains(func))
@@ -358,108 +370,34 @@ FailureOr<CostAnalysis> CostAnalysis::run(ModuleOp module,
     return emitError(module.getLoc())
            << "nothing to cost: the module has no function "
               "with a body";
+  assignGradSyncStages(pricer.entries);
 
-  bool train = options.phase == Phase::Train;
-  for (auto &[op, cost] : analysis.opCosts) {
-    cost.total = cost.forward;
-    cost.total += cost.backward;
-    cost.total += cost.optimizer;
-  }
-  if (options.overlap < 0 || options.overlap > 1)
-    return emitError(module.getLoc())
-           << "overlap (" << options.overlap << ") must be between 0 and 1";
-  if (options.overlap > 0)
-    hideCollectives(analysis.opCosts, options.overlap);
-  if (machine.isWafer())
-    pipelineWeightStreaming(analysis.opCosts);
-  for (auto &[op, cost] : analysis.opCosts) {
-    summary.seconds += cost.total.seconds;
-    summary.flops += cost.total.flops;
-    summary.bytes += cost.total.bytes;
-    summary.network += cost.total.network;
-    summary.modelFlops += cost.modelFlops;
-  }
-
-  // Memory per device (docs/CostModel.md, "Memory").
-  MemoryBreakdown &mem = summary.memory;
-  double paramBytes = walker.weightBytes;
-  double elemBytes = summary.params > 0 ? paramBytes / summary.params : 2;
-  if (train) {
-    if (options.recompute) {
-      double inputs = 0, largestLayer = 0;
-      for (const Walker::LayerSaved &saved : walker.layerSaved) {
-        inputs += saved.input;
-        largestLayer = std::max(largestLayer, saved.total);
-      }
-      mem.activations = inputs + largestLayer;
-    } else {
-      for (const Walker::LayerSaved &saved : walker.layerSaved)
-        mem.activations += saved.total;
-    }
-  } else {
-    mem.activations = walker.peakLiveBytes;
-  }
-  if (machine.isWafer()) {
-    // Weights, gradients and optimizer state live in MemoryX; the wafer
-    // holds the op being streamed and its gradient, and the working set of
-    // the largest op (activations kept for the backward pass are not in
-    // the SRAM budget: docs/CostModel.md, "Wafer SRAM").
-    mem.weights = walker.largestOpWeightBytes;
-    mem.gradients = train ? walker.largestOpWeightBytes : 0;
-    mem.activations = walker.peakLiveBytes;
-    double external =
-        paramBytes * (train ? 2 : 1) +
-        (train ? summary.params * kOptimizerStateBytesPerParam : 0);
-    if (machine.externalMemoryCapacity > 0 &&
-        external > machine.externalMemoryCapacity)
-      return emitError(module.getLoc())
-             << "weights and optimizer state need " << formatBytes(external)
-             << " but " << machine.name << "'s external memory holds "
-             << formatBytes(machine.externalMemoryCapacity);
-  } else {
-    mem.weights = paramBytes;
-    mem.gradients = train ? summary.params * elemBytes : 0;
-    mem.optimizer = train ? summary.params * kOptimizerStateBytesPerParam : 0;
-  }
-  summary.memoryCapacity = machine.memoryCapacity;
   PlanAttrInterface plan = getPlan(module);
   if (plan && plan.isWafer() && !machine.isWafer())
     return emitError(module.getLoc())
            << "the module has a wafer-scale weight-streaming plan but "
               "machine '"
            << machine.name << "' is not a wafer";
-  if (plan)
-    summary.devices = plan.getDeviceCount();
-  int64_t perDevice =
+  StepShape shape;
+  if (plan) {
+    shape.devices = plan.getDeviceCount();
+    std::tie(shape.stages, shape.virtualStages) = plan.getPipeline();
+  }
+  shape.tokensPerDevice =
       options.tokens > 0 ? options.tokens : getProgramTokenCount(module);
 
-  // Pipeline parallelism: the plan's function holds every layer; each
-  // device runs one stage of them (docs/CostModel.md).
-  auto [stages, virtualStages] =
-      plan ? plan.getPipeline() : std::pair<int64_t, int64_t>{1, 1};
-  if (stages > 1 && !machine.isWafer()) {
-    FailureOr<PipelineResult> pipeline =
-        schedulePipeline(module, analysis.opCosts, walker.ownedParams, machine,
-                         options, stages, virtualStages);
-    if (failed(pipeline))
-      return failure();
-    summary.seconds = pipeline->seconds;
-    // A device runs one stage: its share of the program's work (the op
-    // costs are the whole program's).
-    double share = 1.0 / static_cast<double>(stages);
-    summary.flops *= share;
-    summary.modelFlops *= share;
-    summary.bytes *= share;
-    summary.network *= share;
-    summary.pipelineStages = stages;
-    summary.pipelineBubble = pipeline->bubble;
-    double activations = mem.activations;
-    mem = pipeline->memory;
-    if (!train)
-      mem.activations = activations;
-  }
-  // Every stage of a pipeline works on the same tokens.
-  summary.tokens =
-      perDevice * options.microBatches * (summary.devices / stages);
+  std::vector<OpEntry> entries;
+  entries.reserve(pricer.entries.size());
+  for (auto &entry : pricer.entries)
+    entries.push_back(std::move(entry.second));
+  FailureOr<CostSummary> summary = priceStep(entries, pricer.layers, machine,
+                                             options, shape, module.getLoc());
+  if (failed(summary))
+    return failure();
+
+  CostAnalysis analysis;
+  analysis.summary = std::move(*summary);
+  for (OpEntry &entry : entries)
+    analysis.opCosts[entry.op] = std::move(entry.cost);
   return analysis;
 }

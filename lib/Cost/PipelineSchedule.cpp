@@ -6,107 +6,84 @@
 //===----------------------------------------------------------------------===//
 
 #include "moe/Cost/PipelineSchedule.h"
-#include "moe/Interfaces/CostModelOpInterface.h"
 
-#include "llvm/ADT/StringMap.h"
-#include "llvm/ADT/StringSet.h"
+#include "mlir/IR/Diagnostics.h"
 
 #include <algorithm>
 
 using namespace mlir;
 using namespace mlir::moe;
 
-namespace {
-
-bool isGradSync(Operation *op) {
-  return op->hasAttr(MoEDialect::GradSyncAttrHelper::getNameStr());
-}
-
-/// Bytes of an op's first operand: the activation that crosses into a stage.
-double inputBytes(Operation *op) {
-  if (op->getNumOperands() == 0)
-    return 0;
-  auto type = dyn_cast<ShapedType>(op->getOperand(0).getType());
-  return type && type.hasStaticShape() ? tensorBytes(op->getOperand(0)) : 0;
-}
-
-} // namespace
-
 FailureOr<PipelineResult> mlir::moe::schedulePipeline(
-    ModuleOp module, const llvm::MapVector<Operation *, OpCost> &opCosts,
-    const llvm::DenseMap<Operation *, OwnedParams> &owned,
+    ArrayRef<OpEntry> entries, ArrayRef<LayerRun> layers,
     const MachineModel &machine, const CostOptions &options, int64_t stages,
-    int64_t virtualStages) {
-  // Layers in program order, and each op's stage.
-  llvm::StringMap<int64_t> layerIndex;
-  for (const auto &entry : opCosts) {
-    std::string name = getLayerName(entry.first);
-    if (StringRef(name).starts_with("layers.") && !layerIndex.contains(name))
-      layerIndex.try_emplace(name, layerIndex.size());
-  }
-  auto layers = static_cast<int64_t>(layerIndex.size());
-  if (layers < stages)
-    return emitError(module.getLoc())
-           << "pp = " << stages << " pipeline stages need at least as many "
-           << "decoder layers (named layers.N); the program has " << layers;
+    int64_t virtualStages, Location loc) {
+  int64_t decoderLayers = 0;
+  for (const LayerRun &layer : layers)
+    if (layer.decoder)
+      decoderLayers += layer.count;
+  if (decoderLayers < stages)
+    return emitError(loc) << "pp = " << stages
+                          << " pipeline stages need at least as many "
+                          << "decoder layers (named layers.N); the program "
+                             "has "
+                          << decoderLayers;
 
-  llvm::DenseMap<Operation *, int64_t> stageOf;
-  bool pastFirstLayer = false;
-  for (const auto &entry : opCosts) {
-    Operation *op = entry.first;
-    if (isGradSync(op))
+  // How many instances of each layer run each stage holds: decoder layers
+  // split evenly by position, the others in the first stage when they come
+  // before the first decoder layer and in the last one otherwise.
+  std::vector<SmallVector<double>> share(layers.size(),
+                                         SmallVector<double>(stages, 0.0));
+  int64_t position = 0;
+  bool pastFirstDecoder = false;
+  for (auto [index, layer] : llvm::enumerate(layers)) {
+    if (!layer.decoder) {
+      share[index][pastFirstDecoder ? stages - 1 : 0] = 1;
       continue;
-    auto it = layerIndex.find(getLayerName(op));
-    if (it != layerIndex.end()) {
-      pastFirstLayer = true;
-      stageOf[op] = it->second * stages / layers;
-    } else {
-      stageOf[op] = pastFirstLayer ? stages - 1 : 0;
     }
-  }
-  for (const auto &entry : opCosts) {
-    Operation *op = entry.first;
-    if (!isGradSync(op))
-      continue;
-    int64_t stage = stages - 1;
-    for (Operation *user : op->getOperand(0).getUsers())
-      if (auto it = stageOf.find(user); it != stageOf.end()) {
-        stage = it->second;
-        break;
-      }
-    stageOf[op] = stage;
+    pastFirstDecoder = true;
+    for (int64_t i = 0; i < layer.count; ++i, ++position)
+      share[index][position * stages / decoderLayers] +=
+          1.0 / static_cast<double>(layer.count);
   }
 
   // Per stage: compute of all micro-batches, once-per-step work (gradient
-  // sync, optimizer), weights, saved activations per layer.
+  // sync, optimizer), weights, saved activations.
   struct Stage {
     double compute = 0, perStep = 0, weightBytes = 0, params = 0;
     double saved = 0, layerInputs = 0, largestLayer = 0;
     double inputBytes = -1;
-    llvm::StringMap<double> layerSaved;
   };
   std::vector<Stage> perStage(stages);
-  llvm::StringSet<> layersSeen;
-  for (const auto &[op, cost] : opCosts) {
-    Stage &s = perStage[stageOf[op]];
-    if (isGradSync(op)) {
-      s.perStep += cost.total.seconds;
-    } else {
-      s.compute += cost.total.seconds - cost.optimizer.seconds;
-      s.perStep += cost.optimizer.seconds;
-      if (s.inputBytes < 0)
-        s.inputBytes = inputBytes(op);
+  for (const OpEntry &entry : entries) {
+    for (int64_t i = 0; i < stages; ++i) {
+      double n = entry.instances * share[entry.stageLayer][i];
+      if (n == 0)
+        continue;
+      Stage &s = perStage[i];
+      const OpCost &cost = entry.cost;
+      if (entry.role == OpRole::GradSync) {
+        s.perStep += cost.total.seconds * n;
+      } else {
+        s.compute += (cost.total.seconds - cost.optimizer.seconds) * n;
+        s.perStep += cost.optimizer.seconds * n;
+        if (s.inputBytes < 0)
+          s.inputBytes = entry.inputBytes;
+      }
+      s.weightBytes += entry.paramBytes * n;
+      s.params += entry.params * n;
     }
-    if (auto it = owned.find(op); it != owned.end()) {
-      s.weightBytes += it->second.bytes;
-      s.params += it->second.count;
-    }
-    std::string layer = getLayerName(op);
-    if (layersSeen.insert(layer).second)
-      s.layerInputs += cost.savedActivationBytes;
-    s.saved += cost.savedActivationBytes;
-    s.layerSaved[layer] += cost.savedActivationBytes;
   }
+  for (auto [index, layer] : llvm::enumerate(layers))
+    for (int64_t i = 0; i < stages; ++i) {
+      double n = layer.count * share[index][i];
+      if (n == 0)
+        continue;
+      Stage &s = perStage[i];
+      s.layerInputs += layer.inputSavedBytes * n;
+      s.saved += layer.savedBytes * n;
+      s.largestLayer = std::max(s.largestLayer, layer.savedBytes);
+    }
 
   bool train = options.phase == Phase::Train;
   auto m = static_cast<double>(options.microBatches);
@@ -132,13 +109,9 @@ FailureOr<PipelineResult> mlir::moe::schedulePipeline(
     if (train) {
       mem.gradients = s.weightBytes;
       mem.optimizer = s.params * kOptimizerStateBytesPerParam;
-      if (options.recompute) {
-        for (const auto &layer : s.layerSaved)
-          s.largestLayer = std::max(s.largestLayer, layer.second);
-        mem.activations = s.layerInputs * inFlight + s.largestLayer;
-      } else {
-        mem.activations = s.saved * inFlight;
-      }
+      mem.activations = options.recompute
+                            ? s.layerInputs * inFlight + s.largestLayer
+                            : s.saved * inFlight;
     }
     if (mem.total() > worstMemory) {
       worstMemory = mem.total();

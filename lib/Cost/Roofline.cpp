@@ -13,6 +13,29 @@
 using namespace mlir;
 using namespace mlir::moe;
 
+BoundSeconds &BoundSeconds::operator+=(const BoundSeconds &other) {
+  for (unsigned i = 0; i < kNumBounds; ++i)
+    seconds[i] += other.seconds[i];
+  return *this;
+}
+
+BoundSeconds &BoundSeconds::operator*=(double factor) {
+  for (double &t : seconds)
+    t *= factor;
+  return *this;
+}
+
+Bound BoundSeconds::dominant() const {
+  Bound bound = Bound::none;
+  double top = 0;
+  for (unsigned i = 0; i < kNumBounds; ++i)
+    if (seconds[i] > top) {
+      top = seconds[i];
+      bound = static_cast<Bound>(i);
+    }
+  return bound;
+}
+
 KernelCost &KernelCost::operator+=(const KernelCost &other) {
   seconds += other.seconds;
   flops += other.flops;
@@ -23,14 +46,10 @@ KernelCost &KernelCost::operator+=(const KernelCost &other) {
   networkSeconds += other.networkSeconds;
   ioSeconds += other.ioSeconds;
   latencySeconds += other.latencySeconds;
-  double top = 0;
-  for (unsigned i = 0; i < 6; ++i) {
-    boundSeconds[i] += other.boundSeconds[i];
-    if (boundSeconds[i] > top) {
-      top = boundSeconds[i];
-      bound = static_cast<Bound>(i);
-    }
-  }
+  boundSeconds += other.boundSeconds;
+  // An empty sum keeps the bound it had (a free op is bound by nothing).
+  if (boundSeconds.dominant() != Bound::none)
+    bound = boundSeconds.dominant();
   return *this;
 }
 
@@ -44,8 +63,7 @@ KernelCost &KernelCost::operator*=(double factor) {
   networkSeconds *= factor;
   ioSeconds *= factor;
   latencySeconds *= factor;
-  for (double &t : boundSeconds)
-    t *= factor;
+  boundSeconds *= factor;
   return *this;
 }
 
@@ -71,9 +89,8 @@ KernelCost finish(KernelCost cost, double latency) {
   cost.bound = top.bound;
   if (latency > top.seconds && cost.seconds > 0)
     cost.bound = Bound::latency;
-  for (double &t : cost.boundSeconds)
-    t = 0;
-  cost.boundSeconds[static_cast<unsigned>(cost.bound)] = cost.seconds;
+  cost.boundSeconds = BoundSeconds();
+  cost.boundSeconds[cost.bound] = cost.seconds;
   return cost;
 }
 

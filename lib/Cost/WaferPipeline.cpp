@@ -7,8 +7,6 @@
 
 #include "moe/Cost/WaferPipeline.h"
 
-#include "llvm/ADT/StringMap.h"
-
 #include <algorithm>
 
 using namespace mlir;
@@ -21,53 +19,50 @@ double mlir::moe::waferAttentionScoreBytes(const Kernel &kernel) {
 
 namespace {
 
-enum class Role { Compute, StreamIn, StreamOut };
+/// What the wafer does during a layer's time.
+enum class Lane { Compute, StreamIn, StreamOut };
 
-Role getRole(const OpCost &cost) {
-  if (cost.kernels.empty() || !llvm::all_of(cost.kernels, [](const Kernel &k) {
-        return k.kind == KernelKind::WeightStream;
-      }))
-    return Role::Compute;
-  return cost.kernels.front().backwardOnly ? Role::StreamOut : Role::StreamIn;
+Lane getLane(OpRole role) {
+  if (role == OpRole::StreamIn)
+    return Lane::StreamIn;
+  if (role == OpRole::StreamOut)
+    return Lane::StreamOut;
+  return Lane::Compute;
 }
 
-/// Per layer: seconds of compute and of I/O, by direction.
+/// Per layer instance: seconds of compute and of I/O, by direction.
 struct Layer {
   double computeForward = 0, computeBackward = 0;
   double inForward = 0, inBackward = 0, outBackward = 0;
-  /// Which term is on the critical path.
-  Role forwardCritical = Role::Compute, backwardCritical = Role::Compute;
+  /// Which lane is on the critical path.
+  Lane forwardCritical = Lane::Compute, backwardCritical = Lane::Compute;
 };
-
-void addBoundSeconds(KernelCost &into, const KernelCost &part) {
-  for (unsigned i = 0; i < 6; ++i)
-    into.boundSeconds[i] += part.boundSeconds[i];
-}
 
 } // namespace
 
-void mlir::moe::pipelineWeightStreaming(
-    llvm::MapVector<Operation *, OpCost> &opCosts) {
-  llvm::StringMap<Layer> layers;
-  std::string firstStreamed;
+void mlir::moe::pipelineWeightStreaming(MutableArrayRef<OpEntry> entries,
+                                        ArrayRef<LayerRun> layers) {
+  std::vector<Layer> perLayer(layers.size());
+  std::optional<unsigned> firstStreamed;
   bool any = false;
-  for (auto &[op, cost] : opCosts) {
-    std::string name = getLayerName(op);
-    Layer &layer = layers[name];
-    switch (getRole(cost)) {
-    case Role::Compute:
-      layer.computeForward += cost.forward.seconds;
-      layer.computeBackward += cost.backward.seconds;
+  for (const OpEntry &entry : entries) {
+    Layer &layer = perLayer[entry.layer];
+    double n = entry.instances / static_cast<double>(layers[entry.layer].count);
+    const OpCost &cost = entry.cost;
+    switch (getLane(entry.role)) {
+    case Lane::Compute:
+      layer.computeForward += cost.forward.seconds * n;
+      layer.computeBackward += cost.backward.seconds * n;
       break;
-    case Role::StreamIn:
-      layer.inForward += cost.forward.seconds;
-      layer.inBackward += cost.backward.seconds;
-      if (!any)
-        firstStreamed = name;
+    case Lane::StreamIn:
+      layer.inForward += cost.forward.seconds * n;
+      layer.inBackward += cost.backward.seconds * n;
+      if (!firstStreamed)
+        firstStreamed = entry.layer;
       any = true;
       break;
-    case Role::StreamOut:
-      layer.outBackward += cost.backward.seconds;
+    case Lane::StreamOut:
+      layer.outBackward += cost.backward.seconds * n;
       any = true;
       break;
     }
@@ -75,56 +70,52 @@ void mlir::moe::pipelineWeightStreaming(
   if (!any)
     return;
 
-  for (auto &entry : layers) {
-    Layer &l = entry.second;
+  for (Layer &l : perLayer) {
     l.forwardCritical =
-        l.inForward > l.computeForward ? Role::StreamIn : Role::Compute;
+        l.inForward > l.computeForward ? Lane::StreamIn : Lane::Compute;
     double top = std::max({l.computeBackward, l.inBackward, l.outBackward});
-    l.backwardCritical = l.computeBackward >= top ? Role::Compute
-                         : l.inBackward >= top    ? Role::StreamIn
-                                                  : Role::StreamOut;
+    l.backwardCritical = l.computeBackward >= top ? Lane::Compute
+                         : l.inBackward >= top    ? Lane::StreamIn
+                                                  : Lane::StreamOut;
   }
 
-  for (auto &[op, cost] : opCosts) {
-    std::string name = getLayerName(op);
-    const Layer &layer = layers[name];
-    Role role = getRole(cost);
-    bool keepForward = role == layer.forwardCritical;
-    bool keepBackward = role == layer.backwardCritical;
+  for (OpEntry &entry : entries) {
+    OpCost &cost = entry.cost;
+    const Layer &layer = perLayer[entry.layer];
+    Lane lane = getLane(entry.role);
+    bool keepForward = lane == layer.forwardCritical;
+    bool keepBackward = lane == layer.backwardCritical;
     // Fill: the first layer's weights arrive before anything computes;
-    // drain: its gradients leave after the backward pass ends.
-    bool fill = name == firstStreamed && role == Role::StreamIn;
-    bool drain = name == firstStreamed && role == Role::StreamOut;
+    // drain: its gradients leave after the backward pass ends. Once for
+    // the whole step, not per instance of a run.
+    bool first = firstStreamed && entry.layer == *firstStreamed;
+    double once = 1.0 / entry.instances;
+    double fill = first && lane == Lane::StreamIn ? once : 0;
+    double drain = first && lane == Lane::StreamOut ? once : 0;
 
     KernelCost total = cost.forward;
     total += cost.backward;
     total += cost.optimizer;
     total.seconds = cost.optimizer.seconds;
-    for (double &t : total.boundSeconds)
-      t = 0;
-    addBoundSeconds(total, cost.optimizer);
-    if (keepForward || fill) {
-      double times = (keepForward ? 1 : 0) + (fill ? 1 : 0);
-      total.seconds += times * cost.forward.seconds;
-      for (unsigned i = 0; i < 6; ++i)
-        total.boundSeconds[i] += times * cost.forward.boundSeconds[i];
+    total.boundSeconds = cost.optimizer.boundSeconds;
+    double forwardTimes = (keepForward ? 1 : 0) + fill;
+    double backwardTimes = (keepBackward ? 1 : 0) + drain;
+    if (forwardTimes > 0) {
+      total.seconds += forwardTimes * cost.forward.seconds;
+      BoundSeconds part = cost.forward.boundSeconds;
+      part *= forwardTimes;
+      total.boundSeconds += part;
     }
-    if (keepBackward || drain) {
-      double times = (keepBackward ? 1 : 0) + (drain ? 1 : 0);
-      total.seconds += times * cost.backward.seconds;
-      for (unsigned i = 0; i < 6; ++i)
-        total.boundSeconds[i] += times * cost.backward.boundSeconds[i];
+    if (backwardTimes > 0) {
+      total.seconds += backwardTimes * cost.backward.seconds;
+      BoundSeconds part = cost.backward.boundSeconds;
+      part *= backwardTimes;
+      total.boundSeconds += part;
     }
     // The bound is where the op's exposed time goes; a fully hidden op keeps
     // the bound of its own work.
-    double top = 0;
-    for (unsigned i = 0; i < 6; ++i)
-      if (total.boundSeconds[i] > top) {
-        top = total.boundSeconds[i];
-        total.bound = static_cast<Bound>(i);
-      }
-    if (top == 0)
-      total.bound = cost.total.bound;
+    Bound dominant = total.boundSeconds.dominant();
+    total.bound = dominant != Bound::none ? dominant : cost.total.bound;
     cost.total = total;
   }
 }

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "moe/Report/Report.h"
+#include "moe/Cost/Roofline.h"
 #include "moe/Support/OpLocation.h"
 
 #include "mlir/Support/FileUtilities.h"
@@ -29,7 +30,7 @@ FailureOr<Report> mlir::moe::collectReport(ModuleOp module) {
   report.plan = getPlan(module);
 
   llvm::StringMap<size_t> layerIndex;
-  llvm::StringMap<llvm::SmallVector<double, 6>> layerBoundTime;
+  llvm::StringMap<BoundSeconds> layerBoundTime;
   module.walk([&](Operation *op) {
     auto cost =
         op->getAttrOfType<CostAttr>(MoEDialect::CostAttrHelper::getNameStr());
@@ -53,21 +54,17 @@ FailureOr<Report> mlir::moe::collectReport(ModuleOp module) {
       layer.op = "layer";
       layer.layer = layer.loc = row.layer;
       report.layers.push_back(layer);
-      layerBoundTime[row.layer].assign(6, 0.0);
     }
     ReportRow &layer = report.layers[it->second];
     layer.flops += row.flops;
     layer.bytes += row.bytes;
     layer.network += row.network;
     layer.seconds += row.seconds;
-    layerBoundTime[row.layer][static_cast<unsigned>(row.bound)] += row.seconds;
+    layerBoundTime[row.layer][row.bound] += row.seconds;
   });
   // A layer is bound by whatever bounds most of its time.
   for (ReportRow &layer : report.layers) {
-    auto &times = layerBoundTime[layer.layer];
-    auto top = std::max_element(times.begin(), times.end());
-    layer.bound =
-        *top > 0 ? static_cast<Bound>(top - times.begin()) : Bound::none;
+    layer.bound = layerBoundTime[layer.layer].dominant();
   }
   return report;
 }

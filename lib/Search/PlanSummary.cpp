@@ -301,18 +301,17 @@ PlanEstimate mlir::moe::estimateGPUPlan(const ProgramSummary &summary,
   // Collectives may hide behind compute (the analysis applies this per
   // layer; the summary applies it to the whole step).
   if (plan.overlap > 0) {
-    double comm = total.boundSeconds[static_cast<unsigned>(Bound::network)];
+    double comm = total.boundSeconds[Bound::network];
     double compute = total.seconds - comm;
     double hidden = std::min(plan.overlap * comm, compute);
     total.seconds -= hidden;
-    total.boundSeconds[static_cast<unsigned>(Bound::network)] -= hidden;
+    total.boundSeconds[Bound::network] -= hidden;
   }
   total += acc.perStep;
 
   PlanEstimate estimate;
   estimate.seconds = total.seconds;
-  std::copy(std::begin(total.boundSeconds), std::end(total.boundSeconds),
-            std::begin(estimate.boundSeconds));
+  estimate.boundSeconds = total.boundSeconds;
   estimate.bound = total.bound;
   estimate.modelFlops = acc.modelFlops * plan.microBatches;
   double stepTokens = static_cast<double>(tokens) * plan.microBatches * devices;

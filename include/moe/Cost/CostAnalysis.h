@@ -6,90 +6,56 @@
 //===----------------------------------------------------------------------===//
 //
 // Walks a module from its entry functions, prices every op's kernels on a
-// machine (moe/Cost/Roofline.h), derives the backward pass and optimizer
-// step for training, and totals time, traffic, parameters and memory.
+// machine (moe/Cost/Roofline.h) into an entry (moe/Cost/StepCost.h), and
+// schedules the entries into a step with priceStep.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef MOE_ANALYSIS_COSTANALYSIS_H
-#define MOE_ANALYSIS_COSTANALYSIS_H
+#ifndef MOE_COST_COSTANALYSIS_H
+#define MOE_COST_COSTANALYSIS_H
 
-#include "moe/Cost/Machine.h"
-#include "moe/Cost/Roofline.h"
+#include "moe/Cost/StepCost.h"
 #include "moe/Support/OpLocation.h"
 
 #include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/StringMap.h"
 
-#include <string>
+#include <vector>
 
 namespace mlir::moe {
 
-/// AdamW on ZeRO's mixed-precision layout (docs/CostModel.md, "Phases"):
-/// read the 16-bit gradient and the fp32 master weight, m and v (14 bytes),
-/// write the three fp32 states and the 16-bit weight (14 bytes).
-constexpr double kOptimizerBytesPerParam = 28;
-/// fp32 master weight, momentum and variance (ZeRO, section 3.1).
-constexpr double kOptimizerStateBytesPerParam = 12;
+/// Prices ops into entries: one per op, in the order they are first priced,
+/// with the layer runs they belong to (one per layer name). The cost
+/// analysis prices the ops of the IR; the plan search's estimate prices the
+/// lowered ops of one layer of each kind.
+class OpPricer {
+public:
+  OpPricer(const MachineModel &machine, const CostOptions &options)
+      : machine(machine), options(options) {}
 
-struct CostOptions {
-  Phase phase = Phase::Forward;
-  bool recompute = false;
-  /// Most loaded expert's tokens over the mean.
-  double imbalance = 1.0;
-  /// Tokens per micro-batch per device; 0 infers them.
-  int64_t tokens = 0;
-  /// Micro-batches (gradient accumulation) per optimizer step: forward and
-  /// backward run this many times, the optimizer once.
-  int64_t microBatches = 1;
-  /// Fraction of each layer's collective time that may hide behind the
-  /// layer's compute.
-  double overlap = 0;
-};
+  /// Prices `op` (its kernels, `runs` times per micro-batch) into its entry.
+  /// An op priced again (a function called twice) adds to the same entry.
+  void price(Operation *op, CostModelOpInterface costOp,
+             const KernelList &kernels, double runs);
 
-/// What one op costs in the phase, summed over every time it runs.
-struct OpCost {
-  KernelCost forward, backward, optimizer;
-  /// forward + backward + optimizer, with the bound of the largest part.
-  KernelCost total;
-  /// Forward FLOPs that count as model FLOPs (no recompute, no collectives).
-  double modelFlops = 0;
-  double savedActivationBytes = 0;
-  /// Kernels priced once, for traces and tests.
-  KernelList kernels;
-};
+  /// Values the wafer streams out as they are produced (the program's
+  /// outputs): not in its SRAM.
+  llvm::DenseSet<Value> streamedOut;
 
-struct MemoryBreakdown {
-  double weights = 0, gradients = 0, optimizer = 0, activations = 0;
-  double total() const { return weights + gradients + optimizer + activations; }
-};
+  llvm::MapVector<Operation *, OpEntry> entries;
+  std::vector<LayerRun> layers;
 
-struct CostSummary {
-  std::string machine;
-  Phase phase = Phase::Forward;
-  /// Tokens per step over all devices (per-device tokens times devices).
-  int64_t tokens = 0;
-  /// Devices running the program (from a plan's `moe.plan`; 1 otherwise).
-  int64_t devices = 1;
-  double seconds = 0, flops = 0, modelFlops = 0, bytes = 0, network = 0;
-  double params = 0, activeParams = 0;
-  double peakFlops = 0;
-  MemoryBreakdown memory;
-  /// Capacity the memory is checked against (HBM, or on-wafer SRAM).
-  double memoryCapacity = 0;
-  /// Pipeline stages of the plan (`pp`) and the fraction of the step the
-  /// slowest stage waits in the pipeline's fill and drain.
-  int64_t pipelineStages = 1;
-  double pipelineBubble = 0;
-  double tokensPerSecond() const {
-    return seconds > 0 ? static_cast<double>(tokens) / seconds : 0;
-  }
-  double mfu() const {
-    return seconds > 0 && peakFlops > 0 ? modelFlops / (seconds * peakFlops)
-                                        : 0;
-  }
-  /// The summary as the module keeps it (`moe.cost_summary`).
-  CostSummaryAttr toAttr(MLIRContext *ctx) const;
+private:
+  Kernel applyImbalance(const Kernel &kernel) const;
+  /// The layer run of `op`'s layer, and whether it was created for it.
+  std::pair<unsigned, bool> getLayer(Operation *op);
+
+  const MachineModel &machine;
+  const CostOptions &options;
+  llvm::DenseSet<Value> seenParams;
+  llvm::StringMap<unsigned> layerIndex;
 };
 
 class CostAnalysis {
@@ -110,6 +76,10 @@ private:
   CostSummary summary;
 };
 
+/// Checks the options every step is priced with; an error at `loc` naming
+/// the option otherwise.
+LogicalResult verifyCostOptions(const CostOptions &options, Location loc);
+
 } // namespace mlir::moe
 
-#endif // MOE_ANALYSIS_COSTANALYSIS_H
+#endif // MOE_COST_COSTANALYSIS_H

@@ -6,24 +6,17 @@
 //===----------------------------------------------------------------------===//
 //
 // A GPU plan with `pp` pipeline stages keeps every layer in the one planned
-// function; the cost analysis assigns the layers to stages and prices the
-// 1F1B schedule (docs/CostModel.md, "Pipeline parallelism").
+// function; the step model assigns the layers to stages and prices the 1F1B
+// schedule (docs/CostModel.md, "Pipeline parallelism").
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef MOE_ANALYSIS_PIPELINESCHEDULE_H
-#define MOE_ANALYSIS_PIPELINESCHEDULE_H
+#ifndef MOE_COST_PIPELINESCHEDULE_H
+#define MOE_COST_PIPELINESCHEDULE_H
 
-#include "moe/Cost/CostAnalysis.h"
-
-#include "llvm/ADT/DenseMap.h"
+#include "moe/Cost/StepCost.h"
 
 namespace mlir::moe {
-
-/// Parameters an op owns (it reads them first): bytes and elements.
-struct OwnedParams {
-  double bytes = 0, count = 0;
-};
 
 struct PipelineResult {
   /// Step time: the schedule, the slowest stage's gradient synchronisation
@@ -38,20 +31,19 @@ struct PipelineResult {
   MemoryBreakdown memory;
 };
 
-/// Splits the layers (`layers.N`, in program order) of the costed ops into
-/// `stages` contiguous stages of equal layer counts (ops before the first
-/// layer go to the first stage, after the last to the last; a gradient sync
-/// goes with the op that reads its weight) and prices a 1F1B schedule with
+/// Splits the decoder layers (`layers.N`, in program order; a run of
+/// identical layers counts each) into `stages` contiguous stages of equal
+/// layer counts (layers before the first decoder layer go to the first
+/// stage, after it to the last; a gradient synchronisation goes with the
+/// layer that reads its weight) and prices a 1F1B schedule with
 /// `virtualStages` model chunks per device (Narayanan et al., SC'21):
-/// (m + (p - 1) / v) x the slowest stage's time per micro-batch. Fails
-/// naming the problem when there are fewer layers than stages.
+/// (m + (p - 1) / v) x the slowest stage's time per micro-batch. Fails with
+/// an error at `loc` when there are fewer decoder layers than stages.
 FailureOr<PipelineResult>
-schedulePipeline(ModuleOp module,
-                 const llvm::MapVector<Operation *, OpCost> &opCosts,
-                 const llvm::DenseMap<Operation *, OwnedParams> &owned,
+schedulePipeline(ArrayRef<OpEntry> entries, ArrayRef<LayerRun> layers,
                  const MachineModel &machine, const CostOptions &options,
-                 int64_t stages, int64_t virtualStages);
+                 int64_t stages, int64_t virtualStages, Location loc);
 
 } // namespace mlir::moe
 
-#endif // MOE_ANALYSIS_PIPELINESCHEDULE_H
+#endif // MOE_COST_PIPELINESCHEDULE_H

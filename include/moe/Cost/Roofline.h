@@ -18,9 +18,30 @@
 #include "moe/Dialect/MoE/IR/MoEOps.h"
 #include "moe/Interfaces/CostModelOpInterface.h"
 
+#include <array>
+
 namespace mlir::moe {
 
 enum class Direction { Forward, Backward };
+
+/// The number of bounds (`Bound` is defined in ODS).
+constexpr unsigned kNumBounds = getMaxEnumValForBound() + 1;
+
+/// Seconds spent under each bound.
+struct BoundSeconds {
+  std::array<double, kNumBounds> seconds{};
+
+  double &operator[](Bound bound) {
+    return seconds[static_cast<unsigned>(bound)];
+  }
+  double operator[](Bound bound) const {
+    return seconds[static_cast<unsigned>(bound)];
+  }
+  BoundSeconds &operator+=(const BoundSeconds &other);
+  BoundSeconds &operator*=(double factor);
+  /// The bound with the most seconds; `none` when every one is zero.
+  Bound dominant() const;
+};
 
 /// Time and traffic of one kernel execution.
 struct KernelCost {
@@ -32,7 +53,7 @@ struct KernelCost {
   Bound bound = Bound::none;
   /// Seconds spent under each bound; `bound` is the one with the most once
   /// kernels are summed.
-  double boundSeconds[6] = {0, 0, 0, 0, 0, 0};
+  BoundSeconds boundSeconds;
 
   KernelCost &operator+=(const KernelCost &other);
   /// Multiplies every figure (a kernel repeated `factor` times).

@@ -12,10 +12,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef MOE_ANALYSIS_WAFERPIPELINE_H
-#define MOE_ANALYSIS_WAFERPIPELINE_H
+#ifndef MOE_COST_WAFERPIPELINE_H
+#define MOE_COST_WAFERPIPELINE_H
 
-#include "moe/Cost/CostAnalysis.h"
+#include "moe/Cost/StepCost.h"
 
 namespace mlir::moe {
 
@@ -24,16 +24,17 @@ namespace mlir::moe {
 /// (Korthikanti et al. 2022 without dropout).
 double waferAttentionScoreBytes(const Kernel &kernel);
 
-/// Overlaps weight streaming with compute per layer (`getLayerName`): in the
-/// forward pass a layer takes max(compute, weights in); in the backward pass
-/// max(compute, weights in, gradients out), since gradients leave on the
-/// other direction of the link. The smaller terms are hidden: their ops keep
-/// their FLOPs and bytes but not their seconds. The first streamed layer's
-/// weights in (pipeline fill) and its gradients out (drain, the last of the
-/// backward pass) are exposed once more. Rewrites each op's `total`; does
+/// Overlaps weight streaming with compute per layer: in the forward pass a
+/// layer takes max(compute, weights in); in the backward pass max(compute,
+/// weights in, gradients out), since gradients leave on the other direction
+/// of the link. The smaller terms are hidden: their entries keep their FLOPs
+/// and bytes but not their seconds. The first streamed layer's weights in
+/// (pipeline fill) and its gradients out (drain, the last of the backward
+/// pass) are exposed once more. Rewrites each entry's `cost.total`; does
 /// nothing to a program without weight-stream ops.
-void pipelineWeightStreaming(llvm::MapVector<Operation *, OpCost> &opCosts);
+void pipelineWeightStreaming(MutableArrayRef<OpEntry> entries,
+                             ArrayRef<LayerRun> layers);
 
 } // namespace mlir::moe
 
-#endif // MOE_ANALYSIS_WAFERPIPELINE_H
+#endif // MOE_COST_WAFERPIPELINE_H

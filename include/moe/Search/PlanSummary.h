@@ -87,7 +87,7 @@ struct PlanEstimate {
   double modelFlops = 0;
   Bound bound = Bound::none;
   /// Seconds under each bound (compute, memory, network, ...).
-  double boundSeconds[6] = {0, 0, 0, 0, 0, 0};
+  BoundSeconds boundSeconds;
 };
 
 /// Prices `plan` for `summary` on `machine` (docs/Plans.md, "Search").
