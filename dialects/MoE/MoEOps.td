@@ -11,6 +11,7 @@
 include "MoE/MoEAttrs.td"
 include "MoE/MoEDialect.td"
 include "Interfaces/CostModelOpInterface.td"
+include "Interfaces/PlanLayoutOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
 //===----------------------------------------------------------------------===//
@@ -27,6 +28,29 @@ def MoE_TokenIds : 1DTensorOf<[I32, I64]>;
 def MoE_PositiveI64 : ConfinedAttr<I64Attr, [IntPositive]>;
 
 // Every moe op reports its forward kernels and the weights it reads.
+// Ops a plan lays out other than by the default token rule (the rules are
+// in lib/Dialect/MoE/IR/MoEPlanLayout.cpp).
+defvar MoE_PlanLayout = DeclareOpInterfaceMethods<PlanLayoutOpInterface>;
+
+// Attention ops: what the plans need to know of their sequences and heads.
+def MoE_AttentionOpInterface : OpInterface<"AttentionOpInterface"> {
+  let cppNamespace = "::mlir::moe";
+  let description = [{
+    An attention op over whole sequences of `seq_len` tokens with
+    `num_heads` query heads.
+  }];
+  let methods = [
+    InterfaceMethod<"Tokens per sequence.", "int64_t", "getSequenceLength",
+                    (ins), "", [{ return $_op.getSeqLen(); }]>,
+    InterfaceMethod<"Sets the tokens per sequence.", "void",
+                    "setSequenceLength", (ins "int64_t":$length), "", [{
+        $_op.setSeqLen(length);
+      }]>,
+    InterfaceMethod<"Query heads.", "int64_t", "getHeadCount", (ins), "",
+                    [{ return $_op.getNumHeads(); }]>,
+  ];
+}
+
 defvar MoE_CostModel = DeclareOpInterfaceMethods<CostModelOpInterface,
     ["getKernels", "getParameters", "getSavedActivationBytes"]>;
 
@@ -83,7 +107,8 @@ def MoE_RouterOp : MoE_Op<"router", [Pure, MoE_CostModel]> {
   }];
 }
 
-def MoE_DispatchOp : MoE_Op<"dispatch", [Pure, MoE_CostModel]> {
+def MoE_DispatchOp : MoE_Op<"dispatch", [Pure, MoE_CostModel,
+                                         MoE_PlanLayout]> {
   let summary = "Scatter tokens into per-expert buffers";
   let description = [{
     Copies every token `x[t]` into the buffer of each expert it was routed to,
@@ -122,7 +147,8 @@ def MoE_DispatchOp : MoE_Op<"dispatch", [Pure, MoE_CostModel]> {
   }];
 }
 
-def MoE_ExpertsOp : MoE_Op<"experts", [Pure, MoE_CostModel]> {
+def MoE_ExpertsOp : MoE_Op<"experts", [Pure, MoE_CostModel,
+                                       MoE_PlanLayout]> {
   let summary = "Batched feed-forward networks, one per expert";
   let description = [{
     Applies expert `e`'s FFN to every slot of its buffer:
@@ -191,7 +217,8 @@ def MoE_CombineOp : MoE_Op<"combine", [Pure, MoE_CostModel]> {
 // Dense decoder parts
 //===----------------------------------------------------------------------===//
 
-def MoE_AttentionOp : MoE_Op<"attention", [Pure, MoE_CostModel]> {
+def MoE_AttentionOp : MoE_Op<"attention", [Pure, MoE_CostModel,
+    MoE_PlanLayout, DeclareOpInterfaceMethods<MoE_AttentionOpInterface>]> {
   let summary = "Multi-head self-attention with grouped KV heads (GQA)";
   let description = [{
     Self-attention over `T = batch * seq_len` tokens, with the input
@@ -233,7 +260,8 @@ def MoE_AttentionOp : MoE_Op<"attention", [Pure, MoE_CostModel]> {
   let hasVerifier = 1;
 }
 
-def MoE_MLAttentionOp : MoE_Op<"mla_attention", [Pure, MoE_CostModel]> {
+def MoE_MLAttentionOp : MoE_Op<"mla_attention", [Pure, MoE_CostModel,
+    MoE_PlanLayout, DeclareOpInterfaceMethods<MoE_AttentionOpInterface>]> {
   let summary = "Multi-head latent attention (DeepSeek-V2/V3)";
   let description = [{
     Attention whose keys and values are compressed into a shared latent of
@@ -311,7 +339,7 @@ def MoE_RMSNormOp : MoE_Op<"rms_norm", [Pure, MoE_CostModel,
   let hasVerifier = 1;
 }
 
-def MoE_FFNOp : MoE_Op<"ffn", [Pure, MoE_CostModel]> {
+def MoE_FFNOp : MoE_Op<"ffn", [Pure, MoE_CostModel, MoE_PlanLayout]> {
   let summary = "Dense feed-forward network (dense layers, shared experts)";
   let description = [{
     The FFN of a dense layer or of an always-active shared expert:

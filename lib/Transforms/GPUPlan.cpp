@@ -16,8 +16,8 @@
 #include "moe/Cost/Machine.h"
 #include "moe/Dialect/MoE/IR/MoEOps.h"
 #include "moe/Interfaces/CostModelOpInterface.h"
+#include "moe/Plan/PlanLayout.h"
 #include "moe/Transforms/Passes.h"
-#include "moe/Transforms/PlanUtils.h"
 
 #include "mlir/Dialect/DLTI/DLTI.h"
 #include "mlir/Dialect/Shard/IR/ShardOps.h"
@@ -45,24 +45,17 @@ struct MoEGPUPlanPass : moe::impl::MoEGPUPlanBase<MoEGPUPlanPass> {
   LogicalResult checkOptions(int64_t &dpDegree);
   LogicalResult planFunction(FunctionOpInterface func, int64_t tokens,
                              int64_t devices, int64_t dpDegree);
-  void insertGradientSync(FunctionOpInterface func, int64_t dpDegree,
-                          const llvm::DenseSet<Value> &expertWeights,
-                          const DenseMap<Value, unsigned> &tpSharded);
+  void insertGradientSync(FunctionOpInterface func, ArrayRef<GradSync> syncs);
+  PlanDegrees getDegrees(int64_t dpDegree) const {
+    return PlanDegrees{dpDegree, ep, tp};
+  }
   /// "dp * ep", or "dp * ep * tp" with tensor parallelism, for messages.
   StringRef degreesName() const {
     if (pp > 1)
       return "dp * ep * tp * pp";
     return tp > 1 ? "dp * ep * tp" : "dp * ep";
   }
-  /// The grid axes tokens are split over: all of them.
-  SmallVector<int16_t> tokenAxes() const {
-    return tp > 1 ? SmallVector<int16_t>{0, 1, 2} : SmallVector<int16_t>{0, 1};
-  }
 };
-
-/// Grid axes: dp, ep, then tp (innermost, so a tensor-parallel group is
-/// contiguous and stays inside a node).
-constexpr int16_t kDPAxis = 0, kEPAxis = 1, kTPAxis = 2;
 
 LogicalResult MoEGPUPlanPass::checkOptions(int64_t &dpDegree) {
   ModuleOp module = getOperation();
@@ -142,10 +135,6 @@ LogicalResult MoEGPUPlanPass::checkOptions(int64_t &dpDegree) {
 LogicalResult MoEGPUPlanPass::planFunction(FunctionOpInterface func,
                                            int64_t tokens, int64_t devices,
                                            int64_t dpDegree) {
-  int64_t local = tokens / devices;
-  Block &entry = func.getFunctionBody().front();
-  OpBuilder builder(func.getContext());
-
   // The ops whose shapes the plan rewrites must have static shapes.
   WalkResult dynamic = func.walk([&](Operation *op) {
     if (!isa<DispatchOp, ExpertsOp, CombineOp>(op))
@@ -164,98 +153,18 @@ LogicalResult MoEGPUPlanPass::planFunction(FunctionOpInterface func,
   if (dynamic.wasInterrupted())
     return failure();
 
-  // Expert weights are sharded over ep; they must be function arguments so
-  // the shard is what the device holds.
-  llvm::DenseSet<Value> expertWeights;
-  WalkResult walk = func.walk([&](ExpertsOp experts) {
-    int64_t count = experts.getNumExperts();
-    if (count % ep != 0) {
-      experts.emitOpError()
-          << "has " << count << " experts, which ep = " << int64_t(ep)
-          << " does not divide";
-      return WalkResult::interrupt();
-    }
-    for (Value w : {experts.getGate(), experts.getUp(), experts.getDown()}) {
-      if (!w)
-        continue;
-      if (!isa<BlockArgument>(w)) {
-        experts.emitOpError()
-            << "expert weights must be function arguments to be sharded";
-        return WalkResult::interrupt();
-      }
-      expertWeights.insert(w);
-    }
-    return WalkResult::advance();
-  });
-  if (walk.wasInterrupted())
-    return failure();
-  WalkResult seqCheck = func.walk([&](Operation *op) {
-    IntegerAttr seq = op->getAttrOfType<IntegerAttr>("seq_len");
-    if (!seq || !isa<AttentionOp, MLAttentionOp>(op))
-      return WalkResult::advance();
-    // With tensor parallelism an attention runs on its group's tokens.
-    int64_t rows = local * tp;
-    if (rows % seq.getInt() != 0) {
-      StringRef unit = tp > 1 ? "tensor-parallel group" : "GPU";
-      op->emitOpError() << "cannot split " << tokens << " tokens over "
-                        << devices / tp << " " << unit
-                        << "s in whole sequences of " << seq.getInt() << " ("
-                        << rows << " tokens per " << unit << ")";
-      return WalkResult::interrupt();
-    }
-    return WalkResult::advance();
-  });
-  if (seqCheck.wasInterrupted())
-    return failure();
-
+  // Every op laid out by its plan rule (moe/Plan/PlanLayout.h): tokens split
+  // over every device, experts over the ep axis, attention and dense FFNs
+  // over the tp axis, with the collectives between.
   SmallVector<Type> argTypes(func.getArgumentTypes());
   SmallVector<Type> resultTypes(func.getResultTypes());
-  for (BlockArgument arg : entry.getArguments()) {
-    if (expertWeights.contains(arg)) {
-      auto type = cast<RankedTensorType>(arg.getType());
-      arg.setType(withDim(type, 0, type.getDimSize(0) / ep));
-    }
-  }
-
-  // Token tensors keep `local` rows (moe/Transforms/PlanUtils.h); dispatch
-  // capacities are re-planned there, experts are sharded here.
-  retypeTokenTensors(func, tokens, local, [&](Operation *op) {
-    if (auto dispatch = dyn_cast<DispatchOp>(op)) {
-      if (capacityFactor > 0 && !dispatch.getDropless())
-        dispatch.setCapacityFactorAttr(builder.getF64FloatAttr(capacityFactor));
-      return false;
-    }
-    auto experts = dyn_cast<ExpertsOp>(op);
-    if (!experts)
-      return false;
-    auto bufferType = cast<RankedTensorType>(experts.getInput().getType());
-    int64_t count = bufferType.getDimSize(0);
-    int64_t capacity = bufferType.getDimSize(1);
-    auto localType =
-        withDim(withDim(bufferType, 0, count / ep), 1, capacity * ep);
-    experts.getResult().setType(localType);
-    if (ep == 1)
-      return true;
-    // Dispatch: send each expert's slots to the GPU that owns it; receive
-    // ep senders' slots for the local experts.
-    builder.setInsertionPoint(experts);
-    Value sent = shard::AllToAllOp::create(
-        builder, experts.getLoc(), localType, kGridName, ArrayRef<int16_t>{1},
-        experts.getInput(), APInt(64, 0), APInt(64, 1));
-    experts.getInputMutable().assign(sent);
-    // Combine: the inverse exchange returns the outputs to the senders.
-    builder.setInsertionPointAfter(experts);
-    auto back = shard::AllToAllOp::create(
-        builder, experts.getLoc(), bufferType, kGridName, ArrayRef<int16_t>{1},
-        experts.getResult(), APInt(64, 1), APInt(64, 0));
-    experts.getResult().replaceAllUsesExcept(back, back);
-    return true;
-  });
-  DenseMap<Value, unsigned> tpSharded;
-  if (tp > 1 && failed(applyTensorParallel(func, kGridName, kTPAxis, tp, local,
-                                           tpSharded)))
+  PlanDegrees degrees = getDegrees(dpDegree);
+  PlanLayoutState state(degrees, tokens, tokens / devices, capacityFactor,
+                        getWeights(func));
+  FailureOr<FunctionLayout> layout = layOutFunction(func, state);
+  if (failed(layout))
     return failure();
-  refreshFunctionType(func);
+  applyLayout(func, *layout, kGridName);
   // Token tensors are recognised by their leading dimension, so a weight
   // not marked moe.param whose rows equal T is split like one.
   if (failed(verify(func)))
@@ -266,52 +175,37 @@ LogicalResult MoEGPUPlanPass::planFunction(FunctionOpInterface func,
            << tokens << " tokens";
   if (failed(checkPlannedResults(func, resultTypes, tokens, "GPU plan")))
     return failure();
-  // How the program's tensors map onto the grid (--moe-simulate-grid):
-  // tokens over all devices, experts over the ep axis, attention and FFN
-  // weights over the tp axis.
-  markTokenSplits(func, argTypes, resultTypes, tokens, tokenAxes());
-  for (BlockArgument arg : entry.getArguments()) {
-    if (ep > 1 && expertWeights.contains(arg))
-      setSplit(func, /*isResult=*/false, arg.getArgNumber(), 0, {kEPAxis});
-    if (auto it = tpSharded.find(arg); it != tpSharded.end())
-      setSplit(func, /*isResult=*/false, arg.getArgNumber(), it->second,
-               {kTPAxis});
+  // How the program's tensors map onto the grid (--moe-simulate-grid).
+  markTokenSplits(func, argTypes, resultTypes, tokens, degrees.tokenAxes());
+  SmallVector<int64_t, 3> grid = degrees.gridShape();
+  for (const auto &[weight, split] : layout->splits) {
+    int64_t members = 1;
+    for (int16_t axis : split.axes)
+      members *= grid[axis];
+    if (members > 1)
+      setSplit(func, /*isResult=*/false,
+               cast<BlockArgument>(weight).getArgNumber(), split.dim,
+               split.axes);
   }
   if (phase == Phase::Train)
-    insertGradientSync(func, dpDegree, expertWeights, tpSharded);
+    insertGradientSync(func, getGradSyncs(func, *layout, degrees));
   return success();
 }
 
-void MoEGPUPlanPass::insertGradientSync(
-    FunctionOpInterface func, int64_t dpDegree,
-    const llvm::DenseSet<Value> &expertWeights,
-    const DenseMap<Value, unsigned> &tpSharded) {
+void MoEGPUPlanPass::insertGradientSync(FunctionOpInterface func,
+                                        ArrayRef<GradSync> syncs) {
   Block &entry = func.getFunctionBody().front();
   OpBuilder builder(entry.getTerminator());
-  for (BlockArgument arg : entry.getArguments()) {
-    if (!isParameter(arg))
-      continue;
-    // A weight's gradient is summed over the axes it is replicated on:
-    // expert weights over all but ep, tensor-parallel ones over all but tp.
-    SmallVector<int16_t> axes;
-    int64_t group = 1;
-    for (int16_t axis : tokenAxes()) {
-      if ((axis == kEPAxis && expertWeights.contains(arg)) ||
-          (axis == kTPAxis && tpSharded.contains(arg)))
-        continue;
-      axes.push_back(axis);
-      group *= axis == kDPAxis ? dpDegree : axis == kEPAxis ? ep : tp;
-    }
-    if (group == 1)
-      continue;
+  for (const GradSync &sync : syncs) {
+    auto arg = cast<BlockArgument>(sync.weight);
     std::string name = "grad_sync";
     if (StringAttr paramName = getParamName(func, arg.getArgNumber()))
       name += "." + paramName.getValue().str();
     Location loc = NameLoc::get(builder.getStringAttr(name), func.getLoc());
-    auto sync = shard::AllReduceOp::create(builder, loc, arg.getType(),
-                                           kGridName, axes, arg);
-    sync->setAttr(MoEDialect::GradSyncAttrHelper::getNameStr(),
-                  builder.getUnitAttr());
+    auto op = shard::AllReduceOp::create(builder, loc, arg.getType(), kGridName,
+                                         sync.axes, arg);
+    op->setAttr(MoEDialect::GradSyncAttrHelper::getNameStr(),
+                builder.getUnitAttr());
   }
 }
 
@@ -340,10 +234,8 @@ void MoEGPUPlanPass::runOnOperation() {
 
   OpBuilder builder(module.getBodyRegion());
   builder.setInsertionPointToStart(module.getBody());
-  SmallVector<int64_t> shape = {dpDegree, ep};
-  if (tp > 1)
-    shape.push_back(tp);
-  shard::GridOp::create(builder, module.getLoc(), kGridName, shape);
+  shard::GridOp::create(builder, module.getLoc(), kGridName,
+                        getDegrees(dpDegree).gridShape());
   for (auto func : module.getOps<FunctionOpInterface>())
     if (!func.isExternal() &&
         failed(planFunction(func, tokens, replicas, dpDegree)))

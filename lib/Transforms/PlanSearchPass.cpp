@@ -16,11 +16,11 @@
 #include "moe/Cost/Passes.h"
 #include "moe/Dialect/MoE/IR/MoEOps.h"
 #include "moe/Interfaces/CostModelOpInterface.h"
+#include "moe/Plan/PlanLayout.h"
 #include "moe/Report/Report.h"
 #include "moe/Report/SearchReport.h"
 #include "moe/Search/PlanSearch.h"
 #include "moe/Transforms/Passes.h"
-#include "moe/Transforms/PlanUtils.h"
 
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Pass/PassManager.h"
@@ -36,14 +36,6 @@ using namespace mlir::moe;
 
 namespace {
 
-/// Gives every token tensor `to` rows instead of `from`, so the program
-/// describes the step the chosen plan splits over the GPUs.
-void retypeTokens(ModuleOp module, int64_t from, int64_t to) {
-  for (auto func : module.getOps<FunctionOpInterface>())
-    if (!func.isExternal())
-      retypeTokenTensors(func, from, to);
-}
-
 struct MoEPlanSearchPass : moe::impl::MoEPlanSearchBase<MoEPlanSearchPass> {
   using MoEPlanSearchBase::MoEPlanSearchBase;
 
@@ -58,7 +50,11 @@ LogicalResult MoEPlanSearchPass::applyPlan(const PlanCandidate &best,
   ModuleOp module = getOperation();
   const GPUPlan &plan = best.plan;
   int64_t devices = plan.ep * plan.dp;
-  retypeTokens(module, programTokens, plan.tokensPerDevice * devices);
+  // The program of the step the plan splits over the GPUs.
+  for (auto func : module.getOps<FunctionOpInterface>())
+    if (!func.isExternal() &&
+        failed(resizeTokens(func, plan.tokensPerDevice * devices)))
+      return failure();
 
   OpPassManager pm(ModuleOp::getOperationName());
   MoEGPUPlanOptions planOptions;

@@ -19,9 +19,9 @@
 #include "moe/Dialect/MoE/IR/MoEOps.h"
 #include "moe/Dialect/WSE/IR/WSEOps.h"
 #include "moe/Interfaces/CostModelOpInterface.h"
+#include "moe/Plan/PlanLayout.h"
 #include "moe/Support/Format.h"
 #include "moe/Transforms/Passes.h"
-#include "moe/Transforms/PlanUtils.h"
 
 #include "mlir/Dialect/Shard/IR/ShardOps.h"
 #include "mlir/IR/Builders.h"
@@ -48,28 +48,16 @@ struct Shape {
   int64_t perSystem = 0; ///< sequences per system
 };
 
-bool isAttention(Operation *op) { return isa<AttentionOp, MLAttentionOp>(op); }
-
-int64_t getSeqLen(Operation *op) {
-  return op->getAttrOfType<IntegerAttr>("seq_len").getInt();
-}
-
-/// Heads whose scores an attention op materialises.
-int64_t getHeads(Operation *op) {
-  return op->getAttrOfType<IntegerAttr>("num_heads").getInt();
-}
-
 /// Bytes of the scores and probabilities of one tile of `sequences`
 /// sequences of every attention op (the largest): the on-wafer peak BTA
 /// bounds (docs/CostModel.md, "Wafer SRAM").
 double tileScoreBytes(ModuleOp module, int64_t seqLen, int64_t sequences) {
   double largest = 0;
-  module.walk([&](Operation *op) {
-    if (!isAttention(op))
-      return;
-    double b = elementBytes(op->getOperand(0).getType());
+  module.walk([&](AttentionOpInterface attention) {
+    double b = elementBytes(attention->getOperand(0).getType());
     double s = static_cast<double>(seqLen);
-    largest = std::max(largest, 2 * b * getHeads(op) * s * s * sequences);
+    largest =
+        std::max(largest, 2 * b * attention.getHeadCount() * s * s * sequences);
   });
   return largest;
 }
@@ -141,14 +129,12 @@ FailureOr<Shape> MoEWSEPlanPass::getShape(ModuleOp module) {
   // Every attention must agree on the sequence length; a program without
   // attention is one sequence.
   int64_t programSeq = 0;
-  WalkResult walk = module.walk([&](Operation *op) {
-    if (!isAttention(op))
-      return WalkResult::advance();
-    int64_t s = getSeqLen(op);
+  WalkResult walk = module.walk([&](AttentionOpInterface attention) {
+    int64_t s = attention.getSequenceLength();
     if (programSeq != 0 && s != programSeq) {
-      op->emitOpError() << "has seq_len " << s << " but an earlier attention "
-                        << "has " << programSeq
-                        << "; a plan needs one sequence length";
+      attention->emitOpError()
+          << "has seq_len " << s << " but an earlier attention "
+          << "has " << programSeq << "; a plan needs one sequence length";
       return WalkResult::interrupt();
     }
     programSeq = s;
@@ -275,7 +261,18 @@ LogicalResult MoEWSEPlanPass::planFunction(FunctionOpInterface func,
   int64_t local = shape.perSystem * shape.seqLen;
   SmallVector<Type> argTypes(func.getArgumentTypes());
   SmallVector<Type> resultTypes(func.getResultTypes());
-  retypeTokenTensors(func, shape.tokens, local);
+  // Attention runs on sequences of the planned length.
+  func.walk([&](AttentionOpInterface attention) {
+    attention.setSequenceLength(shape.seqLen);
+  });
+  // Pure data parallelism over the systems: the plan rules with one axis
+  // (moe/Plan/PlanLayout.h) keep each system's tokens.
+  PlanLayoutState state(PlanDegrees{systems, 1, 1}, shape.tokens, local, 0,
+                        getWeights(func));
+  FailureOr<FunctionLayout> layout = layOutFunction(func, state);
+  if (failed(layout))
+    return failure();
+  applyLayout(func, *layout, kGridName);
   // Token tensors are recognised by their leading dimension, so a weight
   // not marked moe.param whose rows equal T is split like one.
   if (failed(verify(func)))
@@ -289,18 +286,11 @@ LogicalResult MoEWSEPlanPass::planFunction(FunctionOpInterface func,
     return failure();
   // Each system holds its own sequences (--moe-simulate-grid).
   markTokenSplits(func, argTypes, resultTypes, shape.tokens, {0});
-  func.walk([&](Operation *op) {
-    if (isAttention(op))
-      op->setAttr("seq_len", builder.getI64IntegerAttr(shape.seqLen));
-  });
 
   // BTA: each attention runs on G tiles; the ops after it see the whole
   // regrouped batch.
   SmallVector<Operation *> attentions;
-  func.walk([&](Operation *op) {
-    if (isAttention(op))
-      attentions.push_back(op);
-  });
+  func.walk([&](AttentionOpInterface op) { attentions.push_back(op); });
   for (Operation *attention : attentions) {
     // Tiles hold whole sequences of the attention's own rows.
     int64_t rows = cast<RankedTensorType>(attention->getOperand(0).getType())

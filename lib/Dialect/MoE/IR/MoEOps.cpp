@@ -22,6 +22,8 @@
 using namespace mlir;
 using namespace mlir::moe;
 
+#include "moe/Dialect/MoE/IR/MoEOpInterfaces.cpp.inc"
+
 PlanAttrInterface mlir::moe::getPlan(Operation *module) {
   return module->getAttrOfType<PlanAttrInterface>(
       MoEDialect::PlanAttrHelper::getNameStr());

@@ -17,6 +17,9 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "moe/Dialect/MoE/IR/MoEDialect.h"
 #include "moe/Interfaces/CostModelOpInterface.h"
+#include "moe/Interfaces/PlanLayoutOpInterface.h"
+
+#include "moe/Dialect/MoE/IR/MoEOpInterfaces.h.inc"
 
 #define GET_OP_CLASSES
 #include "moe/Dialect/MoE/IR/MoEOps.h.inc"

@@ -1,0 +1,148 @@
+//===- PlanLayoutOpInterface.h - How a plan lays out an op ------*- C++ -*-===//
+//
+// Part of the moe-mlir project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// The vocabulary of plan rules: a grid of devices (data-, expert- and
+// tensor-parallel axes), the local shape each device holds of a tensor, the
+// collectives that move tensors between layouts (in the shard dialect's
+// terms), and what a plan does to one op. moe/Plan/PlanLayout.h applies the
+// rules to a function; the rules of the moe ops are in
+// lib/Dialect/MoE/IR/MoEPlanLayout.cpp.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MOE_INTERFACES_PLANLAYOUTOPINTERFACE_H
+#define MOE_INTERFACES_PLANLAYOUTOPINTERFACE_H
+
+#include "moe/Interfaces/CostModelOpInterface.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/OpDefinition.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <optional>
+
+namespace mlir::moe {
+
+/// The parallel axes of a plan's grid, in grid order. Devices are numbered
+/// row-major, so the last axis varies fastest and a group along it stays
+/// inside a node first.
+enum class PlanAxis : int16_t {
+  /// Data parallel: replicas of everything but the tokens.
+  DP,
+  /// Expert parallel: each device holds E / ep experts.
+  EP,
+  /// Tensor parallel (attention heads, FFN columns); a grid axis only when
+  /// tp > 1.
+  TP,
+};
+
+/// The degrees of a plan's grid.
+struct PlanDegrees {
+  int64_t dp = 1, ep = 1, tp = 1;
+
+  /// The grid's shape: dp x ep, or dp x ep x tp when tp > 1.
+  SmallVector<int64_t, 3> gridShape() const;
+  int64_t size(PlanAxis axis) const;
+  /// The grid axis of `axis`.
+  int16_t gridAxis(PlanAxis axis) const { return static_cast<int16_t>(axis); }
+  /// Every grid axis: what the tokens are split over.
+  SmallVector<int16_t, 3> tokenAxes() const;
+  int64_t devices() const { return dp * ep * tp; }
+};
+
+/// Members of a group over `axes` of a grid of `shape`, and the distance
+/// between consecutive members in the device order. The shard cost models
+/// and the plan estimate both size collectives with it.
+std::pair<int64_t, int64_t> getGroup(ArrayRef<int64_t> shape,
+                                     ArrayRef<int16_t> axes);
+
+/// What one device holds of a tensor: its shape (the element type stays).
+using LocalShape = SmallVector<int64_t, 4>;
+
+/// A collective a plan inserts on one tensor, as the shard op it becomes.
+struct PlanCollective {
+  CollectiveKind kind = CollectiveKind::AllToAll;
+  /// The grid axes of the group.
+  SmallVector<int16_t, 2> axes;
+  /// all_to_all: the axis split and the one concatenated; all_gather: the
+  /// gathered axis (concatAxis); reduce_scatter: the scattered one
+  /// (splitAxis).
+  int64_t splitAxis = 0, concatAxis = 0;
+  /// The tensor's local shape after the collective.
+  LocalShape shape;
+};
+
+/// A weight operand split along one dimension over grid axes.
+struct WeightSplit {
+  unsigned operand = 0;
+  unsigned dim = 0;
+  SmallVector<int16_t, 2> axes;
+};
+
+/// What a plan does to one op.
+struct OpPlan {
+  /// Collectives on operands before the op (none for most).
+  SmallVector<std::optional<PlanCollective>, 4> before;
+  /// The local shape of each result as the op produces it.
+  SmallVector<LocalShape, 2> results;
+  /// Collectives on results after the op.
+  SmallVector<std::optional<PlanCollective>, 2> after;
+  /// Weight operands the plan splits (each must be a function argument).
+  SmallVector<WeightSplit, 4> weights;
+  /// Attributes that change (heads per device, the capacity factor).
+  SmallVector<NamedAttribute, 2> attrs;
+};
+
+/// What a rule sees: the plan's grid and tokens, and the local shape of
+/// every value computed so far.
+class PlanLayoutState {
+public:
+  PlanLayoutState(PlanDegrees degrees, int64_t tokens, int64_t localTokens,
+                  double capacityFactor, llvm::DenseSet<Value> weights)
+      : degrees(degrees), tokens(tokens), localTokens(localTokens),
+        capacityFactor(capacityFactor), weights(std::move(weights)) {}
+
+  const PlanDegrees degrees;
+  /// Tokens of the unplanned program (a tensor is a token tensor when its
+  /// leading dimension is this), and the tokens each device keeps.
+  const int64_t tokens, localTokens;
+  /// Capacity factor every dispatch is re-planned with (0 keeps each one's).
+  const double capacityFactor;
+
+  /// The local shape of `value`: as its producer's rule left it, or, for a
+  /// value the state has not seen, its own shape with the token dimension
+  /// split.
+  LocalShape shape(Value value) const;
+  /// Sets the local shape of `value`.
+  void setShape(Value value, LocalShape shape) {
+    shapes[value] = std::move(shape);
+  }
+  /// A tensor of the unplanned program whose leading dimension is the
+  /// token count, and not a weight.
+  bool isToken(Value value) const;
+  bool isWeight(Value value) const { return weights.contains(value); }
+  /// The default rule for a result: a token tensor keeps the device's
+  /// tokens, anything else its shape.
+  LocalShape defaultShape(Value result) const;
+
+private:
+  DenseMap<Value, LocalShape> shapes;
+  /// The program's trainable weights (function arguments).
+  llvm::DenseSet<Value> weights;
+};
+
+/// `shape` with dimension `dim` divided by `factor` (or multiplied).
+LocalShape divideDim(ArrayRef<int64_t> shape, unsigned dim, int64_t factor);
+LocalShape multiplyDim(ArrayRef<int64_t> shape, unsigned dim, int64_t factor);
+
+} // namespace mlir::moe
+
+#include "moe/Interfaces/PlanLayoutOpInterface.h.inc"
+
+#endif // MOE_INTERFACES_PLANLAYOUTOPINTERFACE_H

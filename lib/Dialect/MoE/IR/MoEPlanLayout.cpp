@@ -1,0 +1,204 @@
+//===- MoEPlanLayout.cpp - How plans lay out the moe ops --------*- C++ -*-===//
+//
+// Part of the moe-mlir project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// The plan rules of the moe ops: the one place that says how a plan splits
+// each op over its grid. --moe-gpu-plan and --moe-wse-plan apply them to the
+// IR (moe/Plan/PlanLayout.h), and the plan search evaluates them for every
+// plan it prices (moe/Search/PlanSummary.h), so the two cannot disagree.
+// Every other op follows the default rule: token tensors keep the device's
+// tokens. docs/Plans.md describes each rule.
+//
+//===----------------------------------------------------------------------===//
+
+#include "moe/Dialect/MoE/IR/MoEOps.h"
+
+using namespace mlir;
+using namespace mlir::moe;
+
+namespace {
+
+LogicalResult checkDivides(Operation *op, StringRef what, int64_t count,
+                           StringRef degree, int64_t by) {
+  if (count % by == 0)
+    return success();
+  return op->emitOpError() << "has " << count << " " << what << ", which "
+                           << degree << " = " << by << " does not divide";
+}
+
+/// An attention op holds whole sequences: the rows it runs on (a device's
+/// tokens, or its tensor-parallel group's) must be a multiple of seq_len.
+LogicalResult checkWholeSequences(Operation *op, const PlanLayoutState &state) {
+  auto attention = cast<AttentionOpInterface>(op);
+  int64_t tp = state.degrees.tp;
+  int64_t rows = state.localTokens * tp;
+  int64_t seq = attention.getSequenceLength();
+  if (rows % seq == 0)
+    return success();
+  StringRef unit = tp > 1 ? "tensor-parallel group" : "GPU";
+  return op->emitOpError() << "cannot split " << state.tokens << " tokens over "
+                           << state.degrees.devices() / tp << " " << unit
+                           << "s in whole sequences of " << seq << " (" << rows
+                           << " tokens per " << unit << ")";
+}
+
+/// A weight the plan splits is a function argument read by this op alone:
+/// the device then holds just its shard.
+LogicalResult checkSplittable(Operation *op, unsigned operand, StringRef plan) {
+  auto arg = dyn_cast<BlockArgument>(op->getOperand(operand));
+  if (arg && arg.hasOneUse())
+    return success();
+  return op->emitOpError() << "operand #" << operand
+                           << " must be a function argument used by this op "
+                              "alone to be sharded over "
+                           << plan;
+}
+
+/// Megatron-style tensor parallelism with sequence parallelism (Shoeybi et
+/// al. 2019; Korthikanti et al. 2022): the op gathers its tensor-parallel
+/// group's tokens, runs on 1/tp of its heads or columns (`weights`:
+/// operand, dimension) and reduce-scatters the partial outputs back to
+/// each device's tokens. Our attention ops include the output projection,
+/// so a head shard's result is exactly that shard's partial sum.
+LogicalResult
+planTensorParallel(Operation *op, PlanLayoutState &state, OpPlan &plan,
+                   ArrayRef<std::pair<unsigned, unsigned>> weights,
+                   ArrayRef<StringRef> headAttrs) {
+  int64_t tp = state.degrees.tp;
+  Value input = op->getOperand(0);
+  // Only ops on the plan's token rows take part; others stay replicated.
+  if (tp == 1 || op->getNumResults() != 1 || !state.isToken(input))
+    return success();
+  int16_t axis = state.degrees.gridAxis(PlanAxis::TP);
+  std::string degree = "tp = " + std::to_string(tp);
+  for (auto [operand, dim] : weights) {
+    if (failed(checkSplittable(op, operand, degree)))
+      return failure();
+    plan.weights.push_back({operand, dim, {axis}});
+  }
+  Builder b(op->getContext());
+  for (StringRef name : headAttrs)
+    plan.attrs.push_back(b.getNamedAttr(
+        name, b.getI64IntegerAttr(
+                  op->getAttrOfType<IntegerAttr>(name).getInt() / tp)));
+  LocalShape local = state.shape(input);
+  LocalShape group = multiplyDim(local, 0, tp);
+  plan.before[0] =
+      PlanCollective{CollectiveKind::AllGather, {axis}, 0, 0, group};
+  plan.results[0] = group;
+  plan.after[0] =
+      PlanCollective{CollectiveKind::ReduceScatter, {axis}, 0, 0, local};
+  return success();
+}
+
+unsigned index(OpOperand &operand) { return operand.getOperandNumber(); }
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Routing: dispatch and experts
+//===----------------------------------------------------------------------===//
+
+LogicalResult DispatchOp::planLayout(PlanLayoutState &state, OpPlan &plan) {
+  // The capacity is planned for the tokens this device routes.
+  int64_t rows = state.shape(getInput())[0];
+  int64_t topK = getIndices().getType().getDimSize(1);
+  int64_t experts = getResult().getType().getDimSize(0);
+  int64_t capacity = getExpectedCapacity(rows, topK, experts);
+  if (state.capacityFactor > 0 && !getDropless()) {
+    Builder b(getContext());
+    plan.attrs.push_back(b.getNamedAttr(
+        getCapacityFactorAttrName(), b.getF64FloatAttr(state.capacityFactor)));
+    capacity = computeExpertCapacity(state.capacityFactor, rows, topK, experts);
+  }
+  plan.results[0] = {experts, capacity, getResult().getType().getDimSize(2)};
+  return success();
+}
+
+LogicalResult ExpertsOp::planLayout(PlanLayoutState &state, OpPlan &plan) {
+  int64_t ep = state.degrees.ep;
+  if (failed(checkDivides(*this, "experts", getNumExperts(), "ep", ep)))
+    return failure();
+  // Expert parallelism: each device holds E / ep experts' weights.
+  int16_t axis = state.degrees.gridAxis(PlanAxis::EP);
+  for (OpOperand *weight :
+       {getGateMutable().empty() ? nullptr : &getGateMutable()[0],
+        &getUpMutable(), &getDownMutable()}) {
+    if (!weight)
+      continue;
+    if (!isa<BlockArgument>(weight->get())) {
+      if (ep == 1)
+        continue;
+      return emitOpError()
+             << "expert weights must be function arguments to be sharded";
+    }
+    plan.weights.push_back({index(*weight), 0, {axis}});
+  }
+  // Dispatch: each expert's slots go to the device that owns it, which
+  // receives ep senders' slots for its experts; the inverse exchange
+  // returns the outputs to the senders (split the expert axis, concatenate
+  // the capacity axis, and back).
+  LocalShape buffer = state.shape(getInput());
+  LocalShape local = {buffer[0] / ep, buffer[1] * ep, buffer[2]};
+  plan.results[0] = local;
+  if (ep > 1) {
+    plan.before[0] =
+        PlanCollective{CollectiveKind::AllToAll, {axis}, 0, 1, local};
+    plan.after[0] =
+        PlanCollective{CollectiveKind::AllToAll, {axis}, 1, 0, buffer};
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Tensor parallelism: attention, MLA, dense FFN
+//===----------------------------------------------------------------------===//
+
+LogicalResult AttentionOp::planLayout(PlanLayoutState &state, OpPlan &plan) {
+  if (failed(checkWholeSequences(*this, state)))
+    return failure();
+  // Whole KV groups per GPU: the query heads of a shard read its own KV
+  // heads.
+  int64_t tp = state.degrees.tp;
+  if (tp > 1 && state.isToken(getInput()) &&
+      failed(checkDivides(*this, "KV heads", getNumKvHeads(), "tp", tp)))
+    return failure();
+  return planTensorParallel(*this, state, plan,
+                            {{index(getWqMutable()), 1},
+                             {index(getWkMutable()), 1},
+                             {index(getWvMutable()), 1},
+                             {index(getWoMutable()), 0}},
+                            {getNumHeadsAttrName(), getNumKvHeadsAttrName()});
+}
+
+LogicalResult MLAttentionOp::planLayout(PlanLayoutState &state, OpPlan &plan) {
+  if (failed(checkWholeSequences(*this, state)))
+    return failure();
+  // The latent projections (q_down, kv_down) are computed by every GPU.
+  int64_t tp = state.degrees.tp;
+  if (tp > 1 && state.isToken(getInput()) &&
+      failed(checkDivides(*this, "heads", getNumHeads(), "tp", tp)))
+    return failure();
+  return planTensorParallel(*this, state, plan,
+                            {{index(getQUpMutable()), 1},
+                             {index(getKvUpMutable()), 1},
+                             {index(getOutMutable()), 0}},
+                            {getNumHeadsAttrName()});
+}
+
+LogicalResult FFNOp::planLayout(PlanLayoutState &state, OpPlan &plan) {
+  int64_t tp = state.degrees.tp;
+  if (tp > 1 && state.isToken(getInput()) &&
+      failed(checkDivides(*this, "FFN columns", getUp().getType().getDimSize(1),
+                          "tp", tp)))
+    return failure();
+  SmallVector<std::pair<unsigned, unsigned>, 3> weights;
+  if (getGate())
+    weights.push_back({index(getGateMutable()[0]), 1});
+  weights.push_back({index(getUpMutable()), 1});
+  weights.push_back({index(getDownMutable()), 0});
+  return planTensorParallel(*this, state, plan, weights, {});
+}

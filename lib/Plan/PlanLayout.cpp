@@ -1,0 +1,259 @@
+//===- PlanLayout.cpp - Applying the plan rules to a program ----*- C++ -*-===//
+//
+// Part of the moe-mlir project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "moe/Plan/PlanLayout.h"
+#include "moe/Dialect/MoE/IR/MoEOps.h"
+
+#include "mlir/Dialect/Shard/IR/ShardOps.h"
+#include "mlir/IR/Builders.h"
+
+using namespace mlir;
+using namespace mlir::moe;
+
+RankedTensorType mlir::moe::withShape(Type type, ArrayRef<int64_t> shape) {
+  return cast<RankedTensorType>(type).clone(shape);
+}
+
+RankedTensorType mlir::moe::withDim(Type type, unsigned index, int64_t size) {
+  auto tensor = cast<RankedTensorType>(type);
+  SmallVector<int64_t> shape(tensor.getShape());
+  shape[index] = size;
+  return tensor.clone(shape);
+}
+
+bool mlir::moe::isTokenTensor(Type type, int64_t tokens) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  return tensor && tensor.getRank() >= 1 && tensor.getDimSize(0) == tokens;
+}
+
+llvm::DenseSet<Value> mlir::moe::getWeights(FunctionOpInterface func) {
+  llvm::DenseSet<Value> weights;
+  for (BlockArgument arg : func.getFunctionBody().front().getArguments())
+    if (isParameter(arg))
+      weights.insert(arg);
+  return weights;
+}
+
+//===----------------------------------------------------------------------===//
+// Laying out ops
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Lays out one op: its rule, or the default one (the state's default
+/// shapes, already in `plan`).
+LogicalResult layOutOp(Operation *op, PlanLayoutState &state,
+                       FunctionLayout &layout) {
+  OpPlan plan;
+  plan.before.resize(op->getNumOperands());
+  plan.after.resize(op->getNumResults());
+  for (Value result : op->getResults())
+    plan.results.push_back(state.defaultShape(result));
+  if (auto rule = dyn_cast<PlanLayoutOpInterface>(op))
+    if (failed(rule.planLayout(state, plan)))
+      return failure();
+
+  // Split weights: the device holds its shard of each.
+  SmallVector<int64_t, 3> grid = state.degrees.gridShape();
+  for (const WeightSplit &split : plan.weights) {
+    Value weight = op->getOperand(split.operand);
+    auto [it, inserted] = layout.splits.try_emplace(weight, split);
+    if (!inserted &&
+        (it->second.dim != split.dim || it->second.axes != split.axes))
+      return op->emitOpError() << "splits operand #" << split.operand
+                               << " unlike an earlier op that reads it";
+    if (!inserted)
+      continue;
+    LocalShape shape = state.shape(weight);
+    for (int16_t axis : split.axes)
+      shape = divideDim(shape, split.dim, grid[axis]);
+    state.setShape(weight, shape);
+    layout.argShapes[weight] = shape;
+  }
+  for (auto [i, result] : llvm::enumerate(op->getResults()))
+    state.setShape(result,
+                   plan.after[i] ? plan.after[i]->shape : plan.results[i]);
+  layout.ops.insert({op, std::move(plan)});
+  return success();
+}
+
+} // namespace
+
+FailureOr<FunctionLayout> mlir::moe::layOutOps(ArrayRef<Operation *> ops,
+                                               FunctionOpInterface func,
+                                               PlanLayoutState &state) {
+  FunctionLayout layout;
+  for (BlockArgument arg : func.getFunctionBody().front().getArguments())
+    if (state.isToken(arg))
+      layout.argShapes[arg] = state.shape(arg);
+  for (Operation *op : ops)
+    if (failed(layOutOp(op, state, layout)))
+      return failure();
+  return layout;
+}
+
+FailureOr<FunctionLayout> mlir::moe::layOutFunction(FunctionOpInterface func,
+                                                    PlanLayoutState &state) {
+  SmallVector<Operation *> ops;
+  func.getFunctionBody().walk<WalkOrder::PreOrder>(
+      [&](Operation *op) { ops.push_back(op); });
+  return layOutOps(ops, func, state);
+}
+
+//===----------------------------------------------------------------------===//
+// Writing a layout into the IR
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// The shard op a plan collective becomes.
+Value createCollective(OpBuilder &b, Location loc, StringRef grid,
+                       const PlanCollective &c, Value input) {
+  Type type = withShape(input.getType(), c.shape);
+  switch (c.kind) {
+  case CollectiveKind::AllToAll:
+    return shard::AllToAllOp::create(b, loc, type, grid, c.axes, input,
+                                     APInt(64, c.splitAxis),
+                                     APInt(64, c.concatAxis));
+  case CollectiveKind::AllGather:
+    return shard::AllGatherOp::create(b, loc, type, grid, c.axes, input,
+                                      APInt(64, c.concatAxis));
+  case CollectiveKind::ReduceScatter:
+    return shard::ReduceScatterOp::create(b, loc, type, grid, c.axes, input,
+                                          shard::ReductionKind::Sum,
+                                          APInt(64, c.splitAxis));
+  case CollectiveKind::AllReduce:
+    return shard::AllReduceOp::create(b, loc, type, grid, c.axes, input);
+  case CollectiveKind::Broadcast:
+  case CollectiveKind::PointToPoint:
+    break;
+  }
+  llvm_unreachable("a plan rule asked for a collective plans do not insert");
+}
+
+} // namespace
+
+void mlir::moe::applyLayout(FunctionOpInterface func,
+                            const FunctionLayout &layout, StringRef grid) {
+  for (BlockArgument arg : func.getFunctionBody().front().getArguments())
+    if (auto it = layout.argShapes.find(arg); it != layout.argShapes.end())
+      arg.setType(withShape(arg.getType(), it->second));
+  OpBuilder b(func.getContext());
+  for (const auto &[op, plan] : layout.ops) {
+    for (const NamedAttribute &attr : plan.attrs)
+      op->setAttr(attr.getName(), attr.getValue());
+    for (auto [i, collective] : llvm::enumerate(plan.before)) {
+      if (!collective)
+        continue;
+      b.setInsertionPoint(op);
+      op->setOperand(i, createCollective(b, op->getLoc(), grid, *collective,
+                                         op->getOperand(i)));
+    }
+    for (auto [i, result] : llvm::enumerate(op->getResults()))
+      if (auto tensor = dyn_cast<RankedTensorType>(result.getType()))
+        result.setType(tensor.clone(plan.results[i]));
+    b.setInsertionPointAfter(op);
+    for (auto [i, collective] : llvm::enumerate(plan.after)) {
+      if (!collective)
+        continue;
+      Value result = op->getResult(i);
+      Value back = createCollective(b, op->getLoc(), grid, *collective, result);
+      result.replaceAllUsesExcept(back, back.getDefiningOp());
+    }
+  }
+  refreshFunctionType(func);
+}
+
+SmallVector<GradSync> mlir::moe::getGradSyncs(FunctionOpInterface func,
+                                              const FunctionLayout &layout,
+                                              const PlanDegrees &degrees) {
+  SmallVector<int64_t, 3> grid = degrees.gridShape();
+  SmallVector<GradSync> syncs;
+  for (BlockArgument arg : func.getFunctionBody().front().getArguments()) {
+    if (!isParameter(arg))
+      continue;
+    auto split = layout.splits.find(arg);
+    GradSync sync{arg, {}, 1};
+    for (int16_t axis : degrees.tokenAxes()) {
+      if (split != layout.splits.end() &&
+          llvm::is_contained(split->second.axes, axis))
+        continue;
+      sync.axes.push_back(axis);
+      sync.group *= grid[axis];
+    }
+    if (sync.group > 1)
+      syncs.push_back(std::move(sync));
+  }
+  return syncs;
+}
+
+LogicalResult mlir::moe::resizeTokens(FunctionOpInterface func,
+                                      int64_t tokens) {
+  int64_t programTokens = getProgramTokenCount(func);
+  PlanLayoutState state(PlanDegrees(), programTokens, tokens, 0,
+                        getWeights(func));
+  FailureOr<FunctionLayout> layout = layOutFunction(func, state);
+  if (failed(layout))
+    return failure();
+  applyLayout(func, *layout, "");
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Annotations and checks of planned functions
+//===----------------------------------------------------------------------===//
+
+void mlir::moe::setSplit(FunctionOpInterface func, bool isResult,
+                         unsigned index, unsigned dim, ArrayRef<int16_t> axes) {
+  MLIRContext *ctx = func.getContext();
+  SmallVector<shard::GridAxesAttr> perDim(dim + 1,
+                                          DenseI16ArrayAttr::get(ctx, {}));
+  perDim[dim] = DenseI16ArrayAttr::get(ctx, axes);
+  auto split = shard::GridAxesArrayAttr::get(ctx, perDim);
+  StringRef name = MoEDialect::SplitAxesAttrHelper::getNameStr();
+  if (isResult)
+    func.setResultAttr(index, name, split);
+  else
+    func.setArgAttr(index, name, split);
+}
+
+void mlir::moe::markTokenSplits(FunctionOpInterface func,
+                                ArrayRef<Type> argTypes,
+                                ArrayRef<Type> resultTypes, int64_t tokens,
+                                ArrayRef<int16_t> axes) {
+  Block &entry = func.getFunctionBody().front();
+  for (BlockArgument arg : entry.getArguments())
+    if (!isParameter(arg) &&
+        isTokenTensor(argTypes[arg.getArgNumber()], tokens))
+      setSplit(func, /*isResult=*/false, arg.getArgNumber(), 0, axes);
+  for (auto [i, type] : llvm::enumerate(resultTypes))
+    if (isTokenTensor(type, tokens))
+      setSplit(func, /*isResult=*/true, i, 0, axes);
+}
+
+LogicalResult mlir::moe::checkPlannedResults(FunctionOpInterface func,
+                                             ArrayRef<Type> resultTypes,
+                                             int64_t tokens, StringRef plan) {
+  for (auto [i, before, after] :
+       llvm::enumerate(resultTypes, func.getResultTypes())) {
+    if (before == after || isTokenTensor(before, tokens))
+      continue;
+    return func.emitOpError()
+           << "returns " << before << " (result #" << i << "), which is "
+           << after << " on each device of the " << plan
+           << ": a value whose shape depends on how the tokens are split "
+              "(such as a dispatch buffer) is not a result of the program; "
+              "return token tensors";
+  }
+  return success();
+}
+
+void mlir::moe::refreshFunctionType(FunctionOpInterface func) {
+  Block &entry = func.getFunctionBody().front();
+  func.setType(FunctionType::get(func.getContext(), entry.getArgumentTypes(),
+                                 entry.getTerminator()->getOperandTypes()));
+}
