@@ -94,7 +94,7 @@ Kernel OpPricer::applyImbalance(const Kernel &kernel) const {
   return scaled;
 }
 
-std::pair<unsigned, bool> OpPricer::getLayer(Operation *op) {
+unsigned OpPricer::getLayer(Operation *op) {
   std::string name = getLayerName(op);
   auto [it, inserted] = layerIndex.try_emplace(name, layers.size());
   if (inserted) {
@@ -103,25 +103,16 @@ std::pair<unsigned, bool> OpPricer::getLayer(Operation *op) {
     run.decoder = StringRef(name).starts_with("layers.");
     layers.push_back(std::move(run));
   }
-  return {it->second, inserted};
+  return it->second;
 }
 
-void OpPricer::price(Operation *op, CostModelOpInterface costOp,
-                     const KernelList &kernels, double runs) {
-  auto [it, inserted] = entries.try_emplace(op);
-  OpEntry &entry = it->second;
-  OpCost &cost = entry.cost;
-  bool newLayer = false;
-  if (inserted) {
-    entry.op = op;
-    std::tie(entry.layer, newLayer) = getLayer(op);
-    entry.stageLayer = entry.layer;
-    entry.role = getRole(kernels);
-    entry.inputBytes = firstOperandBytes(op);
-  }
+OpWork OpPricer::measure(Operation *op, CostModelOpInterface costOp,
+                         const KernelList &kernels) const {
+  OpWork work;
+  work.role = getRole(kernels);
+  work.inputBytes = firstOperandBytes(op);
+  work.kernels.assign(kernels.begin(), kernels.end());
   bool train = options.phase == Phase::Train;
-  KernelCost forward, backward, gradSync, optimizer;
-  double modelFlops = 0;
   SmallVector<ParameterUse> params;
   costOp.getParameters(params);
   // Weights an explicit transfer (wse.stream_weights) delivered are on the
@@ -136,63 +127,30 @@ void OpPricer::price(Operation *op, CostModelOpInterface costOp,
       kernel.weightBytes = 0;
     if (kernel.backwardOnly) {
       if (train)
-        gradSync += priceKernel(machine, kernel, Direction::Forward);
+        work.gradSync += priceKernel(machine, kernel, Direction::Forward);
       continue;
     }
     KernelCost fwd = priceKernel(machine, kernel, Direction::Forward);
-    forward += fwd;
+    work.forward += fwd;
     if (kernel.kind != KernelKind::Collective)
-      modelFlops += fwd.flops;
+      work.modelFlops += fwd.flops;
     if (!train)
       continue;
-    backward += priceKernel(machine, kernel, Direction::Backward);
+    work.backward += priceKernel(machine, kernel, Direction::Backward);
     // Recomputing a layer reuses the weights streamed for its backward.
-    if (options.recompute && kernel.kind != KernelKind::WeightStream)
-      backward += fwd;
+    if (kernel.kind != KernelKind::WeightStream)
+      work.recompute += fwd;
   }
   if (train)
-    modelFlops *= 3;
+    work.modelFlops *= 3;
 
-  // Parameters: counted once however many ops or loop trips read them; the
-  // first reader owns their optimizer step.
-  double readBytes = 0;
   for (const ParameterUse &use : params) {
-    double bytes = tensorBytes(use.weight);
-    readBytes += bytes;
-    if (!seenParams.insert(use.weight).second)
-      continue;
     auto type = dyn_cast<RankedTensorType>(use.weight.getType());
     double count = type && type.hasStaticShape() ? type.getNumElements() : 0;
-    entry.params += count;
-    entry.activeParams += count * use.activeFraction;
-    entry.paramBytes += bytes;
-    // A wafer updates weights in MemoryX, off the wafer's critical path.
-    if (train && !machine.isWafer())
-      optimizer += priceOptimizerStep(machine, count);
+    work.weights.push_back(
+        {use.weight, tensorBytes(use.weight), count, use.activeFraction});
   }
-  entry.readWeightBytes = std::max(entry.readWeightBytes, readBytes);
-
-  // Forward and backward run once per micro-batch; gradients accumulate
-  // locally and are synchronised once per step, before the optimizer.
-  double perStep = runs * options.microBatches;
-  forward *= perStep;
-  backward *= perStep;
-  gradSync *= runs;
-  backward += gradSync;
-  cost.forward += forward;
-  cost.backward += backward;
-  cost.optimizer += optimizer;
-  cost.modelFlops += modelFlops * perStep;
-  if (cost.kernels.empty())
-    cost.kernels.assign(kernels.begin(), kernels.end());
-
-  double saved = costOp.getSavedActivationBytes() * runs;
-  cost.savedActivationBytes += saved;
-  // A layer's input is what its first op keeps.
-  LayerRun &layer = layers[entry.layer];
-  if (newLayer)
-    layer.inputSavedBytes = saved;
-  layer.savedBytes += saved;
+  work.savedBytes = costOp.getSavedActivationBytes();
 
   double live = 0;
   for (Value v : op->getOperands())
@@ -209,7 +167,100 @@ void OpPricer::price(Operation *op, CostModelOpInterface costOp,
     for (const Kernel &kernel : kernels)
       if (kernel.kind == KernelKind::Attention)
         live += waferAttentionScoreBytes(kernel);
-  entry.liveBytes = std::max(entry.liveBytes, live);
+  work.liveBytes = live;
+  return work;
+}
+
+OpWork OpPricer::measure(const Kernel &kernel, double inputBytes,
+                         double resultBytes) const {
+  OpWork work;
+  work.kernels.push_back(kernel);
+  work.role = getRole(work.kernels);
+  work.inputBytes = inputBytes;
+  work.liveBytes = inputBytes + resultBytes;
+  KernelCost cost = priceKernel(machine, kernel, Direction::Forward);
+  if (kernel.backwardOnly) {
+    if (options.phase == Phase::Train)
+      work.gradSync = cost;
+    // A gradient synchronisation reads a weight, which is not live memory.
+    work.liveBytes = resultBytes;
+    return work;
+  }
+  work.forward = cost;
+  if (options.phase == Phase::Train) {
+    work.backward = priceKernel(machine, kernel, Direction::Backward);
+    work.recompute = cost;
+  }
+  return work;
+}
+
+OpEntry &OpPricer::add(Operation *key, const OpWork &work, double runs,
+                       unsigned layer, double instances) {
+  unsigned index = entries.size();
+  if (key)
+    index = entryIndex.try_emplace(key, entries.size()).first->second;
+  if (index == entries.size()) {
+    OpEntry entry;
+    entry.op = key;
+    entry.layer = entry.stageLayer = layer;
+    entry.instances = instances;
+    entry.role = work.role;
+    entry.inputBytes = work.inputBytes;
+    entry.cost.kernels = work.kernels;
+    entries.push_back(std::move(entry));
+  }
+  OpEntry &entry = entries[index];
+  OpCost &cost = entry.cost;
+  bool train = options.phase == Phase::Train;
+
+  // Forward and backward run once per micro-batch; gradients accumulate
+  // locally and are synchronised once per step, before the optimizer.
+  double perStep = runs * options.microBatches;
+  KernelCost forward = work.forward, backward = work.backward;
+  if (options.recompute)
+    backward += work.recompute;
+  forward *= perStep;
+  backward *= perStep;
+  KernelCost gradSync = work.gradSync;
+  gradSync *= runs;
+  backward += gradSync;
+  cost.forward += forward;
+  cost.backward += backward;
+  cost.modelFlops += work.modelFlops * perStep;
+
+  // Parameters: counted once however many ops or loop trips read them; the
+  // first reader owns their optimizer step.
+  double readBytes = 0;
+  for (const OpWork::Weight &weight : work.weights) {
+    readBytes += weight.bytes;
+    if (!seenParams.insert(weight.weight).second)
+      continue;
+    entry.params += weight.count;
+    entry.activeParams += weight.count * weight.activeFraction;
+    entry.paramBytes += weight.bytes;
+    // A wafer updates weights in MemoryX, off the wafer's critical path.
+    if (train && !machine.isWafer())
+      cost.optimizer += priceOptimizerStep(machine, weight.count);
+  }
+  entry.readWeightBytes = std::max(entry.readWeightBytes, readBytes);
+
+  double saved = work.savedBytes * runs;
+  cost.savedActivationBytes += saved;
+  // A layer's input is what its first op keeps.
+  LayerRun &run = layers[layer];
+  if (startedLayers.insert(layer).second)
+    run.inputSavedBytes = saved;
+  run.savedBytes += saved;
+  entry.liveBytes = std::max(entry.liveBytes, work.liveBytes);
+  return entry;
+}
+
+void OpPricer::price(Operation *op, CostModelOpInterface costOp,
+                     const KernelList &kernels, double runs) {
+  auto it = entryIndex.find(op);
+  unsigned layer =
+      it != entryIndex.end() ? entries[it->second].layer : getLayer(op);
+  add(op, measure(op, costOp, kernels), runs, layer, 1);
 }
 
 //===----------------------------------------------------------------------===//
@@ -326,14 +377,18 @@ llvm::DenseSet<Value> collectProgramOutputs(ModuleOp module) {
 
 /// A gradient synchronisation runs in the pipeline stage of the layer that
 /// reads its weight.
-void assignGradSyncStages(llvm::MapVector<Operation *, OpEntry> &entries) {
-  for (auto &[op, entry] : entries) {
+void assignGradSyncStages(MutableArrayRef<OpEntry> entries) {
+  llvm::DenseMap<Operation *, const OpEntry *> entryOf;
+  for (const OpEntry &entry : entries)
+    entryOf[entry.op] = &entry;
+  for (OpEntry &entry : entries) {
+    Operation *op = entry.op;
     if (entry.role != OpRole::GradSync || op->getNumOperands() == 0)
       continue;
     for (Operation *user : op->getOperand(0).getUsers()) {
-      auto it = entries.find(user);
-      if (it != entries.end() && it->second.role != OpRole::GradSync) {
-        entry.stageLayer = it->second.layer;
+      auto it = entryOf.find(user);
+      if (it != entryOf.end() && it->second->role != OpRole::GradSync) {
+        entry.stageLayer = it->second->layer;
         break;
       }
     }
@@ -386,10 +441,7 @@ FailureOr<CostAnalysis> CostAnalysis::run(ModuleOp module,
   shape.tokensPerDevice =
       options.tokens > 0 ? options.tokens : getProgramTokenCount(module);
 
-  std::vector<OpEntry> entries;
-  entries.reserve(pricer.entries.size());
-  for (auto &entry : pricer.entries)
-    entries.push_back(std::move(entry.second));
+  std::vector<OpEntry> &entries = pricer.entries;
   FailureOr<CostSummary> summary = priceStep(entries, pricer.layers, machine,
                                              options, shape, module.getLoc());
   if (failed(summary))

@@ -26,36 +26,80 @@
 
 namespace mlir::moe {
 
-/// Prices ops into entries: one per op, in the order they are first priced,
-/// with the layer runs they belong to (one per layer name). The cost
-/// analysis prices the ops of the IR; the plan search's estimate prices the
-/// lowered ops of one layer of each kind.
+/// What one execution of an op does, priced on a machine: its kernels'
+/// forward and backward time and traffic, the weights it reads, what it
+/// keeps for the backward pass and keeps live. Independent of how often the
+/// op runs, of micro-batches and of recomputation, so the plan search can
+/// measure each distinct op once.
+struct OpWork {
+  KernelCost forward, backward;
+  /// The forward kernels a recomputing backward pass runs again.
+  KernelCost recompute;
+  /// Backward-only kernels (gradient synchronisation): once per step.
+  KernelCost gradSync;
+  /// Model FLOPs of one execution (3x the forward's for a training step).
+  double modelFlops = 0;
+  /// The weights it reads: the weight, its bytes and elements, and the
+  /// fraction of it one token uses.
+  struct Weight {
+    Value weight;
+    double bytes = 0, count = 0, activeFraction = 1;
+  };
+  SmallVector<Weight, 4> weights;
+  double savedBytes = 0, liveBytes = 0, inputBytes = 0;
+  OpRole role = OpRole::Compute;
+  KernelList kernels;
+};
+
+/// Prices ops into entries, in the order they are first priced, with the
+/// layer runs they belong to. The cost analysis prices the ops of the IR
+/// (one run per layer name); the plan search's estimate prices the lowered
+/// ops of one layer of each kind into the runs of identical layers.
 class OpPricer {
 public:
   OpPricer(const MachineModel &machine, const CostOptions &options)
       : machine(machine), options(options) {}
 
-  /// Prices `op` (its kernels, `runs` times per micro-batch) into its entry.
-  /// An op priced again (a function called twice) adds to the same entry.
+  /// What one execution of `op` (its kernels) does.
+  OpWork measure(Operation *op, CostModelOpInterface costOp,
+                 const KernelList &kernels) const;
+  /// What a collective that is not (yet) an op does: `kernel`, reading
+  /// `inputBytes` and writing `resultBytes`.
+  OpWork measure(const Kernel &kernel, double inputBytes,
+                 double resultBytes) const;
+
+  /// Prices `op` of the IR, `runs` times per micro-batch, into its entry
+  /// (an op priced again, in a function called twice, adds to it).
   void price(Operation *op, CostModelOpInterface costOp,
              const KernelList &kernels, double runs);
+
+  /// Adds `work`, `runs` times per micro-batch of each of `instances`
+  /// identical ops of layer run `layer`, to the entry of `key` (a new entry
+  /// when `key` is null or new). The first reader of a weight owns its
+  /// optimizer step; the first op of a layer saves the layer's input.
+  OpEntry &add(Operation *key, const OpWork &work, double runs, unsigned layer,
+               double instances);
+
+  /// The layer run of `op`'s layer name, created when new.
+  unsigned getLayer(Operation *op);
 
   /// Values the wafer streams out as they are produced (the program's
   /// outputs): not in its SRAM.
   llvm::DenseSet<Value> streamedOut;
 
-  llvm::MapVector<Operation *, OpEntry> entries;
+  std::vector<OpEntry> entries;
   std::vector<LayerRun> layers;
 
 private:
   Kernel applyImbalance(const Kernel &kernel) const;
-  /// The layer run of `op`'s layer, and whether it was created for it.
-  std::pair<unsigned, bool> getLayer(Operation *op);
 
   const MachineModel &machine;
   const CostOptions &options;
   llvm::DenseSet<Value> seenParams;
   llvm::StringMap<unsigned> layerIndex;
+  llvm::DenseMap<Operation *, unsigned> entryIndex;
+  /// Layers whose first op has been added.
+  llvm::DenseSet<unsigned> startedLayers;
 };
 
 class CostAnalysis {
