@@ -80,7 +80,10 @@ def MoEPlanSearch : Pass<"moe-plan-search", "::mlir::ModuleOp"> {
     ep`), micro-batch size (sequences per GPU per micro-batch dividing the
     step's `global-batch / gpus`), capacity factor and activation
     recomputation. Plans whose memory per device exceeds the machine's are
-    pruned with the reason. Writes the ranked plans (`format=text|json|csv`
+    pruned with the reason. The estimate applies the same plan rules as
+    `--moe-gpu-plan` (PlanLayoutOpInterface) to one layer of each kind and
+    prices it with the same cost model as `--moe-cost`. Writes the ranked
+    plans (`format=text|json|csv`
     to `output`) and an SVG of the Pareto front of step time against memory
     per device (`svg=FILE`).
 
@@ -110,6 +113,14 @@ def MoEPlanSearch : Pass<"moe-plan-search", "::mlir::ModuleOp"> {
     Option<"maxDisagreement", "max-disagreement", "double", "0.02",
            "Largest relative difference allowed between the summary's "
            "estimate and the IR's cost of the chosen plan">,
+    Option<"maxTp", "max-tp", "int64_t", "1",
+           "Largest tensor-parallel degree to search">,
+    Option<"maxPp", "max-pp", "int64_t", "1",
+           "Largest number of pipeline stages to search">,
+    Option<"checkAll", "check-all", "bool", "false",
+           "Also lower and cost every estimated plan (not only the best) "
+           "and fail when any disagrees with its estimate by more than "
+           "max-disagreement">,
   ]);
   let dependentDialects = ["::mlir::shard::ShardDialect",
                            "::mlir::DLTIDialect"];

@@ -206,7 +206,6 @@ OpEntry &OpPricer::add(Operation *key, const OpWork &work, double runs,
     entry.instances = instances;
     entry.role = work.role;
     entry.inputBytes = work.inputBytes;
-    entry.cost.kernels = work.kernels;
     entries.push_back(std::move(entry));
   }
   OpEntry &entry = entries[index];

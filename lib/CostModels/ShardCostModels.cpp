@@ -16,6 +16,7 @@
 #include "moe/CostModels/ModelHelpers.h"
 #include "moe/CostModels/UpstreamCostModels.h"
 #include "moe/Dialect/MoE/IR/MoEDialect.h"
+#include "moe/Interfaces/PlanLayoutOpInterface.h"
 
 #include "mlir/Dialect/Shard/IR/ShardDialect.h"
 #include "mlir/Dialect/Shard/IR/ShardOps.h"
@@ -27,28 +28,20 @@ using namespace mlir::moe;
 
 namespace {
 
-/// Group size and member stride of a collective on `grid` over `axes`.
+/// Group size and member stride of a collective on `grid` over `axes`
+/// (moe::getGroup, as the plan search sizes them).
 LogicalResult getGroup(Operation *op, FlatSymbolRefAttr gridName,
                        ArrayRef<int16_t> axes, int64_t &size, int64_t &stride) {
   auto grid = SymbolTable::lookupNearestSymbolFrom<shard::GridOp>(op, gridName);
   if (!grid)
     return failure();
   ArrayRef<int64_t> shape = grid.getShape();
-  size = 1;
-  stride = 1;
-  int16_t last = -1;
-  for (int16_t axis : axes) {
-    if (axis < 0 || axis >= static_cast<int16_t>(shape.size()) ||
-        ShapedType::isDynamic(shape[axis]))
-      return failure();
-    size *= shape[axis];
-    last = std::max(last, axis);
-  }
-  for (size_t i = last + 1; i < shape.size(); ++i) {
-    if (ShapedType::isDynamic(shape[i]))
-      return failure();
-    stride *= shape[i];
-  }
+  if (llvm::any_of(shape, ShapedType::isDynamic) ||
+      llvm::any_of(axes, [&](int16_t axis) {
+        return axis < 0 || axis >= static_cast<int16_t>(shape.size());
+      }))
+    return failure();
+  std::tie(size, stride) = moe::getGroup(shape, axes);
   return success();
 }
 
@@ -71,26 +64,24 @@ struct CollectiveCostModel
     : CostModelOpInterface::ExternalModel<CollectiveCostModel<OpTy>, OpTy> {
   LogicalResult getKernels(Operation *op, KernelList &kernels) const {
     auto collective = cast<OpTy>(op);
-    Kernel kernel;
-    kernel.kind = KernelKind::Collective;
-    kernel.name = "collective";
-    kernel.collective = kindOf(op);
+    int64_t size = 1, stride = 1;
     if (failed(getGroup(op, collective.getGridAttr(), collective.getGridAxes(),
-                        kernel.groupSize, kernel.groupStride)))
+                        size, stride)))
       return failure();
-    // The buffer each device holds: the gathered result for all-gather, the
-    // input otherwise.
-    Value buffer = kernel.collective == CollectiveKind::AllGather
-                       ? op->getResult(0)
-                       : op->getOperand(0);
-    auto type = dyn_cast<ShapedType>(buffer.getType());
-    if (!type || !type.hasStaticShape())
+    auto isStatic = [](Value v) {
+      auto type = dyn_cast<ShapedType>(v.getType());
+      return type && type.hasStaticShape();
+    };
+    if (op->getNumResults() == 0 || !isStatic(op->getOperand(0)) ||
+        !isStatic(op->getResult(0)))
       return failure();
-    kernel.bufferBytes = tensorBytes(buffer);
-    kernel.elemBytes = elementBytes(type);
-    kernel.backwardOnly =
-        op->hasAttr(MoEDialect::GradSyncAttrHelper::getNameStr());
-    kernels.push_back(kernel);
+    CollectiveKind kind = kindOf(op);
+    kernels.push_back(makeCollective(
+        kind,
+        collectiveBufferBytes(kind, tensorBytes(op->getOperand(0)),
+                              tensorBytes(op->getResult(0))),
+        elementBytes(op->getOperand(0).getType()), size, stride,
+        op->hasAttr(MoEDialect::GradSyncAttrHelper::getNameStr())));
     return success();
   }
   /// A collective's backward is the transposed collective on the output

@@ -125,6 +125,26 @@ Kernel mlir::moe::makeAttention(int64_t count, int64_t queries, int64_t keys,
   return kernel;
 }
 
+Kernel mlir::moe::makeCollective(CollectiveKind kind, double bufferBytes,
+                                 unsigned elemBytes, int64_t groupSize,
+                                 int64_t groupStride, bool gradientSync) {
+  Kernel kernel;
+  kernel.kind = KernelKind::Collective;
+  kernel.name = "collective";
+  kernel.collective = kind;
+  kernel.bufferBytes = bufferBytes;
+  kernel.elemBytes = elemBytes;
+  kernel.groupSize = groupSize;
+  kernel.groupStride = groupStride;
+  kernel.backwardOnly = gradientSync;
+  return kernel;
+}
+
+double mlir::moe::collectiveBufferBytes(CollectiveKind kind, double inputBytes,
+                                        double resultBytes) {
+  return kind == CollectiveKind::AllGather ? resultBytes : inputBytes;
+}
+
 Kernel mlir::moe::makeWeightStream(const char *name, double bytes,
                                    int64_t systems, bool gradients) {
   Kernel kernel;

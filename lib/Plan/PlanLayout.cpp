@@ -87,9 +87,6 @@ FailureOr<FunctionLayout> mlir::moe::layOutOps(ArrayRef<Operation *> ops,
                                                FunctionOpInterface func,
                                                PlanLayoutState &state) {
   FunctionLayout layout;
-  for (BlockArgument arg : func.getFunctionBody().front().getArguments())
-    if (state.isToken(arg))
-      layout.argShapes[arg] = state.shape(arg);
   for (Operation *op : ops)
     if (failed(layOutOp(op, state, layout)))
       return failure();
@@ -101,18 +98,22 @@ FailureOr<FunctionLayout> mlir::moe::layOutFunction(FunctionOpInterface func,
   SmallVector<Operation *> ops;
   func.getFunctionBody().walk<WalkOrder::PreOrder>(
       [&](Operation *op) { ops.push_back(op); });
-  return layOutOps(ops, func, state);
+  FailureOr<FunctionLayout> layout = layOutOps(ops, func, state);
+  if (failed(layout))
+    return failure();
+  // Token arguments keep the device's tokens.
+  for (BlockArgument arg : func.getFunctionBody().front().getArguments())
+    if (state.isToken(arg))
+      layout->argShapes.try_emplace(arg, state.shape(arg));
+  return layout;
 }
 
 //===----------------------------------------------------------------------===//
 // Writing a layout into the IR
 //===----------------------------------------------------------------------===//
 
-namespace {
-
-/// The shard op a plan collective becomes.
-Value createCollective(OpBuilder &b, Location loc, StringRef grid,
-                       const PlanCollective &c, Value input) {
+Value mlir::moe::createCollective(OpBuilder &b, Location loc, StringRef grid,
+                                  const PlanCollective &c, Value input) {
   Type type = withShape(input.getType(), c.shape);
   switch (c.kind) {
   case CollectiveKind::AllToAll:
@@ -134,8 +135,6 @@ Value createCollective(OpBuilder &b, Location loc, StringRef grid,
   }
   llvm_unreachable("a plan rule asked for a collective plans do not insert");
 }
-
-} // namespace
 
 void mlir::moe::applyLayout(FunctionOpInterface func,
                             const FunctionLayout &layout, StringRef grid) {
@@ -168,23 +167,29 @@ void mlir::moe::applyLayout(FunctionOpInterface func,
   refreshFunctionType(func);
 }
 
+GradSync mlir::moe::getGradSync(Value weight, const FunctionLayout &layout,
+                                const PlanDegrees &degrees) {
+  SmallVector<int64_t, 3> grid = degrees.gridShape();
+  auto split = layout.splits.find(weight);
+  GradSync sync{weight, {}, 1};
+  for (int16_t axis : degrees.tokenAxes()) {
+    if (split != layout.splits.end() &&
+        llvm::is_contained(split->second.axes, axis))
+      continue;
+    sync.axes.push_back(axis);
+    sync.group *= grid[axis];
+  }
+  return sync;
+}
+
 SmallVector<GradSync> mlir::moe::getGradSyncs(FunctionOpInterface func,
                                               const FunctionLayout &layout,
                                               const PlanDegrees &degrees) {
-  SmallVector<int64_t, 3> grid = degrees.gridShape();
   SmallVector<GradSync> syncs;
   for (BlockArgument arg : func.getFunctionBody().front().getArguments()) {
     if (!isParameter(arg))
       continue;
-    auto split = layout.splits.find(arg);
-    GradSync sync{arg, {}, 1};
-    for (int16_t axis : degrees.tokenAxes()) {
-      if (split != layout.splits.end() &&
-          llvm::is_contained(split->second.axes, axis))
-        continue;
-      sync.axes.push_back(axis);
-      sync.group *= grid[axis];
-    }
+    GradSync sync = getGradSync(arg, layout, degrees);
     if (sync.group > 1)
       syncs.push_back(std::move(sync));
   }
@@ -194,8 +199,8 @@ SmallVector<GradSync> mlir::moe::getGradSyncs(FunctionOpInterface func,
 LogicalResult mlir::moe::resizeTokens(FunctionOpInterface func,
                                       int64_t tokens) {
   int64_t programTokens = getProgramTokenCount(func);
-  PlanLayoutState state(PlanDegrees(), programTokens, tokens, 0,
-                        getWeights(func));
+  llvm::DenseSet<Value> weights = getWeights(func);
+  PlanLayoutState state(PlanDegrees(), programTokens, tokens, 0, weights);
   FailureOr<FunctionLayout> layout = layOutFunction(func, state);
   if (failed(layout))
     return failure();

@@ -57,8 +57,10 @@ void mlir::moe::writeSearchJSON(const SearchResult &result, int64_t seqLen,
           j.attribute("plan", describePlan(c.plan, seqLen));
           j.attribute("ep", c.plan.ep);
           j.attribute("dp", c.plan.dp);
+          j.attribute("tp", c.plan.tp);
+          j.attribute("pp", c.plan.pp);
           j.attribute("sequences_per_micro_batch",
-                      c.plan.tokensPerDevice / std::max<int64_t>(1, seqLen));
+                      getSequencesPerMicroBatch(c.plan, seqLen));
           j.attribute("micro_batches", c.plan.microBatches);
           j.attribute("capacity_factor", c.plan.capacityFactor);
           j.attribute("recompute", c.plan.recompute);
@@ -81,16 +83,16 @@ void mlir::moe::writeSearchCSV(const SearchResult &result, int64_t seqLen,
                                llvm::raw_ostream &os) {
   os << "rank,ep,dp,sequences_per_micro_batch,micro_batches,capacity_factor,"
         "recompute,seconds,tokens_per_second,mfu,memory_bytes_per_device,"
-        "bound,feasible,pareto\n";
+        "bound,feasible,pareto,tp,pp\n";
   size_t rank = 0;
   for (const PlanCandidate &c : result.plans)
     os << ++rank << "," << c.plan.ep << "," << c.plan.dp << ","
-       << c.plan.tokensPerDevice / std::max<int64_t>(1, seqLen) << ","
+       << getSequencesPerMicroBatch(c.plan, seqLen) << ","
        << c.plan.microBatches << llvm::format(",%.2f,", c.plan.capacityFactor)
        << (c.plan.recompute ? 1 : 0) << ","
        << llvm::format("%.9g,%.9g,%.6f,%.9g,", c.estimate.seconds,
                        c.estimate.tokensPerSecond, c.estimate.mfu,
                        c.estimate.memoryBytes)
        << stringifyBound(c.estimate.bound) << "," << (c.feasible ? 1 : 0) << ","
-       << (c.pareto ? 1 : 0) << "\n";
+       << (c.pareto ? 1 : 0) << "," << c.plan.tp << "," << c.plan.pp << "\n";
 }

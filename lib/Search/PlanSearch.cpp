@@ -27,37 +27,64 @@ SearchResult mlir::moe::searchGPUPlans(const ProgramSummary &summary,
   int64_t sequences = space.globalSequences;
   if (devices <= 0 || sequences <= 0 || sequences % devices != 0)
     return result;
-  int64_t perDevice = sequences / devices;
+  PlanEstimator estimator(summary, machine);
+  auto price = [&](const GPUPlan &plan) {
+    PlanCandidate candidate;
+    candidate.plan = plan;
+    FailureOr<PlanEstimate> estimate =
+        estimator.estimate(plan, &candidate.reason);
+    if (failed(estimate)) {
+      candidate.feasible = false;
+    } else {
+      candidate.estimate = *estimate;
+      if (candidate.estimate.memoryBytes > machine.memoryCapacity) {
+        candidate.feasible = false;
+        candidate.reason =
+            "needs " + formatBytes(candidate.estimate.memoryBytes) +
+            " per device, more than " + formatBytes(machine.memoryCapacity);
+      }
+    }
+    result.plans.push_back(std::move(candidate));
+  };
 
-  for (int64_t ep = 1; ep <= devices; ++ep) {
-    if (devices % ep != 0 || summary.expertGcd % ep != 0)
+  for (int64_t tp = 1; tp <= std::min(space.maxTp, devices); ++tp) {
+    if (devices % tp != 0)
       continue;
-    for (int64_t mb = 1; mb <= perDevice; ++mb) {
-      if (perDevice % mb != 0)
+    for (int64_t pp = 1; pp <= std::min(space.maxPp, devices / tp); ++pp) {
+      if ((devices / tp) % pp != 0)
         continue;
-      for (double cf : space.capacityFactors)
-        for (bool recompute : space.recompute) {
-          if (recompute && !space.train)
+      for (int64_t ep = 1; ep <= devices / (tp * pp); ++ep) {
+        if ((devices / (tp * pp)) % ep != 0 || summary.expertGcd % ep != 0)
+          continue;
+        int64_t dp = devices / (tp * pp * ep);
+        // Each data- and expert-parallel replica (a tensor-parallel group)
+        // holds whole sequences; every pipeline stage sees them all.
+        int64_t groups = dp * ep;
+        if (sequences % groups != 0)
+          continue;
+        int64_t perGroup = sequences / groups;
+        for (int64_t mb = 1; mb <= perGroup; ++mb) {
+          if (perGroup % mb != 0 || (mb * summary.seqLen) % tp != 0)
             continue;
-          PlanCandidate candidate;
-          GPUPlan &plan = candidate.plan;
-          plan.ep = ep;
-          plan.dp = devices / ep;
-          plan.tokensPerDevice = mb * summary.seqLen;
-          plan.microBatches = perDevice / mb;
-          plan.capacityFactor = cf;
-          plan.recompute = recompute;
-          plan.train = space.train;
-          plan.overlap = space.overlap;
-          candidate.estimate = estimateGPUPlan(summary, machine, plan);
-          if (candidate.estimate.memoryBytes > machine.memoryCapacity) {
-            candidate.feasible = false;
-            candidate.reason =
-                "needs " + formatBytes(candidate.estimate.memoryBytes) +
-                " per device, more than " + formatBytes(machine.memoryCapacity);
-          }
-          result.plans.push_back(std::move(candidate));
+          for (double cf : space.capacityFactors)
+            for (bool recompute : space.recompute) {
+              if (recompute && !space.train)
+                continue;
+              GPUPlan plan;
+              plan.ep = ep;
+              plan.dp = dp;
+              plan.tp = tp;
+              plan.pp = pp;
+              plan.tokensPerDevice = mb * summary.seqLen / tp;
+              plan.microBatches = perGroup / mb;
+              plan.capacityFactor = cf;
+              plan.recompute = recompute;
+              plan.train = space.train;
+              plan.overlap = space.overlap;
+              price(plan);
+            }
         }
+      }
     }
   }
 
@@ -83,11 +110,20 @@ SearchResult mlir::moe::searchGPUPlans(const ProgramSummary &summary,
   return result;
 }
 
+int64_t mlir::moe::getSequencesPerMicroBatch(const GPUPlan &plan,
+                                             int64_t seqLen) {
+  return plan.tokensPerDevice * plan.tp / std::max<int64_t>(1, seqLen);
+}
+
 std::string mlir::moe::describePlan(const GPUPlan &plan, int64_t seqLen) {
   std::string out;
   llvm::raw_string_ostream os(out);
-  os << "ep=" << plan.ep << " dp=" << plan.dp
-     << " mb=" << plan.tokensPerDevice / std::max<int64_t>(1, seqLen) << "x"
+  os << "ep=" << plan.ep << " dp=" << plan.dp;
+  if (plan.tp > 1)
+    os << " tp=" << plan.tp;
+  if (plan.pp > 1)
+    os << " pp=" << plan.pp;
+  os << " mb=" << getSequencesPerMicroBatch(plan, seqLen) << "x"
      << plan.microBatches << llvm::format(" cf=%.2f", plan.capacityFactor);
   if (plan.recompute)
     os << " recompute";

@@ -1,45 +1,106 @@
-//===- PlanSummary.cpp - Analytic summary of a program for plans -*- C++ -*-=//
+//===- PlanSummary.cpp - A plan's cost without rewriting the IR -*- C++ -*-===//
 //
 // Part of the moe-mlir project, under the Apache License v2.0 with LLVM
 // Exceptions.
 //
 //===----------------------------------------------------------------------===//
-//
-// Mirrors what --moe-gpu-plan does to the IR and what --moe-cost then
-// charges, on a summary: token kernels are rescaled to the tokens a GPU
-// holds, expert kernels are rebuilt with the shared builder for the local
-// experts, and the plan's all-to-alls, gradient all-reduces and optimizer
-// updates are priced with the same roofline. test/Transforms/
-// moe-plan-search.mlir checks that the chosen plan, lowered and costed as IR,
-// agrees with its estimate.
-//
-//===----------------------------------------------------------------------===//
 
 #include "moe/Search/PlanSummary.h"
-#include "moe/Cost/CostAnalysis.h"
 #include "moe/Dialect/MoE/IR/MoEOps.h"
 
-#include "mlir/Interfaces/FunctionInterfaces.h"
-#include "llvm/ADT/DenseSet.h"
-#include "llvm/ADT/StringMap.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/CallInterfaces.h"
+#include "llvm/Support/raw_ostream.h"
 
-#include <cmath>
-#include <map>
 #include <numeric>
 
 using namespace mlir;
 using namespace mlir::moe;
 
+//===----------------------------------------------------------------------===//
+// ProgramSummary
+//===----------------------------------------------------------------------===//
+
 namespace {
 
-int64_t dim(Value v, unsigned i) {
-  return cast<ShapedType>(v.getType()).getDimSize(i);
+/// Collects the ops of a function in program order with their trip counts,
+/// as the cost analysis visits them.
+class OpCollector {
+public:
+  LogicalResult visit(Region &region, double runs) {
+    for (Block &block : region)
+      for (Operation &op : block)
+        if (failed(visit(&op, runs)))
+          return failure();
+    return success();
+  }
+
+  std::vector<std::pair<Operation *, double>> ops;
+
+private:
+  LogicalResult visit(Operation *op, double runs) {
+    if (isa<CallOpInterface>(op))
+      return op->emitOpError()
+             << "calls a function; the plan search needs the whole step in "
+                "one function";
+    if (isa<shard::ShardDialect>(op->getDialect()))
+      return op->emitOpError() << "is a collective; search an unplanned "
+                                  "program";
+    ops.push_back({op, runs});
+    int64_t trips = 1;
+    if (auto costOp = dyn_cast<CostModelOpInterface>(op)) {
+      KernelList kernels;
+      if (failed(costOp.getKernels(kernels)))
+        return op->emitOpError() << "has dynamic shapes; cannot summarise";
+      if (op->getNumRegions() > 0) {
+        FailureOr<int64_t> count = costOp.getRegionTripCount();
+        trips = succeeded(count) ? *count : 1;
+      }
+    }
+    if (trips == 0)
+      return success();
+    for (Region &region : op->getRegions())
+      if (failed(visit(region, runs * static_cast<double>(trips))))
+        return failure();
+    return success();
+  }
+};
+
+/// What makes two layers the same: each op's name, attributes, types and
+/// trip count, and where its operands come from (an op of the same layer,
+/// by position; a weight; anything else).
+std::string getSignature(ArrayRef<std::pair<Operation *, double>> ops) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  llvm::DenseMap<Operation *, unsigned> position;
+  for (auto [i, entry] : llvm::enumerate(ops)) {
+    Operation *op = entry.first;
+    position[op] = i;
+    os << op->getName() << ' ' << entry.second << ' '
+       << op->getAttrDictionary();
+    for (Value v : op->getOperands()) {
+      os << ' ' << v.getType();
+      Operation *def = v.getDefiningOp();
+      if (def && position.contains(def))
+        os << '@' << position[def] << '.'
+           << cast<OpResult>(v).getResultNumber();
+      else
+        os << (isParameter(v) ? "@w" : "@x");
+    }
+    for (Type type : op->getResultTypes())
+      os << " -> " << type;
+    os << ';';
+  }
+  return text;
 }
 
 } // namespace
 
 FailureOr<ProgramSummary> ProgramSummary::build(ModuleOp module) {
   ProgramSummary summary;
+  summary.module = module;
   summary.tokens = getProgramTokenCount(module);
   if (summary.tokens <= 0)
     return emitError(module.getLoc())
@@ -48,290 +109,424 @@ FailureOr<ProgramSummary> ProgramSummary::build(ModuleOp module) {
   if (getPlan(module))
     return emitError(module.getLoc())
            << "the program is already planned; search an unplanned program";
+  for (auto func : module.getOps<FunctionOpInterface>()) {
+    if (func.isExternal())
+      continue;
+    if (summary.func)
+      return func.emitOpError()
+             << "is a second function with a body; the plan search needs "
+                "the whole step in one function";
+    summary.func = func;
+  }
+  if (!summary.func)
+    return emitError(module.getLoc())
+           << "nothing to search: the module has no function with a body";
 
-  llvm::DenseSet<Value> seen;
-  llvm::DenseSet<Value> expertWeights;
-  module.walk([&](ExpertsOp experts) {
-    for (Value w : {experts.getGate(), experts.getUp(), experts.getDown()})
-      if (w)
-        expertWeights.insert(w);
-  });
-  // Identical kernels and layers are merged so that evaluation is cheap.
-  std::map<std::tuple<int, int64_t, int64_t, int64_t, int64_t, int64_t, double>,
-           std::pair<Kernel, double>>
-      kernels;
-  std::map<std::tuple<int64_t, int64_t, int64_t, int64_t, bool, double, bool>,
-           ExpertLayerSummary>
-      layers;
-  std::map<std::pair<double, bool>, WeightGroup> weights;
-  int64_t seqLen = 0;
-  LogicalResult result = success();
-  // Saved activations per layer (by location), first op and total.
-  llvm::StringMap<std::pair<double, double>> layerSaved;
-
-  module.walk([&](Operation *op) {
-    if (failed(result))
-      return WalkResult::interrupt();
-    auto costOp = dyn_cast<CostModelOpInterface>(op);
-    if (!costOp)
-      return WalkResult::advance();
-    if (auto seq = op->getAttrOfType<IntegerAttr>("seq_len"))
-      seqLen = std::max(seqLen, seq.getInt());
-
-    SmallVector<ParameterUse> params;
-    costOp.getParameters(params);
-    for (const ParameterUse &use : params) {
-      if (!seen.insert(use.weight).second)
-        continue;
-      auto type = dyn_cast<RankedTensorType>(use.weight.getType());
-      if (!type || !type.hasStaticShape())
-        continue;
-      bool expert = expertWeights.contains(use.weight);
-      WeightGroup &group =
-          weights[{static_cast<double>(type.getNumElements()), expert}];
-      group.elements = type.getNumElements();
-      group.bytes = tensorBytes(use.weight);
-      group.expert = expert;
-      group.count += 1;
-    }
-
-    if (auto experts = dyn_cast<ExpertsOp>(op)) {
-      auto dispatch = experts.getInput().getDefiningOp<DispatchOp>();
-      if (!dispatch) {
-        result = experts.emitOpError()
-                 << "must read a moe.dispatch buffer to be summarised";
-        return WalkResult::interrupt();
-      }
-      ExpertLayerSummary layer;
-      layer.experts = experts.getNumExperts();
-      layer.topK = dim(dispatch.getIndices(), 1);
-      layer.hidden = experts.getHiddenSize();
-      layer.ffn = experts.getFfnSize();
-      layer.gated = isGated(experts.getActivation());
-      layer.activationFlops = getActivationFlops(experts.getActivation());
-      layer.elemBytes = elementBytes(experts.getInput().getType());
-      layer.dropless = dispatch.getDropless();
-      if (FloatAttr f = dispatch.getCapacityFactorAttr())
-        layer.capacityFactor = f.getValueAsDouble();
-      layer.savedBytesPerRow =
-          (layer.hidden + (layer.gated ? 3.0 : 2.0) * layer.ffn) *
-          layer.elemBytes;
-      auto key =
-          std::make_tuple(layer.experts, layer.topK, layer.hidden, layer.ffn,
-                          layer.gated, layer.capacityFactor, layer.dropless);
-      auto [it, inserted] = layers.try_emplace(key, layer);
-      if (!inserted)
-        it->second.multiplicity += 1;
-      summary.expertGcd =
-          std::gcd(summary.expertGcd, static_cast<int64_t>(layer.experts));
-      return WalkResult::advance();
-    }
-
-    KernelList opKernels;
-    if (failed(costOp.getKernels(opKernels))) {
-      result = op->emitOpError() << "has dynamic shapes; cannot summarise";
-      return WalkResult::interrupt();
-    }
-    for (const Kernel &k : opKernels) {
-      if (k.kind == KernelKind::Collective) {
-        result = op->emitOpError()
-                 << "is a collective; search an unplanned program";
-        return WalkResult::interrupt();
-      }
-      auto key = std::make_tuple(static_cast<int>(k.kind), k.m, k.n, k.k,
-                                 k.count, k.vDim, k.bytes);
-      auto [it, inserted] = kernels.try_emplace(key, std::make_pair(k, 0.0));
-      it->second.second += 1;
-    }
-    double saved = costOp.getSavedActivationBytes();
-    summary.savedBytes += saved;
-    auto [it, inserted] = layerSaved.try_emplace(getLayerName(op), saved, 0);
-    it->second.second += saved;
-    return WalkResult::advance();
-  });
-  if (failed(result))
+  OpCollector collector;
+  if (failed(collector.visit(summary.func.getFunctionBody(), 1.0)))
     return failure();
 
-  for (auto &entry : kernels)
-    summary.tokenKernels.push_back(entry.second);
-  for (auto &entry : layers)
-    summary.expertLayers.push_back(entry.second);
-  for (auto &entry : weights)
-    summary.weights.push_back(entry.second);
-  for (auto &entry : layerSaved) {
-    summary.layerInputBytes += entry.second.first;
-    summary.largestLayerBytes =
-        std::max(summary.largestLayerBytes, entry.second.second);
+  // Layers in program order (consecutive ops with the same layer name); a
+  // decoder layer identical to the one before it is counted, not kept.
+  llvm::StringMap<unsigned> layerIndex;
+  std::string previousSignature;
+  std::optional<unsigned> previousRun;
+  auto ops = ArrayRef(collector.ops);
+  for (size_t begin = 0; begin < ops.size();) {
+    std::string name = getLayerName(ops[begin].first);
+    size_t end = begin + 1;
+    while (end < ops.size() && getLayerName(ops[end].first) == name)
+      ++end;
+    auto layerOps = ops.slice(begin, end - begin);
+    bool decoder = StringRef(name).starts_with("layers.");
+    std::string signature = decoder ? getSignature(layerOps) : "";
+    if (decoder && previousRun && !layerIndex.contains(name) &&
+        signature == previousSignature) {
+      ++summary.layers[*previousRun].count;
+      begin = end;
+      continue;
+    }
+    auto [it, inserted] = layerIndex.try_emplace(name, summary.layers.size());
+    if (inserted) {
+      LayerRun run;
+      run.name = name;
+      run.decoder = decoder;
+      summary.layers.push_back(std::move(run));
+    }
+    for (auto [op, runs] : layerOps)
+      summary.ops.push_back({op, runs, it->second});
+    previousRun = decoder ? std::optional<unsigned>(it->second) : std::nullopt;
+    previousSignature = std::move(signature);
+    begin = end;
   }
+
+  int64_t seqLen = 0, expertGcd = 0;
+  module.walk([&](Operation *op) {
+    if (auto attention = dyn_cast<AttentionOpInterface>(op))
+      seqLen = std::max(seqLen, attention.getSequenceLength());
+    if (auto experts = dyn_cast<ExpertsOp>(op))
+      expertGcd = std::gcd(expertGcd, experts.getNumExperts());
+  });
   summary.seqLen = std::max<int64_t>(1, seqLen);
-  if (summary.expertGcd == 0)
-    summary.expertGcd = 1;
+  summary.expertGcd = std::max<int64_t>(1, expertGcd);
   return summary;
 }
 
-namespace {
+//===----------------------------------------------------------------------===//
+// PlanEstimator
+//===----------------------------------------------------------------------===//
 
-/// A token kernel at `tokens` rows instead of the program's.
-Kernel rescale(const Kernel &k, int64_t programTokens, int64_t tokens) {
-  double ratio = static_cast<double>(tokens) / programTokens;
-  switch (k.kind) {
-  case KernelKind::Gemm: {
-    if (k.m != programTokens)
-      return k;
-    Kernel scaled = makeGemm(k.name, k.count, tokens, k.n, k.k, k.elemBytes,
-                             k.weightOperand);
-    return scaled;
-  }
-  case KernelKind::Attention: {
-    int64_t count = static_cast<int64_t>(std::llround(k.count * ratio));
-    return makeAttention(count, k.m, k.n, k.k, k.vDim, k.causal, k.window,
-                         k.elemBytes);
-  }
-  case KernelKind::Memory: {
-    Kernel scaled = k;
-    scaled.bytes *= ratio;
-    scaled.flops *= ratio;
-    if (scaled.m == programTokens)
-      scaled.m = tokens;
-    return scaled;
-  }
-  default:
-    return k;
-  }
+/// Where ops are cloned with their local shapes to be measured.
+struct PlanEstimator::Scratch {
+  OwningOpRef<ModuleOp> module;
+};
+
+PlanEstimator::PlanEstimator(const ProgramSummary &summary,
+                             const MachineModel &machine)
+    : summary(summary), machine(machine), weights(getWeights(summary.func)),
+      scratch(std::make_unique<Scratch>()) {
+  scratch->module =
+      ModuleOp::create(UnknownLoc::get(ModuleOp(summary.module).getContext()));
 }
 
-struct Accumulator {
-  const MachineModel &machine;
-  const GPUPlan &plan;
-  KernelCost perMicroBatch, perStep;
-  double modelFlops = 0;
+PlanEstimator::~PlanEstimator() = default;
 
-  /// One execution per micro-batch of `kernel`, `times` times.
-  void add(const Kernel &kernel, double times) {
-    KernelCost fwd = priceKernel(machine, kernel, Direction::Forward);
-    KernelCost total = fwd;
-    if (plan.train) {
-      total += priceKernel(machine, kernel, Direction::Backward);
-      if (plan.recompute)
-        total += fwd;
-    }
-    total *= times;
-    perMicroBatch += total;
-    if (kernel.kind != KernelKind::Collective)
-      modelFlops += fwd.flops * times * (plan.train ? 3 : 1);
+namespace {
+
+double shapeBytes(ArrayRef<int64_t> shape, Type type) {
+  double elements = 1;
+  for (int64_t d : shape)
+    elements *= static_cast<double>(d);
+  return elements * elementBytes(type);
+}
+
+/// The key of an op measured on its local shapes: the op, the phase, the
+/// local shapes of its operands and results and the collectives between, and
+/// those of the ops producing its operands (whose cost models may read
+/// them: the experts read the routing of the dispatch before them).
+void appendKey(std::vector<int64_t> &key, Operation *op,
+               const FunctionLayout &layout, const PlanLayoutState &state,
+               int depth) {
+  key.push_back(reinterpret_cast<intptr_t>(op));
+  const OpPlan &plan = layout.ops.find(op)->second;
+  auto append = [&](ArrayRef<int64_t> shape) {
+    key.push_back(static_cast<int64_t>(shape.size()));
+    key.insert(key.end(), shape.begin(), shape.end());
+  };
+  for (auto [i, v] : llvm::enumerate(op->getOperands())) {
+    append(state.shape(v));
+    if (plan.before[i])
+      append(plan.before[i]->shape);
+    Operation *def = v.getDefiningOp();
+    if (depth > 0 && def && layout.ops.count(def))
+      appendKey(key, def, layout, state, depth - 1);
   }
+  for (const LocalShape &shape : plan.results)
+    append(shape);
+  for (const NamedAttribute &attr : plan.attrs)
+    key.push_back(
+        reinterpret_cast<intptr_t>(attr.getValue().getAsOpaquePointer()));
+}
+
+/// Clones ops with their local shapes into a scratch function.
+class Materializer {
+public:
+  Materializer(OpBuilder &b, Block *block, const FunctionLayout &layout,
+               const PlanLayoutState &state)
+      : b(b), block(block), layout(layout), state(state) {}
+
+  Operation *materializeOp(Operation *op, int depth) {
+    const OpPlan &plan = layout.ops.find(op)->second;
+    IRMapping map;
+    for (auto [i, v] : llvm::enumerate(op->getOperands())) {
+      Value local = materializeValue(v, depth);
+      if (plan.before[i])
+        local = createCollective(b, op->getLoc(), "scratch", *plan.before[i],
+                                 local);
+      map.map(v, local);
+    }
+    Operation *clone = b.clone(*op, map);
+    for (const NamedAttribute &attr : plan.attrs)
+      clone->setAttr(attr.getName(), attr.getValue());
+    for (auto [i, result] : llvm::enumerate(clone->getResults()))
+      if (auto tensor = dyn_cast<RankedTensorType>(result.getType()))
+        result.setType(tensor.clone(plan.results[i]));
+    return clone;
+  }
+
+  /// The scratch argument standing for each weight, and the weight.
+  SmallVector<std::pair<BlockArgument, Value>> weights;
+
+private:
+  Value materializeValue(Value v, int depth) {
+    Operation *def = v.getDefiningOp();
+    if (depth > 0 && def && layout.ops.count(def)) {
+      Operation *producer = materializeOp(def, depth - 1);
+      unsigned index = cast<OpResult>(v).getResultNumber();
+      Value local = producer->getResult(index);
+      const OpPlan &plan = layout.ops.find(def)->second;
+      if (plan.after[index])
+        local = createCollective(b, def->getLoc(), "scratch",
+                                 *plan.after[index], local);
+      return local;
+    }
+    Type type = v.getType();
+    if (isa<RankedTensorType>(type))
+      type = withShape(type, state.shape(v));
+    BlockArgument arg = block->addArgument(type, v.getLoc());
+    if (isParameter(v))
+      weights.push_back({arg, v});
+    return arg;
+  }
+
+  OpBuilder &b;
+  Block *block;
+  const FunctionLayout &layout;
+  const PlanLayoutState &state;
 };
 
 } // namespace
 
-PlanEstimate mlir::moe::estimateGPUPlan(const ProgramSummary &summary,
-                                        const MachineModel &base,
-                                        const GPUPlan &plan) {
-  MachineModel machine = base;
-  int64_t devices = plan.ep * plan.dp;
-  int64_t tokens = plan.tokensPerDevice;
-  Accumulator acc{machine, plan, {}, {}, 0};
+const OpWork &PlanEstimator::measureOp(Operation *op,
+                                       const FunctionLayout &layout,
+                                       const PlanLayoutState &state,
+                                       bool train) {
+  std::vector<int64_t> key = {train ? 1 : 0};
+  appendKey(key, op, layout, state, /*depth=*/1);
+  auto it = opWork.find(key);
+  if (it != opWork.end())
+    return it->second;
 
-  for (const auto &[kernel, times] : summary.tokenKernels)
-    acc.add(rescale(kernel, summary.tokens, tokens), times);
+  // Clone the op (and the op producing each operand) with their local
+  // shapes and measure it as the cost analysis would the planned IR.
+  MLIRContext *ctx = op->getContext();
+  OpBuilder b(ctx);
+  b.setInsertionPointToEnd(scratch->module->getBody());
+  auto func = func::FuncOp::create(b, op->getLoc(), "scratch",
+                                   FunctionType::get(ctx, {}, {}));
+  Block *block = func.addEntryBlock();
+  b.setInsertionPointToEnd(block);
+  Materializer materializer(b, block, layout, state);
+  Operation *clone = materializer.materializeOp(op, /*depth=*/1);
+  func::ReturnOp::create(b, op->getLoc());
+  func.setType(FunctionType::get(ctx, block->getArgumentTypes(), {}));
+  for (auto [arg, weight] : materializer.weights)
+    func.setArgAttr(arg.getArgNumber(),
+                    MoEDialect::ParamAttrHelper::getNameStr(),
+                    StringAttr::get(ctx, "w"));
 
-  double expertSaved = 0;
-  for (const ExpertLayerSummary &layer : summary.expertLayers) {
-    double factor =
-        plan.capacityFactor > 0 ? plan.capacityFactor : layer.capacityFactor;
-    int64_t capacity =
-        layer.dropless
-            ? tokens
-            : computeExpertCapacity(factor, tokens, layer.topK, layer.experts);
-    int64_t local = layer.experts / plan.ep;
-    int64_t localCapacity = capacity * plan.ep;
-    double perExpert = std::min<double>(
-        localCapacity, static_cast<double>(tokens) * layer.topK / local);
-    double routed = perExpert * local;
-    KernelList kernels;
-    appendExpertKernels(kernels, routed, local, layer.topK, layer.hidden,
-                        layer.ffn, layer.gated, layer.activationFlops,
-                        layer.elemBytes, localCapacity);
-    for (const Kernel &k : kernels)
-      acc.add(k, layer.multiplicity);
-    expertSaved += routed * layer.savedBytesPerRow * layer.multiplicity;
-    if (plan.ep > 1) {
-      Kernel a2a;
-      a2a.kind = KernelKind::Collective;
-      a2a.collective = CollectiveKind::AllToAll;
-      a2a.bufferBytes = static_cast<double>(layer.experts) * capacity *
-                        layer.hidden * layer.elemBytes;
-      a2a.groupSize = plan.ep;
-      a2a.groupStride = 1;
-      acc.add(a2a, 2 * layer.multiplicity);
+  CostOptions options;
+  options.phase = train ? Phase::Train : Phase::Forward;
+  OpPricer measurer(machine, options);
+  auto costOp = cast<CostModelOpInterface>(clone);
+  KernelList kernels;
+  if (failed(costOp.getKernels(kernels)))
+    kernels.clear();
+  OpWork work = measurer.measure(clone, costOp, kernels);
+  // The weights are the program's, so that their first reader owns them.
+  for (OpWork::Weight &weight : work.weights)
+    for (auto [arg, original] : materializer.weights)
+      if (weight.weight == arg)
+        weight.weight = original;
+  func.erase();
+  return opWork.emplace(std::move(key), std::move(work)).first->second;
+}
+
+const OpWork &PlanEstimator::measureCollective(const Kernel &kernel,
+                                               double inputBytes,
+                                               double resultBytes, bool train) {
+  auto bits = [](double value) { return llvm::bit_cast<int64_t>(value); };
+  std::vector<int64_t> key = {train ? 1 : 0,
+                              static_cast<int64_t>(kernel.collective),
+                              bits(kernel.bufferBytes),
+                              kernel.elemBytes,
+                              kernel.groupSize,
+                              kernel.groupStride,
+                              kernel.backwardOnly ? 1 : 0,
+                              bits(inputBytes),
+                              bits(resultBytes)};
+  auto it = collectiveWork.find(key);
+  if (it != collectiveWork.end())
+    return it->second;
+  CostOptions options;
+  options.phase = train ? Phase::Train : Phase::Forward;
+  OpPricer measurer(machine, options);
+  return collectiveWork
+      .emplace(std::move(key),
+               measurer.measure(kernel, inputBytes, resultBytes))
+      .first->second;
+}
+
+FailureOr<const PlanEstimator::LaidOut *>
+PlanEstimator::layOut(const GPUPlan &plan, std::string *reason) {
+  // What a plan's layout depends on: its grid, its tokens, its capacity
+  // factor and whether it trains.
+  std::vector<int64_t> key = {plan.dp,
+                              plan.ep,
+                              plan.tp,
+                              plan.tokensPerDevice,
+                              llvm::bit_cast<int64_t>(plan.capacityFactor),
+                              plan.train ? 1 : 0};
+  auto it = laidOut.find(key);
+  if (it != laidOut.end()) {
+    if (!it->second.error.empty()) {
+      if (reason)
+        *reason = it->second.error;
+      return failure();
+    }
+    return &it->second;
+  }
+  LaidOut &result = laidOut[key];
+
+  MLIRContext *ctx = ModuleOp(summary.module).getContext();
+  PlanDegrees degrees{plan.dp, plan.ep, plan.tp};
+  PlanLayoutState state(degrees, summary.tokens, plan.tokensPerDevice,
+                        plan.capacityFactor, weights);
+  SmallVector<Operation *> ops;
+  ops.reserve(summary.ops.size());
+  for (const ProgramSummary::SummaryOp &s : summary.ops)
+    ops.push_back(s.op);
+  FailureOr<FunctionLayout> layout;
+  {
+    // A rule that rejects the plan says why; the search keeps the reason.
+    ScopedDiagnosticHandler handler(ctx, [&](Diagnostic &diag) {
+      if (result.error.empty())
+        result.error = diag.str();
+      return success();
+    });
+    layout = layOutOps(ops, summary.func, state);
+  }
+  if (failed(layout)) {
+    if (result.error.empty())
+      result.error = "the plan rules reject this plan";
+    if (reason)
+      *reason = result.error;
+    return failure();
+  }
+
+  SmallVector<int64_t, 3> grid = degrees.gridShape();
+  auto addCollective = [&](const ProgramSummary::SummaryOp &s,
+                           const PlanCollective &c, Type type,
+                           ArrayRef<int64_t> input) {
+    auto [size, stride] = getGroup(grid, c.axes);
+    double inBytes = shapeBytes(input, type);
+    double outBytes = shapeBytes(c.shape, type);
+    Kernel kernel =
+        makeCollective(c.kind, collectiveBufferBytes(c.kind, inBytes, outBytes),
+                       elementBytes(type), size, stride, false);
+    result.items.push_back(
+        {nullptr, &measureCollective(kernel, inBytes, outBytes, plan.train),
+         s.runs, s.layer, static_cast<double>(summary.layers[s.layer].count),
+         s.layer});
+  };
+
+  // Every op, with the collectives its rule put around it.
+  SmallVector<std::pair<const OpWork *, unsigned>> readers;
+  for (const ProgramSummary::SummaryOp &s : summary.ops) {
+    Operation *op = s.op;
+    const OpPlan &opPlan = layout->ops.find(op)->second;
+    for (auto [i, collective] : llvm::enumerate(opPlan.before))
+      if (collective)
+        addCollective(s, *collective, op->getOperand(i).getType(),
+                      state.shape(op->getOperand(i)));
+    if (isa<CostModelOpInterface>(op)) {
+      const OpWork &work = measureOp(op, *layout, state, plan.train);
+      result.items.push_back(
+          {op, &work, s.runs, s.layer,
+           static_cast<double>(summary.layers[s.layer].count), s.layer});
+      readers.push_back({&work, s.layer});
+    }
+    for (auto [i, collective] : llvm::enumerate(opPlan.after))
+      if (collective)
+        addCollective(s, *collective, op->getResult(i).getType(),
+                      opPlan.results[i]);
+  }
+
+  // Training synchronises every weight's gradient over the devices that
+  // replicate it, once per step, in the stage of the layer that reads it
+  // (a layer run of its own, as the lowered IR names them).
+  if (plan.train) {
+    unsigned gradLayer = summary.layers.size();
+    llvm::DenseSet<Value> synced;
+    for (auto [work, layer] : readers)
+      for (const OpWork::Weight &weight : work->weights) {
+        if (!synced.insert(weight.weight).second)
+          continue;
+        GradSync sync = getGradSync(weight.weight, *layout, degrees);
+        if (sync.group == 1)
+          continue;
+        auto [size, stride] = getGroup(grid, sync.axes);
+        Kernel kernel = makeCollective(CollectiveKind::AllReduce, weight.bytes,
+                                       elementBytes(weight.weight.getType()),
+                                       size, stride, true);
+        result.items.push_back(
+            {nullptr,
+             &measureCollective(kernel, weight.bytes, weight.bytes, true), 1,
+             gradLayer, static_cast<double>(summary.layers[layer].count),
+             layer});
+      }
+  }
+  return &result;
+}
+
+FailureOr<PlanEstimate> PlanEstimator::estimate(const GPUPlan &plan,
+                                                std::string *reason) {
+  FailureOr<const LaidOut *> laid = layOut(plan, reason);
+  if (failed(laid))
+    return failure();
+
+  CostOptions options;
+  options.phase = plan.train ? Phase::Train : Phase::Forward;
+  options.recompute = plan.recompute;
+  options.microBatches = plan.microBatches;
+  options.overlap = plan.overlap;
+  OpPricer pricer(machine, options);
+  pricer.entries.reserve((*laid)->items.size());
+  pricer.layers = summary.layers;
+  if (plan.train) {
+    LayerRun run;
+    run.name = "grad_sync";
+    pricer.layers.push_back(run);
+  }
+  for (const LaidOut::Item &item : (*laid)->items)
+    pricer.add(item.op, *item.work, item.runs, item.layer, item.instances)
+        .stageLayer = item.stageLayer;
+
+  StepShape shape;
+  shape.devices = plan.devices();
+  shape.stages = plan.pp;
+  shape.virtualStages = plan.vpp;
+  shape.tokensPerDevice = plan.tokensPerDevice;
+  FailureOr<CostSummary> step;
+  {
+    // A plan the step model rejects (more stages than layers) says why.
+    std::string message;
+    ScopedDiagnosticHandler handler(ModuleOp(summary.module).getContext(),
+                                    [&](Diagnostic &diag) {
+                                      if (message.empty())
+                                        message = diag.str();
+                                      return success();
+                                    });
+    step = priceStep(pricer.entries, pricer.layers, machine, options, shape,
+                     ModuleOp(summary.module).getLoc());
+    if (failed(step)) {
+      if (reason)
+        *reason = message;
+      return failure();
     }
   }
-
-  // Per step: gradient all-reduces (replicated weights over every GPU,
-  // expert weights over dp) and the optimizer, one kernel per weight.
-  double params = 0, paramBytes = 0;
-  for (const WeightGroup &group : summary.weights) {
-    double shard = group.expert ? static_cast<double>(plan.ep) : 1.0;
-    double bytes = group.bytes / shard, elements = group.elements / shard;
-    params += elements * group.count;
-    paramBytes += bytes * group.count;
-    if (!plan.train)
-      continue;
-    int64_t size = group.expert ? plan.dp : devices;
-    if (size > 1) {
-      Kernel sync;
-      sync.kind = KernelKind::Collective;
-      sync.collective = CollectiveKind::AllReduce;
-      sync.bufferBytes = bytes;
-      sync.groupSize = size;
-      sync.groupStride = group.expert ? plan.ep : 1;
-      KernelCost cost = priceKernel(machine, sync, Direction::Forward);
-      cost *= group.count;
-      acc.perStep += cost;
-    }
-    KernelCost update = priceKernel(
-        machine, makeMemory("adamw", elements * kOptimizerBytesPerParam, 0, 4),
-        Direction::Forward);
-    update *= group.count;
-    acc.perStep += update;
-  }
-
-  KernelCost total = acc.perMicroBatch;
-  total *= static_cast<double>(plan.microBatches);
-  // Collectives may hide behind compute (the analysis applies this per
-  // layer; the summary applies it to the whole step).
-  if (plan.overlap > 0) {
-    double comm = total.boundSeconds[Bound::network];
-    double compute = total.seconds - comm;
-    double hidden = std::min(plan.overlap * comm, compute);
-    total.seconds -= hidden;
-    total.boundSeconds[Bound::network] -= hidden;
-  }
-  total += acc.perStep;
 
   PlanEstimate estimate;
-  estimate.seconds = total.seconds;
-  estimate.boundSeconds = total.boundSeconds;
-  estimate.bound = total.bound;
-  estimate.modelFlops = acc.modelFlops * plan.microBatches;
-  double stepTokens = static_cast<double>(tokens) * plan.microBatches * devices;
-  estimate.tokensPerSecond = total.seconds > 0 ? stepTokens / total.seconds : 0;
-  estimate.mfu =
-      total.seconds > 0 && machine.peakFlops16 > 0
-          ? estimate.modelFlops / (total.seconds * machine.peakFlops16)
-          : 0;
-
-  double ratio = static_cast<double>(tokens) / summary.tokens;
-  double activations =
-      plan.recompute
-          ? (summary.layerInputBytes + summary.largestLayerBytes) * ratio
-          : summary.savedBytes * ratio + expertSaved;
-  if (!plan.train)
-    activations = 0;
-  double elem = params > 0 ? paramBytes / params : 2;
-  estimate.memoryBytes =
-      paramBytes +
-      (plan.train ? params * elem + params * kOptimizerStateBytesPerParam : 0) +
-      activations;
+  estimate.seconds = step->seconds;
+  estimate.tokensPerSecond = step->tokensPerSecond();
+  estimate.mfu = step->mfu();
+  estimate.memoryBytes = step->memory.total();
+  estimate.modelFlops = step->modelFlops;
+  for (const OpEntry &entry : pricer.entries) {
+    BoundSeconds part = entry.cost.total.boundSeconds;
+    part *= entry.instances;
+    estimate.boundSeconds += part;
+  }
+  estimate.bound = estimate.boundSeconds.dominant();
   return estimate;
 }

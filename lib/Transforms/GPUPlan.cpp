@@ -159,8 +159,9 @@ LogicalResult MoEGPUPlanPass::planFunction(FunctionOpInterface func,
   SmallVector<Type> argTypes(func.getArgumentTypes());
   SmallVector<Type> resultTypes(func.getResultTypes());
   PlanDegrees degrees = getDegrees(dpDegree);
+  llvm::DenseSet<Value> weights = getWeights(func);
   PlanLayoutState state(degrees, tokens, tokens / devices, capacityFactor,
-                        getWeights(func));
+                        weights);
   FailureOr<FunctionLayout> layout = layOutFunction(func, state);
   if (failed(layout))
     return failure();

@@ -40,26 +40,45 @@ struct MoEPlanSearchPass : moe::impl::MoEPlanSearchBase<MoEPlanSearchPass> {
   using MoEPlanSearchBase::MoEPlanSearchBase;
 
   void runOnOperation() override;
-  LogicalResult applyPlan(const PlanCandidate &best, int64_t programTokens,
-                          int64_t seqLen);
+  /// Plans `module` with `plan` and costs it: the IR's figures.
+  FailureOr<CostSummaryAttr> lowerAndCost(ModuleOp module, const GPUPlan &plan);
+  LogicalResult applyPlan(const PlanCandidate &best, int64_t seqLen);
+  /// Lowers and costs every estimated plan on a copy of the program and
+  /// reports the largest difference from its estimate.
+  LogicalResult checkEveryPlan(const SearchResult &result, int64_t seqLen);
 };
 
-LogicalResult MoEPlanSearchPass::applyPlan(const PlanCandidate &best,
-                                           int64_t programTokens,
-                                           int64_t seqLen) {
-  ModuleOp module = getOperation();
-  const GPUPlan &plan = best.plan;
-  int64_t devices = plan.ep * plan.dp;
+std::string percent(double fraction) {
+  std::string text;
+  llvm::raw_string_ostream(text) << llvm::format("%.2f%%", 100 * fraction);
+  return text;
+}
+
+/// How far an estimate is from the IR's cost, relative to the IR's.
+double relativeDifference(double estimate, double ir) {
+  if (ir == estimate)
+    return 0;
+  return ir > 0 ? std::abs(estimate / ir - 1) : 1;
+}
+
+FailureOr<CostSummaryAttr>
+MoEPlanSearchPass::lowerAndCost(ModuleOp module, const GPUPlan &plan) {
   // The program of the step the plan splits over the GPUs.
+  int64_t replicas = plan.dp * plan.ep * plan.tp;
   for (auto func : module.getOps<FunctionOpInterface>())
     if (!func.isExternal() &&
-        failed(resizeTokens(func, plan.tokensPerDevice * devices)))
+        failed(resizeTokens(func, plan.tokensPerDevice * replicas)))
       return failure();
 
-  OpPassManager pm(ModuleOp::getOperationName());
+  // The pass manager of this pass when lowering its own module; a separate
+  // one for a copy (which is not nested under this pass's operation).
+  PassManager pm(module.getContext());
   MoEGPUPlanOptions planOptions;
   planOptions.ep = plan.ep;
   planOptions.dp = plan.dp;
+  planOptions.tp = plan.tp;
+  planOptions.pp = plan.pp;
+  planOptions.virtualStages = plan.vpp;
   planOptions.gpusPerNode = gpusPerNode;
   planOptions.capacityFactor = plan.capacityFactor;
   planOptions.phase = phase;
@@ -75,25 +94,29 @@ LogicalResult MoEPlanSearchPass::applyPlan(const PlanCandidate &best,
   cost.microBatches = plan.microBatches;
   cost.checkMemory = false;
   pm.addPass(createMoECost(cost));
-  if (failed(runPipeline(pm, module)))
+  bool own = module == getOperation();
+  if (own ? failed(runPipeline(pm, module)) : failed(pm.run(module)))
     return failure();
-
   auto summary = module->getAttrOfType<CostSummaryAttr>(
       MoEDialect::CostSummaryAttrHelper::getNameStr());
   if (!summary)
     return emitError(module.getLoc()) << "the chosen plan was not costed";
-  double ir = summary.getSeconds();
-  double irMemory = summary.getMemory().getTotal();
+  return summary;
+}
+
+LogicalResult MoEPlanSearchPass::applyPlan(const PlanCandidate &best,
+                                           int64_t seqLen) {
+  ModuleOp module = getOperation();
+  FailureOr<CostSummaryAttr> summary = lowerAndCost(module, best.plan);
+  if (failed(summary))
+    return failure();
+  double ir = summary->getSeconds();
+  double irMemory = summary->getMemory().getTotal();
   double estimate = best.estimate.seconds;
-  double difference = ir > 0 ? std::abs(estimate / ir - 1) : 1;
-  auto percent = [](double fraction) {
-    std::string text;
-    llvm::raw_string_ostream(text) << llvm::format("%.2f%%", 100 * fraction);
-    return text;
-  };
+  double difference = relativeDifference(estimate, ir);
   emitRemark(module.getLoc())
-      << "best plan " << describePlan(plan, seqLen) << ": summary estimate "
-      << formatSeconds(estimate) << " and "
+      << "best plan " << describePlan(best.plan, seqLen)
+      << ": summary estimate " << formatSeconds(estimate) << " and "
       << formatBytes(best.estimate.memoryBytes) << " per device, lowered IR "
       << formatSeconds(ir) << " and " << formatBytes(irMemory) << " (time "
       << percent(difference) << " apart)";
@@ -103,6 +126,47 @@ LogicalResult MoEPlanSearchPass::applyPlan(const PlanCandidate &best,
               "disagree by "
            << percent(difference) << " (allowed " << percent(maxDisagreement)
            << ")";
+  return success();
+}
+
+LogicalResult MoEPlanSearchPass::checkEveryPlan(const SearchResult &result,
+                                                int64_t seqLen) {
+  ModuleOp module = getOperation();
+  double worstTime = 0, worstMemory = 0;
+  const PlanCandidate *worst = nullptr;
+  size_t checked = 0;
+  for (const PlanCandidate &candidate : result.plans) {
+    // Plans a rule rejected have no estimate to check.
+    if (candidate.estimate.seconds == 0)
+      continue;
+    OwningOpRef<ModuleOp> copy(cast<ModuleOp>(module->clone()));
+    // A plan that does not fit is still checked: its memory warning is not
+    // news.
+    ScopedDiagnosticHandler quiet(&getContext(), [](Diagnostic &diag) {
+      return success(diag.getSeverity() == DiagnosticSeverity::Warning);
+    });
+    FailureOr<CostSummaryAttr> summary = lowerAndCost(*copy, candidate.plan);
+    if (failed(summary))
+      return failure();
+    ++checked;
+    double time =
+        relativeDifference(candidate.estimate.seconds, summary->getSeconds());
+    double memory = relativeDifference(candidate.estimate.memoryBytes,
+                                       summary->getMemory().getTotal());
+    if (std::max(time, memory) >= std::max(worstTime, worstMemory))
+      worst = &candidate;
+    worstTime = std::max(worstTime, time);
+    worstMemory = std::max(worstMemory, memory);
+  }
+  emitRemark(module.getLoc())
+      << "checked " << checked << " plans lowered and costed as IR against "
+      << "their estimates: largest difference " << percent(worstTime)
+      << " in time, " << percent(worstMemory) << " in memory per device";
+  if (std::max(worstTime, worstMemory) > maxDisagreement)
+    return emitError(module.getLoc())
+           << "the estimate of plan " << describePlan(worst->plan, seqLen)
+           << " disagrees with its lowered IR's cost by more than "
+           << percent(maxDisagreement);
   return success();
 }
 
@@ -145,6 +209,8 @@ void MoEPlanSearchPass::runOnOperation() {
                                           : summary->tokens / summary->seqLen;
   space.train = phase == Phase::Train;
   space.overlap = overlap;
+  space.maxTp = maxTp;
+  space.maxPp = maxPp;
   if (space.globalSequences % gpus != 0) {
     fail() << "the global batch of " << space.globalSequences
            << " sequences does not split over " << int64_t(gpus) << " GPUs";
@@ -186,7 +252,9 @@ void MoEPlanSearchPass::runOnOperation() {
            << describePlan(least.plan, seqLen) << ") " << least.reason;
     return;
   }
-  if (apply && failed(applyPlan(*best, summary->tokens, seqLen)))
+  if (checkAll && failed(checkEveryPlan(result, seqLen)))
+    return signalPassFailure();
+  if (apply && failed(applyPlan(*best, seqLen)))
     return signalPassFailure();
 }
 

@@ -267,8 +267,9 @@ LogicalResult MoEWSEPlanPass::planFunction(FunctionOpInterface func,
   });
   // Pure data parallelism over the systems: the plan rules with one axis
   // (moe/Plan/PlanLayout.h) keep each system's tokens.
+  llvm::DenseSet<Value> weights = getWeights(func);
   PlanLayoutState state(PlanDegrees{systems, 1, 1}, shape.tokens, local, 0,
-                        getWeights(func));
+                        weights);
   FailureOr<FunctionLayout> layout = layOutFunction(func, state);
   if (failed(layout))
     return failure();

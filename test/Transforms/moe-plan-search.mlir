@@ -52,8 +52,11 @@
 // CHECK-CSV-NEXT: 1,
 
 // No plan fits in 100 kB: the error names memory and the leanest plan.
+// (Recomputation keeps each layer's input and then the largest layer's
+// activations: for a program of one layer that is no less than keeping
+// them all, so the leanest plan does not recompute.)
 // RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-plan-search="machine-file=%S/Inputs/tiny-memory.json gpus=2" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-NOFIT
-// CHECK-NOFIT: error: no plan fits: the tightest constraint is memory per device; the leanest plan (ep=2 dp=1 mb=1x32 cf=1.00 recompute) needs {{.*}} per device, more than 100 kB
+// CHECK-NOFIT: error: no plan fits: the tightest constraint is memory per device; the leanest plan (ep=2 dp=1 mb=1x32 cf=1.00) needs {{.*}} per device, more than 100 kB
 
 // Bad options.
 // RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-plan-search="gpus=3" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-SPLIT

@@ -60,8 +60,6 @@ struct OpCost {
   /// Forward FLOPs that count as model FLOPs (no recompute, no collectives).
   double modelFlops = 0;
   double savedActivationBytes = 0;
-  /// Kernels priced once, for traces and tests.
-  KernelList kernels;
 };
 
 struct MemoryBreakdown {

@@ -121,6 +121,17 @@ void appendExpertKernels(KernelList &kernels, double routedRows, double experts,
                          double topK, int64_t hidden, int64_t ffn, bool gated,
                          double actFlops, unsigned elemBytes, int64_t capacity);
 
+/// A collective over `groupSize` devices `groupStride` apart in the device
+/// order, each contributing a buffer of `bufferBytes`; a gradient
+/// synchronisation (`gradientSync`) runs in the backward pass only.
+Kernel makeCollective(CollectiveKind kind, double bufferBytes,
+                      unsigned elemBytes, int64_t groupSize,
+                      int64_t groupStride, bool gradientSync);
+/// The buffer a collective is priced on: the gathered result of an
+/// all-gather, the input of any other.
+double collectiveBufferBytes(CollectiveKind kind, double inputBytes,
+                             double resultBytes);
+
 /// `bytes` of weights streamed onto `systems` wafers (or, with `gradients`,
 /// their gradients streamed back and reduced: backward only).
 Kernel makeWeightStream(const char *name, double bytes, int64_t systems,

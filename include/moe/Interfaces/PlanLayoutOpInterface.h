@@ -103,10 +103,11 @@ struct OpPlan {
 /// every value computed so far.
 class PlanLayoutState {
 public:
+  /// `weights` (the program's trainable weights) must outlive the state.
   PlanLayoutState(PlanDegrees degrees, int64_t tokens, int64_t localTokens,
-                  double capacityFactor, llvm::DenseSet<Value> weights)
+                  double capacityFactor, const llvm::DenseSet<Value> &weights)
       : degrees(degrees), tokens(tokens), localTokens(localTokens),
-        capacityFactor(capacityFactor), weights(std::move(weights)) {}
+        capacityFactor(capacityFactor), weights(weights) {}
 
   const PlanDegrees degrees;
   /// Tokens of the unplanned program (a tensor is a token tensor when its
@@ -134,7 +135,7 @@ public:
 private:
   DenseMap<Value, LocalShape> shapes;
   /// The program's trainable weights (function arguments).
-  llvm::DenseSet<Value> weights;
+  const llvm::DenseSet<Value> &weights;
 };
 
 /// `shape` with dimension `dim` divided by `factor` (or multiplied).

@@ -52,6 +52,10 @@ FailureOr<FunctionLayout> layOutOps(ArrayRef<Operation *> ops,
 FailureOr<FunctionLayout> layOutFunction(FunctionOpInterface func,
                                          PlanLayoutState &state);
 
+/// The shard op collective `c` becomes, on `input`, on grid `grid`.
+Value createCollective(OpBuilder &b, Location loc, StringRef grid,
+                       const PlanCollective &c, Value input);
+
 /// Writes `layout` into `func`: argument and result types, attributes, and
 /// the collectives as shard ops on grid `grid`.
 void applyLayout(FunctionOpInterface func, const FunctionLayout &layout,
@@ -65,6 +69,9 @@ struct GradSync {
   /// Members of the group.
   int64_t group = 1;
 };
+/// The gradient synchronisation of `weight`.
+GradSync getGradSync(Value weight, const FunctionLayout &layout,
+                     const PlanDegrees &degrees);
 /// The gradient synchronisations of `func`'s weights (groups of one
 /// device need none).
 SmallVector<GradSync> getGradSyncs(FunctionOpInterface func,

@@ -23,6 +23,8 @@ struct GPUSearchSpace {
   double overlap = 0;
   std::vector<double> capacityFactors = {1.0, 1.25};
   std::vector<bool> recompute = {false, true};
+  /// Largest tensor-parallel degree and pipeline depth to try.
+  int64_t maxTp = 1, maxPp = 1;
 };
 
 struct PlanCandidate {
@@ -46,16 +48,23 @@ struct SearchResult {
   }
 };
 
-/// Enumerates ep (dividing the devices and every layer's expert count),
-/// micro-batch size (sequences per GPU per micro-batch dividing the step's
-/// sequences per GPU), capacity factor and recomputation; prices each on the
-/// summary; prunes plans that do not fit in memory; marks the Pareto front of
-/// step time against memory per device.
+/// Enumerates tp and pp (up to the space's bounds), ep (dividing the devices
+/// and every layer's expert count), micro-batch size (sequences per GPU per
+/// micro-batch dividing the step's sequences per data-parallel replica),
+/// capacity factor and recomputation; prices each with a PlanEstimator;
+/// prunes plans the plan rules reject or that do not fit in memory, with
+/// the reason; marks the Pareto front of step time against memory per
+/// device.
 SearchResult searchGPUPlans(const ProgramSummary &summary,
                             const MachineModel &machine,
                             const GPUSearchSpace &space);
 
-/// "ep=8 dp=8 mb=2x4 cf=1.00 recompute" (mb: sequences x micro-batches).
+/// Sequences a tensor-parallel group (one GPU without tp) holds per
+/// micro-batch.
+int64_t getSequencesPerMicroBatch(const GPUPlan &plan, int64_t seqLen);
+
+/// "ep=8 dp=8 mb=2x4 cf=1.00 recompute" (mb: sequences x micro-batches;
+/// tp= and pp= when above 1).
 std::string describePlan(const GPUPlan &plan, int64_t seqLen);
 
 } // namespace mlir::moe

@@ -1,84 +1,77 @@
-//===- PlanSummary.h - Analytic summary of a program for plans --*- C++ -*-===//
+//===- PlanSummary.h - A plan's cost without rewriting the IR ---*- C++ -*-===//
 //
 // Part of the moe-mlir project, under the Apache License v2.0 with LLVM
 // Exceptions.
 //
 //===----------------------------------------------------------------------===//
 //
-// Plan search evaluates thousands of plans per millisecond, so it cannot
-// re-plan and re-cost the IR for each. A ProgramSummary is read from the IR
-// once: every op's forward kernels at the program's token count, tagged with
-// how they scale with the tokens a device processes, plus each MoE layer's
-// routing shape and the weights. Evaluating a plan rescales the kernels and
-// prices them with the same roofline and kernel builders as --moe-cost.
+// Plan search prices hundreds of thousands of plans a second, so it cannot
+// plan and cost a copy of the IR for each. It reads the program once into a
+// ProgramSummary: its ops, with the identical consecutive layers merged into
+// one layer that counts them (DeepSeek-V3's 58 MoE layers are one). To
+// price a plan, the PlanEstimator lays the summary's ops out with the same
+// plan rules the plan passes apply (moe/Plan/PlanLayout.h), measures each op
+// on its local shapes with the same pricer the cost analysis uses (a clone
+// of the op, measured once per distinct local shape and cached), and
+// schedules the entries with the same step model (priceStep). Nothing about
+// a plan is modelled twice: test/Transforms/moe-plan-search-agree.mlir
+// checks that every plan of a search, lowered and costed as IR, agrees with
+// its estimate.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef MOE_ANALYSIS_PLANSUMMARY_H
-#define MOE_ANALYSIS_PLANSUMMARY_H
+#ifndef MOE_SEARCH_PLANSUMMARY_H
+#define MOE_SEARCH_PLANSUMMARY_H
 
-#include "moe/Cost/Machine.h"
-#include "moe/Cost/Roofline.h"
+#include "moe/Cost/CostAnalysis.h"
+#include "moe/Plan/PlanLayout.h"
 
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
 
+#include <memory>
+#include <unordered_map>
 #include <vector>
 
 namespace mlir::moe {
 
-/// One MoE layer's experts (identical layers merged, `multiplicity`).
-struct ExpertLayerSummary {
-  int64_t experts = 0, topK = 0, hidden = 0, ffn = 0;
-  bool gated = true;
-  double activationFlops = 0;
-  unsigned elemBytes = 2;
-  double capacityFactor = 1;
-  bool dropless = false;
-  double multiplicity = 1;
-  /// Saved activation bytes per routed row (input, gate/up, activation).
-  double savedBytesPerRow = 0;
-};
-
-/// Weights of one size (identical weights merged).
-struct WeightGroup {
-  double bytes = 0;
-  double elements = 0;
-  double count = 0;
-  bool expert = false;
-};
-
+/// The program a search plans, read once.
 struct ProgramSummary {
-  /// The program's token count and the sequence length every device must
-  /// keep whole.
-  int64_t tokens = 0;
-  int64_t seqLen = 1;
-  unsigned elemBytes = 2;
-  /// Kernels of every non-expert op at `tokens`, with multiplicity.
-  std::vector<std::pair<Kernel, double>> tokenKernels;
-  std::vector<ExpertLayerSummary> expertLayers;
-  std::vector<WeightGroup> weights;
-  /// Saved activations of non-expert ops at `tokens`; with recomputation
-  /// only each layer's input (the first op's saved bytes) and the largest
-  /// layer's activations, as the analysis counts them.
-  double savedBytes = 0;
-  double layerInputBytes = 0, largestLayerBytes = 0;
-  /// The largest expert count every MoE layer's count is a multiple of.
-  int64_t expertGcd = 0;
+  ModuleOp module;
+  FunctionOpInterface func;
+  /// The program's token count, the sequence length every device keeps
+  /// whole, and the largest expert count every MoE layer's count is a
+  /// multiple of.
+  int64_t tokens = 0, seqLen = 1, expertGcd = 1;
+  /// The ops the estimate lays out and prices, in program order, with how
+  /// often each runs per step (loop trip counts): every op but those of a
+  /// layer identical to the one before it.
+  struct SummaryOp {
+    Operation *op;
+    double runs;
+    unsigned layer;
+  };
+  std::vector<SummaryOp> ops;
+  /// The layer runs (names, how many identical layers each stands for,
+  /// decoder or not).
+  std::vector<LayerRun> layers;
 
-  /// Reads a program that is not planned yet; fails with a diagnostic on
-  /// anything it cannot summarise.
+  /// Reads a program that is not planned yet (one function with a body);
+  /// fails with a diagnostic on anything it cannot summarise.
   static FailureOr<ProgramSummary> build(ModuleOp module);
 };
 
 /// One GPU plan.
 struct GPUPlan {
-  int64_t ep = 1, dp = 1;
+  int64_t ep = 1, dp = 1, tp = 1, pp = 1, vpp = 1;
   /// Tokens per GPU per micro-batch and micro-batches per step.
   int64_t tokensPerDevice = 0, microBatches = 1;
   double capacityFactor = 0; ///< 0 keeps each layer's own
   bool recompute = false;
   bool train = true;
   double overlap = 0;
+
+  int64_t devices() const { return dp * ep * tp * pp; }
 };
 
 struct PlanEstimate {
@@ -90,10 +83,58 @@ struct PlanEstimate {
   BoundSeconds boundSeconds;
 };
 
-/// Prices `plan` for `summary` on `machine` (docs/Plans.md, "Search").
-PlanEstimate estimateGPUPlan(const ProgramSummary &summary,
-                             const MachineModel &machine, const GPUPlan &plan);
+/// Prices GPU plans of one program on one machine.
+class PlanEstimator {
+public:
+  PlanEstimator(const ProgramSummary &summary, const MachineModel &machine);
+  ~PlanEstimator();
+
+  /// The plan's step time, throughput and memory per device. Fails when a
+  /// plan rule rejects the plan (a degree that does not divide the heads);
+  /// `reason` receives the rule's error.
+  FailureOr<PlanEstimate> estimate(const GPUPlan &plan,
+                                   std::string *reason = nullptr);
+
+private:
+  struct Scratch;
+  struct KeyHash {
+    size_t operator()(const std::vector<int64_t> &key) const {
+      return llvm::hash_combine_range(key.begin(), key.end());
+    }
+  };
+  /// A plan's ops laid out and measured: what each adds to the step. The
+  /// same for every plan with the same grid, tokens, capacity factor and
+  /// phase.
+  struct LaidOut {
+    struct Item {
+      Operation *op;
+      const OpWork *work;
+      double runs;
+      unsigned layer;
+      double instances;
+      unsigned stageLayer;
+    };
+    std::vector<Item> items;
+    /// Why the plan rules reject the plan (empty when they do not).
+    std::string error;
+  };
+  FailureOr<const LaidOut *> layOut(const GPUPlan &plan, std::string *reason);
+  const OpWork &measureOp(Operation *op, const FunctionLayout &layout,
+                          const PlanLayoutState &state, bool train);
+  const OpWork &measureCollective(const Kernel &kernel, double inputBytes,
+                                  double resultBytes, bool train);
+
+  const ProgramSummary &summary;
+  MachineModel machine;
+  llvm::DenseSet<Value> weights;
+  std::unique_ptr<Scratch> scratch;
+  /// Measured ops and collectives, by what they depend on (a key of
+  /// integers or of figures), hashed.
+  std::unordered_map<std::vector<int64_t>, OpWork, KeyHash> opWork;
+  std::unordered_map<std::vector<int64_t>, OpWork, KeyHash> collectiveWork;
+  std::unordered_map<std::vector<int64_t>, LaidOut, KeyHash> laidOut;
+};
 
 } // namespace mlir::moe
 
-#endif // MOE_ANALYSIS_PLANSUMMARY_H
+#endif // MOE_SEARCH_PLANSUMMARY_H
