@@ -111,12 +111,10 @@ KernelCost gemmCost(const MachineModel &machine, int64_t count, int64_t m,
                     int64_t n, int64_t k, unsigned b, double weightBytes,
                     int64_t tokens) {
   KernelCost cost;
-  double c = static_cast<double>(count);
-  cost.flops = 2.0 * c * m * n * k;
-  cost.bytes = c *
-               (static_cast<double>(m) * k + static_cast<double>(k) * n +
-                static_cast<double>(m) * n) *
-               b;
+  // FLOPs and traffic as the kernel builder counts them.
+  Kernel gemm = makeGemm("gemm", count, m, n, k, b, /*weight=*/false);
+  cost.flops = gemm.flops;
+  cost.bytes = gemm.bytes;
   cost.memorySeconds = memorySeconds(machine, cost.bytes);
   if (machine.isWafer()) {
     cost.computeSeconds =

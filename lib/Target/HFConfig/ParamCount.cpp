@@ -18,6 +18,8 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "llvm/Support/CheckedArithmetic.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::moe;
 
@@ -53,6 +55,17 @@ bool isLMHead(Value arg) {
 } // namespace
 
 FailureOr<ParamCount> mlir::moe::countParameters(func::FuncOp func) {
+  // The share of each weight one token uses is what the ops reading it say
+  // (CostModelOpInterface::getParameters: top_k / E for routed experts), as
+  // the cost analysis counts active parameters.
+  llvm::DenseMap<Value, double> activeFraction;
+  func.walk([&](CostModelOpInterface op) {
+    SmallVector<ParameterUse> uses;
+    op.getParameters(uses);
+    for (const ParameterUse &use : uses)
+      activeFraction.try_emplace(use.weight, use.activeFraction);
+  });
+
   ParamCount count;
   auto overflow = [&](BlockArgument arg) {
     emitError(arg.getLoc()) << "parameter count overflows a 64-bit integer";
@@ -74,25 +87,15 @@ FailureOr<ParamCount> mlir::moe::countParameters(func::FuncOp func) {
     if (!numel)
       return overflow(arg);
 
-    // An expert weight is active for top_k of its E experts. top_k is the
-    // width of the routing indices the dispatch feeding the experts used.
-    int64_t active = *numel;
-    if (ExpertsOp experts = getExpertsUser(arg)) {
-      auto dispatch = experts.getInput().getDefiningOp<DispatchOp>();
-      int64_t numExperts = type.getDimSize(0);
-      if (!dispatch || numExperts <= 0) {
-        emitError(experts.getLoc())
-            << "cannot find the top_k of the experts reading weight argument #"
-            << arg.getArgNumber() << ": their input is not a moe.dispatch";
-        return failure();
-      }
-      int64_t topK = dispatch.getIndices().getType().getDimSize(1);
-      std::optional<int64_t> share =
-          llvm::checkedMul(*numel / numExperts, topK);
+    auto fraction = activeFraction.find(arg);
+    int64_t active =
+        fraction == activeFraction.end()
+            ? *numel
+            : std::llround(static_cast<double>(*numel) * fraction->second);
+    if (getExpertsUser(arg)) {
       std::optional<int64_t> expert = llvm::checkedAdd(count.expert, *numel);
-      if (!share || !expert)
+      if (!expert)
         return overflow(arg);
-      active = *share;
       count.expert = *expert;
     }
     if (isEmbeddingTable(arg))
