@@ -10,6 +10,7 @@
 
 #include "mlir/Dialect/Shard/IR/ShardOps.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/Verifier.h"
 
 using namespace mlir;
 using namespace mlir::moe;
@@ -206,6 +207,42 @@ LogicalResult mlir::moe::resizeTokens(FunctionOpInterface func,
     return failure();
   applyLayout(func, *layout, "");
   return success();
+}
+
+FailureOr<FunctionLayout>
+mlir::moe::planFunction(FunctionOpInterface func, PlanLayoutState &state,
+                        StringRef grid, ArrayRef<int16_t> tokenAxes,
+                        StringRef plan) {
+  SmallVector<Type> argTypes(func.getArgumentTypes());
+  SmallVector<Type> resultTypes(func.getResultTypes());
+  FailureOr<FunctionLayout> layout = layOutFunction(func, state);
+  if (failed(layout))
+    return failure();
+  applyLayout(func, *layout, grid);
+  // Token tensors are recognised by their leading dimension, so a weight
+  // not marked moe.param whose rows equal T is split like one.
+  if (failed(verify(func)))
+    return func.emitError()
+           << "the " << plan
+           << " could not re-type this function consistently; mark every "
+              "weight argument with {moe.param = \"name\"} so that it is "
+              "not taken for a tensor of "
+           << state.tokens << " tokens";
+  if (failed(checkPlannedResults(func, resultTypes, state.tokens, plan)))
+    return failure();
+  // How the program's tensors map onto the grid (--moe-simulate-grid).
+  markTokenSplits(func, argTypes, resultTypes, state.tokens, tokenAxes);
+  SmallVector<int64_t, 3> shape = state.degrees.gridShape();
+  for (const auto &[weight, split] : layout->splits) {
+    int64_t members = 1;
+    for (int16_t axis : split.axes)
+      members *= shape[axis];
+    if (members > 1)
+      setSplit(func, /*isResult=*/false,
+               cast<BlockArgument>(weight).getArgNumber(), split.dim,
+               split.axes);
+  }
+  return layout;
 }
 
 //===----------------------------------------------------------------------===//

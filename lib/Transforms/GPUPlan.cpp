@@ -156,38 +156,14 @@ LogicalResult MoEGPUPlanPass::planFunction(FunctionOpInterface func,
   // Every op laid out by its plan rule (moe/Plan/PlanLayout.h): tokens split
   // over every device, experts over the ep axis, attention and dense FFNs
   // over the tp axis, with the collectives between.
-  SmallVector<Type> argTypes(func.getArgumentTypes());
-  SmallVector<Type> resultTypes(func.getResultTypes());
   PlanDegrees degrees = getDegrees(dpDegree);
   llvm::DenseSet<Value> weights = getWeights(func);
   PlanLayoutState state(degrees, tokens, tokens / devices, capacityFactor,
                         weights);
-  FailureOr<FunctionLayout> layout = layOutFunction(func, state);
+  FailureOr<FunctionLayout> layout = moe::planFunction(
+      func, state, kGridName, degrees.tokenAxes(), "GPU plan");
   if (failed(layout))
     return failure();
-  applyLayout(func, *layout, kGridName);
-  // Token tensors are recognised by their leading dimension, so a weight
-  // not marked moe.param whose rows equal T is split like one.
-  if (failed(verify(func)))
-    return func.emitError()
-           << "the GPU plan could not re-type this function consistently; "
-              "mark every weight argument with {moe.param = \"name\"} so "
-              "that it is not taken for a tensor of "
-           << tokens << " tokens";
-  if (failed(checkPlannedResults(func, resultTypes, tokens, "GPU plan")))
-    return failure();
-  // How the program's tensors map onto the grid (--moe-simulate-grid).
-  markTokenSplits(func, argTypes, resultTypes, tokens, degrees.tokenAxes());
-  SmallVector<int64_t, 3> grid = degrees.gridShape();
-  for (const auto &[weight, split] : layout->splits) {
-    int64_t members = 1;
-    for (int16_t axis : split.axes)
-      members *= grid[axis];
-    if (members > 1)
-      setSplit(func, /*isResult=*/false,
-               cast<BlockArgument>(weight).getArgNumber(), split.dim,
-               split.axes);
-  }
   if (phase == Phase::Train)
     insertGradientSync(func, getGradSyncs(func, *layout, degrees));
   return success();

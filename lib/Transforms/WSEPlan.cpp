@@ -259,34 +259,19 @@ LogicalResult MoEWSEPlanPass::planFunction(FunctionOpInterface func,
   MLIRContext *ctx = func.getContext();
   OpBuilder builder(ctx);
   int64_t local = shape.perSystem * shape.seqLen;
-  SmallVector<Type> argTypes(func.getArgumentTypes());
-  SmallVector<Type> resultTypes(func.getResultTypes());
   // Attention runs on sequences of the planned length.
   func.walk([&](AttentionOpInterface attention) {
     attention.setSequenceLength(shape.seqLen);
   });
   // Pure data parallelism over the systems: the plan rules with one axis
   // (moe/Plan/PlanLayout.h) keep each system's tokens.
+  // Each system holds its own sequences (--moe-simulate-grid).
   llvm::DenseSet<Value> weights = getWeights(func);
   PlanLayoutState state(PlanDegrees{systems, 1, 1}, shape.tokens, local, 0,
                         weights);
-  FailureOr<FunctionLayout> layout = layOutFunction(func, state);
-  if (failed(layout))
+  if (failed(moe::planFunction(func, state, kGridName, {0},
+                               "wafer-scale plan")))
     return failure();
-  applyLayout(func, *layout, kGridName);
-  // Token tensors are recognised by their leading dimension, so a weight
-  // not marked moe.param whose rows equal T is split like one.
-  if (failed(verify(func)))
-    return func.emitError()
-           << "the wafer-scale plan could not re-type this function "
-              "consistently; mark every weight argument with {moe.param = "
-              "\"name\"} so that it is not taken for a tensor of "
-           << shape.tokens << " tokens";
-  if (failed(checkPlannedResults(func, resultTypes, shape.tokens,
-                                 "wafer-scale plan")))
-    return failure();
-  // Each system holds its own sequences (--moe-simulate-grid).
-  markTokenSplits(func, argTypes, resultTypes, shape.tokens, {0});
 
   // BTA: each attention runs on G tiles; the ops after it see the whole
   // regrouped batch.

@@ -61,6 +61,17 @@ Value createCollective(OpBuilder &b, Location loc, StringRef grid,
 void applyLayout(FunctionOpInterface func, const FunctionLayout &layout,
                  StringRef grid);
 
+/// Plans `func`: lays it out with `state`, writes the layout into the IR on
+/// grid `grid`, checks the result (consistent types; results that are the
+/// program's token tensors or unchanged) and marks how the program's
+/// tensors split over the grid (token tensors over every axis of
+/// `tokenAxes`, split weights over theirs). `plan` names the plan in
+/// errors.
+FailureOr<FunctionLayout> planFunction(FunctionOpInterface func,
+                                       PlanLayoutState &state, StringRef grid,
+                                       ArrayRef<int16_t> tokenAxes,
+                                       StringRef plan);
+
 /// A weight's gradient, summed over the grid axes the weight is replicated
 /// on (all of them but those it is split over).
 struct GradSync {

@@ -94,17 +94,11 @@ Value attentionCore(TensorBuilder &tb, Value q, Value k, Value v, bool causal,
       });
 }
 
-struct AttentionLowering : OpConversionPattern<AttentionOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct AttentionLowering : ComputeLowering<AttentionOp> {
+  using ComputeLowering::ComputeLowering;
 
-  LogicalResult
-  matchAndRewrite(AttentionOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(op, rewriter)))
-      return failure();
-    TensorBuilder tb(rewriter, op.getLoc());
-    Type elementType = elementTypeOf(op.getResult());
-    Type type = getComputeType(elementType);
+  Value compute(AttentionOp op, OpAdaptor adaptor, TensorBuilder &tb,
+                Type type) const override {
     int64_t tokens = shapeOf(op.getInput())[0];
     int64_t seq = op.getSeqLenAttr().getInt();
     int64_t heads = op.getNumHeadsAttr().getInt();
@@ -128,22 +122,15 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
     Value o5 = attentionCore(tb, q5, k4, v4, op.getCausal(), window);
     Value o = tb.collapseShape(o5, {{0, 1}, {2, 3, 4}});
     Value y = tb.matmul(o, tb.convert(adaptor.getWo(), type));
-    rewriter.replaceOp(op, tb.convert(y, elementType));
-    return success();
+    return y;
   }
 };
 
-struct MLAttentionLowering : OpConversionPattern<MLAttentionOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct MLAttentionLowering : ComputeLowering<MLAttentionOp> {
+  using ComputeLowering::ComputeLowering;
 
-  LogicalResult
-  matchAndRewrite(MLAttentionOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(op, rewriter)))
-      return failure();
-    TensorBuilder tb(rewriter, op.getLoc());
-    Type elementType = elementTypeOf(op.getResult());
-    Type type = getComputeType(elementType);
+  Value compute(MLAttentionOp op, OpAdaptor adaptor, TensorBuilder &tb,
+                Type type) const override {
     int64_t tokens = shapeOf(op.getInput())[0];
     int64_t seq = op.getSeqLenAttr().getInt();
     int64_t heads = op.getNumHeadsAttr().getInt();
@@ -187,8 +174,7 @@ struct MLAttentionLowering : OpConversionPattern<MLAttentionOp> {
     // 5. [T, n * dv] @ out.
     Value o = tb.collapseShape(o5, {{0, 1}, {2, 3, 4}});
     Value y = tb.matmul(o, tb.convert(adaptor.getOut(), type));
-    rewriter.replaceOp(op, tb.convert(y, elementType));
-    return success();
+    return y;
   }
 };
 

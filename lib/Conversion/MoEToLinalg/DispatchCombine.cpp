@@ -106,15 +106,12 @@ SlotTables assignSlots(TensorBuilder &tb, Value indices, int64_t experts,
   return tables;
 }
 
-struct DispatchLowering : OpConversionPattern<DispatchOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct DispatchLowering : StaticShapeLowering<DispatchOp> {
+  using StaticShapeLowering::StaticShapeLowering;
 
-  LogicalResult
-  matchAndRewrite(DispatchOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(op, rewriter)))
-      return failure();
-    TensorBuilder tb(rewriter, op.getLoc());
+  LogicalResult lower(DispatchOp op, OpAdaptor adaptor,
+                      ConversionPatternRewriter &rewriter,
+                      TensorBuilder &tb) const override {
     ArrayRef<int64_t> shape = shapeOf(op.getResult());
     int64_t experts = shape[0], capacity = shape[1];
     Value input = adaptor.getInput();
@@ -145,25 +142,18 @@ struct DispatchLowering : OpConversionPattern<DispatchOp> {
   }
 };
 
-struct CombineLowering : OpConversionPattern<CombineOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct CombineLowering : ComputeLowering<CombineOp> {
+  using ComputeLowering::ComputeLowering;
 
-  LogicalResult
-  matchAndRewrite(CombineOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(op, rewriter)))
-      return failure();
-    TensorBuilder tb(rewriter, op.getLoc());
-    Type elementType = elementTypeOf(op.getResult());
-    Type type = getComputeType(elementType);
+  Value compute(CombineOp op, OpAdaptor adaptor, TensorBuilder &tb,
+                Type type) const override {
     ArrayRef<int64_t> inShape = shapeOf(op.getInput());
     int64_t experts = inShape[0], capacity = inShape[1], hidden = inShape[2];
     int64_t tokens = shapeOf(op.getIndices())[0];
     Value zeros = tb.zeros({tokens, hidden}, type);
     if (capacity == 0) {
       // Every choice is dropped.
-      rewriter.replaceOp(op, tb.convert(zeros, elementType));
-      return success();
+      return zeros;
     }
     Value indices = adaptor.getIndices();
     Value slots = assignSlots(tb, indices, experts, capacity,
@@ -198,8 +188,7 @@ struct CombineLowering : OpConversionPattern<CombineOp> {
               b, l, kept, arith::MulFOp::create(b, l, w, y), zero);
           return arith::AddFOp::create(b, l, acc, term);
         });
-    rewriter.replaceOp(op, tb.convert(result, elementType));
-    return success();
+    return result;
   }
 };
 

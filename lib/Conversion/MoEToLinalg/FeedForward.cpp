@@ -36,43 +36,30 @@ Value buildFfn(TensorBuilder &tb, Value x, Value gate, Value up, Value down,
   return matmul(hidden, tb.convert(down, type));
 }
 
-struct ExpertsLowering : OpConversionPattern<ExpertsOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct ExpertsLowering : ComputeLowering<ExpertsOp> {
+  using ComputeLowering::ComputeLowering;
 
-  LogicalResult
-  matchAndRewrite(ExpertsOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(op, rewriter)))
-      return failure();
-    TensorBuilder tb(rewriter, op.getLoc());
-    Type elementType = elementTypeOf(op.getResult());
+  Value compute(ExpertsOp op, OpAdaptor adaptor, TensorBuilder &tb,
+                Type type) const override {
     // One batch per expert: [E, C, H] x [E, H, F] -> [E, C, F].
-    Value y = buildFfn(
-        tb, tb.convert(adaptor.getInput(), getComputeType(elementType)),
-        adaptor.getGate(), adaptor.getUp(), adaptor.getDown(),
-        op.getActivation(),
-        [&](Value a, Value b) { return tb.batchMatmul(a, b); });
-    rewriter.replaceOp(op, tb.convert(y, elementType));
-    return success();
+    Value y =
+        buildFfn(tb, tb.convert(adaptor.getInput(), type), adaptor.getGate(),
+                 adaptor.getUp(), adaptor.getDown(), op.getActivation(),
+                 [&](Value a, Value b) { return tb.batchMatmul(a, b); });
+    return y;
   }
 };
 
-struct FFNLowering : OpConversionPattern<FFNOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct FFNLowering : ComputeLowering<FFNOp> {
+  using ComputeLowering::ComputeLowering;
 
-  LogicalResult
-  matchAndRewrite(FFNOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(op, rewriter)))
-      return failure();
-    TensorBuilder tb(rewriter, op.getLoc());
-    Type elementType = elementTypeOf(op.getResult());
-    Value y = buildFfn(
-        tb, tb.convert(adaptor.getInput(), getComputeType(elementType)),
-        adaptor.getGate(), adaptor.getUp(), adaptor.getDown(),
-        op.getActivation(), [&](Value a, Value b) { return tb.matmul(a, b); });
-    rewriter.replaceOp(op, tb.convert(y, elementType));
-    return success();
+  Value compute(FFNOp op, OpAdaptor adaptor, TensorBuilder &tb,
+                Type type) const override {
+    Value y =
+        buildFfn(tb, tb.convert(adaptor.getInput(), type), adaptor.getGate(),
+                 adaptor.getUp(), adaptor.getDown(), op.getActivation(),
+                 [&](Value a, Value b) { return tb.matmul(a, b); });
+    return y;
   }
 };
 

@@ -18,18 +18,12 @@ using namespace mlir::moe::detail;
 
 namespace {
 
-struct RMSNormLowering : OpConversionPattern<RMSNormOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct RMSNormLowering : ComputeLowering<RMSNormOp> {
+  using ComputeLowering::ComputeLowering;
 
-  LogicalResult
-  matchAndRewrite(RMSNormOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(op, rewriter)))
-      return failure();
-    TensorBuilder tb(rewriter, op.getLoc());
-    Type elementType = elementTypeOf(op.getResult());
+  Value compute(RMSNormOp op, OpAdaptor adaptor, TensorBuilder &tb,
+                Type type) const override {
     // The sum of squares accumulates in at least f32, as the spec asks.
-    Type type = getComputeType(elementType);
     Value x = tb.convert(adaptor.getInput(), type);
     Value w = tb.convert(adaptor.getWeight(), type);
     ArrayRef<int64_t> shape = shapeOf(x);
@@ -56,20 +50,16 @@ struct RMSNormLowering : OpConversionPattern<RMSNormOp> {
           Value normed = arith::DivFOp::create(b, l, args[0], rms);
           return arith::MulFOp::create(b, l, normed, args[2]);
         });
-    rewriter.replaceOp(op, tb.convert(y, elementType));
-    return success();
+    return y;
   }
 };
 
-struct EmbeddingLowering : OpConversionPattern<EmbeddingOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct EmbeddingLowering : StaticShapeLowering<EmbeddingOp> {
+  using StaticShapeLowering::StaticShapeLowering;
 
-  LogicalResult
-  matchAndRewrite(EmbeddingOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(op, rewriter)))
-      return failure();
-    TensorBuilder tb(rewriter, op.getLoc());
+  LogicalResult lower(EmbeddingOp op, OpAdaptor adaptor,
+                      ConversionPatternRewriter &rewriter,
+                      TensorBuilder &tb) const override {
     Value table = adaptor.getTable();
     ArrayRef<int64_t> shape = shapeOf(op.getResult());
     // y[t, h] = table[ids[t], h]: a gather in the body of a generic.

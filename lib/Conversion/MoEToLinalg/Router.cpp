@@ -127,16 +127,13 @@ Value groupEligibility(TensorBuilder &tb, Value u, int64_t nGroup,
   return tb.collapseShape(keep, {{0}, {1, 2}});
 }
 
-struct RouterLowering : OpConversionPattern<RouterOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct RouterLowering : StaticShapeLowering<RouterOp> {
+  using StaticShapeLowering::StaticShapeLowering;
 
-  LogicalResult
-  matchAndRewrite(RouterOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(op, rewriter)))
-      return failure();
+  LogicalResult lower(RouterOp op, OpAdaptor adaptor,
+                      ConversionPatternRewriter &rewriter,
+                      TensorBuilder &tb) const override {
     Location loc = op.getLoc();
-    TensorBuilder tb(rewriter, loc);
     Type elementType = elementTypeOf(op.getWeights());
     Type type = getComputeType(elementType);
     int64_t tokens = shapeOf(op.getInput())[0];

@@ -225,48 +225,55 @@ public:
 
   /// An optional array of integers in [0, max).
   SmallVector<int64_t> optionalIndexList(StringRef key, int64_t max) {
-    SmallVector<int64_t> result;
-    if (!has(key))
-      return result;
-    const llvm::json::Array *array = get(key)->getAsArray();
-    if (!array) {
-      error(key) << "field '" << path(key) << "' must be an array of integers";
-      return result;
-    }
-    for (const llvm::json::Value &element : *array) {
-      std::optional<int64_t> value = element.getAsInteger();
-      if (!value || *value < 0 || *value >= max) {
-        error(key) << "field '" << path(key)
-                   << "' must hold layer indices in [0, " << max << ")";
-        return {};
-      }
-      result.push_back(*value);
-    }
-    return result;
+    std::string what =
+        "must hold layer indices in [0, " + std::to_string(max) + ")";
+    return optionalList<int64_t>(
+        key, "an array of integers", what,
+        [&](const llvm::json::Value &element) -> std::optional<int64_t> {
+          std::optional<int64_t> value = element.getAsInteger();
+          if (!value || *value < 0 || *value >= max)
+            return std::nullopt;
+          return value;
+        });
   }
 
   /// An optional array of strings.
   SmallVector<std::string> optionalStringList(StringRef key) {
-    SmallVector<std::string> result;
+    return optionalList<std::string>(
+        key, "an array of strings", "must be an array of strings",
+        [](const llvm::json::Value &element) -> std::optional<std::string> {
+          std::optional<StringRef> value = element.getAsString();
+          if (!value)
+            return std::nullopt;
+          return value->str();
+        });
+  }
+
+private:
+  /// An optional array whose elements `convert` reads (nullopt: a bad
+  /// element, reported as `what`).
+  template <typename T, typename Convert>
+  SmallVector<T> optionalList(StringRef key, StringRef kind, StringRef what,
+                              Convert convert) {
+    SmallVector<T> result;
     if (!has(key))
       return result;
     const llvm::json::Array *array = get(key)->getAsArray();
     if (!array) {
-      error(key) << "field '" << path(key) << "' must be an array of strings";
+      error(key) << "field '" << path(key) << "' must be " << kind;
       return result;
     }
     for (const llvm::json::Value &element : *array) {
-      std::optional<StringRef> value = element.getAsString();
+      std::optional<T> value = convert(element);
       if (!value) {
-        error(key) << "field '" << path(key) << "' must be an array of strings";
+        error(key) << "field '" << path(key) << "' " << what;
         return {};
       }
-      result.push_back(value->str());
+      result.push_back(std::move(*value));
     }
     return result;
   }
 
-private:
   std::optional<int64_t> readInt(StringRef key, int64_t min, int64_t max) {
     std::optional<int64_t> value = get(key)->getAsInteger();
     if (!value) {

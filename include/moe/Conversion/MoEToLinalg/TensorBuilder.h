@@ -20,6 +20,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/Transforms/DialectConversion.h"
 
 namespace mlir::moe::detail {
 
@@ -124,6 +125,49 @@ SmallVector<utils::IteratorType> iterators(unsigned parallel,
 
 /// Reports a match failure unless every tensor of `op` has a static shape.
 LogicalResult requireStaticShapes(Operation *op, PatternRewriter &rewriter);
+
+/// The lowering of a moe op: its shapes are laid out at compile time, so it
+/// applies to static shapes only; `lower` builds the replacement with a
+/// TensorBuilder at the op.
+template <typename OpTy>
+struct StaticShapeLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  using OpAdaptor = typename OpTy::Adaptor;
+
+  LogicalResult
+  matchAndRewrite(OpTy op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const final {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    TensorBuilder tb(rewriter, op.getLoc());
+    return lower(op, adaptor, rewriter, tb);
+  }
+
+  virtual LogicalResult lower(OpTy op, OpAdaptor adaptor,
+                              ConversionPatternRewriter &rewriter,
+                              TensorBuilder &tb) const = 0;
+};
+
+/// The lowering of a moe op with one result, computed in the compute type
+/// of its element type (getComputeType) and converted back.
+template <typename OpTy>
+struct ComputeLowering : StaticShapeLowering<OpTy> {
+  using StaticShapeLowering<OpTy>::StaticShapeLowering;
+  using OpAdaptor = typename OpTy::Adaptor;
+
+  LogicalResult lower(OpTy op, OpAdaptor adaptor,
+                      ConversionPatternRewriter &rewriter,
+                      TensorBuilder &tb) const final {
+    Type elementType = elementTypeOf(op->getResult(0));
+    Value y = compute(op, adaptor, tb, getComputeType(elementType));
+    rewriter.replaceOp(op, tb.convert(y, elementType));
+    return success();
+  }
+
+  /// The op's result, in compute type `type`.
+  virtual Value compute(OpTy op, OpAdaptor adaptor, TensorBuilder &tb,
+                        Type type) const = 0;
+};
 
 void populateRouterPatterns(RewritePatternSet &patterns);
 void populateDispatchCombinePatterns(RewritePatternSet &patterns);

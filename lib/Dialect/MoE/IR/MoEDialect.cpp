@@ -73,6 +73,17 @@ InFlightDiagnostic unknownAttr(Operation *op, StringRef name, StringRef where) {
   return diag;
 }
 
+/// `moe.split_axes` on an argument or result (`where`); any other moe
+/// attribute there is unknown.
+LogicalResult verifySplitAxes(Operation *op, NamedAttribute attr,
+                              const std::string &where) {
+  StringRef name = attr.getName().getValue();
+  if (name != MoEDialect::SplitAxesAttrHelper::getNameStr())
+    return unknownAttr(op, name, where);
+  return expect<shard::GridAxesArrayAttr>(
+      op, attr, "grid axes per dimension (#shard<axisarray[...]>)", where);
+}
+
 } // namespace
 
 LogicalResult MoEDialect::verifyOperationAttribute(Operation *op,
@@ -124,23 +135,12 @@ LogicalResult MoEDialect::verifyRegionArgAttribute(Operation *op, unsigned,
                              << attr.getValue();
     return success();
   }
-  if (name == SplitAxesAttrHelper::getNameStr())
-    return expect<shard::GridAxesArrayAttr>(op, attr,
-                                            "grid axes per dimension "
-                                            "(#shard<axisarray[...]>)",
-                                            where);
-  return unknownAttr(op, name, where);
+  return verifySplitAxes(op, attr, where);
 }
 
 LogicalResult MoEDialect::verifyRegionResultAttribute(Operation *op, unsigned,
                                                       unsigned resultIndex,
                                                       NamedAttribute attr) {
-  StringRef name = attr.getName().getValue();
-  std::string where = " of result #" + std::to_string(resultIndex);
-  if (name == SplitAxesAttrHelper::getNameStr())
-    return expect<shard::GridAxesArrayAttr>(op, attr,
-                                            "grid axes per dimension "
-                                            "(#shard<axisarray[...]>)",
-                                            where);
-  return unknownAttr(op, name, where);
+  return verifySplitAxes(op, attr,
+                         " of result #" + std::to_string(resultIndex));
 }

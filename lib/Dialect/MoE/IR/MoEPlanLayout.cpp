@@ -157,36 +157,44 @@ LogicalResult ExpertsOp::planLayout(PlanLayoutState &state, OpPlan &plan) {
 // Tensor parallelism: attention, MLA, dense FFN
 //===----------------------------------------------------------------------===//
 
-LogicalResult AttentionOp::planLayout(PlanLayoutState &state, OpPlan &plan) {
-  if (failed(checkWholeSequences(*this, state)))
+namespace {
+
+/// An attention op: whole sequences per device (or tensor-parallel group),
+/// then tensor parallelism over its heads, `heads` (named `what`) of which
+/// must split evenly.
+LogicalResult planAttention(Operation *op, PlanLayoutState &state,
+                            OpPlan &plan, StringRef what, int64_t heads,
+                            ArrayRef<std::pair<unsigned, unsigned>> weights,
+                            ArrayRef<StringRef> headAttrs) {
+  if (failed(checkWholeSequences(op, state)))
     return failure();
+  int64_t tp = state.degrees.tp;
+  if (tp > 1 && state.isToken(op->getOperand(0)) &&
+      failed(checkDivides(op, what, heads, "tp", tp)))
+    return failure();
+  return planTensorParallel(op, state, plan, weights, headAttrs);
+}
+
+} // namespace
+
+LogicalResult AttentionOp::planLayout(PlanLayoutState &state, OpPlan &plan) {
   // Whole KV groups per GPU: the query heads of a shard read its own KV
   // heads.
-  int64_t tp = state.degrees.tp;
-  if (tp > 1 && state.isToken(getInput()) &&
-      failed(checkDivides(*this, "KV heads", getNumKvHeads(), "tp", tp)))
-    return failure();
-  return planTensorParallel(*this, state, plan,
-                            {{index(getWqMutable()), 1},
-                             {index(getWkMutable()), 1},
-                             {index(getWvMutable()), 1},
-                             {index(getWoMutable()), 0}},
-                            {getNumHeadsAttrName(), getNumKvHeadsAttrName()});
+  return planAttention(*this, state, plan, "KV heads", getNumKvHeads(),
+                       {{index(getWqMutable()), 1},
+                        {index(getWkMutable()), 1},
+                        {index(getWvMutable()), 1},
+                        {index(getWoMutable()), 0}},
+                       {getNumHeadsAttrName(), getNumKvHeadsAttrName()});
 }
 
 LogicalResult MLAttentionOp::planLayout(PlanLayoutState &state, OpPlan &plan) {
-  if (failed(checkWholeSequences(*this, state)))
-    return failure();
   // The latent projections (q_down, kv_down) are computed by every GPU.
-  int64_t tp = state.degrees.tp;
-  if (tp > 1 && state.isToken(getInput()) &&
-      failed(checkDivides(*this, "heads", getNumHeads(), "tp", tp)))
-    return failure();
-  return planTensorParallel(*this, state, plan,
-                            {{index(getQUpMutable()), 1},
-                             {index(getKvUpMutable()), 1},
-                             {index(getOutMutable()), 0}},
-                            {getNumHeadsAttrName()});
+  return planAttention(*this, state, plan, "heads", getNumHeads(),
+                       {{index(getQUpMutable()), 1},
+                        {index(getKvUpMutable()), 1},
+                        {index(getOutMutable()), 0}},
+                       {getNumHeadsAttrName()});
 }
 
 LogicalResult FFNOp::planLayout(PlanLayoutState &state, OpPlan &plan) {
