@@ -209,10 +209,11 @@ LogicalResult mlir::moe::resizeTokens(FunctionOpInterface func,
   return success();
 }
 
-FailureOr<FunctionLayout>
-mlir::moe::planFunction(FunctionOpInterface func, PlanLayoutState &state,
-                        StringRef grid, ArrayRef<int16_t> tokenAxes,
-                        StringRef plan) {
+FailureOr<FunctionLayout> mlir::moe::planFunction(FunctionOpInterface func,
+                                                  PlanLayoutState &state,
+                                                  StringRef grid,
+                                                  ArrayRef<int16_t> tokenAxes,
+                                                  StringRef plan) {
   SmallVector<Type> argTypes(func.getArgumentTypes());
   SmallVector<Type> resultTypes(func.getResultTypes());
   FailureOr<FunctionLayout> layout = layOutFunction(func, state);

@@ -269,8 +269,8 @@ LogicalResult MoEWSEPlanPass::planFunction(FunctionOpInterface func,
   llvm::DenseSet<Value> weights = getWeights(func);
   PlanLayoutState state(PlanDegrees{systems, 1, 1}, shape.tokens, local, 0,
                         weights);
-  if (failed(moe::planFunction(func, state, kGridName, {0},
-                               "wafer-scale plan")))
+  if (failed(
+          moe::planFunction(func, state, kGridName, {0}, "wafer-scale plan")))
     return failure();
 
   // BTA: each attention runs on G tiles; the ops after it see the whole

@@ -162,8 +162,8 @@ namespace {
 /// An attention op: whole sequences per device (or tensor-parallel group),
 /// then tensor parallelism over its heads, `heads` (named `what`) of which
 /// must split evenly.
-LogicalResult planAttention(Operation *op, PlanLayoutState &state,
-                            OpPlan &plan, StringRef what, int64_t heads,
+LogicalResult planAttention(Operation *op, PlanLayoutState &state, OpPlan &plan,
+                            StringRef what, int64_t heads,
                             ArrayRef<std::pair<unsigned, unsigned>> weights,
                             ArrayRef<StringRef> headAttrs) {
   if (failed(checkWholeSequences(op, state)))
