@@ -14,7 +14,7 @@
 #ifndef MOE_COST_PIPELINESCHEDULE_H
 #define MOE_COST_PIPELINESCHEDULE_H
 
-#include "moe/Cost/StepCost.h"
+#include "moe/Cost/CostTypes.h"
 
 namespace mlir::moe {
 

@@ -5,158 +5,26 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// A step is priced in two halves that share these types. The first produces
-// one OpEntry per op: what one instance of the op costs over the phase. The
-// cost analysis builds entries from the IR (moe/Cost/CostAnalysis.h); the
-// plan search's estimate builds them from the lowered ops of one layer of
-// each kind and counts the identical layers (moe/Search/PlanSummary.h). The
-// second half, priceStep, is the one step model both use: it hides
-// collectives behind compute, pipelines weight streaming, schedules pipeline
-// stages and totals time, traffic, parameters and memory per device
-// (docs/CostModel.md gives every formula).
+// A step is priced in two halves that share moe/Cost/CostTypes.h. The first
+// produces one OpEntry per op: what one instance of the op costs over the
+// phase. The cost analysis builds entries from the IR
+// (moe/Cost/CostAnalysis.h); the plan search's estimate builds them from the
+// lowered ops of one layer of each kind and counts the identical layers
+// (moe/Search/PlanSummary.h). The second half, priceStep, is the one step
+// model both use: it hides collectives behind compute, pipelines weight
+// streaming, schedules pipeline stages and totals time, traffic, parameters
+// and memory per device (docs/CostModel.md gives every formula).
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef MOE_COST_STEPCOST_H
 #define MOE_COST_STEPCOST_H
 
-#include "moe/Cost/Machine.h"
-#include "moe/Cost/Roofline.h"
+#include "moe/Cost/CostTypes.h"
 
 #include "mlir/IR/Location.h"
 
-#include <string>
-#include <vector>
-
 namespace mlir::moe {
-
-/// AdamW on ZeRO's mixed-precision layout (docs/CostModel.md, "Phases"):
-/// read the 16-bit gradient and the fp32 master weight, m and v (14 bytes),
-/// write the three fp32 states and the 16-bit weight (14 bytes).
-constexpr double kOptimizerBytesPerParam = 28;
-/// fp32 master weight, momentum and variance (ZeRO, section 3.1).
-constexpr double kOptimizerStateBytesPerParam = 12;
-
-struct CostOptions {
-  Phase phase = Phase::Forward;
-  bool recompute = false;
-  /// Most loaded expert's tokens over the mean.
-  double imbalance = 1.0;
-  /// Tokens per micro-batch per device; 0 infers them.
-  int64_t tokens = 0;
-  /// Micro-batches (gradient accumulation) per optimizer step: forward and
-  /// backward run this many times, the optimizer once.
-  int64_t microBatches = 1;
-  /// Fraction of each layer's collective time that may hide behind the
-  /// layer's compute.
-  double overlap = 0;
-};
-
-/// What one op costs in the phase, summed over every time it runs.
-struct OpCost {
-  KernelCost forward, backward, optimizer;
-  /// forward + backward + optimizer, with the bound of the largest part.
-  KernelCost total;
-  /// Forward FLOPs that count as model FLOPs (no recompute, no collectives).
-  double modelFlops = 0;
-  double savedActivationBytes = 0;
-};
-
-struct MemoryBreakdown {
-  double weights = 0, gradients = 0, optimizer = 0, activations = 0;
-  double total() const { return weights + gradients + optimizer + activations; }
-};
-
-struct CostSummary {
-  std::string machine;
-  Phase phase = Phase::Forward;
-  /// Tokens per step over all devices (per-device tokens times devices).
-  int64_t tokens = 0;
-  /// Devices running the program (from a plan's `moe.plan`; 1 otherwise).
-  int64_t devices = 1;
-  double seconds = 0, flops = 0, modelFlops = 0, bytes = 0, network = 0;
-  double params = 0, activeParams = 0;
-  double peakFlops = 0;
-  MemoryBreakdown memory;
-  /// Capacity the memory is checked against (HBM, or on-wafer SRAM).
-  double memoryCapacity = 0;
-  /// Pipeline stages of the plan (`pp`) and the fraction of the step the
-  /// slowest stage waits in the pipeline's fill and drain.
-  int64_t pipelineStages = 1;
-  double pipelineBubble = 0;
-  double tokensPerSecond() const {
-    return seconds > 0 ? static_cast<double>(tokens) / seconds : 0;
-  }
-  double mfu() const {
-    return seconds > 0 && peakFlops > 0 ? modelFlops / (seconds * peakFlops)
-                                        : 0;
-  }
-  /// The summary as the module keeps it (`moe.cost_summary`).
-  CostSummaryAttr toAttr(MLIRContext *ctx) const;
-};
-
-/// A layer of the program (ops grouped by their location's layer name), or
-/// a run of identical consecutive layers that one layer stands for.
-struct LayerRun {
-  /// The layer's name (`layers.3`, `lm_head`); the first one of a run.
-  std::string name;
-  /// Identical layers the run stands for.
-  int64_t count = 1;
-  /// A decoder layer (`layers.N`): pipeline stages split these.
-  bool decoder = false;
-  /// Saved activations of one layer: its first op's (the layer's input,
-  /// what recomputation keeps) and all of them.
-  double inputSavedBytes = 0, savedBytes = 0;
-};
-
-/// How an op's time is scheduled.
-enum class OpRole {
-  Compute,
-  /// Every kernel is a collective: it may hide behind the layer's compute.
-  Collective,
-  /// A gradient synchronisation: once per step, after the backward pass.
-  GradSync,
-  /// Weight streaming onto a wafer, and gradients streaming off it.
-  StreamIn,
-  StreamOut,
-};
-
-/// One op of the program, or the representative of the identical ops of a
-/// layer run: what one instance costs over the phase.
-struct OpEntry {
-  Operation *op = nullptr;
-  /// Index of its layer run.
-  unsigned layer = 0;
-  /// Identical ops it stands for (the layers of a run; 1 for an op of the
-  /// IR).
-  double instances = 1;
-  OpRole role = OpRole::Compute;
-  /// Forward and backward of every micro-batch (with recomputation and
-  /// gradient synchronisation in the backward), optimizer, total.
-  OpCost cost;
-  /// Parameters it reads first (their optimizer step is its): bytes,
-  /// elements, and elements one token uses.
-  double paramBytes = 0, params = 0, activeParams = 0;
-  /// Bytes of every weight it reads, first or not.
-  double readWeightBytes = 0;
-  /// Tensors live while it runs (forward memory).
-  double liveBytes = 0;
-  /// Bytes of its first operand: the activation entering a pipeline stage
-  /// that starts with it.
-  double inputBytes = 0;
-  /// The layer run whose pipeline stage runs it: its own, or for a
-  /// gradient synchronisation the layer that reads the weight.
-  unsigned stageLayer = 0;
-};
-
-/// How a planned program runs on its devices.
-struct StepShape {
-  /// Devices that each run the program, pipeline stages among them and
-  /// model chunks per stage.
-  int64_t devices = 1, stages = 1, virtualStages = 1;
-  /// Tokens one device processes per micro-batch.
-  int64_t tokensPerDevice = 0;
-};
 
 /// Schedules `entries` (in program order, over `layers`) into a step on
 /// `machine` and totals it. Rewrites each entry's `cost.total` to the time

@@ -15,7 +15,7 @@
 #ifndef MOE_COST_WAFERPIPELINE_H
 #define MOE_COST_WAFERPIPELINE_H
 
-#include "moe/Cost/StepCost.h"
+#include "moe/Cost/CostTypes.h"
 
 namespace mlir::moe {
 
