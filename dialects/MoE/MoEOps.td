@@ -141,9 +141,11 @@ def MoE_DispatchOp : MoE_Op<"dispatch", [Pure, MoE_CostModel,
   let hasVerifier = 1;
   let extraClassDeclaration = [{
     /// The capacity the attributes imply for `numTokens` tokens, `topK`
-    /// choices and `numExperts` experts.
-    int64_t getExpectedCapacity(int64_t numTokens, int64_t topK,
-                                int64_t numExperts);
+    /// choices and `numExperts` experts: kDynamic when a size is dynamic,
+    /// nullopt when the factor gives no representable capacity.
+    std::optional<int64_t> getExpectedCapacity(int64_t numTokens,
+                                               int64_t topK,
+                                               int64_t numExperts);
   }];
 }
 

@@ -222,8 +222,10 @@ Value ModelBuilder::moeBlock(Value x, const Twine &prefix,
   int64_t capacity = numTokens;
   FloatAttr factor;
   if (!dropless) {
-    capacity = computeExpertCapacity(options.capacityFactor, numTokens,
-                                     moe.topK, experts);
+    std::optional<int64_t> slots = computeExpertCapacity(
+        options.capacityFactor, numTokens, moe.topK, experts);
+    // The options were checked: the capacity is representable.
+    capacity = slots.value_or(numTokens);
     factor = builder.getF64FloatAttr(options.capacityFactor);
   }
   Value buffer = DispatchOp::create(builder, loc(l + ".dispatch"),

@@ -1804,3 +1804,14 @@ func.func @embedding_result_element_type(%ids: tensor<16xi32>, %table: tensor<10
       : (tensor<16xi32>, tensor<1000x64xbf16>) -> tensor<16x64xf32>
   return
 }
+
+// -----
+
+// A capacity factor so large that ceil(f * T * k / E) is no count the model
+// can hold: 1e300 * 16 * 2 / 8 slots is far above 2^50.
+func.func @dispatch_capacity_overflow(%x: tensor<16x64xf32>, %idx: tensor<16x2xi32>) {
+  // expected-error @+1 {{'moe.dispatch' op capacity_factor (1.000000e+300) gives no capacity the model can hold (more than 1125899906842624 slots per expert)}}
+  %buf = moe.dispatch %x, %idx capacity_factor = 1.0e300
+      : (tensor<16x64xf32>, tensor<16x2xi32>) -> tensor<8x4x64xf32>
+  return
+}

@@ -16,6 +16,7 @@
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
+#include "moe/Support/Checked.h"
 
 #include <cmath>
 
@@ -60,11 +61,15 @@ bool mlir::moe::isGated(Activation activation) {
   return activation == Activation::swiglu || activation == Activation::geglu;
 }
 
-int64_t mlir::moe::computeExpertCapacity(double capacityFactor, int64_t tokens,
-                                         int64_t topK, int64_t experts) {
-  double perExpert = capacityFactor * static_cast<double>(tokens * topK) /
-                     static_cast<double>(experts);
-  return static_cast<int64_t>(std::ceil(perExpert - 1e-9));
+std::optional<int64_t> mlir::moe::computeExpertCapacity(double capacityFactor,
+                                                        int64_t tokens,
+                                                        int64_t topK,
+                                                        int64_t experts) {
+  if (!(capacityFactor > 0) || tokens < 0 || topK <= 0 || experts <= 0)
+    return std::nullopt;
+  double perExpert = capacityFactor * static_cast<double>(tokens) *
+                     static_cast<double>(topK) / static_cast<double>(experts);
+  return toCount(perExpert - 1e-9);
 }
 
 double mlir::moe::getActivationFlops(Activation activation) {
@@ -276,8 +281,9 @@ LogicalResult RouterOp::verify() {
 // DispatchOp
 //===----------------------------------------------------------------------===//
 
-int64_t DispatchOp::getExpectedCapacity(int64_t numTokens, int64_t topK,
-                                        int64_t numExperts) {
+std::optional<int64_t> DispatchOp::getExpectedCapacity(int64_t numTokens,
+                                                       int64_t topK,
+                                                       int64_t numExperts) {
   if (!isStatic(numTokens) || !isStatic(topK) || !isStatic(numExperts))
     return ShapedType::kDynamic;
   if (getDropless())
@@ -306,11 +312,17 @@ LogicalResult DispatchOp::verify() {
           c.require(!isStatic(topK) || !isStatic(experts) || topK <= experts))
     *d << "top_k (" << topK << ") exceeds the number of experts (" << experts
        << ")";
-  if (factor && *factor > 0)
-    c.eq("capacity of the result", dim(getResult(), 1),
-         "ceil(capacity_factor * T * top_k / E)",
-         getExpectedCapacity(tokens, topK, experts));
-  else if (getDropless())
+  if (factor && *factor > 0) {
+    std::optional<int64_t> capacity =
+        getExpectedCapacity(tokens, topK, experts);
+    if (auto *d = c.require(capacity.has_value()))
+      *d << "capacity_factor (" << *factor
+         << ") gives no capacity the model can hold (more than " << kMaxCount
+         << " slots per expert)";
+    else if (capacity)
+      c.eq("capacity of the result", dim(getResult(), 1),
+           "ceil(capacity_factor * T * top_k / E)", *capacity);
+  } else if (getDropless())
     c.eq("capacity of the result", dim(getResult(), 1),
          "the token count (dropless)", tokens);
   c.sameElementType("the input", getInput(), {{"the result", getResult()}});

@@ -107,14 +107,18 @@ LogicalResult DispatchOp::planLayout(PlanLayoutState &state, OpPlan &plan) {
   int64_t rows = state.shape(getInput())[0];
   int64_t topK = getIndices().getType().getDimSize(1);
   int64_t experts = getResult().getType().getDimSize(0);
-  int64_t capacity = getExpectedCapacity(rows, topK, experts);
+  std::optional<int64_t> capacity = getExpectedCapacity(rows, topK, experts);
   if (state.capacityFactor > 0 && !getDropless()) {
     Builder b(getContext());
     plan.attrs.push_back(b.getNamedAttr(
         getCapacityFactorAttrName(), b.getF64FloatAttr(state.capacityFactor)));
     capacity = computeExpertCapacity(state.capacityFactor, rows, topK, experts);
   }
-  plan.results[0] = {experts, capacity, getResult().getType().getDimSize(2)};
+  if (!capacity || ShapedType::isDynamic(*capacity))
+    return emitOpError() << "has no capacity for " << rows
+                         << " tokens per device (a capacity factor too "
+                            "large, or dynamic sizes)";
+  plan.results[0] = {experts, *capacity, getResult().getType().getDimSize(2)};
   return success();
 }
 

@@ -34,8 +34,12 @@ bool isGated(Activation activation);
 /// experts at `capacityFactor`: ceil(f * T * k / E), guarded against
 /// floating-point noise (1.1 * 100 = 110.00000000000001 must give 110). The
 /// one rule moe.dispatch verifies and importers and plans size buffers by.
-int64_t computeExpertCapacity(double capacityFactor, int64_t tokens,
-                              int64_t topK, int64_t experts);
+/// Nullopt when the capacity is not a count the project works with (a factor
+/// that is not finite and positive, sizes that are not positive, or more
+/// than kMaxCount slots).
+std::optional<int64_t> computeExpertCapacity(double capacityFactor,
+                                             int64_t tokens, int64_t topK,
+                                             int64_t experts);
 
 /// FLOPs per element of an activation (docs/CostModel.md): SiLU/GELU about
 /// four, gated variants one more for the product, ReLU one.
