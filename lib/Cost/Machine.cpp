@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "moe/Cost/Machine.h"
+#include "moe/Support/Json.h"
 
 #include "mlir/Dialect/DLTI/DLTI.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -297,7 +298,7 @@ llvm::Error mlir::moe::validateMachine(const MachineModel &m) {
 }
 
 llvm::Expected<MachineModel> mlir::moe::parseMachineJSON(StringRef text) {
-  llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(text);
+  llvm::Expected<llvm::json::Value> parsed = parseJson(text);
   if (!parsed)
     return makeError("malformed machine JSON: " +
                      llvm::toString(parsed.takeError()));

@@ -36,6 +36,11 @@
 // CHECK-INTRA: error: {{.*}}bad-intra-node.json: machine 'no-nvlink': 'intra_node_bandwidth' must be positive when 'devices_per_node' > 1
 // RUN: not moe-opt %s --moe-cost="machine-file=%S/Inputs/bad-wafer.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-WAFER
 // CHECK-WAFER: error: {{.*}}bad-wafer.json: machine 'no-memoryx': a wafer needs a positive 'weight_stream_bandwidth'
+// A machine file nested 50,000 levels deep is refused before the recursive
+// JSON parser could overflow the stack (the HF importer shares the cap).
+// RUN: %python -c "print('{\"a\":' * 50000 + '1' + '}' * 50000)" > %t.deep.json
+// RUN: not moe-opt %s --moe-cost="machine-file=%t.deep.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-DEEP
+// CHECK-DEEP: error: {{.*}}deep.json: malformed machine JSON: nested deeper than 256 levels (at byte 1280)
 
 // Options.
 // RUN: not moe-opt %s --moe-cost="phase=inference" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-PHASE

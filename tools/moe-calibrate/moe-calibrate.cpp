@@ -308,8 +308,6 @@ std::optional<Sample> makeSample(const Row &row) {
   } else {
     return std::nullopt;
   }
-  if (!(s.measured > 0))
-    return std::nullopt;
   return s;
 }
 
@@ -428,20 +426,42 @@ int main(int argc, char **argv) {
     return 1;
   }
   std::vector<std::string> header = splitCSV(lines.front());
-  for (const char *required : {"id", "kind", "measured_value", "measured_unit"})
-    if (!llvm::is_contained(header, required)) {
-      llvm::errs() << "error: '" << dataFile << "' has no column '" << required
-                   << "'\n";
-      return 1;
-    }
+  // Every column the samples read, named together when any is missing.
+  SmallVector<StringRef> missing;
+  for (StringRef required :
+       {"id", "kind", "dtype", "m", "n", "k", "batch_or_groups", "seq_len",
+        "head_dim", "causal", "direction", "bytes", "measured_value",
+        "measured_unit"})
+    if (!llvm::is_contained(header, required))
+      missing.push_back(required);
+  if (!missing.empty()) {
+    llvm::errs() << "error: '" << dataFile << "' has no column"
+                 << (missing.size() > 1 ? "s " : " ");
+    llvm::interleaveComma(missing, llvm::errs(),
+                          [](StringRef c) { llvm::errs() << "'" << c << "'"; });
+    llvm::errs() << " (the header of docs/data/published-h100.csv lists "
+                    "them)\n";
+    return 1;
+  }
   std::vector<Sample> samples;
-  for (StringRef line : llvm::drop_begin(lines)) {
+  for (auto [index, line] : llvm::enumerate(llvm::drop_begin(lines))) {
     std::vector<std::string> cells = splitCSV(line.rtrim("\r"));
     Row row;
     for (size_t i = 0; i < header.size(); ++i)
       row[header[i]] = i < cells.size() ? cells[i] : "";
-    if (std::optional<Sample> sample = makeSample(row))
-      samples.push_back(std::move(*sample));
+    std::optional<Sample> sample = makeSample(row);
+    if (!sample)
+      continue;
+    // A time that is not a positive finite number would make every error
+    // figure infinite or NaN.
+    if (!(sample->measured > 0) || !std::isfinite(sample->measured)) {
+      llvm::errs() << "error: " << dataFile << ":" << index + 2 << ": row '"
+                   << sample->id << "': 'measured_value' ("
+                   << row["measured_value"] << " " << row["measured_unit"]
+                   << ") is not a positive finite measurement\n";
+      return 1;
+    }
+    samples.push_back(std::move(*sample));
   }
 
   if (fit) {

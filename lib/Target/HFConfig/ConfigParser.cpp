@@ -12,6 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "moe/Support/Json.h"
 #include "moe/Target/HFConfig/HFConfig.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -303,33 +304,6 @@ private:
   size_t objectStart = 0;
   bool hasFailed = false;
 };
-
-/// llvm::json parses recursively, so a pathologically nested input would
-/// overflow the stack; real configs nest a few levels.
-constexpr int kMaxJsonDepth = 256;
-
-/// Offset of the first bracket nested deeper than kMaxJsonDepth, if any.
-std::optional<size_t> findExcessiveNesting(StringRef text) {
-  int depth = 0;
-  bool inString = false;
-  for (size_t i = 0, e = text.size(); i < e; ++i) {
-    char c = text[i];
-    if (inString) {
-      if (c == '\\')
-        ++i;
-      else if (c == '"')
-        inString = false;
-    } else if (c == '"') {
-      inString = true;
-    } else if (c == '{' || c == '[') {
-      if (++depth > kMaxJsonDepth)
-        return i;
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return std::nullopt;
-}
 
 /// Splits llvm::json's "[line:col, byte=N]: message" into a location and
 /// the message, so the diagnostic points at the syntax error.
@@ -642,7 +616,7 @@ void readLlama4(ConfigReader &reader, ModelSpec &spec) {
 FailureOr<ModelSpec> mlir::moe::parseHFConfig(llvm::SourceMgr &sourceMgr,
                                               MLIRContext *context) {
   ConfigReader reader(sourceMgr, context);
-  if (std::optional<size_t> deep = findExcessiveNesting(reader.getText())) {
+  if (std::optional<size_t> deep = findExcessiveJsonNesting(reader.getText())) {
     emitError(reader.locAtOffset(*deep))
         << "malformed JSON in '" << reader.getFileName()
         << "': nested deeper than " << kMaxJsonDepth << " levels";
