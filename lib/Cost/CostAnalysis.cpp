@@ -8,6 +8,7 @@
 #include "moe/Cost/CostAnalysis.h"
 #include "moe/Cost/WaferPipeline.h"
 #include "moe/Dialect/MoE/IR/MoEOps.h"
+#include "moe/Support/Checked.h"
 
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/CallInterfaces.h"
@@ -31,16 +32,11 @@ CostSummaryAttr CostSummary::toAttr(MLIRContext *ctx) const {
 
 LogicalResult mlir::moe::verifyCostOptions(const CostOptions &options,
                                            Location loc) {
-  if (!(options.imbalance >= 1.0))
-    return emitError(loc) << "imbalance (" << options.imbalance
-                          << ") must be at least 1";
-  if (options.microBatches < 1)
-    return emitError(loc) << "micro-batches (" << options.microBatches
-                          << ") must be at least 1";
-  if (!(options.overlap >= 0 && options.overlap <= 1))
-    return emitError(loc) << "overlap (" << options.overlap
-                          << ") must be between 0 and 1";
-  return success();
+  return success(
+      succeeded(checkRange(loc, "imbalance", options.imbalance, 1.0)) &&
+      succeeded(checkCount(loc, "micro-batches", options.microBatches, 1)) &&
+      succeeded(checkCount(loc, "tokens", options.tokens, 0)) &&
+      succeeded(checkRange(loc, "overlap", options.overlap, 0.0, 1.0)));
 }
 
 //===----------------------------------------------------------------------===//
@@ -399,7 +395,8 @@ void assignGradSyncStages(MutableArrayRef<OpEntry> entries) {
 FailureOr<CostAnalysis> CostAnalysis::run(ModuleOp module,
                                           const MachineModel &machine,
                                           const CostOptions &options) {
-  if (failed(verifyCostOptions(options, module.getLoc())))
+  if (failed(verifyCostOptions(options, module.getLoc())) ||
+      failed(verifyDeviceGrids(module)))
     return failure();
 
   // Entry points: functions with a body that no call targets.

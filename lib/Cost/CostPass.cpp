@@ -49,11 +49,6 @@ void MoECostPass::runOnOperation() {
     emitError(module.getLoc()) << "recompute only applies to phase=train";
     return signalPassFailure();
   }
-  if (tokens < 0) {
-    emitError(module.getLoc())
-        << "tokens (" << tokens.getValue() << ") must not be negative";
-    return signalPassFailure();
-  }
   FailureOr<MachineModel> machineModel = resolveMachine();
   if (failed(machineModel))
     return signalPassFailure();

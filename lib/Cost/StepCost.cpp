@@ -8,6 +8,7 @@
 #include "moe/Cost/StepCost.h"
 #include "moe/Cost/PipelineSchedule.h"
 #include "moe/Cost/WaferPipeline.h"
+#include "moe/Support/Checked.h"
 #include "moe/Support/Format.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -161,7 +162,14 @@ FailureOr<CostSummary> mlir::moe::priceStep(MutableArrayRef<OpEntry> entries,
       mem.activations = activations;
   }
   // Every stage of a pipeline works on the same tokens.
-  summary.tokens =
-      shape.tokensPerDevice * options.microBatches * (summary.devices / stages);
+  std::optional<int64_t> tokens = checkedProduct(
+      {shape.tokensPerDevice, options.microBatches, summary.devices / stages});
+  if (!tokens)
+    return emitError(loc) << "a step of " << shape.tokensPerDevice
+                          << " tokens x micro-batches (" << options.microBatches
+                          << ") x " << summary.devices / stages
+                          << " data-parallel devices is more than " << kMaxCount
+                          << " tokens";
+  summary.tokens = *tokens;
   return summary;
 }

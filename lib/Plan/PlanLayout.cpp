@@ -300,3 +300,24 @@ void mlir::moe::refreshFunctionType(FunctionOpInterface func) {
   func.setType(FunctionType::get(func.getContext(), entry.getArgumentTypes(),
                                  entry.getTerminator()->getOperandTypes()));
 }
+
+LogicalResult mlir::moe::checkUnplanned(ModuleOp module) {
+  if (PlanAttrInterface plan = getPlan(module))
+    return emitError(module.getLoc())
+           << "the module is already planned (moe.plan = " << plan
+           << "); plan the unplanned program";
+  for (auto grid : module.getOps<shard::GridOp>())
+    return emitError(module.getLoc())
+           << "the module is already partitioned (it has shard.grid @"
+           << grid.getSymName() << "); plan the unpartitioned program";
+  WalkResult walk = module.walk([](Operation *op) {
+    return op->getDialect() && op->getDialect()->getNamespace() == "wse"
+               ? WalkResult::interrupt()
+               : WalkResult::advance();
+  });
+  if (walk.wasInterrupted())
+    return emitError(module.getLoc())
+           << "the module is already planned (it has wse ops); plan the "
+              "unplanned program";
+  return success();
+}

@@ -7,6 +7,7 @@
 
 #include "moe/Report/Passes.h"
 #include "moe/Report/Report.h"
+#include "moe/Support/Output.h"
 
 namespace mlir::moe {
 #define GEN_PASS_DEF_MOECOSTREPORT

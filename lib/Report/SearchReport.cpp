@@ -22,7 +22,12 @@ void mlir::moe::writeSearchText(const SearchResult &result, int64_t seqLen,
       result.plans, [](const PlanCandidate &c) { return c.feasible; });
   os << "moe-mlir plan search: " << result.plans.size() << " plans on "
      << result.machine << ", " << feasible << " fit in "
-     << formatBytes(result.memoryCapacity) << " per device\n\n";
+     << formatBytes(result.memoryCapacity) << " per device\n";
+  if (result.unpricedOverMemory > 0)
+    os << "(" << result.unpricedOverMemory
+       << " larger micro-batch sizes not priced: a smaller one of the same "
+          "degrees already does not fit)\n";
+  os << "\n";
   os << llvm::format("  %4s  %-36s %12s %14s %6s %10s  %-8s %s\n", "rank",
                      "plan (mb = sequences x micro-batches)", "step",
                      "throughput", "MFU", "memory", "bound", "");
@@ -51,6 +56,7 @@ void mlir::moe::writeSearchJSON(const SearchResult &result, int64_t seqLen,
   j.object([&] {
     j.attribute("machine", result.machine);
     j.attribute("memory_capacity", result.memoryCapacity);
+    j.attribute("unpriced_over_memory", result.unpricedOverMemory);
     j.attributeArray("plans", [&] {
       for (const PlanCandidate &c : result.plans)
         j.object([&] {

@@ -17,6 +17,26 @@
 using namespace mlir;
 using namespace mlir::moe;
 
+namespace {
+
+/// The divisors of `n` (positive), ascending: O(sqrt(n)) trial division, so
+/// the search's loops run over divisors, never over every number up to a
+/// user's global batch.
+SmallVector<int64_t> getDivisors(int64_t n) {
+  SmallVector<int64_t> low, high;
+  for (int64_t d = 1; d <= n / d; ++d) {
+    if (n % d != 0)
+      continue;
+    low.push_back(d);
+    if (d != n / d)
+      high.push_back(n / d);
+  }
+  low.append(high.rbegin(), high.rend());
+  return low;
+}
+
+} // namespace
+
 SearchResult mlir::moe::searchGPUPlans(const ProgramSummary &summary,
                                        const MachineModel &machine,
                                        const GPUSearchSpace &space) {
@@ -28,9 +48,12 @@ SearchResult mlir::moe::searchGPUPlans(const ProgramSummary &summary,
   if (devices <= 0 || sequences <= 0 || sequences % devices != 0)
     return result;
   PlanEstimator estimator(summary, machine);
+  /// Prices `plan`; true when it was estimated but needs more memory than
+  /// the device has.
   auto price = [&](const GPUPlan &plan) {
     PlanCandidate candidate;
     candidate.plan = plan;
+    bool overMemory = false;
     FailureOr<PlanEstimate> estimate =
         estimator.estimate(plan, &candidate.reason);
     if (failed(estimate)) {
@@ -39,21 +62,27 @@ SearchResult mlir::moe::searchGPUPlans(const ProgramSummary &summary,
       candidate.estimate = *estimate;
       if (candidate.estimate.memoryBytes > machine.memoryCapacity) {
         candidate.feasible = false;
+        overMemory = true;
         candidate.reason =
             "needs " + formatBytes(candidate.estimate.memoryBytes) +
             " per device, more than " + formatBytes(machine.memoryCapacity);
       }
     }
     result.plans.push_back(std::move(candidate));
+    return overMemory;
   };
 
-  for (int64_t tp = 1; tp <= std::min(space.maxTp, devices); ++tp) {
-    if (devices % tp != 0)
-      continue;
-    for (int64_t pp = 1; pp <= std::min(space.maxPp, devices / tp); ++pp) {
-      if ((devices / tp) % pp != 0)
+  SmallVector<int64_t> deviceDivisors = getDivisors(devices);
+  // Divisors of the step's sequences: every replica's share is one, and the
+  // micro-batch sizes of a share are its divisors among them.
+  SmallVector<int64_t> sequenceDivisors = getDivisors(sequences);
+  for (int64_t tp : deviceDivisors) {
+    if (tp > space.maxTp)
+      break;
+    for (int64_t pp : deviceDivisors) {
+      if (pp > space.maxPp || (devices / tp) % pp != 0)
         continue;
-      for (int64_t ep = 1; ep <= devices / (tp * pp); ++ep) {
+      for (int64_t ep : deviceDivisors) {
         if ((devices / (tp * pp)) % ep != 0 || summary.expertGcd % ep != 0)
           continue;
         int64_t dp = devices / (tp * pp * ep);
@@ -63,9 +92,16 @@ SearchResult mlir::moe::searchGPUPlans(const ProgramSummary &summary,
         if (sequences % groups != 0)
           continue;
         int64_t perGroup = sequences / groups;
-        for (int64_t mb = 1; mb <= perGroup; ++mb) {
+        for (int64_t mb : sequenceDivisors) {
+          if (mb > perGroup)
+            break;
           if (perGroup % mb != 0 || (mb * summary.seqLen) % tp != 0)
             continue;
+          // Memory per device does not fall as micro-batches grow (more
+          // activations per micro-batch, never fewer in flight per token),
+          // so once every variant of a size is over memory, larger sizes
+          // are too: they are counted, not priced.
+          bool allOverMemory = true;
           for (double cf : space.capacityFactors)
             for (bool recompute : space.recompute) {
               if (recompute && !space.train)
@@ -81,8 +117,17 @@ SearchResult mlir::moe::searchGPUPlans(const ProgramSummary &summary,
               plan.recompute = recompute;
               plan.train = space.train;
               plan.overlap = space.overlap;
-              price(plan);
+              allOverMemory &= price(plan);
             }
+          if (allOverMemory) {
+            result.unpricedOverMemory +=
+                llvm::count_if(sequenceDivisors, [&](int64_t larger) {
+                  return larger > mb && larger <= perGroup &&
+                         perGroup % larger == 0 &&
+                         (larger * summary.seqLen) % tp == 0;
+                });
+            break;
+          }
         }
       }
     }

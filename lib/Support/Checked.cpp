@@ -55,28 +55,43 @@ std::string mlir::moe::formatValue(double value) {
   return text;
 }
 
+std::optional<std::string>
+mlir::moe::describeRangeError(StringRef name, double value, double min,
+                              std::optional<double> max) {
+  std::string text = name.str() + " (" + formatValue(value) + ") must be ";
+  if (!std::isfinite(value))
+    return text + "a finite number";
+  if (max && (value < min || value > *max))
+    return text + "between " + formatValue(min) + " and " + formatValue(*max);
+  if (value < min)
+    return text + "at least " + formatValue(min);
+  return std::nullopt;
+}
+
+std::optional<std::string> mlir::moe::describeCountError(StringRef name,
+                                                         int64_t value,
+                                                         int64_t min,
+                                                         int64_t max) {
+  std::string text = name.str() + " (" + std::to_string(value) + ") must be ";
+  if (value < min)
+    return text + "at least " + std::to_string(min);
+  if (value > max)
+    return text + "at most " + std::to_string(max);
+  return std::nullopt;
+}
+
 LogicalResult mlir::moe::checkRange(Location loc, StringRef name, double value,
                                     double min, std::optional<double> max) {
-  if (!std::isfinite(value))
-    return emitError(loc) << name << " (" << formatValue(value)
-                          << ") must be a finite number";
-  if (max && (value < min || value > *max))
-    return emitError(loc) << name << " (" << formatValue(value)
-                          << ") must be between " << formatValue(min) << " and "
-                          << formatValue(*max);
-  if (value < min)
-    return emitError(loc) << name << " (" << formatValue(value)
-                          << ") must be at least " << formatValue(min);
+  if (std::optional<std::string> error =
+          describeRangeError(name, value, min, max))
+    return emitError(loc) << *error;
   return success();
 }
 
-LogicalResult mlir::moe::checkRange(Location loc, StringRef name, int64_t value,
-                                    int64_t min, std::optional<int64_t> max) {
-  if (max && (value < min || value > *max))
-    return emitError(loc) << name << " (" << value << ") must be between "
-                          << min << " and " << *max;
-  if (value < min)
-    return emitError(loc) << name << " (" << value << ") must be at least "
-                          << min;
+LogicalResult mlir::moe::checkCount(Location loc, StringRef name, int64_t value,
+                                    int64_t min, int64_t max) {
+  if (std::optional<std::string> error =
+          describeCountError(name, value, min, max))
+    return emitError(loc) << *error;
   return success();
 }

@@ -10,7 +10,6 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/Format.h"
-#include "llvm/Support/ToolOutputFile.h"
 
 #include <cmath>
 
@@ -28,23 +27,6 @@ std::string mlir::moe::formatScaled(double value, StringRef unit) {
   llvm::raw_string_ostream os(out);
   os << llvm::format("%.3g", value) << " " << prefixes[i] << unit;
   return out;
-}
-
-LogicalResult
-mlir::moe::writeOutput(StringRef path, Location loc,
-                       llvm::function_ref<void(llvm::raw_ostream &)> emit) {
-  if (path == "-") {
-    emit(llvm::outs());
-    llvm::outs().flush();
-    return success();
-  }
-  std::string error;
-  std::unique_ptr<llvm::ToolOutputFile> file = openOutputFile(path, &error);
-  if (!file)
-    return emitError(loc) << "cannot write '" << path << "': " << error;
-  emit(file->os());
-  file->keep();
-  return success();
 }
 
 std::string mlir::moe::formatSeconds(double seconds) {

@@ -17,6 +17,7 @@
 #include "moe/Dialect/MoE/IR/MoEOps.h"
 #include "moe/Interfaces/CostModelOpInterface.h"
 #include "moe/Plan/PlanLayout.h"
+#include "moe/Support/Checked.h"
 #include "moe/Transforms/Passes.h"
 
 #include "mlir/Dialect/DLTI/DLTI.h"
@@ -60,21 +61,16 @@ struct MoEGPUPlanPass : moe::impl::MoEGPUPlanBase<MoEGPUPlanPass> {
 LogicalResult MoEGPUPlanPass::checkOptions(int64_t &dpDegree) {
   ModuleOp module = getOperation();
   auto fail = [&]() { return emitError(module.getLoc()); };
-  if (ep < 1)
-    return fail() << "ep (" << int64_t(ep) << ") must be at least 1";
-  if (tp < 1)
-    return fail() << "tp (" << int64_t(tp) << ") must be at least 1";
-  if (pp < 1 || virtualStages < 1)
-    return fail() << "pp (" << int64_t(pp) << ") and virtual-stages ("
-                  << int64_t(virtualStages) << ") must be at least 1";
-  if (gpusPerNode < 1)
-    return fail() << "gpus-per-node (" << int64_t(gpusPerNode)
-                  << ") must be at least 1";
-  if (nodes < 0 || dp < 0)
-    return fail() << "nodes and dp must not be negative";
-  if (capacityFactor < 0)
-    return fail() << "capacity-factor (" << capacityFactor.getValue()
-                  << ") must not be negative";
+  Location loc = module.getLoc();
+  if (failed(checkUnplanned(module)) || failed(checkCount(loc, "ep", ep, 1)) ||
+      failed(checkCount(loc, "tp", tp, 1)) ||
+      failed(checkCount(loc, "pp", pp, 1)) ||
+      failed(checkCount(loc, "virtual-stages", virtualStages, 1)) ||
+      failed(checkCount(loc, "gpus-per-node", gpusPerNode, 1)) ||
+      failed(checkCount(loc, "nodes", nodes, 0)) ||
+      failed(checkCount(loc, "dp", dp, 0)) ||
+      failed(checkRange(loc, "capacity-factor", capacityFactor, 0.0)))
+    return failure();
   // Degrees come from the command line: products must not overflow.
   int64_t model = 0, gpus = 0;
   if (llvm::MulOverflow(int64_t(ep), int64_t(tp), model) ||
@@ -121,14 +117,6 @@ LogicalResult MoEGPUPlanPass::checkOptions(int64_t &dpDegree) {
     return fail() << "a grid of " << devices << " GPUs is larger than "
                   << machineModel->name << " allows ("
                   << machineModel->maxDevices << ")";
-  if (module.lookupSymbol(kGridName))
-    return fail() << "the module is already planned (it has @" << kGridName
-                  << ")";
-  // Collectives on a grid of the program's own would keep their types while
-  // the plan re-types what flows through them.
-  for (auto grid : module.getOps<shard::GridOp>())
-    return fail() << "the module is already partitioned (it has shard.grid @"
-                  << grid.getSymName() << "); plan the unpartitioned program";
   return success();
 }
 

@@ -20,6 +20,8 @@
 #include "moe/Report/Report.h"
 #include "moe/Report/SearchReport.h"
 #include "moe/Search/PlanSearch.h"
+#include "moe/Support/Checked.h"
+#include "moe/Support/Output.h"
 #include "moe/Transforms/Passes.h"
 
 #include "mlir/Interfaces/FunctionInterfaces.h"
@@ -176,10 +178,16 @@ void MoEPlanSearchPass::runOnOperation() {
     signalPassFailure();
     return emitError(module.getLoc());
   };
-  if (gpus < 1 || gpusPerNode < 1) {
-    fail() << "gpus and gpus-per-node must be at least 1";
-    return;
-  }
+  Location loc = module.getLoc();
+  if (failed(checkCount(loc, "gpus", gpus, 1)) ||
+      failed(checkCount(loc, "gpus-per-node", gpusPerNode, 1)) ||
+      failed(checkCount(loc, "global-batch", globalBatch, 0)) ||
+      failed(checkRange(loc, "overlap", overlap, 0.0, 1.0)) ||
+      failed(checkCount(loc, "top", top, 0)) ||
+      failed(checkRange(loc, "max-disagreement", maxDisagreement, 0.0)) ||
+      failed(checkCount(loc, "max-tp", maxTp, 1)) ||
+      failed(checkCount(loc, "max-pp", maxPp, 1)))
+    return signalPassFailure();
   llvm::Expected<MachineModel> machineOr =
       resolveMachine(machine, machineFile, module);
   if (!machineOr) {
@@ -211,6 +219,12 @@ void MoEPlanSearchPass::runOnOperation() {
   space.overlap = overlap;
   space.maxTp = maxTp;
   space.maxPp = maxPp;
+  if (!checkedMul(space.globalSequences, summary->seqLen)) {
+    fail() << "global-batch (" << space.globalSequences << ") x seq_len ("
+           << summary->seqLen << ") is more than " << kMaxCount
+           << " tokens per step";
+    return;
+  }
   if (space.globalSequences % gpus != 0) {
     fail() << "the global batch of " << space.globalSequences
            << " sequences does not split over " << int64_t(gpus) << " GPUs";

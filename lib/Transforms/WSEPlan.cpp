@@ -20,6 +20,7 @@
 #include "moe/Dialect/WSE/IR/WSEOps.h"
 #include "moe/Interfaces/CostModelOpInterface.h"
 #include "moe/Plan/PlanLayout.h"
+#include "moe/Support/Checked.h"
 #include "moe/Support/Format.h"
 #include "moe/Transforms/Passes.h"
 
@@ -91,11 +92,12 @@ struct MoEWSEPlanPass : moe::impl::MoEWSEPlanBase<MoEWSEPlanPass> {
 LogicalResult MoEWSEPlanPass::checkOptions(MachineModel &machineModel) {
   ModuleOp module = getOperation();
   auto fail = [&]() { return emitError(module.getLoc()); };
-  if (systems < 1)
-    return fail() << "systems (" << systems.getValue()
-                  << ") must be at least 1";
-  if (batch < 0 || seqLen < 0)
-    return fail() << "batch and seq-len must not be negative";
+  Location loc = module.getLoc();
+  if (failed(checkUnplanned(module)) ||
+      failed(checkCount(loc, "systems", systems, 1)) ||
+      failed(checkCount(loc, "batch", batch, 0)) ||
+      failed(checkCount(loc, "seq-len", seqLen, 0)))
+    return failure();
   llvm::Expected<MachineModel> resolved =
       resolveMachine(machine, machineFile, module);
   if (!resolved)
@@ -108,14 +110,6 @@ LogicalResult MoEWSEPlanPass::checkOptions(MachineModel &machineModel) {
     return fail() << systems.getValue() << " systems are more than "
                   << machineModel.name << " allows (" << machineModel.maxDevices
                   << ")";
-  bool planned = static_cast<bool>(getPlan(module));
-  module.walk([&](Operation *op) {
-    if (isa<wse::WSEDialect>(op->getDialect()))
-      planned = true;
-  });
-  if (planned)
-    return fail() << "the module is already planned (it has moe.plan or wse "
-                     "ops)";
   return success();
 }
 

@@ -48,7 +48,7 @@
 // RUN: not moe-opt %s --moe-cost="phase=forward recompute" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-RECOMPUTE
 // CHECK-RECOMPUTE: error: recompute only applies to phase=train
 // RUN: not moe-opt %s --moe-cost="tokens=-16" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-TOKENS
-// CHECK-TOKENS: error: tokens (-16) must not be negative
+// CHECK-TOKENS: error: tokens (-16) must be at least 0
 // RUN: not moe-opt %s --moe-cost="imbalance=0.5" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-IMBALANCE
 // CHECK-IMBALANCE: error: imbalance ({{0\.5|5\.0+e-01}}) must be at least 1
 // RUN: not moe-opt %s --moe-cost="micro-batches=0" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-MICRO

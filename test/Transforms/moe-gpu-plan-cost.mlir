@@ -64,7 +64,7 @@
 // RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=2 gpus-per-node=4" --moe-cost="machine-file=%S/Inputs/cluster.json overlap=1.0" | FileCheck %s --check-prefix=CHECK-OVERLAP
 // CHECK-OVERLAP: shard.all_to_all {{.*}}moe.cost = #moe.cost<flops = 0, bytes = 0, network = 32768, seconds = 0, bound = network>
 // RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-cost="overlap=1.5" 2>&1 | FileCheck %s --check-prefix=CHECK-BADOVERLAP
-// CHECK-BADOVERLAP: error: overlap (1.500000e+00) must be between 0 and 1
+// CHECK-BADOVERLAP: error: overlap (1.5) must be between 0 and 1
 
 // Tensor parallelism: tp = 2, dp = 2 on Inputs/attention-layer.mlir, the
 // tp group 1 apart inside a node. The all-gather's result is 32 x 64 bf16,

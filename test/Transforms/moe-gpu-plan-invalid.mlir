@@ -21,10 +21,10 @@
 // CHECK-GPN: error: gpus-per-node (0) must be at least 1
 
 // RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="dp=-1" 2>&1 | FileCheck %s --check-prefix=CHECK-NEG
-// CHECK-NEG: error: nodes and dp must not be negative
+// CHECK-NEG: error: dp (-1) must be at least 0
 
 // RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="capacity-factor=-1" 2>&1 | FileCheck %s --check-prefix=CHECK-CF
-// CHECK-CF: error: capacity-factor (-1.000000e+00) must not be negative
+// CHECK-CF: error: capacity-factor (-1) must be at least 0
 
 // RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="phase=infer" 2>&1 | FileCheck %s --check-prefix=CHECK-PHASE
 // CHECK-PHASE: for the --phase option: 'infer' is not one of: forward, train
@@ -36,7 +36,7 @@
 // CHECK-WAFER: error: machine 'cs2' is a wafer-scale system; use --moe-wse-plan
 
 // RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2" --moe-gpu-plan="ep=2" 2>&1 | FileCheck %s --check-prefix=CHECK-TWICE
-// CHECK-TWICE: error: the module is already planned (it has @gpus)
+// CHECK-TWICE: error: the module is already planned (moe.plan = #moe.gpu_plan<ep = 2, tokens = 64>); plan the unplanned program
 
 // A program without routing or embedding has no token count to split.
 // RUN: not moe-opt %s --moe-gpu-plan="dp=2" 2>&1 | FileCheck %s --check-prefix=CHECK-NOTOKENS
@@ -72,11 +72,23 @@ func.func @dense(%x: tensor<8x4xf32>) -> tensor<8x4xf32> {
 // CHECK-TPW: error: 'moe.ffn' op operand #1 must be a function argument used by this op alone to be sharded over tp = 2
 
 // Degrees whose product overflows are refused, not wrapped.
-// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=4611686018427387904 tp=4" 2>&1 | FileCheck %s --check-prefix=CHECK-OVERFLOW
+// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=4611686018427387904 tp=4" 2>&1 | FileCheck %s --check-prefix=CHECK-HUGE
+// CHECK-HUGE: error: ep (4611686018427387904) must be at most 1125899906842624
+// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=1125899906842624 tp=1125899906842624" 2>&1 | FileCheck %s --check-prefix=CHECK-OVERFLOW
 // CHECK-OVERFLOW: error: the grid is too large (ep * tp * pp or nodes * gpus-per-node overflows)
+
+// Capacity factors that are no number (the issue's inf gave "Dimension size
+// mismatch", nan was accepted).
+// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="capacity-factor=inf" 2>&1 | FileCheck %s --check-prefix=CHECK-CFINF
+// CHECK-CFINF: error: capacity-factor (inf) must be a finite number
+// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="capacity-factor=nan" 2>&1 | FileCheck %s --check-prefix=CHECK-CFNAN
+// CHECK-CFNAN: error: capacity-factor (nan) must be a finite number
+// A finite factor whose capacity is no count the model can hold.
+// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="capacity-factor=1e300" 2>&1 | FileCheck %s --check-prefix=CHECK-CFHUGE
+// CHECK-CFHUGE: error: 'moe.dispatch' op has no capacity for 64 tokens per device
 
 // Pipeline stages: at least one, and they count towards the nodes' GPUs.
 // RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="pp=0" 2>&1 | FileCheck %s --check-prefix=CHECK-PP0
-// CHECK-PP0: error: pp (0) and virtual-stages (1) must be at least 1
+// CHECK-PP0: error: pp (0) must be at least 1
 // RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=8 pp=4 dp=1 nodes=1" 2>&1 | FileCheck %s --check-prefix=CHECK-PPDEG
 // CHECK-PPDEG: error: dp * ep * tp * pp = 1 * 8 * 1 * 4 = 32 GPUs, but nodes * gpus-per-node = 1 * 8 = 8

@@ -25,7 +25,7 @@
 // CHECK-TILES-WORD: for the --tiles option: 'many' is not a tile count (a positive number, or auto)
 
 // RUN: not moe-opt %S/Inputs/wse-layer.mlir --moe-wse-plan="batch=-1" 2>&1 | FileCheck %s --check-prefix=CHECK-NEGATIVE
-// CHECK-NEGATIVE: error: batch and seq-len must not be negative
+// CHECK-NEGATIVE: error: batch (-1) must be at least 0
 
 // RUN: not moe-opt %S/Inputs/wse-layer.mlir --moe-wse-plan="phase=backward" 2>&1 | FileCheck %s --check-prefix=CHECK-PHASE
 // CHECK-PHASE: for the --phase option: 'backward' is not one of: forward, train
@@ -35,7 +35,14 @@
 
 // A plan is applied once.
 // RUN: moe-opt %S/Inputs/wse-layer.mlir --moe-wse-plan | not moe-opt --moe-wse-plan 2>&1 | FileCheck %s --check-prefix=CHECK-TWICE
-// CHECK-TWICE: error: the module is already planned (it has moe.plan or wse ops)
+// CHECK-TWICE: error: the module is already planned (moe.plan = #moe.wse_plan<batch = 4, seq_len = 64>); plan the unplanned program
+
+// One plan, then the other: said before the machine is resolved (it once
+// complained about the GPU machine's weight-streaming bandwidth).
+// RUN: moe-opt %S/Inputs/wse-layer.mlir --moe-gpu-plan | not moe-opt --moe-wse-plan 2>&1 | FileCheck %s --check-prefix=CHECK-CROSS
+// CHECK-CROSS: error: the module is already planned (moe.plan = #moe.gpu_plan<tokens = 256>); plan the unplanned program
+// RUN: moe-opt %S/Inputs/wse-layer.mlir --moe-wse-plan | not moe-opt --moe-gpu-plan 2>&1 | FileCheck %s --check-prefix=CHECK-CROSS2
+// CHECK-CROSS2: error: the module is already planned (moe.plan = #moe.wse_plan<batch = 4, seq_len = 64>); plan the unplanned program
 
 // RUN: not moe-opt %s -split-input-file --moe-wse-plan 2>&1 | FileCheck %s --check-prefix=CHECK-SPLIT
 // RUN: not moe-opt %s -split-input-file --moe-wse-plan="tiles=auto" 2>&1 | FileCheck %s --check-prefix=CHECK-AUTO

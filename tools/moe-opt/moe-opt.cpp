@@ -9,21 +9,121 @@
 // the upstream dialects MoE programs and their plans use, and the upstream
 // general-purpose passes (canonicalize, cse, ...) to compose with.
 //
+// It is MlirOptMain with two guards around it. Upstream `shard` accepts a
+// grid with a zero-sized axis and then divides by it while verifying the
+// collectives on that grid, so the input is first parsed without
+// verification and such grids are reported (moe::verifyDeviceGrids). And the
+// output file is checked once written, so a full disk is an error naming it.
+//
 //===----------------------------------------------------------------------===//
 
+#include "moe/Dialect/MoE/IR/MoEOps.h"
 #include "moe/InitAllMoE.h"
+#include "moe/Support/Output.h"
 
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Support/ToolUtilities.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+using namespace mlir;
+
+namespace {
+
+/// Parses each chunk of `input` without verifying it and reports grids with
+/// a zero-sized axis before upstream verifiers divide by them. Chunks that
+/// do not parse are left to MlirOptMain, which reports them as usual.
+LogicalResult checkGrids(const llvm::MemoryBuffer &input,
+                         DialectRegistry &registry,
+                         const MlirOptMainConfig &config) {
+  if (!input.getBuffer().contains("shard.grid"))
+    return success();
+  std::string ignored;
+  llvm::raw_string_ostream sink(ignored);
+  auto checkChunk = [&](std::unique_ptr<llvm::MemoryBuffer> chunk,
+                        const llvm::MemoryBufferRef &source,
+                        raw_ostream &) -> LogicalResult {
+    llvm::SourceMgr sourceMgr;
+    sourceMgr.AddNewSourceBuffer(
+        llvm::MemoryBuffer::getMemBuffer(source, /*RequiresNullTerminator=*/
+                                         false),
+        llvm::SMLoc());
+    sourceMgr.AddNewSourceBuffer(std::move(chunk), llvm::SMLoc());
+    MLIRContext context(registry, MLIRContext::Threading::DISABLED);
+    context.allowUnregisteredDialects(config.shouldAllowUnregisteredDialects());
+    OwningOpRef<Operation *> op;
+    {
+      ScopedDiagnosticHandler quiet(&context,
+                                    [](Diagnostic &) { return success(); });
+      ParserConfig parserConfig(&context, /*verifyAfterParse=*/false);
+      if (config.shouldUseExplicitModule())
+        op = parseSourceFile(sourceMgr, parserConfig);
+      else
+        op = parseSourceFile<ModuleOp>(sourceMgr, parserConfig);
+    }
+    if (!op)
+      return success();
+    SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+    return moe::verifyDeviceGrids(op.get());
+  };
+  return splitAndProcessBuffer(
+      llvm::MemoryBuffer::getMemBuffer(input.getMemBufferRef(),
+                                       /*RequiresNullTerminator=*/false),
+      checkChunk, sink, config.inputSplitMarker(), config.outputSplitMarker());
+}
+
+} // namespace
 
 int main(int argc, char **argv) {
-  mlir::registerTransformsPasses();
-  mlir::moe::registerAllMoEPasses();
+  llvm::InitLLVM init(argc, argv);
+  moe::installOutputErrorHandler("moe-opt");
+  registerTransformsPasses();
+  moe::registerAllMoEPasses();
 
-  mlir::DialectRegistry registry;
-  mlir::moe::registerAllMoEDialects(registry);
+  DialectRegistry registry;
+  moe::registerAllMoEDialects(registry);
 
-  return mlir::asMainReturnCode(mlir::MlirOptMain(
+  auto [inputFilename, outputFilename] = registerAndParseCLIOptions(
       argc, argv, "moe-mlir optimizer driver: moe programs, plans and costs\n",
-      registry));
+      registry);
+  MlirOptMainConfig config = MlirOptMainConfig::createFromCLOptions();
+  if (config.shouldShowDialects()) {
+    llvm::outs() << "Available Dialects: ";
+    llvm::interleave(registry.getDialectNames(), llvm::outs(), ",");
+    llvm::outs() << "\n";
+    return EXIT_SUCCESS;
+  }
+  if (config.shouldListPasses()) {
+    printRegisteredPasses();
+    return EXIT_SUCCESS;
+  }
+
+  std::string error;
+  std::unique_ptr<llvm::MemoryBuffer> input =
+      openInputFile(inputFilename, &error);
+  if (!input) {
+    llvm::errs() << error << "\n";
+    return EXIT_FAILURE;
+  }
+  if (failed(checkGrids(*input, registry, config)))
+    return EXIT_FAILURE;
+  std::unique_ptr<llvm::ToolOutputFile> output =
+      openOutputFile(outputFilename, &error);
+  if (!output) {
+    llvm::errs() << error << "\n";
+    return EXIT_FAILURE;
+  }
+  if (failed(MlirOptMain(output->os(), std::move(input), registry, config)) ||
+      failed(moe::checkWritten(output->os(), outputFilename, "moe-opt")))
+    return EXIT_FAILURE;
+  output->keep();
+  return EXIT_SUCCESS;
 }

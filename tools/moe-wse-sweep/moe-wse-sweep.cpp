@@ -28,6 +28,7 @@
 #include "moe/CostModels/UpstreamCostModels.h"
 #include "moe/Dialect/MoE/IR/MoEDialect.h"
 #include "moe/Dialect/WSE/IR/WSEDialect.h"
+#include "moe/Support/Checked.h"
 #include "moe/Target/HFConfig/HFConfig.h"
 #include "moe/Transforms/Passes.h"
 
@@ -201,9 +202,19 @@ private:
     if (lo == 0)
       return failure();
     entry.batch = lo;
-    for (int64_t g = 1; g <= maxTiles; g *= 2)
-      if (OwningOpRef<ModuleOp> module = plan(*program, g * lo, g))
-        entry.tiled.emplace_back(g, std::move(module));
+    // Doubling G until it reaches max-tiles or a G does not fit: more tiles
+    // hold more sequences, so no larger G fits either.
+    for (int64_t g = 1; g <= maxTiles; g *= 2) {
+      std::optional<int64_t> sequences = checkedMul(g, lo);
+      OwningOpRef<ModuleOp> module;
+      if (sequences)
+        module = plan(*program, *sequences, g);
+      if (!module)
+        break;
+      entry.tiled.emplace_back(g, std::move(module));
+      if (g > maxTiles / 2)
+        break;
+    }
     return &entry;
   }
 
@@ -372,8 +383,30 @@ int main(int argc, char **argv) {
                  << "' (expected experts or top-k)\n";
     return 1;
   }
-  if (seqLen < 1 || systems < 1 || maxTiles < 1 || numLayers < 0) {
-    llvm::errs() << "error: seq-len, systems and max-tiles must be positive\n";
+  // Each numeric option checked on its own and named in the error.
+  std::optional<std::string> optionError;
+  for (auto [name, value, min] :
+       {std::make_tuple("seq-len", seqLen.getValue(), int64_t(1)),
+        std::make_tuple("systems", systems.getValue(), int64_t(1)),
+        std::make_tuple("max-tiles", maxTiles.getValue(), int64_t(1)),
+        std::make_tuple("num-layers", numLayers.getValue(), int64_t(0)),
+        std::make_tuple("experts", fixedExperts.getValue(), int64_t(1)),
+        std::make_tuple("top-k", fixedTopK.getValue(), int64_t(1))})
+    if (!optionError)
+      optionError = describeCountError(name, value, min);
+  for (int64_t value : values)
+    if (!optionError)
+      optionError = describeCountError("values", value, 1);
+  if (!optionError)
+    optionError = describeRangeError("efficiency", efficiency, 0, 1);
+  if (!optionError)
+    optionError = describeRangeError("wafer-half-batch", halfBatch, -1);
+  if (!optionError)
+    optionError = describeRangeError("fit", fitTarget, 0);
+  if (!optionError)
+    optionError = describeRangeError("fit-bta", fitBTA, 0);
+  if (optionError) {
+    llvm::errs() << "moe-wse-sweep: error: --" << *optionError << "\n";
     return 1;
   }
 

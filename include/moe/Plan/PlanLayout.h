@@ -21,6 +21,7 @@
 
 #include "moe/Interfaces/PlanLayoutOpInterface.h"
 
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Support/LLVM.h"
@@ -60,6 +61,11 @@ Value createCollective(OpBuilder &b, Location loc, StringRef grid,
 /// the collectives as shard ops on grid `grid`.
 void applyLayout(FunctionOpInterface func, const FunctionLayout &layout,
                  StringRef grid);
+
+/// Fails, naming what it found, when `module` is already planned (it has a
+/// `moe.plan`, a `shard.grid` or wafer ops): each plan applies to the
+/// unplanned program once. The plan passes check this before anything else.
+LogicalResult checkUnplanned(ModuleOp module);
 
 /// Plans `func`: lays it out with `state`, writes the layout into the IR on
 /// grid `grid`, checks the result (consistent types; results that are the

@@ -42,6 +42,9 @@ struct SearchResult {
   /// Every plan, best first: feasible ones by step time, then the pruned
   /// ones by memory.
   std::vector<PlanCandidate> plans;
+  /// Micro-batch sizes not priced because a smaller size of the same
+  /// degrees already needs more memory than a device has.
+  int64_t unpricedOverMemory = 0;
   /// The feasible plan with the lowest step time, if any.
   const PlanCandidate *best() const {
     return !plans.empty() && plans.front().feasible ? &plans.front() : nullptr;
@@ -50,8 +53,11 @@ struct SearchResult {
 
 /// Enumerates tp and pp (up to the space's bounds), ep (dividing the devices
 /// and every layer's expert count), micro-batch size (sequences per GPU per
-/// micro-batch dividing the step's sequences per data-parallel replica),
-/// capacity factor and recomputation; prices each with a PlanEstimator;
+/// micro-batch dividing the step's sequences per data-parallel replica,
+/// smallest first, stopping at the first size that no variant fits in
+/// memory), capacity factor and recomputation; prices each with a
+/// PlanEstimator; the work is bounded by the divisors of the devices and of
+/// the step's sequences, never by their values;
 /// prunes plans the plan rules reject or that do not fit in memory, with
 /// the reason; marks the Pareto front of step time against memory per
 /// device.

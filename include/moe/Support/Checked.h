@@ -47,14 +47,23 @@ std::optional<int64_t> toCount(double value, int64_t limit = kMaxCount);
 /// `value` as text the way errors print figures ("nan", "1e+300", "0.5").
 std::string formatValue(double value);
 
+/// The error of checkRange and checkCount below without a location, for
+/// tools that check their command line: nullopt when `value` is in range.
+std::optional<std::string>
+describeRangeError(StringRef name, double value, double min,
+                   std::optional<double> max = std::nullopt);
+std::optional<std::string> describeCountError(StringRef name, int64_t value,
+                                              int64_t min,
+                                              int64_t max = kMaxCount);
+
 /// Checks a numeric option (or field) named `name`: finite, at least `min`,
 /// and at most `max` when given. The error, at `loc`, reads "NAME (VALUE)
 /// must be ...".
 LogicalResult checkRange(Location loc, StringRef name, double value, double min,
                          std::optional<double> max = std::nullopt);
-LogicalResult checkRange(Location loc, StringRef name, int64_t value,
-                         int64_t min,
-                         std::optional<int64_t> max = std::nullopt);
+/// The same for a count option, at most kMaxCount unless `max` says less.
+LogicalResult checkCount(Location loc, StringRef name, int64_t value,
+                         int64_t min, int64_t max = kMaxCount);
 
 } // namespace mlir::moe
 

@@ -1,4 +1,4 @@
-//===- Format.h - Figures for people, and output files ----------*- C++ -*-===//
+//===- Format.h - Figures for people ----------------------------*- C++ -*-===//
 //
 // Part of the moe-mlir project, under the Apache License v2.0 with LLVM
 // Exceptions.
@@ -21,11 +21,6 @@ namespace mlir::moe {
 std::string formatSeconds(double seconds);
 std::string formatBytes(double bytes);
 std::string formatScaled(double value, StringRef unit);
-
-/// Writes what `emit` prints to `path` ('-' is stdout); an error at `loc`
-/// naming the file when it cannot be written.
-LogicalResult writeOutput(StringRef path, Location loc,
-                          llvm::function_ref<void(llvm::raw_ostream &)> emit);
 
 } // namespace mlir::moe
 

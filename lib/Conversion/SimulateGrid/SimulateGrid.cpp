@@ -561,6 +561,8 @@ struct MoESimulateGridPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    if (failed(verifyDeviceGrids(module)))
+      return signalPassFailure();
     auto grids = llvm::to_vector(module.getOps<shard::GridOp>());
     if (grids.empty())
       return;

@@ -12,6 +12,7 @@
 
 #include "moe/Dialect/MoE/IR/MoEOps.h"
 
+#include "mlir/Dialect/Shard/IR/ShardOps.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -28,6 +29,39 @@ using namespace mlir::moe;
 PlanAttrInterface mlir::moe::getPlan(Operation *module) {
   return module->getAttrOfType<PlanAttrInterface>(
       MoEDialect::PlanAttrHelper::getNameStr());
+}
+
+LogicalResult mlir::moe::verifyDeviceGrids(Operation *root) {
+  WalkResult result = root->walk([](shard::GridOp grid) {
+    ArrayRef<int64_t> shape = grid.getShape();
+    SmallVector<int64_t> sizes;
+    for (int64_t size : shape)
+      if (!ShapedType::isDynamic(size))
+        sizes.push_back(size);
+    if (llvm::is_contained(sizes, 0)) {
+      InFlightDiagnostic diag = emitError(grid.getLoc())
+                                << "grid @" << grid.getSymName()
+                                << " has an axis of size 0 (";
+      llvm::interleave(
+          shape,
+          [&](int64_t size) {
+            if (ShapedType::isDynamic(size))
+              diag << "?";
+            else
+              diag << size;
+          },
+          [&] { diag << "x"; });
+      diag << "); a device grid needs at least one device on every axis";
+      return WalkResult::interrupt();
+    }
+    if (!checkedProduct(sizes)) {
+      emitError(grid.getLoc()) << "grid @" << grid.getSymName()
+                               << " has more than " << kMaxCount << " devices";
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return failure(result.wasInterrupted());
 }
 
 bool mlir::moe::isWeightCopy(Value value) {

@@ -48,6 +48,12 @@ double getActivationFlops(Activation activation);
 /// The plan of `module` (its `moe.plan`), or null for an unplanned program.
 PlanAttrInterface getPlan(Operation *module);
 
+/// Checks every `shard.grid` under `root`: each static axis holds at least
+/// one device and the grid at most kMaxCount. Upstream `shard` accepts a
+/// zero-sized axis, then divides by it (collective verifiers, simulation);
+/// every tool and pass that reads grids calls this first.
+LogicalResult verifyDeviceGrids(Operation *root);
+
 /// True for function arguments carrying `moe.param`, and for copies of them
 /// made by ops with the `WeightCopy` trait (a weight streamed to a wafer).
 bool isParameter(Value value);
