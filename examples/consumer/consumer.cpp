@@ -47,14 +47,14 @@ int main(int argc, char **argv) {
     return 1;
 
   module->walk([](mlir::Operation *op) {
-    auto cost =
-        op->getAttrOfType<mlir::moe::CostAttr>(mlir::moe::kCostAttrName);
+    auto cost = op->getAttrOfType<mlir::moe::CostAttr>(
+        mlir::moe::MoEDialect::CostAttrHelper::getNameStr());
     if (!cost)
       return;
     llvm::outs() << op->getName() << ": "
                  << llvm::format("%g FLOP, %g bytes, %g network bytes, %g s",
-                                 cost.flops(), cost.bytes(), cost.network(),
-                                 cost.seconds())
+                                 cost.getFlops(), cost.getBytes(),
+                                 cost.getNetwork(), cost.getSeconds())
                  << " (" << mlir::moe::stringifyBound(cost.getBound()) << ")\n";
   });
   return 0;

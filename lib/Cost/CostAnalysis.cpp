@@ -258,6 +258,13 @@ void OpPricer::price(Operation *op, CostModelOpInterface costOp,
   add(op, measure(op, costOp, kernels), runs, layer, 1);
 }
 
+void OpPricer::priceAsZero(Operation *op, double runs) {
+  auto it = entryIndex.find(op);
+  unsigned layer =
+      it != entryIndex.end() ? entries[it->second].layer : getLayer(op);
+  add(op, OpWork(), runs, layer, 1);
+}
+
 //===----------------------------------------------------------------------===//
 // The walk over the IR
 //===----------------------------------------------------------------------===//
@@ -311,13 +318,28 @@ LogicalResult Walker::visitOp(Operation *op, double multiplier) {
     return success();
   }
 
+  // Sizes are checked before any cost model multiplies them: an op with a
+  // dynamic tensor is counted as zero (its kernels, weights and saved
+  // activations all), never priced from ShapedType::kDynamic.
+  TensorSizes sizes = checkTensorSizes(op);
+  if (sizes == TensorSizes::TooLarge)
+    return failure();
   KernelList kernels;
-  if (failed(costOp.getKernels(kernels))) {
+  bool priced = succeeded(costOp.getKernels(kernels));
+  // Free ops (a return, a yield) have no kernels whatever their types.
+  if (sizes == TensorSizes::Dynamic && (!priced || !kernels.empty())) {
     op->emitWarning() << "cannot cost '" << op->getName()
-                      << "' (dynamic shapes?); counted as zero";
-    kernels.clear();
+                      << "' (dynamic shapes); counted as zero";
+    pricer.priceAsZero(op, multiplier);
+  } else if (!priced) {
+    op->emitWarning() << "cannot cost '" << op->getName()
+                      << "'; counted as zero";
+    pricer.priceAsZero(op, multiplier);
+  } else if (sizes == TensorSizes::Static) {
+    pricer.price(op, costOp, kernels, multiplier);
+  } else {
+    pricer.priceAsZero(op, multiplier);
   }
-  pricer.price(op, costOp, kernels, multiplier);
 
   if (op->getNumRegions() == 0)
     return success();
@@ -327,6 +349,10 @@ LogicalResult Walker::visitOp(Operation *op, double multiplier) {
                       << "' is not static; its body is counted once";
     trips = 1;
   }
+  if (*trips > kMaxCount)
+    return op->emitOpError()
+           << "runs its body more than " << kMaxCount
+           << " times, the most the cost model counts";
   // Zero: the op's kernels already cover its regions (a linalg payload), or
   // a loop that never runs; either way the body is not costed on its own.
   if (*trips == 0)

@@ -35,11 +35,17 @@ struct ForCostModel
     if (!matchPattern(loop.getLowerBound(), m_ConstantInt(&lb)) ||
         !matchPattern(loop.getUpperBound(), m_ConstantInt(&ub)) ||
         !matchPattern(loop.getStep(), m_ConstantInt(&step)) ||
-        step.getSExtValue() <= 0)
+        !step.isStrictlyPositive())
       return failure();
-    int64_t span = ub.getSExtValue() - lb.getSExtValue();
-    int64_t s = step.getSExtValue();
-    return span <= 0 ? 0 : (span + s - 1) / s;
+    // In 128 bits: INT64_MIN to INT64_MAX is 2^64 - 1 trips, which 64-bit
+    // arithmetic wraps to a negative span. Counts beyond int64 saturate;
+    // the cost analysis rejects anything above kMaxCount.
+    APInt span = ub.sext(128) - lb.sext(128);
+    if (!span.isStrictlyPositive())
+      return 0;
+    APInt s = step.sext(128);
+    APInt trips = (span + s - 1).udiv(s);
+    return trips.getActiveBits() > 63 ? INT64_MAX : trips.getSExtValue();
   }
 };
 

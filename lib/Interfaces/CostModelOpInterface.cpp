@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "moe/Interfaces/CostModelOpInterface.h"
+#include "moe/Support/Checked.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -25,6 +26,39 @@ unsigned mlir::moe::elementBytes(Type type) {
                       ? elem.getIntOrFloatBitWidth()
                       : 64;
   return std::max(1u, (bits + 7) / 8);
+}
+
+TensorSizes mlir::moe::checkTensorSizes(Operation *op) {
+  auto check = [&](Type type, StringRef kind, unsigned index) {
+    auto tensor = dyn_cast<TensorType>(type);
+    if (!tensor)
+      return TensorSizes::Static;
+    if (!tensor.hasRank() || !tensor.hasStaticShape())
+      return TensorSizes::Dynamic;
+    if (!checkedNumElements(tensor.getShape())) {
+      op->emitOpError() << kind << " #" << index << " (" << type
+                        << ") holds more than " << kMaxCount
+                        << " elements, more than the cost model counts";
+      return TensorSizes::TooLarge;
+    }
+    return TensorSizes::Static;
+  };
+  TensorSizes result = TensorSizes::Static;
+  for (auto [i, operand] : llvm::enumerate(op->getOperandTypes())) {
+    TensorSizes sizes = check(operand, "operand", i);
+    if (sizes == TensorSizes::TooLarge)
+      return sizes;
+    if (sizes == TensorSizes::Dynamic)
+      result = sizes;
+  }
+  for (auto [i, type] : llvm::enumerate(op->getResultTypes())) {
+    TensorSizes sizes = check(type, "result", i);
+    if (sizes == TensorSizes::TooLarge)
+      return sizes;
+    if (sizes == TensorSizes::Dynamic)
+      result = sizes;
+  }
+  return result;
 }
 
 double mlir::moe::tensorBytes(Type type) {

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "moe/Search/PlanSummary.h"
+#include "moe/Support/Checked.h"
 #include "moe/Dialect/MoE/IR/MoEOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -51,12 +52,19 @@ private:
     ops.push_back({op, runs});
     int64_t trips = 1;
     if (auto costOp = dyn_cast<CostModelOpInterface>(op)) {
+      TensorSizes sizes = checkTensorSizes(op);
+      if (sizes == TensorSizes::TooLarge)
+        return failure();
       KernelList kernels;
-      if (failed(costOp.getKernels(kernels)))
+      if (sizes == TensorSizes::Dynamic || failed(costOp.getKernels(kernels)))
         return op->emitOpError() << "has dynamic shapes; cannot summarise";
       if (op->getNumRegions() > 0) {
         FailureOr<int64_t> count = costOp.getRegionTripCount();
         trips = succeeded(count) ? *count : 1;
+        if (trips > kMaxCount)
+          return op->emitOpError()
+                 << "runs its body more than " << kMaxCount
+                 << " times, the most the cost model counts";
       }
     }
     if (trips == 0)

@@ -72,6 +72,9 @@ public:
   /// (an op priced again, in a function called twice, adds to it).
   void price(Operation *op, CostModelOpInterface costOp,
              const KernelList &kernels, double runs);
+  /// Gives `op` an entry costing nothing: an op whose sizes are unknown
+  /// (a warning says so) is annotated with zeros, not left out.
+  void priceAsZero(Operation *op, double runs);
 
   /// Adds `work`, `runs` times per micro-batch of each of `instances`
   /// identical ops of layer run `layer`, to the entry of `key` (a new entry

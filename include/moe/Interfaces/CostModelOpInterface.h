@@ -144,6 +144,21 @@ double expectedActiveExperts(double tokens, double topK, double experts);
 /// Mean number of keys each of `seqLen` queries attends to.
 double meanAttendedKeys(int64_t seqLen, bool causal, int64_t window);
 
+/// Whether the cost model can size an op's tensors.
+enum class TensorSizes {
+  /// Every tensor operand and result is ranked, static and holds at most
+  /// kMaxCount elements.
+  Static,
+  /// One is dynamic or unranked: the op cannot be costed.
+  Dynamic,
+  /// One holds more than kMaxCount elements: an error naming it has been
+  /// emitted at the op.
+  TooLarge,
+};
+/// Checks `op`'s tensor types before any cost model multiplies their sizes.
+/// The cost analysis and the plan search's summary both call it first.
+TensorSizes checkTensorSizes(Operation *op);
+
 /// Bytes of a ranked tensor's static shape; 0 for anything else.
 double tensorBytes(Type type);
 double tensorBytes(Value value);
