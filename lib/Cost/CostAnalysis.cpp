@@ -350,9 +350,8 @@ LogicalResult Walker::visitOp(Operation *op, double multiplier) {
     trips = 1;
   }
   if (*trips > kMaxCount)
-    return op->emitOpError()
-           << "runs its body more than " << kMaxCount
-           << " times, the most the cost model counts";
+    return op->emitOpError() << "runs its body more than " << kMaxCount
+                             << " times, the most the cost model counts";
   // Zero: the op's kernels already cover its regions (a linalg payload), or
   // a loop that never runs; either way the body is not costed on its own.
   if (*trips == 0)

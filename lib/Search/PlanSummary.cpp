@@ -6,8 +6,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "moe/Search/PlanSummary.h"
-#include "moe/Support/Checked.h"
 #include "moe/Dialect/MoE/IR/MoEOps.h"
+#include "moe/Support/Checked.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -62,9 +62,8 @@ private:
         FailureOr<int64_t> count = costOp.getRegionTripCount();
         trips = succeeded(count) ? *count : 1;
         if (trips > kMaxCount)
-          return op->emitOpError()
-                 << "runs its body more than " << kMaxCount
-                 << " times, the most the cost model counts";
+          return op->emitOpError() << "runs its body more than " << kMaxCount
+                                   << " times, the most the cost model counts";
       }
     }
     if (trips == 0)
