@@ -18,6 +18,7 @@
 #include "moe/Cost/Machine.h"
 #include "moe/Cost/Roofline.h"
 #include "moe/Interfaces/CostModelOpInterface.h"
+#include "moe/Support/Output.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -36,27 +37,32 @@
 using namespace mlir;
 using namespace mlir::moe;
 
-static llvm::cl::opt<std::string> dataFile(llvm::cl::Positional,
+static llvm::cl::OptionCategory calibrateOptions("moe-calibrate options");
+
+static llvm::cl::opt<std::string> dataFile(llvm::cl::cat(calibrateOptions),
+                                           llvm::cl::Positional,
                                            llvm::cl::desc("<published.csv>"),
                                            llvm::cl::Required);
 static llvm::cl::opt<std::string>
-    machineName("machine", llvm::cl::desc("Machine preset to price on"),
+    machineName(llvm::cl::cat(calibrateOptions), "machine",
+                llvm::cl::desc("Machine preset to price on"),
                 llvm::cl::init("h100-sxm"));
 static llvm::cl::opt<bool>
-    fit("fit", llvm::cl::desc("Fit the efficiency constants on the fit set "
-                              "and print them"));
+    fit(llvm::cl::cat(calibrateOptions), "fit",
+        llvm::cl::desc("Fit the efficiency constants on the fit set "
+                       "and print them"));
 static llvm::cl::opt<double> maxMedian(
-    "max-median-error",
+    llvm::cl::cat(calibrateOptions), "max-median-error",
     llvm::cl::desc("Fail when the validation set's median error (of kernels "
                    "above --min-seconds) exceeds this fraction"),
     llvm::cl::init(0));
 static llvm::cl::opt<double> maxWorst(
-    "max-worst-error",
+    llvm::cl::cat(calibrateOptions), "max-worst-error",
     llvm::cl::desc("Fail when the validation set's worst error (of kernels "
                    "above --min-seconds) exceeds this fraction"),
     llvm::cl::init(0));
 static llvm::cl::opt<double>
-    minSeconds("min-seconds",
+    minSeconds(llvm::cl::cat(calibrateOptions), "min-seconds",
                llvm::cl::desc("Only kernels at least this long count for the "
                               "--max-*-error checks (the issue's 100 us)"),
                llvm::cl::init(100e-6));
@@ -401,6 +407,8 @@ std::string formatTime(double seconds) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  mlir::moe::installOutputErrorHandler("moe-calibrate");
+  llvm::cl::HideUnrelatedOptions(calibrateOptions);
   llvm::cl::ParseCommandLineOptions(
       argc, argv,
       "moe-calibrate: fit and validate the cost model's kernel efficiencies "

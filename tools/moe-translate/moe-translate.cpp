@@ -10,12 +10,14 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "moe/Support/Output.h"
 #include "moe/Target/HFConfig/HFConfig.h"
 
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
 #include "llvm/ADT/SmallVector.h"
 
 int main(int argc, char **argv) {
+  mlir::moe::installOutputErrorHandler("moe-translate");
   mlir::moe::registerImportHFConfigTranslation();
 
   // Print locations by default: the importer's NameLocs ("layers.3.mlp")

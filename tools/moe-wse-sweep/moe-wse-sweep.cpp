@@ -29,6 +29,7 @@
 #include "moe/Dialect/MoE/IR/MoEDialect.h"
 #include "moe/Dialect/WSE/IR/WSEDialect.h"
 #include "moe/Support/Checked.h"
+#include "moe/Support/Output.h"
 #include "moe/Target/HFConfig/HFConfig.h"
 #include "moe/Transforms/Passes.h"
 
@@ -56,59 +57,73 @@ using namespace mlir::moe;
 
 namespace cl = llvm::cl;
 
-static cl::opt<std::string> configFile(cl::Positional,
+static cl::OptionCategory sweepOptions("moe-wse-sweep options");
+
+static cl::opt<std::string> configFile(cl::cat(sweepOptions), cl::Positional,
                                        cl::desc("<config.json>"), cl::Required);
-static cl::opt<std::string> sweep("sweep",
-                                  cl::desc("What varies: experts | top-k"),
-                                  cl::init("experts"));
+enum class SweepKind { Experts, TopK };
+static cl::opt<SweepKind>
+    sweep(cl::cat(sweepOptions), "sweep", cl::desc("What varies"),
+          cl::values(clEnumValN(SweepKind::Experts, "experts",
+                                "the number of experts (top_k fixed)"),
+                     clEnumValN(SweepKind::TopK, "top-k",
+                                "top_k (the number of experts fixed)")),
+          cl::init(SweepKind::Experts));
 static cl::list<int64_t>
-    values("values",
+    values(cl::cat(sweepOptions), "values",
            cl::desc("Sweep values (default experts: 8,16,32,64,128;"
                     " top-k: 8,4,2,1)"),
            cl::CommaSeparated);
-static cl::opt<int64_t> fixedExperts("experts",
+static cl::opt<int64_t> fixedExperts(cl::cat(sweepOptions), "experts",
                                      cl::desc("Experts in a top-k sweep"),
                                      cl::init(128));
-static cl::opt<int64_t>
-    fixedTopK("top-k", cl::desc("top_k in an experts sweep"), cl::init(8));
-static cl::opt<int64_t> seqLen("seq-len", cl::desc("Tokens per sequence"),
-                               cl::init(4096));
-static cl::opt<int64_t> systems("systems",
+static cl::opt<int64_t> fixedTopK(cl::cat(sweepOptions), "top-k",
+                                  cl::desc("top_k in an experts sweep"),
+                                  cl::init(8));
+static cl::opt<int64_t> seqLen(cl::cat(sweepOptions), "seq-len",
+                               cl::desc("Tokens per sequence"), cl::init(4096));
+static cl::opt<int64_t> systems(cl::cat(sweepOptions), "systems",
                                 cl::desc("Wafer-scale systems (data "
                                          "parallel)"),
                                 cl::init(1));
 static cl::opt<int64_t>
-    numLayers("num-layers",
+    numLayers(cl::cat(sweepOptions), "num-layers",
               cl::desc("Keep the first N decoder layers (0: "
                        "all)"),
               cl::init(0));
-static cl::opt<int64_t> maxTiles("max-tiles",
+static cl::opt<int64_t> maxTiles(cl::cat(sweepOptions), "max-tiles",
                                  cl::desc("Largest BTA tile count G tried"),
                                  cl::init(64));
-static cl::opt<std::string>
-    machineName("machine", cl::desc("Wafer-scale preset"), cl::init("cs2"));
+static cl::opt<std::string> machineName(cl::cat(sweepOptions), "machine",
+                                        cl::desc("Wafer-scale preset"),
+                                        cl::init("cs2"));
 static cl::opt<double>
-    efficiency("efficiency",
+    efficiency(cl::cat(sweepOptions), "efficiency",
                cl::desc("Override the wafer's effective efficiency (GEMMs and "
                         "attention; 0 keeps the preset's)"),
                cl::init(0));
 static cl::opt<double>
-    halfBatch("wafer-half-batch",
+    halfBatch(cl::cat(sweepOptions), "wafer-half-batch",
               cl::desc("Override wafer_half_batch (-1 keeps the preset's)"),
               cl::init(-1));
 static cl::opt<double>
-    fitTarget("fit",
+    fitTarget(cl::cat(sweepOptions), "fit",
               cl::desc("Fit the efficiency so the last point's G = 1 "
                        "throughput is this fraction of the dense "
                        "baseline's (0: no fit)"),
               cl::init(0));
 static cl::opt<double> fitBTA(
-    "fit-bta",
+    cl::cat(sweepOptions), "fit-bta",
     cl::desc("With --fit, also fit wafer_half_batch so the last point's best "
              "BTA throughput is this fraction of the dense baseline's"),
     cl::init(0));
-static cl::opt<std::string> format("format", cl::desc("text | csv"),
-                                   cl::init("text"));
+enum class OutputFormat { Text, CSV };
+static cl::opt<OutputFormat>
+    format(cl::cat(sweepOptions), "format", cl::desc("Output format"),
+           cl::values(clEnumValN(OutputFormat::Text, "text", "aligned table"),
+                      clEnumValN(OutputFormat::CSV, "csv",
+                                 "comma-separated, one header line")),
+           cl::init(OutputFormat::Text));
 
 namespace {
 
@@ -299,7 +314,7 @@ FailureOr<std::vector<Row>> runSweep(Sweeper &sweeper, ArrayRef<Point> points) {
 
 void printRows(ArrayRef<Row> rows, const MachineModel &m) {
   llvm::raw_ostream &os = llvm::outs();
-  if (format == "csv") {
+  if (format == OutputFormat::CSV) {
     os << "experts,top_k,batch,tokens_per_second,dense_batch,"
           "dense_tokens_per_second,relative,bta_tiles,bta_tokens_per_second,"
           "bta_relative,bta_gain\n";
@@ -334,6 +349,8 @@ void printRows(ArrayRef<Row> rows, const MachineModel &m) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  mlir::moe::installOutputErrorHandler("moe-wse-sweep");
+  cl::HideUnrelatedOptions(sweepOptions);
   cl::ParseCommandLineOptions(
       argc, argv,
       "moe-wse-sweep: MoE sparsity sweeps with and without batch tiling on "
@@ -378,11 +395,6 @@ int main(int argc, char **argv) {
     setEfficiency(*machine, efficiency);
   if (halfBatch >= 0)
     machine->waferHalfBatch = halfBatch;
-  if (sweep != "experts" && sweep != "top-k") {
-    llvm::errs() << "error: unknown sweep '" << sweep
-                 << "' (expected experts or top-k)\n";
-    return 1;
-  }
   // Each numeric option checked on its own and named in the error.
   std::optional<std::string> optionError;
   for (auto [name, value, min] :
@@ -412,11 +424,13 @@ int main(int argc, char **argv) {
 
   SmallVector<int64_t> sweepValues(values.begin(), values.end());
   if (sweepValues.empty())
-    sweepValues = sweep == "experts" ? SmallVector<int64_t>{8, 16, 32, 64, 128}
-                                     : SmallVector<int64_t>{8, 4, 2, 1};
+    sweepValues = sweep == SweepKind::Experts
+                      ? SmallVector<int64_t>{8, 16, 32, 64, 128}
+                      : SmallVector<int64_t>{8, 4, 2, 1};
   SmallVector<Point> points;
   for (int64_t v : sweepValues) {
-    Point p = sweep == "experts" ? Point{v, fixedTopK} : Point{fixedExperts, v};
+    Point p = sweep == SweepKind::Experts ? Point{v, fixedTopK}
+                                          : Point{fixedExperts, v};
     if (p.topK < 1 || p.experts < p.topK) {
       llvm::errs() << "error: top_k (" << p.topK
                    << ") must be between 1 and the experts (" << p.experts
