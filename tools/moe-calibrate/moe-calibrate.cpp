@@ -6,18 +6,13 @@
 //===----------------------------------------------------------------------===//
 //
 // Prices the published H100 kernel measurements in docs/data/ with the same
-// roofline the cost model uses (moe/Cost/Roofline.h) and either fits the
+// roofline the cost model uses (moe/Cost/Calibration.h) and either fits the
 // machine's efficiency constants on the fit set (--fit) or prints predicted
 // next to measured for both sets (docs/Validation.md is this output).
 //
-// Each row belongs to one set by a fixed rule (see `classify`), so constants
-// are never fitted on the rows that validate them.
-//
 //===----------------------------------------------------------------------===//
 
-#include "moe/Cost/Machine.h"
-#include "moe/Cost/Roofline.h"
-#include "moe/Interfaces/CostModelOpInterface.h"
+#include "moe/Cost/Calibration.h"
 #include "moe/Support/Output.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -69,330 +64,6 @@ static llvm::cl::opt<double>
 
 namespace {
 
-using Row = std::map<std::string, std::string>;
-
-/// Splits one CSV line, honouring double-quoted fields.
-std::vector<std::string> splitCSV(StringRef line) {
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        fields.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        fields.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields.emplace_back();
-    } else {
-      fields.back() += c;
-    }
-  }
-  return fields;
-}
-
-double number(const Row &row, const char *key) {
-  auto it = row.find(key);
-  double value = 0;
-  if (it == row.end() || StringRef(it->second).trim().getAsDouble(value))
-    return 0;
-  return value;
-}
-
-/// `key=value` inside a free-text cell such as "batch=32, heads=16".
-double field(StringRef text, StringRef key) {
-  size_t pos = text.find((key + "=").str());
-  if (pos == StringRef::npos)
-    return 0;
-  StringRef rest = text.drop_front(pos + key.size() + 1);
-  rest = rest.take_while([](char c) { return llvm::isDigit(c); });
-  double value = 0;
-  return rest.getAsDouble(value) ? 0 : value;
-}
-
-/// A measurement the roofline can price.
-struct Sample {
-  std::string id, kind, set;
-  double measured = 0; ///< seconds
-  double flops = 0;
-  std::function<double(const MachineModel &)> predict;
-};
-
-/// Fit or validate, by a rule stated in docs/Validation.md: square cuBLAS
-/// BF16 GEMMs, FlashAttention-3 head-dim-128 rows, the vLLM fused-MoE sweep,
-/// the QuACK bandwidth figure and the ring all-reduces (one node, two nodes
-/// of one GPU) fit; everything else validates. Rows measured on other kernels
-/// or fabrics than the preset models (FlashAttention-2, an Ethernet cluster,
-/// a run its reporter calls degraded) are listed but count in neither set.
-std::string classify(const Row &row) {
-  StringRef id = row.at("id");
-  if (id.contains("flashattention-2") || id.starts_with("coll-a3mega-") ||
-      id == "gemm-fastcu-issue13-cublas-8192" ||
-      id.starts_with("coll-nccl2409-"))
-    return "reference";
-  if (id.starts_with("gemm-tptd-") ||
-      id.starts_with("gemm-fastcu-cublas-6144") ||
-      id.starts_with("gemm-fastcu-cublas-8192"))
-    return "fit";
-  if (id.starts_with("attn-fa3paper-flashattention-3-hd128-"))
-    return "fit";
-  if (id.starts_with("moe-vllm24700-"))
-    return "fit";
-  if (id == "mem-quack-typical" || id == "coll-nccl1455-ring-8" ||
-      id.starts_with("coll-nccltests232-2n1g"))
-    return "fit";
-  return "validate";
-}
-
-/// Converts a measured figure to seconds given the kernel's FLOPs/bytes.
-double toSeconds(const Row &row, double flops, double bytes) {
-  double value = number(row, "measured_value");
-  StringRef unit = row.at("measured_unit");
-  if (unit.starts_with("TFLOP/s"))
-    return flops / (value * 1e12);
-  if (unit == "us")
-    return value * 1e-6;
-  if (unit == "ms")
-    return value * 1e-3;
-  if (unit.starts_with("TB/s"))
-    return bytes / (value * 1e12);
-  if (unit.starts_with("GB/s"))
-    return bytes / (value * 1e9);
-  return 0;
-}
-
-std::optional<Sample> makeSample(const Row &row) {
-  Sample s;
-  s.id = row.at("id");
-  s.kind = row.at("kind");
-  s.set = classify(row);
-  StringRef dtype = row.at("dtype");
-  if (dtype.starts_with("fp8") || dtype.starts_with("fp32"))
-    if (s.kind == "gemm" || s.kind == "attention")
-      return std::nullopt;
-  double m = number(row, "m"), n = number(row, "n"), k = number(row, "k");
-
-  if (s.kind == "gemm" && m > 0 && n > 0 && k > 0) {
-    s.flops = 2 * m * n * k;
-    double bytes = 2 * (m * k + k * n + m * n);
-    s.measured = toSeconds(row, s.flops, bytes);
-    s.predict = [=](const MachineModel &machine) {
-      Kernel kernel = makeGemm("gemm", 1, m, n, k, 2, true);
-      return priceKernel(machine, kernel, Direction::Forward).seconds;
-    };
-  } else if (s.kind == "attention") {
-    StringRef groups = row.at("batch_or_groups");
-    double batch = field(groups, "batch"), heads = field(groups, "heads");
-    double seq = number(row, "seq_len"), d = number(row, "head_dim");
-    if (batch <= 0 || heads <= 0 || seq <= 0 || d <= 0)
-      return std::nullopt;
-    bool causal = StringRef(row.at("causal")).starts_with("true");
-    bool backward = StringRef(row.at("direction")).starts_with("bwd");
-    Kernel kernel = makeAttention(batch * heads, seq, seq, d, d, causal, 0, 2);
-    // The FlashAttention papers count 4*S^2*d per head (half with a causal
-    // mask) and 2.5x that backward, the same convention as our kernels up to
-    // the (S+1)/2 vs S/2 causal count.
-    double paperFlops = 4 * batch * heads * seq * seq * d * (causal ? 0.5 : 1) *
-                        (backward ? 2.5 : 1);
-    s.flops = paperFlops;
-    s.measured = toSeconds(row, paperFlops, 0);
-    Direction dir = backward ? Direction::Backward : Direction::Forward;
-    s.predict = [=](const MachineModel &machine) {
-      return priceKernel(machine, kernel, dir).seconds;
-    };
-  } else if (s.kind == "moe_expert_ffn" && m > 0 && n > 0 && k > 0 &&
-             StringRef(row.at("direction")).starts_with("fwd") &&
-             !StringRef(row.at("direction")).contains("inference")) {
-    StringRef groups = row.at("batch_or_groups");
-    // "E=8 experts, top-2"
-    double experts = field(groups, "E");
-    size_t top = groups.find("top-");
-    double topK = 0;
-    if (top != StringRef::npos)
-      groups.drop_front(top + 4)
-          .take_while([](char c) { return llvm::isDigit(c); })
-          .getAsDouble(topK);
-    if (experts <= 0 || topK <= 0)
-      return std::nullopt;
-    // SwiGLU expert FFN over the experts that receive tokens (the same
-    // rule as moe.experts): gate, up ([rows x k] x [k x n]) and down.
-    double active =
-        std::max(1.0, std::round(expectedActiveExperts(m, topK, experts)));
-    double rows = std::ceil(m * topK / active);
-    s.flops = 2 * 3 * m * topK * n * k;
-    s.measured = toSeconds(row, s.flops, 0);
-    s.predict = [=](const MachineModel &machine) {
-      int64_t r = static_cast<int64_t>(rows), e = static_cast<int64_t>(active);
-      KernelCost cost = priceKernel(
-          machine, makeGemm("gate", e, r, n, k, 2, true), Direction::Forward);
-      cost += priceKernel(machine, makeGemm("up", e, r, n, k, 2, true),
-                          Direction::Forward);
-      cost += priceKernel(machine, makeMemory("act", 3.0 * e * r * n * 2, 0, 2),
-                          Direction::Forward);
-      cost += priceKernel(machine, makeGemm("down", e, r, k, n, 2, true),
-                          Direction::Forward);
-      return cost.seconds;
-    };
-  } else if (s.kind == "grouped_gemm" && m > 0 && n > 0 && k > 0) {
-    // One grouped GEMM: m rows in total over E groups.
-    double experts = field(row.at("batch_or_groups"), "E");
-    if (experts <= 0)
-      return std::nullopt;
-    s.flops = 2 * m * n * k;
-    s.measured = toSeconds(row, s.flops, 0);
-    int64_t e = static_cast<int64_t>(experts);
-    int64_t r = static_cast<int64_t>(std::ceil(m / experts));
-    s.predict = [=](const MachineModel &machine) {
-      return priceKernel(machine, makeGemm("grouped", e, r, n, k, 2, true),
-                         Direction::Forward)
-          .seconds;
-    };
-  } else if (s.kind == "memory_bound" && number(row, "bytes") > 0) {
-    double bytes = number(row, "bytes");
-    s.measured = toSeconds(row, 0, bytes);
-    s.predict = [=](const MachineModel &machine) {
-      return priceKernel(machine, makeMemory("mem", bytes, 0, 2),
-                         Direction::Forward)
-          .seconds;
-    };
-  } else if (s.kind == "memory_bound" &&
-             StringRef(row.at("measured_unit")).ends_with("B/s")) {
-    // A bandwidth figure: price a 1 GB stream.
-    double bytes = 1e9;
-    s.measured = toSeconds(row, 0, bytes);
-    s.predict = [=](const MachineModel &machine) {
-      return priceKernel(machine, makeMemory("mem", bytes, 0, 2),
-                         Direction::Forward)
-                 .seconds -
-             machine.kernelLatency;
-    };
-  } else if (s.kind == "all_reduce" && number(row, "bytes") > 0 &&
-             StringRef(row.at("measured_unit")) == "us") {
-    StringRef groups = row.at("batch_or_groups");
-    double ranks = 0, nodes = 0;
-    groups.take_while([](char c) { return llvm::isDigit(c); })
-        .getAsDouble(ranks);
-    size_t slash = groups.find('/');
-    if (slash != StringRef::npos)
-      groups.drop_front(slash + 1)
-          .trim()
-          .take_while([](char c) { return llvm::isDigit(c); })
-          .getAsDouble(nodes);
-    if (ranks <= 0 || nodes <= 0)
-      return std::nullopt;
-    double bytes = number(row, "bytes");
-    s.measured = toSeconds(row, 0, bytes);
-    int64_t perNode = static_cast<int64_t>(ranks / nodes);
-    s.predict = [=](const MachineModel &base) {
-      MachineModel machine = base;
-      machine.devicesPerNode = perNode;
-      double wire = 0;
-      return collectiveSeconds(machine, CollectiveKind::AllReduce, bytes,
-                               static_cast<int64_t>(ranks), 1, wire);
-    };
-  } else if (s.kind == "all_reduce" &&
-             StringRef(row.at("measured_unit")).contains("busbw") &&
-             StringRef(row.at("batch_or_groups")).contains("1 node")) {
-    // Ring bus bandwidth on one node: price an all-reduce of the row's size
-    // (4 GB where it gives a range) on 8 GPUs, whose bus bytes are
-    // 2*(p-1)/p of the buffer.
-    double bytes = number(row, "bytes") > 0 ? number(row, "bytes") : 4e9;
-    double p = 8;
-    double busBytes = 2 * (p - 1) / p * bytes;
-    s.measured = toSeconds(row, 0, busBytes);
-    s.predict = [=](const MachineModel &machine) {
-      double wire = 0;
-      return collectiveSeconds(machine, CollectiveKind::AllReduce, bytes, 8, 1,
-                               wire);
-    };
-  } else {
-    return std::nullopt;
-  }
-  return s;
-}
-
-struct Stats {
-  double median = 0, worst = 0;
-  size_t count = 0;
-};
-
-/// Relative error of each sample; statistics over those above `floor`.
-Stats statistics(const std::vector<Sample> &samples, StringRef set,
-                 const MachineModel &machine, double floor) {
-  std::vector<double> errors;
-  for (const Sample &s : samples) {
-    if (s.set != set || s.measured < floor)
-      continue;
-    errors.push_back(std::abs(s.predict(machine) / s.measured - 1));
-  }
-  Stats stats;
-  stats.count = errors.size();
-  if (errors.empty())
-    return stats;
-  std::sort(errors.begin(), errors.end());
-  stats.median =
-      errors.size() % 2
-          ? errors[errors.size() / 2]
-          : (errors[errors.size() / 2 - 1] + errors[errors.size() / 2]) / 2;
-  stats.worst = errors.back();
-  return stats;
-}
-
-/// Mean absolute log error over the fit rows of `kinds`: symmetric in over-
-/// and under-prediction.
-double loss(const std::vector<Sample> &samples, const MachineModel &machine,
-            ArrayRef<StringRef> kinds) {
-  double total = 0;
-  int count = 0;
-  for (const Sample &s : samples) {
-    if (s.set != "fit" || !llvm::is_contained(kinds, s.kind))
-      continue;
-    total += std::abs(std::log(s.predict(machine) / s.measured));
-    ++count;
-  }
-  return count ? total / count : 0;
-}
-
-/// Coordinate descent over a grid for each parameter, a few sweeps.
-void fitParameters(const std::vector<Sample> &samples, MachineModel &machine) {
-  struct Param {
-    double *value;
-    double lo, hi, step;
-    std::vector<StringRef> kinds;
-  };
-  std::vector<Param> params = {
-      {&machine.gemmEfficiency, 0.5, 1.0, 0.005, {"gemm"}},
-      {&machine.gemmHalfK, 0, 512, 8, {"gemm"}},
-      {&machine.kernelLatency, 0, 20e-6, 0.5e-6, {"gemm"}},
-      {&machine.groupedGemmEfficiency, 0.3, 1.0, 0.005, {"moe_expert_ffn"}},
-      {&machine.attentionEfficiency, 0.3, 1.0, 0.005, {"attention"}},
-      {&machine.attentionBackwardEfficiency, 0.3, 1.0, 0.005, {"attention"}},
-      {&machine.attentionHalfSeq, 0, 2048, 16, {"attention"}},
-      {&machine.memoryEfficiency, 0.5, 1.0, 0.005, {"memory_bound"}},
-      {&machine.collectiveEfficiency, 0.5, 1.0, 0.005, {"all_reduce"}},
-      {&machine.interNodeLatency, 0, 50e-6, 0.5e-6, {"all_reduce"}},
-  };
-  for (int sweep = 0; sweep < 4; ++sweep)
-    for (Param &p : params) {
-      double best = *p.value, bestLoss = loss(samples, machine, p.kinds);
-      for (double v = p.lo; v <= p.hi + 1e-12; v += p.step) {
-        *p.value = v;
-        double l = loss(samples, machine, p.kinds);
-        if (l < bestLoss - 1e-12) {
-          bestLoss = l;
-          best = v;
-        }
-      }
-      *p.value = best;
-    }
-}
-
 std::string formatTime(double seconds) {
   std::string out;
   llvm::raw_string_ostream os(out);
@@ -426,54 +97,16 @@ int main(int argc, char **argv) {
     return 1;
   }
   MachineModel machine = *machineOr;
-
-  SmallVector<StringRef> lines;
-  (*buffer)->getBuffer().split(lines, '\n', -1, false);
-  if (lines.empty()) {
-    llvm::errs() << "error: '" << dataFile << "' is empty\n";
+  llvm::Expected<std::vector<CalibrationSample>> samplesOr =
+      readCalibrationCSV((*buffer)->getBuffer(), dataFile);
+  if (!samplesOr) {
+    llvm::errs() << "error: " << llvm::toString(samplesOr.takeError()) << "\n";
     return 1;
   }
-  std::vector<std::string> header = splitCSV(lines.front());
-  // Every column the samples read, named together when any is missing.
-  SmallVector<StringRef> missing;
-  for (StringRef required :
-       {"id", "kind", "dtype", "m", "n", "k", "batch_or_groups", "seq_len",
-        "head_dim", "causal", "direction", "bytes", "measured_value",
-        "measured_unit"})
-    if (!llvm::is_contained(header, required))
-      missing.push_back(required);
-  if (!missing.empty()) {
-    llvm::errs() << "error: '" << dataFile << "' has no column"
-                 << (missing.size() > 1 ? "s " : " ");
-    llvm::interleaveComma(missing, llvm::errs(),
-                          [](StringRef c) { llvm::errs() << "'" << c << "'"; });
-    llvm::errs() << " (the header of docs/data/published-h100.csv lists "
-                    "them)\n";
-    return 1;
-  }
-  std::vector<Sample> samples;
-  for (auto [index, line] : llvm::enumerate(llvm::drop_begin(lines))) {
-    std::vector<std::string> cells = splitCSV(line.rtrim("\r"));
-    Row row;
-    for (size_t i = 0; i < header.size(); ++i)
-      row[header[i]] = i < cells.size() ? cells[i] : "";
-    std::optional<Sample> sample = makeSample(row);
-    if (!sample)
-      continue;
-    // A time that is not a positive finite number would make every error
-    // figure infinite or NaN.
-    if (!(sample->measured > 0) || !std::isfinite(sample->measured)) {
-      llvm::errs() << "error: " << dataFile << ":" << index + 2 << ": row '"
-                   << sample->id << "': 'measured_value' ("
-                   << row["measured_value"] << " " << row["measured_unit"]
-                   << ") is not a positive finite measurement\n";
-      return 1;
-    }
-    samples.push_back(std::move(*sample));
-  }
+  std::vector<CalibrationSample> &samples = *samplesOr;
 
   if (fit) {
-    fitParameters(samples, machine);
+    fitCalibration(samples, machine);
     llvm::outs() << llvm::format(
         "gemm_efficiency %.3f\ngemm_half_k %.0f\nkernel_latency %.2e\n"
         "attention_efficiency %.3f\nattention_backward_efficiency %.3f\n"
@@ -491,7 +124,7 @@ int main(int argc, char **argv) {
   llvm::outs() << "| set | id | kind | measured | predicted | error |\n"
                << "|---|---|---|---:|---:|---:|\n";
   for (StringRef set : {"fit", "validate", "reference"})
-    for (const Sample &s : samples) {
+    for (const CalibrationSample &s : samples) {
       if (s.set != set)
         continue;
       double predicted = s.predict(machine);
@@ -506,7 +139,7 @@ int main(int argc, char **argv) {
   bool ok = true;
   for (StringRef set : {"fit", "validate"})
     for (double floor : {0.0, minSeconds.getValue()}) {
-      Stats st = statistics(samples, set, machine, floor);
+      CalibrationStats st = calibrationStatistics(samples, set, machine, floor);
       llvm::outs() << llvm::format(
           "%s set, kernels >= %s: %zu samples, median error %.1f%%, worst "
           "%.1f%%\n",
