@@ -1,20 +1,30 @@
 #!/usr/bin/env bash
-# Runs the libFuzzer target moe-fuzz (parse + verify + --moe-cost +
-# --moe-cost-report + --moe-gpu-plan, under ASan + UBSan) for a while, seeded
-# with every .mlir file of test/ and examples/ (split at '// -----').
+# Runs the libFuzzer targets of moe-fuzz (under ASan + UBSan) one after the
+# other, each for an equal share of the time:
+#   ir       modules: parse, verify, --moe-cost, reports, --moe-gpu-plan;
+#            seeded with every .mlir of test/ and examples/ (split at
+#            '// -----');
+#   options  pass options of the plans, the cost and the plan search;
+#            seeded with tools/moe-fuzz/seeds/options/;
+#   machine  machine files; seeded with every machine JSON of test/;
+#   hf       Hugging Face config.json; seeded with examples/configs/ and the
+#            configs of test/;
+#   csv      calibration CSVs; seeded with docs/data/published-h100.csv in
+#            slices of five rows.
 #   scripts/fuzz.sh [seconds] [build-dir]     (defaults: 60, build-asan)
-# The tree is the one scripts/sanitize.sh configures (MOE_ENABLE_FUZZER=ON);
-# it is configured here too when missing. A crash leaves its input in
-# <build-dir>/fuzz/artifacts/ and makes this script fail. docs/Fuzzing.md.
+# The tree is the one scripts/sanitize.sh configures (MOE_ENABLE_FUZZER=ON).
+# A finding leaves its input in <build-dir>/fuzz/<target>/artifacts/ and makes
+# this script fail. docs/Fuzzing.md.
 # Environment: MOE_BUILD_LOCK, NINJA_JOBS as for scripts/sanitize.sh;
-# FUZZ_JOBS runs that many fuzzer processes at once (default 1);
-# FUZZ_SEED and FUZZ_RUNS make a run reproducible: a fixed random seed and a
-# fixed number of inputs instead of a time budget (CI uses both, so that a
-# green local run means a green CI run).
+# FUZZ_TARGETS (default: all five); FUZZ_JOBS runs that many fuzzer processes
+# at once (default 1); FUZZ_SEED and FUZZ_RUNS make a run reproducible: a
+# fixed random seed and a fixed number of inputs per target instead of a
+# time budget (CI uses both, so that a green local run means a green CI run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_TO_RUN=${1:-60}
 BUILD_DIR=${2:-build-asan}
+TARGETS=(${FUZZ_TARGETS:-ir options machine hf csv})
 
 ninja_() {
   if [ -n "${MOE_BUILD_LOCK:-}" ]; then
@@ -31,14 +41,14 @@ if ! grep -q "MOE_ENABLE_FUZZER:BOOL=ON" "$BUILD_DIR/CMakeCache.txt" 2>/dev/null
 fi
 ninja_ -C "$BUILD_DIR" moe-fuzz
 
-WORK="$BUILD_DIR/fuzz"
-SEEDS="$WORK/seeds"
-rm -rf "$SEEDS"
-mkdir -p "$SEEDS" "$WORK/corpus" "$WORK/artifacts"
-# One seed per '// -----' chunk: the split-input-file tests hold many small
-# programs, and the parser stops at the first error of a file.
-git ls-files -z -- 'test/*.mlir' 'examples/*.mlir' |
-  xargs -0 /usr/bin/python3 -c '
+# Seeds of target $1 into directory $2.
+seed() {
+  case "$1" in
+  ir)
+    # One seed per '// -----' chunk: the split-input-file tests hold many
+    # small programs, and the parser stops at the first error of a file.
+    git ls-files -z -- 'test/*.mlir' 'examples/*.mlir' |
+      xargs -0 /usr/bin/python3 -c '
 import os, sys
 out = sys.argv[1]
 for path in sys.argv[2:]:
@@ -47,33 +57,66 @@ for path in sys.argv[2:]:
         name = path.replace("/", "_") + "." + str(i)
         with open(os.path.join(out, name), "wb") as f:
             f.write(chunk)
-' "$SEEDS"
-echo "fuzz: $(ls "$SEEDS" | wc -l) seeds, ${SECONDS_TO_RUN} s"
+' "$2" ;;
+  options) cp tools/moe-fuzz/seeds/options/* "$2" ;;
+  machine)
+    git ls-files -- 'test/*.json' | grep -v -e HFConfig -e config- |
+      while read -r f; do cp "$f" "$2/$(echo "$f" | tr / _)"; done ;;
+  hf)
+    git ls-files -- 'examples/configs/*.json' 'test/Target/HFConfig/*.json' \
+        'test/Malformed/Inputs/config-*.json' |
+      while read -r f; do cp "$f" "$2/$(echo "$f" | tr / _)"; done ;;
+  csv)
+    /usr/bin/python3 -c '
+import os, sys
+lines = open("docs/data/published-h100.csv").read().splitlines()
+for i in range(1, len(lines), 5):
+    with open(os.path.join(sys.argv[1], "rows-%03d.csv" % i), "w") as f:
+        f.write("\n".join([lines[0]] + lines[i:i + 5]) + "\n")
+' "$2" ;;
+  esac
+}
 
-# New inputs go to corpus/ (kept between runs), seeds are read only.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-allow_user_poisoning=0:detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-args=(-max_total_time="$SECONDS_TO_RUN" -rss_limit_mb=4096 -timeout=30
-      -max_len=65536 -dict=tools/moe-fuzz/moe.dict -print_final_stats=1
-      -artifact_prefix="$WORK/artifacts/")
-if [ -n "${FUZZ_SEED:-}" ]; then
-  args+=(-seed="$FUZZ_SEED")
-fi
-if [ -n "${FUZZ_RUNS:-}" ]; then
-  args+=(-runs="$FUZZ_RUNS")
-fi
-if [ "${FUZZ_JOBS:-1}" -gt 1 ]; then
-  args+=(-fork="$FUZZ_JOBS")
-fi
-status=0
-"$BUILD_DIR/bin/moe-fuzz" "${args[@]}" "$WORK/corpus" "$SEEDS" \
-  2>"$WORK/fuzz.log" || status=$?
-grep -E "^(#[0-9]+[[:space:]]+DONE|stat::|Done [0-9]+ runs)" "$WORK/fuzz.log" || true
-if [ $status -ne 0 ]; then
-  tail -60 "$WORK/fuzz.log"
-  echo "fuzz: FAILED (exit $status); reproduce with $BUILD_DIR/bin/moe-fuzz <artifact>," \
-       "MOE_FUZZ_VERBOSE=1 prints the options:"
-  ls -1 "$WORK/artifacts"
-  exit $status
-fi
-echo "fuzz: no crash in ${SECONDS_TO_RUN} s"
+share=$(( SECONDS_TO_RUN / ${#TARGETS[@]} ))
+[ "$share" -ge 1 ] || share=1
+for target in "${TARGETS[@]}"; do
+  WORK="$BUILD_DIR/fuzz/$target"
+  rm -rf "$WORK/seeds"
+  mkdir -p "$WORK/seeds" "$WORK/corpus" "$WORK/artifacts"
+  seed "$target" "$WORK/seeds"
+  dict=()
+  case "$target" in
+  ir) dict=(-dict=tools/moe-fuzz/moe.dict) ;;
+  options) dict=(-dict=tools/moe-fuzz/options.dict) ;;
+  esac
+  args=(-max_total_time="$share" -rss_limit_mb=4096 -timeout=30
+        -max_len=65536 -print_final_stats=1 "${dict[@]}"
+        -artifact_prefix="$WORK/artifacts/")
+  if [ -n "${FUZZ_SEED:-}" ]; then
+    args+=(-seed="$FUZZ_SEED")
+  fi
+  if [ -n "${FUZZ_RUNS:-}" ]; then
+    args+=(-runs="$FUZZ_RUNS")
+  fi
+  if [ "${FUZZ_JOBS:-1}" -gt 1 ]; then
+    args+=(-fork="$FUZZ_JOBS")
+  fi
+  echo "fuzz: $target: $(ls "$WORK/seeds" | wc -l) seeds, ${share} s"
+  status=0
+  # New inputs go to corpus/ (kept between runs), seeds are read only.
+  MOE_FUZZ_TARGET=$target "$BUILD_DIR/bin/moe-fuzz" "${args[@]}" \
+    "$WORK/corpus" "$WORK/seeds" 2>"$WORK/fuzz.log" || status=$?
+  grep -aE "^(#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|stat::peak_rss_mb|Done [0-9]+ runs)" \
+    "$WORK/fuzz.log" | sed "s/^/fuzz: $target: /" || true
+  if [ $status -ne 0 ]; then
+    tail -60 "$WORK/fuzz.log"
+    echo "fuzz: $target FAILED (exit $status); reproduce with" \
+         "MOE_FUZZ_TARGET=$target $BUILD_DIR/bin/moe-fuzz <artifact>" \
+         "(MOE_FUZZ_VERBOSE=1 prints the options):"
+    ls -1 "$WORK/artifacts"
+    exit $status
+  fi
+done
+echo "fuzz: no finding in ${TARGETS[*]}"

@@ -386,7 +386,11 @@ void mlir::moe::fitCalibration(ArrayRef<CalibrationSample> samples,
   for (int sweep = 0; sweep < 4; ++sweep)
     for (Param &p : params) {
       double best = *p.value, bestLoss = loss(samples, machine, p.kinds);
-      for (double v = p.lo; v <= p.hi + 1e-12; v += p.step) {
+      // Grid points by index: summing steps drifts past `hi`
+      // (1.0000000000000002 is not a fraction the machine validator accepts).
+      int64_t points = std::llround((p.hi - p.lo) / p.step);
+      for (int64_t i = 0; i <= points; ++i) {
+        double v = std::min(p.hi, p.lo + static_cast<double>(i) * p.step);
         *p.value = v;
         double l = loss(samples, machine, p.kinds);
         if (l < bestLoss - 1e-12) {

@@ -270,6 +270,9 @@ llvm::Expected<MachineModel> mlir::moe::getMachinePreset(StringRef name) {
 }
 
 llvm::Error mlir::moe::validateMachine(const MachineModel &m) {
+  // Reports and the cost summary name the machine.
+  if (StringRef(m.name).trim().empty())
+    return makeError("a machine needs a non-empty 'name'");
   for (const Field &f : kFields) {
     double v = getValue(m, f);
     if (!(v >= 0) || (f.positive && v == 0))

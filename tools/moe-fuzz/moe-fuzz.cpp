@@ -1,215 +1,145 @@
-//===- moe-fuzz.cpp - libFuzzer target over parse, verify, cost -*- C++ -*-===//
+//===- moe-fuzz.cpp - libFuzzer targets over every input a user gives ----===//
 //
 // Part of the moe-mlir project, under the Apache License v2.0 with LLVM
 // Exceptions.
 //
 //===----------------------------------------------------------------------===//
 //
-// Feeds arbitrary bytes through what a user's file goes through: the parser
-// and the verifiers, --moe-cost and --moe-cost-report (every format, to a
-// null stream), --moe-gpu-plan followed by --moe-cost, and
-// --moe-simulate-grid of a forward plan. Errors are fine; a crash, a
-// sanitizer report, or one of these oracles failing is a finding:
+// One libFuzzer binary with five targets, chosen by MOE_FUZZ_TARGET, one per
+// kind of input a user hands the tools:
 //
-//  - a pass that succeeds must leave IR that verifies;
-//  - simulating a plan gives back the program's function types;
-//  - annotated IR must print and parse back (reports are read from saved
-//    files) and give the same report, to the six significant digits that
-//    #moe.cost prints.
+//  - ir (default): the bytes are a module: parse, verify, --moe-cost and
+//    every report, --moe-gpu-plan then --moe-cost, --moe-simulate-grid of a
+//    forward plan;
+//  - options: the bytes are pass options (one line each for the plan, the
+//    cost and the plan search) applied to a fixed MoE layer;
+//  - machine: the bytes are a machine file, used to cost, plan and search;
+//  - hf: the bytes are a Hugging Face config.json, imported and costed;
+//  - csv: the bytes are a calibration CSV, read and priced.
 //
-// The machine, phase and plan options are derived from the input bytes, so
-// every input runs one reproducible configuration; MOE_FUZZ_VERBOSE=1 prints
-// it as moe-opt options. Build with clang and
-// -DMOE_ENABLE_FUZZER=ON (scripts/fuzz.sh); see docs/Fuzzing.md.
+// Errors are fine; a crash, a sanitizer report, a timeout or a failed
+// property (Oracles.h) is a finding. Properties beyond the common ones: N
+// identical decoder layers cost N times one (past the embedding and head),
+// and an expert-parallel plan's per-device expert FLOPs are 1/ep of the
+// program's. Options the IR target derives from the input bytes, so each
+// input runs one reproducible configuration; MOE_FUZZ_VERBOSE=1 prints it.
+// Build with clang and -DMOE_ENABLE_FUZZER=ON (scripts/fuzz.sh);
+// docs/Fuzzing.md.
 //
 //===----------------------------------------------------------------------===//
 
-#include "moe/Conversion/Passes.h"
-#include "moe/Cost/Passes.h"
+#include "Oracles.h"
+
+#include "moe/Cost/Calibration.h"
+#include "moe/Cost/Machine.h"
 #include "moe/InitAllMoE.h"
-#include "moe/Report/Passes.h"
-#include "moe/Report/Report.h"
+#include "moe/Support/Checked.h"
+#include "moe/Target/HFConfig/HFConfig.h"
 #include "moe/Transforms/Passes.h"
 
-#include "mlir/IR/BuiltinOps.h"
-#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/IR/OwningOpRef.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "llvm/ADT/Hashing.h"
-#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
 using namespace mlir;
+using namespace mlir::moe;
+using namespace mlir::moe::fuzz;
 
 namespace {
 
-/// The registry moe-opt uses, built once.
-DialectRegistry &getRegistry() {
-  static DialectRegistry *registry = [] {
-    auto *r = new DialectRegistry();
-    moe::registerAllMoEDialects(*r);
-    return r;
-  }();
-  return *registry;
+enum class Target { IR, Options, Machine, HF, CSV };
+Target target = Target::IR;
+
+/// The fixed program of the options and machine targets: a MoE block of
+/// T = 1024 tokens, H = 512, E = 8 experts, top-2, F = 256 after an
+/// attention over 4 sequences of 256 tokens.
+constexpr const char *kLayer = R"mlir(
+func.func @layer(%x: tensor<1024x512xbf16>,
+    %wq: tensor<512x512xbf16> {moe.param = "attn.q"},
+    %wk: tensor<512x128xbf16> {moe.param = "attn.k"},
+    %wv: tensor<512x128xbf16> {moe.param = "attn.v"},
+    %wo: tensor<512x512xbf16> {moe.param = "attn.o"},
+    %gate: tensor<512x8xbf16> {moe.param = "router"},
+    %w_gate: tensor<8x512x256xbf16> {moe.param = "experts.gate"},
+    %w_up: tensor<8x512x256xbf16> {moe.param = "experts.up"},
+    %w_down: tensor<8x256x512xbf16> {moe.param = "experts.down"})
+    -> tensor<1024x512xbf16> {
+  %a = moe.attention %x, %wq, %wk, %wv, %wo heads = 8 kv_heads = 2
+      head_dim = 64 seq_len = 256 causal
+      : (tensor<1024x512xbf16>, tensor<512x512xbf16>, tensor<512x128xbf16>,
+         tensor<512x128xbf16>, tensor<512x512xbf16>) -> tensor<1024x512xbf16>
+  %idx, %w = moe.router %a, %gate top_k = 2 scoring = softmax
+      : (tensor<1024x512xbf16>, tensor<512x8xbf16>)
+      -> (tensor<1024x2xi32>, tensor<1024x2xbf16>)
+  %buf = moe.dispatch %a, %idx capacity_factor = 1.0
+      : (tensor<1024x512xbf16>, tensor<1024x2xi32>) -> tensor<8x256x512xbf16>
+  %out = moe.experts %buf, gate %w_gate, up %w_up, down %w_down
+      activation = swiglu
+      : (tensor<8x256x512xbf16>, tensor<8x512x256xbf16>,
+         tensor<8x512x256xbf16>, tensor<8x256x512xbf16>)
+      -> tensor<8x256x512xbf16>
+  %y = moe.combine %out, %idx, %w
+      : (tensor<8x256x512xbf16>, tensor<1024x2xi32>, tensor<1024x2xbf16>)
+      -> tensor<1024x512xbf16>
+  return %y : tensor<1024x512xbf16>
 }
+)mlir";
 
-[[noreturn]] void finding(StringRef what, Operation *op) {
-  llvm::errs() << "moe-fuzz: " << what << "\n";
-  if (op)
-    op->print(llvm::errs(), OpPrintingFlags().printGenericOpForm());
-  llvm::errs() << "\n";
-  std::abort();
-}
+/// A context that keeps diagnostics to itself (errors are expected).
+struct QuietContext {
+  MLIRContext context{getRegistry(), MLIRContext::Threading::DISABLED};
+  ScopedDiagnosticHandler quiet{&context,
+                                [](Diagnostic &) { return success(); }};
+  QuietContext() { context.printOpOnDiagnostic(false); }
+};
 
-/// Runs `pass` alone. On success the result must verify.
-LogicalResult runChecked(ModuleOp module, std::unique_ptr<Pass> pass,
-                         StringRef name) {
-  PassManager pm(module.getContext());
-  // Verify by hand below, so that invalid IR from a successful pass is a
-  // finding rather than an ordinary failure.
-  pm.enableVerifier(false);
-  pm.addPass(std::move(pass));
-  if (failed(pm.run(module)))
-    return failure();
-  if (succeeded(verify(module)))
-    return success();
-  // Verify again, printing what fails this time.
-  ScopedDiagnosticHandler print(module.getContext(), [](Diagnostic &diag) {
-    llvm::errs() << diag.getLocation() << ": " << diag << "\n";
-    return success();
-  });
-  (void)verify(module);
-  finding(("'" + name + "' succeeded but left IR that does not verify").str(),
-          module);
-}
-
-/// Simulating every device of `planned` must give back the functions of
-/// `program`, with the same types.
-void checkSimulation(ModuleOp program, ModuleOp planned) {
-  OwningOpRef<ModuleOp> simulated = planned.clone();
-  if (failed(runChecked(*simulated, moe::createMoESimulateGrid(),
-                        "moe-simulate-grid")))
-    return;
-  for (auto func : program.getOps<FunctionOpInterface>()) {
-    auto twin = simulated->lookupSymbol<FunctionOpInterface>(func.getName());
-    if (!twin || twin.getFunctionType() != func.getFunctionType())
-      finding(("'moe-simulate-grid' did not give back the type of @" +
-               func.getName() + " from its GPU plan")
-                  .str(),
-              *simulated);
-  }
-}
-
-/// Reads the report of `module` and writes every format to a null stream.
-moe::Report writeReports(ModuleOp module) {
-  FailureOr<moe::Report> report = moe::collectReport(module);
-  if (failed(report))
-    finding("--moe-cost succeeded but --moe-cost-report cannot read it",
-            module);
-  moe::writeTextReport(*report, llvm::nulls());
-  moe::writeJSONReport(*report, llvm::nulls());
-  moe::writeCSVReport(*report, llvm::nulls());
-  moe::writeChromeTrace(*report, llvm::nulls());
-  return *report;
-}
-
-/// #moe.cost prints six significant digits, so a report read back from
-/// saved IR agrees with the original to that precision, not bit for bit.
-bool closeEnough(double a, double b) {
-  return std::fabs(a - b) <= 1e-5 * std::max(std::fabs(a), std::fabs(b));
-}
-
-bool sameRows(const std::vector<moe::ReportRow> &a,
-              const std::vector<moe::ReportRow> &b) {
-  if (a.size() != b.size())
-    return false;
-  for (auto [x, y] : llvm::zip_equal(a, b))
-    if (x.op != y.op || x.loc != y.loc || x.layer != y.layer ||
-        !closeEnough(x.flops, y.flops) || !closeEnough(x.bytes, y.bytes) ||
-        !closeEnough(x.network, y.network) ||
-        !closeEnough(x.seconds, y.seconds))
-      return false;
-  return true;
-}
-
-/// Prints `module` (with locations) and parses it back.
-OwningOpRef<ModuleOp> roundTrip(ModuleOp module, bool generic) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  OpPrintingFlags flags;
-  flags.enableDebugInfo();
-  if (generic)
-    flags.printGenericOpForm();
-  module->print(os, flags);
-  ParserConfig config(module.getContext());
-  OwningOpRef<ModuleOp> reparsed = parseSourceString<ModuleOp>(text, config);
-  if (!reparsed)
-    finding(generic ? "annotated IR (generic form) does not parse back"
-                    : "annotated IR does not parse back",
-            module);
-  return reparsed;
-}
-
-/// Costs `module` and reports it; the annotated IR must print, parse back
-/// and give the same report. The report is compared on the generic form:
-/// the custom form of linalg named ops hides their bodies, whose ops
-/// --moe-cost annotates too (docs/Fuzzing.md, findings).
-void costAndReport(ModuleOp module, const moe::MoECostOptions &options) {
-  if (failed(runChecked(module, moe::createMoECost(options), "moe-cost")))
-    return;
-  moe::Report report = writeReports(module);
-
-  roundTrip(module, /*generic=*/false);
-  OwningOpRef<ModuleOp> reparsed = roundTrip(module, /*generic=*/true);
-  moe::Report again = writeReports(*reparsed);
-  if (!sameRows(report.ops, again.ops) ||
-      !sameRows(report.layers, again.layers) ||
-      !closeEnough(report.seconds, again.seconds) ||
-      !closeEnough(report.flops, again.flops))
-    finding("the report of the reparsed annotated IR differs", module);
-}
-
-} // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  // The lexer needs a NUL-terminated buffer; std::string provides one.
-  std::string source(reinterpret_cast<const char *>(data), size);
-
-  MLIRContext context(getRegistry(), MLIRContext::Threading::DISABLED);
-  context.printOpOnDiagnostic(false);
-  ScopedDiagnosticHandler quiet(&context,
-                                [](Diagnostic &) { return success(); });
-
-  ParserConfig config(&context);
+OwningOpRef<ModuleOp> parseLayer(MLIRContext *context) {
   OwningOpRef<ModuleOp> module =
-      parseSourceString<ModuleOp>(source, config, "fuzz-input");
+      parseSourceString<ModuleOp>(kLayer, ParserConfig(context), "layer");
   if (!module)
-    return 0;
+    finding("the fixed program of the fuzz targets does not parse");
+  return module;
+}
+
+//===----------------------------------------------------------------------===//
+// ir: the bytes are a module
+//===----------------------------------------------------------------------===//
+
+void fuzzIR(StringRef source) {
+  QuietContext q;
+  OwningOpRef<ModuleOp> module =
+      parseSourceString<ModuleOp>(source, ParserConfig(&q.context), "input");
+  if (!module)
+    return;
   module->print(llvm::nulls());
   module->print(llvm::nulls(), OpPrintingFlags().printGenericOpForm());
 
   // One configuration per input, from its bytes.
-  size_t hash = llvm::hash_value(StringRef(source));
+  size_t hash = llvm::hash_value(source);
   static const char *const machines[] = {"h100-sxm", "b200", "cs2", "cs3"};
-  moe::MoECostOptions cost;
+  MoECostOptions cost;
   cost.machine = machines[hash % 4];
-  cost.phase = (hash >> 2) & 1 ? "train" : "forward";
+  cost.phase = (hash >> 2) & 1 ? Phase::Train : Phase::Forward;
   cost.recompute = (hash >> 3) & 1;
   cost.imbalance = 1.0 + static_cast<double>((hash >> 4) & 3);
   cost.microBatches = 1 + ((hash >> 6) & 1);
   cost.checkMemory = (hash >> 7) & 1;
   cost.overlap = ((hash >> 8) & 1) ? 0.5 : 0.0;
-
-  if (std::getenv("MOE_FUZZ_VERBOSE"))
+  if (verbose())
     llvm::errs() << "moe-fuzz: --moe-cost=\"machine=" << cost.machine
-                 << " phase=" << cost.phase << " recompute=" << cost.recompute
+                 << " phase=" << stringifyPhase(cost.phase)
+                 << " recompute=" << cost.recompute
                  << " imbalance=" << cost.imbalance
                  << " micro-batches=" << cost.microBatches
                  << " check-memory=" << cost.checkMemory
@@ -217,28 +147,342 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   OwningOpRef<ModuleOp> costed = module->clone();
   costAndReport(*costed, cost);
 
-  moe::MoEGPUPlanOptions plan;
+  MoEGPUPlanOptions plan;
   plan.ep = int64_t(1) << ((hash >> 9) & 3);
   plan.tp = int64_t(1) << ((hash >> 11) & 1);
   plan.pp = int64_t(1) << ((hash >> 12) & 1);
   plan.phase = cost.phase;
-  if (std::getenv("MOE_FUZZ_VERBOSE"))
+  if (verbose())
     llvm::errs() << "moe-fuzz: --moe-gpu-plan=\"ep=" << plan.ep
                  << " tp=" << plan.tp << " pp=" << plan.pp
-                 << " phase=" << plan.phase << "\"\n";
+                 << " phase=" << stringifyPhase(plan.phase) << "\"\n";
   OwningOpRef<ModuleOp> planned = module->clone();
-  if (succeeded(
-          runChecked(*planned, moe::createMoEGPUPlan(plan), "moe-gpu-plan"))) {
-    if (plan.phase == "forward")
-      checkSimulation(*module, *planned);
-    moe::MoECostOptions planCost = cost;
-    planCost.machine = "h100-sxm";
-    costAndReport(*planned, planCost);
+  if (failed(runChecked(*planned, createMoEGPUPlan(plan), "moe-gpu-plan")))
+    return;
+  if (plan.phase == Phase::Forward)
+    checkSimulation(*module, *planned);
+  MoECostOptions planCost = cost;
+  planCost.machine = "h100-sxm";
+  costAndReport(*planned, planCost);
+}
+
+//===----------------------------------------------------------------------===//
+// options: the bytes are pass options
+//===----------------------------------------------------------------------===//
+
+/// Runs `pipeline` (the textual passes inside `builtin.module(...)`) on
+/// `module`; on success the result verifies.
+LogicalResult runPipeline(ModuleOp module, StringRef pipeline) {
+  PassManager pm(module.getContext(), ModuleOp::getOperationName());
+  pm.enableVerifier(false);
+  std::string errors;
+  llvm::raw_string_ostream os(errors);
+  if (failed(parsePassPipeline(pipeline, pm, os)) || failed(pm.run(module))) {
+    if (verbose())
+      llvm::errs() << "moe-fuzz: the pipeline failed " << errors << "\n";
+    return failure();
+  }
+
+  if (failed(verify(module)))
+    finding("'" + pipeline + "' succeeded but left IR that does not verify",
+            module);
+  return success();
+}
+
+void fuzzOptions(StringRef input) {
+  // Options that read or write files are left out: the machine target reads
+  // machine files, and a fuzzer must not write where its input says.
+  for (StringRef banned : {"file", "output", "trace", "svg", "{", "}"})
+    if (input.contains(banned))
+      return;
+  SmallVector<StringRef, 3> lines;
+  input.split(lines, '\n', 2);
+  lines.resize(3);
+  StringRef planLine = lines[0].trim(), costLine = lines[1].trim(),
+            searchLine = lines[2].trim();
+
+  QuietContext q;
+  OwningOpRef<ModuleOp> module = parseLayer(&q.context);
+  // Line 1: a plan (`wse ...` for the wafer plan, `-` for none).
+  std::string pipeline;
+  if (planLine.consume_front("wse"))
+    pipeline += ("moe-wse-plan{" + planLine + "},").str();
+  else if (planLine != "-")
+    pipeline += ("moe-gpu-plan{" + planLine + "},").str();
+  // Line 2: the cost options.
+  pipeline += ("moe-cost{" + costLine + "}").str();
+  if (verbose())
+    llvm::errs() << "moe-fuzz: --pass-pipeline='builtin.module(" << pipeline
+                 << ")'\n";
+  OwningOpRef<ModuleOp> costed = module->clone();
+  if (succeeded(runPipeline(*costed, pipeline)))
+    checkReports(*costed);
+
+  // Line 3: a plan search (its results to a null file).
+  if (searchLine.empty())
+    return;
+  std::string search =
+      ("moe-plan-search{" + searchLine + " output=/dev/null}").str();
+  if (verbose())
+    llvm::errs() << "moe-fuzz: --pass-pipeline='builtin.module(" << search
+                 << ")'\n";
+  OwningOpRef<ModuleOp> searched = module->clone();
+  if (succeeded(runPipeline(*searched, search)) &&
+      (*searched)->hasAttr(MoEDialect::CostSummaryAttrHelper::getNameStr()))
+    checkReports(*searched);
+}
+
+//===----------------------------------------------------------------------===//
+// machine: the bytes are a machine file
+//===----------------------------------------------------------------------===//
+
+void fuzzMachine(StringRef text) {
+  llvm::Expected<MachineModel> machine = parseMachineJSON(text);
+  if (!machine) {
+    llvm::consumeError(machine.takeError());
+    return;
+  }
+  // The passes read machine files by name: one scratch file, rewritten.
+  static std::string path = [] {
+    SmallString<128> p;
+    if (llvm::sys::fs::createTemporaryFile("moe-fuzz-machine", "json", p))
+      finding("cannot create the machine target's scratch file");
+    return std::string(p);
+  }();
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(path, ec);
+    if (ec)
+      finding("cannot write " + path + ": " + ec.message());
+    os << text;
+  }
+
+  QuietContext q;
+  OwningOpRef<ModuleOp> module = parseLayer(&q.context);
+  for (Phase phase : {Phase::Forward, Phase::Train}) {
+    MoECostOptions cost;
+    cost.machineFile = path;
+    cost.phase = phase;
+    cost.checkMemory = false;
+    OwningOpRef<ModuleOp> costed = module->clone();
+    costAndReport(*costed, cost);
+
+    OwningOpRef<ModuleOp> planned = module->clone();
+    if (machine->isWafer()) {
+      MoEWSEPlanOptions plan;
+      plan.machineFile = path;
+      plan.phase = phase;
+      if (failed(runChecked(*planned, createMoEWSEPlan(plan), "moe-wse-plan")))
+        continue;
+    } else {
+      MoEGPUPlanOptions plan;
+      plan.machineFile = path;
+      plan.ep = 4;
+      plan.phase = phase;
+      if (failed(runChecked(*planned, createMoEGPUPlan(plan), "moe-gpu-plan")))
+        continue;
+    }
+    costAndReport(*planned, cost);
+  }
+  if (!machine->isWafer()) {
+    MoEPlanSearchOptions search;
+    search.machineFile = path;
+    search.gpus = 16;
+    search.output = "/dev/null";
+    OwningOpRef<ModuleOp> searched = module->clone();
+    if (succeeded(runChecked(*searched, createMoEPlanSearch(search),
+                             "moe-plan-search")))
+      checkReports(*searched);
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// hf: the bytes are a Hugging Face config.json
+//===----------------------------------------------------------------------===//
+
+/// `spec` with `n` copies of its last decoder layer, costed forward.
+std::optional<CostSummaryAttr> costLayers(const ModelSpec &spec, int64_t n,
+                                          MLIRContext *context) {
+  ModelSpec copy = spec;
+  copy.layers.assign(n, spec.layers.back());
+  HFImportOptions options;
+  options.seqLen = 64;
+  options.batch = 8;
+  OwningOpRef<ModuleOp> module =
+      buildModel(copy, options, "config.json", context);
+  if (!module)
+    return std::nullopt;
+  MoECostOptions cost;
+  cost.checkMemory = false;
+  if (failed(runChecked(*module, createMoECost(cost), "moe-cost")))
+    return std::nullopt;
+  return checkReports(*module).summary;
+}
+
+void fuzzHF(StringRef text) {
+  QuietContext q;
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(
+      llvm::MemoryBuffer::getMemBufferCopy(text, "config.json"), llvm::SMLoc());
+  FailureOr<ModelSpec> spec = parseHFConfig(sourceMgr, &q.context);
+  if (failed(spec) || spec->layers.empty())
+    return;
+
+  HFImportOptions options;
+  options.seqLen = 64;
+  options.batch = 8;
+  options.numLayers = std::min<int64_t>(spec->layers.size(), 4);
+  OwningOpRef<ModuleOp> module =
+      buildModel(*spec, options, "config.json", &q.context);
+  if (!module)
+    return;
+  for (Phase phase : {Phase::Forward, Phase::Train}) {
+    MoECostOptions cost;
+    cost.phase = phase;
+    cost.checkMemory = false;
+    OwningOpRef<ModuleOp> costed = module->clone();
+    costAndReport(*costed, cost);
+  }
+
+  // N identical layers cost N times one: past the embedding and the head,
+  // each added copy of a layer adds the same time, FLOPs and bytes.
+  std::optional<CostSummaryAttr> one = costLayers(*spec, 1, &q.context);
+  std::optional<CostSummaryAttr> two = costLayers(*spec, 2, &q.context);
+  std::optional<CostSummaryAttr> three = costLayers(*spec, 3, &q.context);
+  if (one && two && three) {
+    if (verbose())
+      llvm::errs() << "moe-fuzz: 1, 2, 3 layers: " << one->getSeconds() << ", "
+                   << two->getSeconds() << ", " << three->getSeconds()
+                   << " s\n";
+    auto linear = [](double a, double b, double c) {
+      return std::fabs((c - b) - (b - a)) <= 1e-9 * std::fabs(c);
+    };
+    if (!linear(one->getSeconds(), two->getSeconds(), three->getSeconds()) ||
+        !linear(one->getFlops(), two->getFlops(), three->getFlops()) ||
+        !linear(one->getBytes(), two->getBytes(), three->getBytes()) ||
+        !linear(one->getParams(), two->getParams(), three->getParams()))
+      finding("1, 2 and 3 copies of a layer do not cost linearly: " +
+              formatValue(one->getSeconds()) + ", " +
+              formatValue(two->getSeconds()) + ", " +
+              formatValue(three->getSeconds()) + " s");
+  }
+
+  // An expert-parallel plan's per-device expert FLOPs are 1/ep of the
+  // program's (dropless dispatch, so no capacity is rounded per device).
+  const LayerSpec &layer = spec->layers.back();
+  int64_t ep = 2;
+  if (!layer.isMoE || spec->moe.numExperts % ep != 0)
+    return;
+  ModelSpec single = *spec;
+  single.layers.assign(1, layer);
+  HFImportOptions dropless = options;
+  dropless.numLayers.reset();
+  dropless.capacityFactor = 0;
+  OwningOpRef<ModuleOp> program =
+      buildModel(single, dropless, "config.json", &q.context);
+  if (!program)
+    return;
+  MoEGPUPlanOptions plan;
+  plan.ep = ep;
+  OwningOpRef<ModuleOp> planned = program->clone();
+  MoECostOptions cost;
+  cost.checkMemory = false;
+  if (failed(runChecked(*planned, createMoEGPUPlan(plan), "moe-gpu-plan")) ||
+      failed(runChecked(*program, createMoECost(cost), "moe-cost")) ||
+      failed(runChecked(*planned, createMoECost(cost), "moe-cost")))
+    return;
+  double whole = expertFlops(*program), perDevice = expertFlops(*planned);
+  if (verbose())
+    llvm::errs() << "moe-fuzz: expert FLOPs " << whole
+                 << ", per device at ep = " << ep << " " << perDevice << "\n";
+  if (!closeEnough(perDevice * ep, whole, 1e-6))
+    finding("per-device expert FLOPs with ep = 2 (" + formatValue(perDevice) +
+                ") are not half the program's (" + formatValue(whole) + ")",
+            *planned);
+}
+
+//===----------------------------------------------------------------------===//
+// csv: the bytes are a calibration CSV
+//===----------------------------------------------------------------------===//
+
+void fuzzCSV(StringRef text) {
+  llvm::Expected<std::vector<CalibrationSample>> samples =
+      readCalibrationCSV(text, "fuzz.csv");
+  if (!samples) {
+    llvm::consumeError(samples.takeError());
+    return;
+  }
+  static const MachineModel h100 = cantFail(getMachinePreset("h100-sxm"));
+  auto check = [&](const MachineModel &machine) {
+    for (const CalibrationSample &s : *samples) {
+      double predicted = s.predict(machine);
+      if (!std::isfinite(predicted) || predicted < 0)
+        finding("row '" + s.id + "' is predicted at " + formatValue(predicted) +
+                " s");
+      if (!std::isfinite(s.measured) || !(s.measured > 0))
+        finding("row '" + s.id + "' is measured at " + formatValue(s.measured) +
+                " s");
+    }
+    for (StringRef set : {"fit", "validate"}) {
+      CalibrationStats stats = calibrationStatistics(*samples, set, machine, 0);
+      if (!std::isfinite(stats.median) || !std::isfinite(stats.worst))
+        finding("the " + set + " set's error is not finite");
+    }
+  };
+  check(h100);
+  // Fitting is a grid search over every sample: only for small inputs.
+  if (samples->size() > 4)
+    return;
+  MachineModel fitted = h100;
+  fitCalibration(*samples, fitted);
+  if (llvm::Error error = validateMachine(fitted))
+    finding("fitting gave an invalid machine: " +
+            llvm::toString(std::move(error)));
+  check(fitted);
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  // The lexers need a NUL-terminated buffer; std::string provides one.
+  std::string input(reinterpret_cast<const char *>(data), size);
+  switch (target) {
+  case Target::IR:
+    fuzzIR(input);
+    break;
+  case Target::Options:
+    fuzzOptions(input);
+    break;
+  case Target::Machine:
+    fuzzMachine(input);
+    break;
+  case Target::HF:
+    fuzzHF(input);
+    break;
+  case Target::CSV:
+    fuzzCSV(input);
+    break;
   }
   return 0;
 }
 
 extern "C" int LLVMFuzzerInitialize(int *, char ***) {
+  const char *name = std::getenv("MOE_FUZZ_TARGET");
+  std::optional<Target> chosen =
+      llvm::StringSwitch<std::optional<Target>>(name ? name : "ir")
+          .Case("ir", Target::IR)
+          .Case("options", Target::Options)
+          .Case("machine", Target::Machine)
+          .Case("hf", Target::HF)
+          .Case("csv", Target::CSV)
+          .Default(std::nullopt);
+  if (!chosen) {
+    llvm::errs() << "moe-fuzz: error: MOE_FUZZ_TARGET '" << name
+                 << "' is not one of ir, options, machine, hf, csv\n";
+    std::exit(2);
+  }
+  target = *chosen;
+  registerAllMoEPasses();
   getRegistry();
   return 0;
 }
