@@ -19,7 +19,8 @@
 # FUZZ_TARGETS (default: all five); FUZZ_JOBS runs that many fuzzer processes
 # at once (default 1); FUZZ_SEED and FUZZ_RUNS make a run reproducible: a
 # fixed random seed and a fixed number of inputs per target instead of a
-# time budget (CI uses both, so that a green local run means a green CI run).
+# time budget (CI uses both, so that a green local run means a green CI run);
+# FUZZ_RUNS_<target> (e.g. FUZZ_RUNS_options) overrides FUZZ_RUNS for one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_TO_RUN=${1:-60}
@@ -97,8 +98,10 @@ for target in "${TARGETS[@]}"; do
   if [ -n "${FUZZ_SEED:-}" ]; then
     args+=(-seed="$FUZZ_SEED")
   fi
-  if [ -n "${FUZZ_RUNS:-}" ]; then
-    args+=(-runs="$FUZZ_RUNS")
+  runs_var="FUZZ_RUNS_$target"
+  runs=${!runs_var:-${FUZZ_RUNS:-}}
+  if [ -n "$runs" ]; then
+    args+=(-runs="$runs")
   fi
   if [ "${FUZZ_JOBS:-1}" -gt 1 ]; then
     args+=(-fork="$FUZZ_JOBS")
