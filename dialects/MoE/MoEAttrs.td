@@ -106,6 +106,11 @@ def MoE_PlanAttrInterface : AttrInterface<"PlanAttrInterface"> {
     InterfaceMethod<"Whether the plan runs on wafer-scale systems.",
                     "bool", "isWafer">,
     InterfaceMethod<[{
+        How far ZeRO shards the training state over each weight's replicas
+        (0: not at all; 1: optimizer state; 2: and gradients; 3: and the
+        weights).
+      }], "int64_t", "getZeroStage", (ins), "", [{ return 0; }]>,
+    InterfaceMethod<[{
         Every setting as (name, value), names in alphabetical order, for
         reports.
       }], "void", "getSettings",
@@ -115,17 +120,21 @@ def MoE_PlanAttrInterface : AttrInterface<"PlanAttrInterface"> {
 
 def MoE_GPUPlanAttr : MoE_Attr<"GPUPlan", "gpu_plan",
                                [DeclareAttrInterfaceMethods<MoE_PlanAttrInterface,
-                                                            ["getPipeline"]>]> {
+                                                            ["getPipeline",
+                                                             "getZeroStage"]>]> {
   let summary = "An expert-parallel GPU plan (--moe-gpu-plan)";
   let description = [{
     The degrees of a GPU plan: `dp x ep x tp` devices run the planned
     program on their tokens (`pp` pipeline stages, with `vpp` model chunks
     each, run it in turn), `gpus_per_node` of them per node. `tokens` is the
     unplanned program's token count per step. Devices:
-    `dp * ep * tp * pp`.
+    `dp * ep * tp * pp`. `zero` (0 to 3) is the ZeRO stage: how far the
+    optimizer state, gradients and weights of each weight are sharded over
+    the devices that replicate it (for a routed expert `dp`, for other
+    weights `dp * ep`).
 
     Degrees are at least 1 (omitted ones are 1); `gpus_per_node` defaults
-    to 8 and `tokens` to 0 (unknown).
+    to 8, `zero` and `tokens` to 0 (none; unknown).
 
     ```mlir
     moe.plan = #moe.gpu_plan<dp = 2, ep = 4, gpus_per_node = 8, tokens = 4096>
@@ -138,6 +147,8 @@ def MoE_GPUPlanAttr : MoE_Attr<"GPUPlan", "gpu_plan",
                         MoE_Degree<"model chunks per stage">:$vpp,
                         DefaultValuedParameter<"int64_t", "8",
                                                "GPUs per node">:$gpus_per_node,
+                        DefaultValuedParameter<"int64_t", "0",
+                                               "ZeRO stage">:$zero,
                         DefaultValuedParameter<"int64_t", "0",
                                                "tokens per step">:$tokens);
   let assemblyFormat = "`<` struct(params) `>`";

@@ -63,6 +63,11 @@ def MoEGPUPlan : Pass<"moe-gpu-plan", "::mlir::ModuleOp"> {
     Option<"gpusPerNode", "gpus-per-node", "int64_t", "8", "GPUs per node">,
     Option<"capacityFactor", "capacity-factor", "double", "0",
            "Capacity factor of every dispatch (0 keeps the program's)">,
+    Option<"zero", "zero", "int64_t", "0",
+           "ZeRO stage: 0 replicates the training state; 1 shards the "
+           "optimizer state over each weight's replicas (Megatron-Core's "
+           "distributed optimizer), 2 also the gradients, 3 also the weights "
+           "(FSDP)">,
     MoE_PhaseOption<"Forward",
                     "What the plan runs (train adds gradient synchronisation)">.option,
   ]);

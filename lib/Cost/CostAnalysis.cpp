@@ -216,8 +216,16 @@ OpEntry &OpPricer::add(Operation *key, const OpWork &work, double runs,
     backward += work.recompute;
   forward *= perStep;
   backward *= perStep;
+  // ZeRO-1 reduce-scatters the gradients and all-gathers the updated
+  // weights once per step: the bytes of one all-reduce. ZeRO-2 shards the
+  // accumulated gradients, so it reduce-scatters every micro-batch; ZeRO-3
+  // also all-gathers the weights for each micro-batch's forward and
+  // backward. A reduce-scatter or an all-gather moves half an all-reduce's
+  // bytes (a ring's two phases).
   KernelCost gradSync = work.gradSync;
-  gradSync *= runs;
+  auto m = static_cast<double>(options.microBatches);
+  double syncs = zeroStage == 2 ? (m + 1) / 2 : zeroStage == 3 ? 1.5 * m : 1;
+  gradSync *= runs * syncs;
   backward += gradSync;
   cost.forward += forward;
   cost.backward += backward;
@@ -233,9 +241,20 @@ OpEntry &OpPricer::add(Operation *key, const OpWork &work, double runs,
     entry.params += weight.count;
     entry.activeParams += weight.count * weight.activeFraction;
     entry.paramBytes += weight.bytes;
+    // ZeRO shards a weight's state over the devices that replicate it.
+    auto group = static_cast<double>(syncGroups.lookup(weight.weight));
+    group = std::max(group, 1.0);
+    double optimizerShard = zeroStage >= 1 ? group : 1;
+    double gradientShard = zeroStage >= 2 ? group : 1;
+    double weightShard = zeroStage >= 3 ? group : 1;
+    entry.residentWeightBytes += weight.bytes / weightShard;
+    entry.gradientBytes += weight.bytes / gradientShard;
+    entry.optimizerBytes +=
+        weight.count * kOptimizerStateBytesPerParam / optimizerShard;
     // A wafer updates weights in MemoryX, off the wafer's critical path.
     if (train && !machine.isWafer())
-      cost.optimizer += priceOptimizerStep(machine, weight.count);
+      cost.optimizer +=
+          priceOptimizerStep(machine, weight.count / optimizerShard);
   }
   entry.readWeightBytes = std::max(entry.readWeightBytes, readBytes);
 
@@ -397,6 +416,25 @@ llvm::DenseSet<Value> collectProgramOutputs(ModuleOp module) {
 
 /// A gradient synchronisation runs in the pipeline stage of the layer that
 /// reads its weight.
+/// For each weight whose gradient a plan synchronises, the devices the
+/// synchronising collective spans: the weight's replicas.
+llvm::DenseMap<Value, int64_t> collectSyncGroups(ModuleOp module) {
+  llvm::DenseMap<Value, int64_t> groups;
+  module.walk([&](CostModelOpInterface op) {
+    if (!op->hasAttr(MoEDialect::GradSyncAttrHelper::getNameStr()) ||
+        op->getNumOperands() == 0)
+      return;
+    KernelList kernels;
+    if (failed(op.getKernels(kernels)))
+      return;
+    for (const Kernel &kernel : kernels)
+      if (kernel.kind == KernelKind::Collective)
+        groups[op->getOperand(0)] =
+            std::max(groups.lookup(op->getOperand(0)), kernel.groupSize);
+  });
+  return groups;
+}
+
 void assignGradSyncStages(MutableArrayRef<OpEntry> entries) {
   llvm::DenseMap<Operation *, const OpEntry *> entryOf;
   for (const OpEntry &entry : entries)
@@ -433,6 +471,11 @@ FailureOr<CostAnalysis> CostAnalysis::run(ModuleOp module,
   OpPricer pricer(machine, options);
   if (machine.isWafer())
     pricer.streamedOut = collectProgramOutputs(module);
+  PlanAttrInterface plan = getPlan(module);
+  if (plan) {
+    pricer.zeroStage = plan.getZeroStage();
+    pricer.syncGroups = collectSyncGroups(module);
+  }
   Walker walker(pricer);
   bool any = false;
   for (auto func : module.getOps<FunctionOpInterface>()) {
@@ -448,7 +491,6 @@ FailureOr<CostAnalysis> CostAnalysis::run(ModuleOp module,
               "with a body";
   assignGradSyncStages(pricer.entries);
 
-  PlanAttrInterface plan = getPlan(module);
   if (plan && plan.isWafer() && !machine.isWafer())
     return emitError(module.getLoc())
            << "the module has a wafer-scale weight-streaming plan but "
@@ -458,6 +500,7 @@ FailureOr<CostAnalysis> CostAnalysis::run(ModuleOp module,
   if (plan) {
     shape.devices = plan.getDeviceCount();
     std::tie(shape.stages, shape.virtualStages) = plan.getPipeline();
+    shape.zeroStage = plan.getZeroStage();
   }
   shape.tokensPerDevice =
       options.tokens > 0 ? options.tokens : getProgramTokenCount(module);

@@ -16,8 +16,11 @@ using namespace mlir::moe;
 
 FailureOr<PipelineResult> mlir::moe::schedulePipeline(
     ArrayRef<OpEntry> entries, ArrayRef<LayerRun> layers,
-    const MachineModel &machine, const CostOptions &options, int64_t stages,
-    int64_t virtualStages, Location loc) {
+    const MachineModel &machine, const CostOptions &options,
+    const StepShape &shape, Location loc) {
+  int64_t stages = std::max<int64_t>(1, shape.stages);
+  int64_t virtualStages = std::max<int64_t>(1, shape.virtualStages);
+  int64_t zeroStage = shape.zeroStage;
   int64_t decoderLayers = 0;
   for (const LayerRun &layer : layers)
     if (layer.decoder)
@@ -50,7 +53,8 @@ FailureOr<PipelineResult> mlir::moe::schedulePipeline(
   // Per stage: compute of all micro-batches, once-per-step work (gradient
   // sync, optimizer), weights, saved activations.
   struct Stage {
-    double compute = 0, perStep = 0, weightBytes = 0, params = 0;
+    double compute = 0, perStep = 0, largestOpWeightBytes = 0;
+    MemoryBreakdown state;
     double saved = 0, layerInputs = 0, largestLayer = 0;
     double inputBytes = -1;
   };
@@ -70,8 +74,9 @@ FailureOr<PipelineResult> mlir::moe::schedulePipeline(
         if (s.inputBytes < 0)
           s.inputBytes = entry.inputBytes;
       }
-      s.weightBytes += entry.paramBytes * n;
-      s.params += entry.params * n;
+      entry.addStateMemory(s.state, n, options.phase == Phase::Train);
+      s.largestOpWeightBytes =
+          std::max(s.largestOpWeightBytes, entry.readWeightBytes);
     }
   }
   for (auto [index, layer] : llvm::enumerate(layers))
@@ -104,11 +109,11 @@ FailureOr<PipelineResult> mlir::moe::schedulePipeline(
                              s.inputBytes / machine.interNodeBandwidth);
     // 1F1B: stage i holds the activations of min(p - i, m) micro-batches.
     double inFlight = std::min<double>(stages - i, m);
-    MemoryBreakdown mem;
-    mem.weights = s.weightBytes;
+    MemoryBreakdown mem = s.state;
+    // ZeRO-3 gathers the weights of the op that runs.
+    if (zeroStage >= 3)
+      mem.weights += s.largestOpWeightBytes;
     if (train) {
-      mem.gradients = s.weightBytes;
-      mem.optimizer = s.params * kOptimizerStateBytesPerParam;
       mem.activations = options.recompute
                             ? s.layerInputs * inFlight + s.largestLayer
                             : s.saved * inFlight;

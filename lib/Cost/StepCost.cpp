@@ -83,6 +83,7 @@ FailureOr<CostSummary> mlir::moe::priceStep(MutableArrayRef<OpEntry> entries,
     pipelineWeightStreaming(entries, layers);
 
   double paramBytes = 0, largestOpWeightBytes = 0, peakLiveBytes = 0;
+  MemoryBreakdown state;
   for (const OpEntry &entry : entries) {
     const KernelCost &total = entry.cost.total;
     double n = entry.instances;
@@ -94,6 +95,7 @@ FailureOr<CostSummary> mlir::moe::priceStep(MutableArrayRef<OpEntry> entries,
     summary.params += entry.params * n;
     summary.activeParams += entry.activeParams * n;
     paramBytes += entry.paramBytes * n;
+    entry.addStateMemory(state, n, train);
     largestOpWeightBytes =
         std::max(largestOpWeightBytes, entry.readWeightBytes);
     peakLiveBytes = std::max(peakLiveBytes, entry.liveBytes);
@@ -101,7 +103,6 @@ FailureOr<CostSummary> mlir::moe::priceStep(MutableArrayRef<OpEntry> entries,
 
   // Memory per device (docs/CostModel.md, "Memory").
   MemoryBreakdown &mem = summary.memory;
-  double elemBytes = summary.params > 0 ? paramBytes / summary.params : 2;
   if (train) {
     double inputs = 0, largestLayer = 0, saved = 0;
     for (const LayerRun &layer : layers) {
@@ -131,9 +132,12 @@ FailureOr<CostSummary> mlir::moe::priceStep(MutableArrayRef<OpEntry> entries,
              << " but " << machine.name << "'s external memory holds "
              << formatBytes(machine.externalMemoryCapacity);
   } else {
-    mem.weights = paramBytes;
-    mem.gradients = train ? summary.params * elemBytes : 0;
-    mem.optimizer = train ? summary.params * kOptimizerStateBytesPerParam : 0;
+    mem.weights = state.weights;
+    mem.gradients = state.gradients;
+    mem.optimizer = state.optimizer;
+    // ZeRO-3 gathers the weights of the op that runs.
+    if (shape.zeroStage >= 3)
+      mem.weights += largestOpWeightBytes;
   }
   summary.memoryCapacity = machine.memoryCapacity;
 
@@ -142,8 +146,7 @@ FailureOr<CostSummary> mlir::moe::priceStep(MutableArrayRef<OpEntry> entries,
   int64_t stages = std::max<int64_t>(1, shape.stages);
   if (stages > 1 && !machine.isWafer()) {
     FailureOr<PipelineResult> pipeline =
-        schedulePipeline(entries, layers, machine, options, stages,
-                         std::max<int64_t>(1, shape.virtualStages), loc);
+        schedulePipeline(entries, layers, machine, options, shape, loc);
     if (failed(pipeline))
       return failure();
     summary.seconds = pipeline->seconds;

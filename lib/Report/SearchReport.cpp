@@ -70,6 +70,7 @@ void mlir::moe::writeSearchJSON(const SearchResult &result, int64_t seqLen,
           j.attribute("micro_batches", c.plan.microBatches);
           j.attribute("capacity_factor", c.plan.capacityFactor);
           j.attribute("recompute", c.plan.recompute);
+          j.attribute("zero", c.plan.zero);
           j.attribute("seconds", c.estimate.seconds);
           j.attribute("tokens_per_second", c.estimate.tokensPerSecond);
           j.attribute("mfu", c.estimate.mfu);
@@ -89,7 +90,7 @@ void mlir::moe::writeSearchCSV(const SearchResult &result, int64_t seqLen,
                                llvm::raw_ostream &os) {
   os << "rank,ep,dp,sequences_per_micro_batch,micro_batches,capacity_factor,"
         "recompute,seconds,tokens_per_second,mfu,memory_bytes_per_device,"
-        "bound,feasible,pareto,tp,pp\n";
+        "bound,feasible,pareto,tp,pp,zero\n";
   size_t rank = 0;
   for (const PlanCandidate &c : result.plans)
     os << ++rank << "," << c.plan.ep << "," << c.plan.dp << ","
@@ -100,5 +101,6 @@ void mlir::moe::writeSearchCSV(const SearchResult &result, int64_t seqLen,
                        c.estimate.tokensPerSecond, c.estimate.mfu,
                        c.estimate.memoryBytes)
        << stringifyBound(c.estimate.bound) << "," << (c.feasible ? 1 : 0) << ","
-       << (c.pareto ? 1 : 0) << "," << c.plan.tp << "," << c.plan.pp << "\n";
+       << (c.pareto ? 1 : 0) << "," << c.plan.tp << "," << c.plan.pp << ","
+       << c.plan.zero << "\n";
 }

@@ -45,7 +45,7 @@ SearchResult mlir::moe::searchGPUPlans(const ProgramSummary &summary,
   result.memoryCapacity = machine.memoryCapacity;
   int64_t devices = space.devices;
   int64_t sequences = space.globalSequences;
-  if (devices <= 0 || sequences <= 0 || sequences % devices != 0)
+  if (devices <= 0 || sequences <= 0)
     return result;
   PlanEstimator estimator(summary, machine);
   /// Prices `plan`; true when it was estimated but needs more memory than
@@ -103,22 +103,24 @@ SearchResult mlir::moe::searchGPUPlans(const ProgramSummary &summary,
           // are too: they are counted, not priced.
           bool allOverMemory = true;
           for (double cf : space.capacityFactors)
-            for (bool recompute : space.recompute) {
-              if (recompute && !space.train)
-                continue;
-              GPUPlan plan;
-              plan.ep = ep;
-              plan.dp = dp;
-              plan.tp = tp;
-              plan.pp = pp;
-              plan.tokensPerDevice = mb * summary.seqLen / tp;
-              plan.microBatches = perGroup / mb;
-              plan.capacityFactor = cf;
-              plan.recompute = recompute;
-              plan.train = space.train;
-              plan.overlap = space.overlap;
-              allOverMemory &= price(plan);
-            }
+            for (bool recompute : space.recompute)
+              for (int64_t zero : space.zeroStages) {
+                if ((recompute || zero > 0) && !space.train)
+                  continue;
+                GPUPlan plan;
+                plan.ep = ep;
+                plan.dp = dp;
+                plan.tp = tp;
+                plan.pp = pp;
+                plan.tokensPerDevice = mb * summary.seqLen / tp;
+                plan.microBatches = perGroup / mb;
+                plan.capacityFactor = cf;
+                plan.recompute = recompute;
+                plan.zero = zero;
+                plan.train = space.train;
+                plan.overlap = space.overlap;
+                allOverMemory &= price(plan);
+              }
           if (allOverMemory) {
             result.unpricedOverMemory +=
                 llvm::count_if(sequenceDivisors, [&](int64_t larger) {
@@ -172,5 +174,7 @@ std::string mlir::moe::describePlan(const GPUPlan &plan, int64_t seqLen) {
      << plan.microBatches << llvm::format(" cf=%.2f", plan.capacityFactor);
   if (plan.recompute)
     os << " recompute";
+  if (plan.zero > 0)
+    os << " zero=" << plan.zero;
   return out;
 }

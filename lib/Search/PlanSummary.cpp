@@ -462,6 +462,7 @@ PlanEstimator::layOut(const GPUPlan &plan, std::string *reason) {
         GradSync sync = getGradSync(weight.weight, *layout, degrees);
         if (sync.group == 1)
           continue;
+        result.syncGroups[weight.weight] = sync.group;
         auto [size, stride] = getGroup(grid, sync.axes);
         Kernel kernel = makeCollective(CollectiveKind::AllReduce, weight.bytes,
                                        elementBytes(weight.weight.getType()),
@@ -488,6 +489,8 @@ FailureOr<PlanEstimate> PlanEstimator::estimate(const GPUPlan &plan,
   options.microBatches = plan.microBatches;
   options.overlap = plan.overlap;
   OpPricer pricer(machine, options);
+  pricer.zeroStage = plan.zero;
+  pricer.syncGroups = (*laid)->syncGroups;
   pricer.entries.reserve((*laid)->items.size());
   pricer.layers = summary.layers;
   if (plan.train) {
@@ -504,6 +507,7 @@ FailureOr<PlanEstimate> PlanEstimator::estimate(const GPUPlan &plan,
   shape.stages = plan.pp;
   shape.virtualStages = plan.vpp;
   shape.tokensPerDevice = plan.tokensPerDevice;
+  shape.zeroStage = plan.zero;
   FailureOr<CostSummary> step;
   {
     // A plan the step model rejects (more stages than layers) says why.

@@ -69,7 +69,8 @@ LogicalResult MoEGPUPlanPass::checkOptions(int64_t &dpDegree) {
       failed(checkCount(loc, "gpus-per-node", gpusPerNode, 1)) ||
       failed(checkCount(loc, "nodes", nodes, 0)) ||
       failed(checkCount(loc, "dp", dp, 0)) ||
-      failed(checkRange(loc, "capacity-factor", capacityFactor, 0.0)))
+      failed(checkRange(loc, "capacity-factor", capacityFactor, 0.0)) ||
+      failed(checkCount(loc, "zero", zero, 0, kMaxZeroStage)))
     return failure();
   // Degrees come from the command line: products must not overflow.
   int64_t model = 0, gpus = 0;
@@ -209,7 +210,7 @@ void MoEGPUPlanPass::runOnOperation() {
   MLIRContext *ctx = &getContext();
   ctx->getLoadedDialect<MoEDialect>()->getPlanAttrHelper().setAttr(
       module, GPUPlanAttr::get(ctx, dpDegree, ep, tp, pp, virtualStages,
-                               gpusPerNode, tokens));
+                               gpusPerNode, zero, tokens));
   if (!module->hasAttr(DLTIDialect::kTargetSystemDescAttrName)) {
     auto entry =
         DataLayoutEntryAttr::get(StringAttr::get(ctx, "devices_per_node"),

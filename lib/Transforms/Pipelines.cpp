@@ -105,6 +105,9 @@ struct GPUPipelineOptions : public CostReportOptions<GPUPipelineOptions> {
   Option<int64_t> microBatches{*this, "micro-batches",
                                llvm::cl::desc("Micro-batches per step"),
                                llvm::cl::init(1)};
+  Option<int64_t> zero{*this, "zero",
+                       llvm::cl::desc("ZeRO stage (0 to 3; --moe-gpu-plan)"),
+                       llvm::cl::init(0)};
 };
 
 void buildGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &o) {
@@ -117,6 +120,7 @@ void buildGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &o) {
   plan.nodes = o.nodes;
   plan.gpusPerNode = o.gpusPerNode;
   plan.capacityFactor = o.capacityFactor;
+  plan.zero = o.zero;
   plan.phase = o.phase;
   plan.machine = o.machine;
   plan.machineFile = o.machineFile;

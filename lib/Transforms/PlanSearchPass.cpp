@@ -83,6 +83,7 @@ MoEPlanSearchPass::lowerAndCost(ModuleOp module, const GPUPlan &plan) {
   planOptions.virtualStages = plan.vpp;
   planOptions.gpusPerNode = gpusPerNode;
   planOptions.capacityFactor = plan.capacityFactor;
+  planOptions.zero = plan.zero;
   planOptions.phase = phase;
   planOptions.machine = machine;
   planOptions.machineFile = machineFile;
@@ -225,15 +226,18 @@ void MoEPlanSearchPass::runOnOperation() {
            << " tokens per step";
     return;
   }
-  if (space.globalSequences % gpus != 0) {
-    fail() << "the global batch of " << space.globalSequences
-           << " sequences does not split over " << int64_t(gpus) << " GPUs";
-    return;
-  }
   SearchResult result = searchGPUPlans(*summary, machineModel, space);
   if (result.plans.empty()) {
-    fail() << "no plan to search: no expert-parallel degree divides both "
-           << int64_t(gpus) << " GPUs and the expert counts";
+    // Every replica (dp * ep of them) holds whole sequences.
+    int64_t replicas = int64_t(gpus) / (int64_t(maxTp) * int64_t(maxPp));
+    fail() << "no plan to search: the global batch of " << space.globalSequences
+           << " sequences does not split into whole "
+           << "sequences over the data- and expert-parallel replicas of any "
+              "plan on "
+           << int64_t(gpus) << " GPUs with an expert-parallel degree that "
+           << "divides the expert counts; set global-batch=N (or import with "
+              "moe-translate --batch=N) to a multiple of "
+           << std::max<int64_t>(1, replicas);
     return;
   }
 

@@ -53,7 +53,8 @@
 // CHECK-PIPE-NEXT:   "pp": 1,
 // CHECK-PIPE-NEXT:   "tokens": 64,
 // CHECK-PIPE-NEXT:   "tp": 1,
-// CHECK-PIPE-NEXT:   "vpp": 1
+// CHECK-PIPE-NEXT:   "vpp": 1,
+// CHECK-PIPE-NEXT:   "zero": 0
 // CHECK-PIPE-NEXT: },
 // CHECK-PIPE: "op": "shard.all_to_all",
 // CHECK-PIPE: "bound": "network"

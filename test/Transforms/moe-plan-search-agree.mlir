@@ -4,21 +4,22 @@
 // when any estimate differs from its IR's cost by more than
 // max-disagreement. Here the allowance is 1e-9: the two agree to rounding,
 // in time and in memory per device, with expert, tensor and pipeline
-// parallelism, micro-batches, capacity factors and recomputation.
+// parallelism, micro-batches, capacity factors, recomputation and ZeRO.
 
 // One MoE layer on 2 GPUs: ep in {1, 2}, 6 micro-batch sizes, 2 capacity
-// factors, recompute or not.
+// factors, recompute or not, ZeRO stages 0 to 3.
 // RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-plan-search="gpus=2 check-all max-disagreement=1e-9 output=/dev/null" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-LAYER
-// CHECK-LAYER: remark: checked 48 plans lowered and costed as IR against their estimates: largest difference 0.00% in time, 0.00% in memory per device
+// CHECK-LAYER: remark: checked 192 plans lowered and costed as IR against their estimates: largest difference 0.00% in time, 0.00% in memory per device
 
 // Attention with tensor parallelism on 4 GPUs (tp in {1, 2}).
 // RUN: moe-opt %S/Inputs/attention-layer.mlir --moe-plan-search="gpus=4 max-tp=2 check-all max-disagreement=1e-9 output=/dev/null" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-TP
-// CHECK-TP: remark: checked 12 plans lowered and costed as IR against their estimates: largest difference 0.00% in time, 0.00% in memory per device
+// CHECK-TP: remark: checked 48 plans lowered and costed as IR against their estimates: largest difference 0.00% in time, 0.00% in memory per device
 // CHECK-TP: remark: best plan ep=1 dp=2 tp=2
 
 // A whole DeepSeek-V3 of 5 layers (MLA, 3 dense and 2 MoE layers merged by
-// the estimate into runs) on 8 GPUs, with tp and pp up to 2. (56 plans are
+// the estimate into runs) on 8 GPUs, with tp and pp up to 2 and every ZeRO
+// stage. (352 plans are
 // priced: for each degree, micro-batch sizes beyond the first that does not
 // fit in memory are skipped.)
 // RUN: moe-translate --import-hf-config %S/../../examples/configs/deepseek-v3.json --num-layers 5 --batch 8 --seq-len 32 | moe-opt --moe-plan-search="gpus=8 max-tp=2 max-pp=2 check-all max-disagreement=1e-9 output=/dev/null machine=b200" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-DSV3
-// CHECK-DSV3: remark: checked 56 plans lowered and costed as IR against their estimates: largest difference 0.00% in time, 0.00% in memory per device
+// CHECK-DSV3: remark: checked 352 plans lowered and costed as IR against their estimates: largest difference 0.00% in time, 0.00% in memory per device

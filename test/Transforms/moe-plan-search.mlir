@@ -1,8 +1,8 @@
 // Plan search over Inputs/moe-layer.mlir (64 tokens, E = 8, top_k = 2; no
 // attention, so a "sequence" is one token) on 2 GPUs: ep in {1, 2},
 // micro-batches of 1..32 sequences per GPU (the 32 each GPU holds per
-// step), capacity factor 1.0 or 1.25, recompute or not: 2 * 6 * 2 * 2 = 48
-// plans.
+// step), capacity factor 1.0 or 1.25, recompute or not, ZeRO stage 0 to 3:
+// 2 * 6 * 2 * 2 * 4 = 192 plans.
 //
 // Worked by hand for a machine whose links move 1 MB/s (collective
 // efficiency 0.89, 3 us per NVLink step), where the network decides:
@@ -18,12 +18,17 @@
 // So moving tokens beats synchronising expert gradients: ep = 2 wins. Among
 // ep = 2 plans, more micro-batches move the same bytes with more latency,
 // capacity factor 1.25 moves 25% more, and recomputation repeats the forward
-// all-to-alls. Best: ep=2 dp=1 mb=32x1 cf=1.00, about 313.2 ms.
-// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-plan-search="machine-file=%S/Inputs/slow-network.json gpus=2 top=48" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-BEST
-// CHECK-BEST: moe-mlir plan search: 48 plans on slow-network, 48 fit in 80 GB per device
-// CHECK-BEST: 1  ep=2 dp=1 mb=32x1 cf=1.00              313.160 ms {{.*}} network  pareto
-// CHECK-BEST: ep=1 dp=2 mb=32x1 cf=1.00              902.{{[0-9]+}} ms
-// CHECK-BEST: remark: best plan ep=2 dp=1 mb=32x1 cf=1.00: summary estimate [[T:.*]] and [[M:.*]] per device, lowered IR [[T]] and [[M]] (time 0.00% apart)
+// all-to-alls. ZeRO-1 moves the same bytes (a reduce-scatter and an
+// all-gather are one all-reduce) and halves the optimizer step of the
+// weights both GPUs hold, a few microseconds; ZeRO-3 gathers the weights for
+// every forward and backward (1.5x the gradient traffic: 1.353 s at ep = 1).
+// Best: ep=2 dp=1 mb=32x1 cf=1.00 zero=1, about 313.2 ms.
+// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-plan-search="machine-file=%S/Inputs/slow-network.json gpus=2 top=200" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-BEST
+// CHECK-BEST: moe-mlir plan search: 192 plans on slow-network, 192 fit in 80 GB per device
+// CHECK-BEST: 1  ep=2 dp=1 mb=32x1 cf=1.00 zero=1       313.160 ms {{.*}} network  pareto
+// CHECK-BEST: ep=1 dp=2 mb=32x1 cf=1.00 zero=1       902.{{[0-9]+}} ms
+// CHECK-BEST: ep=1 dp=2 mb=32x1 cf=1.00 zero=3          1.353 s
+// CHECK-BEST: remark: best plan ep=2 dp=1 mb=32x1 cf=1.00 zero=1: summary estimate [[T:.*]] and [[M:.*]] per device, lowered IR [[T]] and [[M]] (time 0.00% apart)
 
 // The best plan is emitted as IR, planned and costed.
 // RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-plan-search="machine-file=%S/Inputs/slow-network.json gpus=2 output=%t.txt" | FileCheck %s --check-prefix=CHECK-IR
@@ -56,11 +61,11 @@
 // activations: for a program of one layer that is no less than keeping
 // them all, so the leanest plan does not recompute.)
 // RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-plan-search="machine-file=%S/Inputs/tiny-memory.json gpus=2" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-NOFIT
-// CHECK-NOFIT: error: no plan fits: the tightest constraint is memory per device; the leanest plan (ep=2 dp=1 mb=1x32 cf=1.00) needs {{.*}} per device, more than 100 kB
+// CHECK-NOFIT: error: no plan fits: the tightest constraint is memory per device; the leanest plan (ep=2 dp=1 mb=1x32 cf=1.00 zero=2) needs {{.*}} per device, more than 100 kB
 
 // Bad options.
 // RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-plan-search="gpus=3" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-SPLIT
-// CHECK-SPLIT: error: the global batch of 64 sequences does not split over 3 GPUs
+// CHECK-SPLIT: error: no plan to search: the global batch of 64 sequences does not split into whole sequences over the data- and expert-parallel replicas of any plan on 3 GPUs with an expert-parallel degree that divides the expert counts; set global-batch=N (or import with moe-translate --batch=N) to a multiple of 3
 // RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-plan-search="machine=cs2" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-WAFER
 // CHECK-WAFER: error: machine 'cs2' is a wafer-scale system; this search covers GPU plans
 // RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-plan-search="format=xml" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-FORMAT

@@ -90,6 +90,12 @@ public:
   /// outputs): not in its SRAM.
   llvm::DenseSet<Value> streamedOut;
 
+  /// The plan's ZeRO stage, and for each weight whose gradient is
+  /// synchronised the devices that replicate it (the group ZeRO shards its
+  /// state over). Set before the first add().
+  int64_t zeroStage = 0;
+  llvm::DenseMap<Value, int64_t> syncGroups;
+
   std::vector<OpEntry> entries;
   std::vector<LayerRun> layers;
 

@@ -130,6 +130,10 @@ struct OpEntry {
   /// Parameters it reads first (their optimizer step is its): bytes,
   /// elements, and elements one token uses.
   double paramBytes = 0, params = 0, activeParams = 0;
+  /// What those parameters keep on one device in training, after ZeRO
+  /// shards them over the devices that replicate them: the weights, their
+  /// gradients and the optimizer state (docs/CostModel.md, "Memory").
+  double residentWeightBytes = 0, gradientBytes = 0, optimizerBytes = 0;
   /// Bytes of every weight it reads, first or not.
   double readWeightBytes = 0;
   /// Tensors live while it runs (forward memory).
@@ -140,6 +144,16 @@ struct OpEntry {
   /// The layer run whose pipeline stage runs it: its own, or for a
   /// gradient synchronisation the layer that reads the weight.
   unsigned stageLayer = 0;
+
+  /// Adds what `n` instances keep of weights (and, in training, gradients
+  /// and optimizer state) to `mem`.
+  void addStateMemory(MemoryBreakdown &mem, double n, bool train) const {
+    mem.weights += residentWeightBytes * n;
+    if (train) {
+      mem.gradients += gradientBytes * n;
+      mem.optimizer += optimizerBytes * n;
+    }
+  }
 };
 
 /// How a planned program runs on its devices.
@@ -149,6 +163,8 @@ struct StepShape {
   int64_t devices = 1, stages = 1, virtualStages = 1;
   /// Tokens one device processes per micro-batch.
   int64_t tokensPerDevice = 0;
+  /// ZeRO stage, 0 to kMaxZeroStage.
+  int64_t zeroStage = 0;
 };
 
 } // namespace mlir::moe

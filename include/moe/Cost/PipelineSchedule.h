@@ -39,10 +39,11 @@ struct PipelineResult {
 /// `virtualStages` model chunks per device (Narayanan et al., SC'21):
 /// (m + (p - 1) / v) x the slowest stage's time per micro-batch. Fails with
 /// an error at `loc` when there are fewer decoder layers than stages.
+/// `shape` gives the stages, chunks and ZeRO stage.
 FailureOr<PipelineResult>
 schedulePipeline(ArrayRef<OpEntry> entries, ArrayRef<LayerRun> layers,
                  const MachineModel &machine, const CostOptions &options,
-                 int64_t stages, int64_t virtualStages, Location loc);
+                 const StepShape &shape, Location loc);
 
 } // namespace mlir::moe
 

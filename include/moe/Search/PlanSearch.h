@@ -25,6 +25,8 @@ struct GPUSearchSpace {
   std::vector<bool> recompute = {false, true};
   /// Largest tensor-parallel degree and pipeline depth to try.
   int64_t maxTp = 1, maxPp = 1;
+  /// ZeRO stages to try in training (kMaxZeroStage).
+  std::vector<int64_t> zeroStages = {0, 1, 2, 3};
 };
 
 struct PlanCandidate {

@@ -68,6 +68,8 @@ struct GPUPlan {
   int64_t tokensPerDevice = 0, microBatches = 1;
   double capacityFactor = 0; ///< 0 keeps each layer's own
   bool recompute = false;
+  /// ZeRO stage (kMaxZeroStage).
+  int64_t zero = 0;
   bool train = true;
   double overlap = 0;
 
@@ -115,6 +117,8 @@ private:
       unsigned stageLayer;
     };
     std::vector<Item> items;
+    /// Devices that replicate each weight whose gradient is synchronised.
+    llvm::DenseMap<Value, int64_t> syncGroups;
     /// Why the plan rules reject the plan (empty when they do not).
     std::string error;
   };

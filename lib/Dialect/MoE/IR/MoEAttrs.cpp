@@ -175,7 +175,7 @@ LogicalResult CostAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 LogicalResult GPUPlanAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                   int64_t dp, int64_t ep, int64_t tp,
                                   int64_t pp, int64_t vpp, int64_t gpusPerNode,
-                                  int64_t tokens) {
+                                  int64_t zero, int64_t tokens) {
   for (auto [name, value] : {std::pair<StringRef, int64_t>{"dp", dp},
                              {"ep", ep},
                              {"tp", tp},
@@ -185,6 +185,9 @@ LogicalResult GPUPlanAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     if (value < 1)
       return emitError() << "'" << name << "' of a GPU plan must be at least 1 "
                          << "(got " << value << ")";
+  if (zero < 0 || zero > kMaxZeroStage)
+    return emitError() << "'zero' of a GPU plan is a ZeRO stage from 0 to "
+                       << kMaxZeroStage << " (got " << zero << ")";
   if (tokens < 0)
     return emitError() << "'tokens' of a GPU plan must not be negative (got "
                        << tokens << ")";
@@ -207,6 +210,8 @@ std::pair<int64_t, int64_t> GPUPlanAttr::getPipeline() const {
   return {getPp(), getVpp()};
 }
 
+int64_t GPUPlanAttr::getZeroStage() const { return getZero(); }
+
 bool GPUPlanAttr::isWafer() const { return false; }
 
 void GPUPlanAttr::getSettings(
@@ -218,7 +223,8 @@ void GPUPlanAttr::getSettings(
                    {"pp", getPp()},
                    {"tokens", getTokens()},
                    {"tp", getTp()},
-                   {"vpp", getVpp()}});
+                   {"vpp", getVpp()},
+                   {"zero", getZero()}});
 }
 
 //===----------------------------------------------------------------------===//

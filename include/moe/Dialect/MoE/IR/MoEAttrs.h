@@ -23,6 +23,12 @@
 
 namespace mlir::moe {
 
+/// How far a plan shards the training state of each weight over the devices
+/// that replicate it (ZeRO, Rajbhandari et al., arXiv 1910.02054): 0 not at
+/// all; 1 the optimizer state (Megatron-Core's distributed optimizer); 2 also
+/// the gradients; 3 also the weights (FSDP), gathered for each use.
+constexpr int64_t kMaxZeroStage = 3;
+
 /// A figure stored in a typed attribute (FLOPs, bytes, seconds): a double
 /// that the attribute storage can hash and compare.
 struct Figure {
