@@ -30,6 +30,12 @@ module attributes {moe.plan = #moe.gpu_plan<gpus_per_node = 0>} {
 
 // -----
 
+// expected-error @below {{'zero' of a GPU plan is a ZeRO stage from 0 to 3 (got 4)}}
+module attributes {moe.plan = #moe.gpu_plan<zero = 4>} {
+}
+
+// -----
+
 // expected-error @below {{'tokens' of a GPU plan must not be negative (got -1)}}
 module attributes {moe.plan = #moe.gpu_plan<tokens = -1>} {
 }

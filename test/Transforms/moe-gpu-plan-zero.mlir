@@ -1,0 +1,55 @@
+// ZeRO stages of a GPU plan: memory per device and gradient traffic, by hand.
+//
+// Inputs/moe-layer.mlir on ep = 2, dp = 2 (4 GPUs), training, 2
+// micro-batches. Per device: the router, 1024 x 8 = 8192 parameters
+// (16384 B), replicated on all 4 GPUs (its gradient is all-reduced over dp
+// and ep); 4 of the 8 experts, 3 x 4 x 1024 x 16 = 196608 parameters
+// (393216 B), replicated on the 2 GPUs of a dp group.
+//
+// - zero=0: weights 16384 + 393216 = 409600 B; gradients the same; optimizer
+//   state (fp32 master, momentum, variance: 12 B) (8192 + 196608) x 12 =
+//   2457600 B.
+// - zero=1 shards the optimizer state over each weight's replicas:
+//   8192 x 12 / 4 + 196608 x 12 / 2 = 24576 + 1179648 = 1204224 B.
+// - zero=2 also the gradients: 16384 / 4 + 393216 / 2 = 200704 B.
+// - zero=3 also the weights, and gathers the weights of the op that runs
+//   (the experts, 393216 B): 200704 + 393216 = 593920 B.
+//
+// Network bytes: the all-to-alls move the same bytes at every stage (the
+// zero=0 total, 679936 B, includes them). The gradient all-reduces move
+// 2 (p - 1) / p of each buffer: 1.5 x 16384 + 1 x 393216 = 417792 B. ZeRO-1
+// reduce-scatters and all-gathers the same bytes once per step; ZeRO-2
+// reduce-scatters every micro-batch and all-gathers once, (2 + 1) / 2 = 1.5
+// all-reduces: 679936 + 0.5 x 417792 = 888832 B; ZeRO-3 also gathers the
+// weights for each micro-batch's forward and backward, 1.5 x 2 = 3
+// all-reduces: 679936 + 2 x 417792 = 1515520 B.
+
+// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=2 phase=train zero=0" --moe-cost="phase=train micro-batches=2" --moe-cost-report=format=json -o /dev/null | FileCheck %s --check-prefix=ZERO0
+// ZERO0: "network_bytes": 679936,
+// ZERO0: "weights": 409600,
+// ZERO0-NEXT: "gradients": 409600,
+// ZERO0-NEXT: "optimizer": 2457600,
+
+// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=2 phase=train zero=1" --moe-cost="phase=train micro-batches=2" --moe-cost-report=format=json -o /dev/null | FileCheck %s --check-prefix=ZERO1
+// ZERO1: "network_bytes": 679936,
+// ZERO1: "weights": 409600,
+// ZERO1-NEXT: "gradients": 409600,
+// ZERO1-NEXT: "optimizer": 1204224,
+
+// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=2 phase=train zero=2" --moe-cost="phase=train micro-batches=2" --moe-cost-report=format=json -o /dev/null | FileCheck %s --check-prefix=ZERO2
+// ZERO2: "network_bytes": 888832,
+// ZERO2: "weights": 409600,
+// ZERO2-NEXT: "gradients": 200704,
+// ZERO2-NEXT: "optimizer": 1204224,
+
+// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=2 phase=train zero=3" --moe-cost="phase=train micro-batches=2" --moe-cost-report=format=json -o /dev/null | FileCheck %s --check-prefix=ZERO3
+// ZERO3: "network_bytes": 1515520,
+// ZERO3: "weights": 593920,
+// ZERO3-NEXT: "gradients": 200704,
+// ZERO3-NEXT: "optimizer": 1204224,
+
+// The plan records the stage; a stage past 3 is an error naming the option.
+// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=2 zero=1" | FileCheck %s --check-prefix=ATTR
+// ATTR: moe.plan = #moe.gpu_plan<dp = 2, ep = 2, zero = 1, tokens = 64>
+// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="zero=4" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BAD
+// BAD: error: zero (4) must be at most 3
