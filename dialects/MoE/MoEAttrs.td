@@ -111,6 +111,10 @@ def MoE_PlanAttrInterface : AttrInterface<"PlanAttrInterface"> {
         weights).
       }], "int64_t", "getZeroStage", (ins), "", [{ return 0; }]>,
     InterfaceMethod<[{
+        Whether the plan runs 16-bit GEMMs in FP8 (DeepSeek-V3's recipe:
+        activations and weights cast to FP8 per GEMM, forward and backward).
+      }], "bool", "usesFP8Gemms", (ins), "", [{ return false; }]>,
+    InterfaceMethod<[{
         Every setting as (name, value), names in alphabetical order, for
         reports.
       }], "void", "getSettings",
@@ -121,7 +125,8 @@ def MoE_PlanAttrInterface : AttrInterface<"PlanAttrInterface"> {
 def MoE_GPUPlanAttr : MoE_Attr<"GPUPlan", "gpu_plan",
                                [DeclareAttrInterfaceMethods<MoE_PlanAttrInterface,
                                                             ["getPipeline",
-                                                             "getZeroStage"]>]> {
+                                                             "getZeroStage",
+                                                             "usesFP8Gemms"]>]> {
   let summary = "An expert-parallel GPU plan (--moe-gpu-plan)";
   let description = [{
     The degrees of a GPU plan: `dp x ep x tp` devices run the planned
@@ -131,7 +136,7 @@ def MoE_GPUPlanAttr : MoE_Attr<"GPUPlan", "gpu_plan",
     `dp * ep * tp * pp`. `zero` (0 to 3) is the ZeRO stage: how far the
     optimizer state, gradients and weights of each weight are sharded over
     the devices that replicate it (for a routed expert `dp`, for other
-    weights `dp * ep`).
+    weights `dp * ep`). `fp8` runs the 16-bit GEMMs in FP8.
 
     Degrees are at least 1 (omitted ones are 1); `gpus_per_node` defaults
     to 8, `zero` and `tokens` to 0 (none; unknown).
@@ -149,6 +154,8 @@ def MoE_GPUPlanAttr : MoE_Attr<"GPUPlan", "gpu_plan",
                                                "GPUs per node">:$gpus_per_node,
                         DefaultValuedParameter<"int64_t", "0",
                                                "ZeRO stage">:$zero,
+                        DefaultValuedParameter<"bool", "false",
+                                               "GEMMs in FP8">:$fp8,
                         DefaultValuedParameter<"int64_t", "0",
                                                "tokens per step">:$tokens);
   let assemblyFormat = "`<` struct(params) `>`";

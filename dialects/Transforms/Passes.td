@@ -68,6 +68,9 @@ def MoEGPUPlan : Pass<"moe-gpu-plan", "::mlir::ModuleOp"> {
            "optimizer state over each weight's replicas (Megatron-Core's "
            "distributed optimizer), 2 also the gradients, 3 also the weights "
            "(FSDP)">,
+    Option<"fp8", "fp8", "bool", "false",
+           "Run the 16-bit GEMMs in FP8 at the machine's FP8 peak, with the "
+           "casts of their inputs (DeepSeek-V3's recipe)">,
     MoE_PhaseOption<"Forward",
                     "What the plan runs (train adds gradient synchronisation)">.option,
   ]);
@@ -122,6 +125,8 @@ def MoEPlanSearch : Pass<"moe-plan-search", "::mlir::ModuleOp"> {
            "Largest tensor-parallel degree to search">,
     Option<"maxPp", "max-pp", "int64_t", "1",
            "Largest number of pipeline stages to search">,
+    Option<"fp8", "fp8", "bool", "false",
+           "Run the 16-bit GEMMs of every plan in FP8 (--moe-gpu-plan fp8)">,
     Option<"checkAll", "check-all", "bool", "false",
            "Also lower and cost every estimated plan (not only the best) "
            "and fail when any disagrees with its estimate by more than "

@@ -117,6 +117,7 @@ SearchResult mlir::moe::searchGPUPlans(const ProgramSummary &summary,
                 plan.capacityFactor = cf;
                 plan.recompute = recompute;
                 plan.zero = zero;
+                plan.fp8 = space.fp8;
                 plan.train = space.train;
                 plan.overlap = space.overlap;
                 allOverMemory &= price(plan);
@@ -176,5 +177,7 @@ std::string mlir::moe::describePlan(const GPUPlan &plan, int64_t seqLen) {
     os << " recompute";
   if (plan.zero > 0)
     os << " zero=" << plan.zero;
+  if (plan.fp8)
+    os << " fp8";
   return out;
 }

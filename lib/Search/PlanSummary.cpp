@@ -296,9 +296,9 @@ private:
 
 const OpWork &PlanEstimator::measureOp(Operation *op,
                                        const FunctionLayout &layout,
-                                       const PlanLayoutState &state,
-                                       bool train) {
-  std::vector<int64_t> key = {train ? 1 : 0};
+                                       const PlanLayoutState &state, bool train,
+                                       bool fp8) {
+  std::vector<int64_t> key = {train ? 1 : 0, fp8 ? 1 : 0};
   appendKey(key, op, layout, state, /*depth=*/1);
   auto it = opWork.find(key);
   if (it != opWork.end())
@@ -324,6 +324,7 @@ const OpWork &PlanEstimator::measureOp(Operation *op,
 
   CostOptions options;
   options.phase = train ? Phase::Train : Phase::Forward;
+  options.fp8Gemms = fp8;
   OpPricer measurer(machine, options);
   auto costOp = cast<CostModelOpInterface>(clone);
   KernelList kernels;
@@ -366,14 +367,15 @@ const OpWork &PlanEstimator::measureCollective(const Kernel &kernel,
 
 FailureOr<const PlanEstimator::LaidOut *>
 PlanEstimator::layOut(const GPUPlan &plan, std::string *reason) {
-  // What a plan's layout depends on: its grid, its tokens, its capacity
-  // factor and whether it trains.
+  // What a plan's layout (and the work of its ops) depends on: its grid, its
+  // tokens, its capacity factor, whether it trains and its GEMMs' precision.
   std::vector<int64_t> key = {plan.dp,
                               plan.ep,
                               plan.tp,
                               plan.tokensPerDevice,
                               llvm::bit_cast<int64_t>(plan.capacityFactor),
-                              plan.train ? 1 : 0};
+                              plan.train ? 1 : 0,
+                              plan.fp8 ? 1 : 0};
   auto it = laidOut.find(key);
   if (it != laidOut.end()) {
     if (!it->second.error.empty()) {
@@ -437,7 +439,7 @@ PlanEstimator::layOut(const GPUPlan &plan, std::string *reason) {
         addCollective(s, *collective, op->getOperand(i).getType(),
                       state.shape(op->getOperand(i)));
     if (isa<CostModelOpInterface>(op)) {
-      const OpWork &work = measureOp(op, *layout, state, plan.train);
+      const OpWork &work = measureOp(op, *layout, state, plan.train, plan.fp8);
       result.items.push_back(
           {op, &work, s.runs, s.layer,
            static_cast<double>(summary.layers[s.layer].count), s.layer});
@@ -488,6 +490,7 @@ FailureOr<PlanEstimate> PlanEstimator::estimate(const GPUPlan &plan,
   options.recompute = plan.recompute;
   options.microBatches = plan.microBatches;
   options.overlap = plan.overlap;
+  options.fp8Gemms = plan.fp8;
   OpPricer pricer(machine, options);
   pricer.zeroStage = plan.zero;
   pricer.syncGroups = (*laid)->syncGroups;

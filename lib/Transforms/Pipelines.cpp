@@ -105,6 +105,9 @@ struct GPUPipelineOptions : public CostReportOptions<GPUPipelineOptions> {
   Option<int64_t> microBatches{*this, "micro-batches",
                                llvm::cl::desc("Micro-batches per step"),
                                llvm::cl::init(1)};
+  Option<bool> fp8{*this, "fp8",
+                   llvm::cl::desc("GEMMs in FP8 (--moe-gpu-plan)"),
+                   llvm::cl::init(false)};
   Option<int64_t> zero{*this, "zero",
                        llvm::cl::desc("ZeRO stage (0 to 3; --moe-gpu-plan)"),
                        llvm::cl::init(0)};
@@ -121,6 +124,7 @@ void buildGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &o) {
   plan.gpusPerNode = o.gpusPerNode;
   plan.capacityFactor = o.capacityFactor;
   plan.zero = o.zero;
+  plan.fp8 = o.fp8;
   plan.phase = o.phase;
   plan.machine = o.machine;
   plan.machineFile = o.machineFile;

@@ -84,6 +84,7 @@ MoEPlanSearchPass::lowerAndCost(ModuleOp module, const GPUPlan &plan) {
   planOptions.gpusPerNode = gpusPerNode;
   planOptions.capacityFactor = plan.capacityFactor;
   planOptions.zero = plan.zero;
+  planOptions.fp8 = plan.fp8;
   planOptions.phase = phase;
   planOptions.machine = machine;
   planOptions.machineFile = machineFile;
@@ -220,6 +221,7 @@ void MoEPlanSearchPass::runOnOperation() {
   space.overlap = overlap;
   space.maxTp = maxTp;
   space.maxPp = maxPp;
+  space.fp8 = fp8;
   if (!checkedMul(space.globalSequences, summary->seqLen)) {
     fail() << "global-batch (" << space.globalSequences << ") x seq_len ("
            << summary->seqLen << ") is more than " << kMaxCount

@@ -43,6 +43,8 @@ struct CostOptions {
   /// Fraction of each layer's collective time that may hide behind the
   /// layer's compute.
   double overlap = 0;
+  /// 16-bit GEMMs run in FP8 (from the plan).
+  bool fp8Gemms = false;
 };
 
 /// What one op costs in the phase, summed over every time it runs.

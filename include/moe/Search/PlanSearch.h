@@ -27,6 +27,8 @@ struct GPUSearchSpace {
   int64_t maxTp = 1, maxPp = 1;
   /// ZeRO stages to try in training (kMaxZeroStage).
   std::vector<int64_t> zeroStages = {0, 1, 2, 3};
+  /// Run the 16-bit GEMMs of every plan in FP8.
+  bool fp8 = false;
 };
 
 struct PlanCandidate {

@@ -70,6 +70,8 @@ struct GPUPlan {
   bool recompute = false;
   /// ZeRO stage (kMaxZeroStage).
   int64_t zero = 0;
+  /// 16-bit GEMMs run in FP8.
+  bool fp8 = false;
   bool train = true;
   double overlap = 0;
 
@@ -124,7 +126,7 @@ private:
   };
   FailureOr<const LaidOut *> layOut(const GPUPlan &plan, std::string *reason);
   const OpWork &measureOp(Operation *op, const FunctionLayout &layout,
-                          const PlanLayoutState &state, bool train);
+                          const PlanLayoutState &state, bool train, bool fp8);
   const OpWork &measureCollective(const Kernel &kernel, double inputBytes,
                                   double resultBytes, bool train);
 

@@ -175,7 +175,7 @@ LogicalResult CostAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 LogicalResult GPUPlanAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                   int64_t dp, int64_t ep, int64_t tp,
                                   int64_t pp, int64_t vpp, int64_t gpusPerNode,
-                                  int64_t zero, int64_t tokens) {
+                                  int64_t zero, bool fp8, int64_t tokens) {
   for (auto [name, value] : {std::pair<StringRef, int64_t>{"dp", dp},
                              {"ep", ep},
                              {"tp", tp},
@@ -212,6 +212,8 @@ std::pair<int64_t, int64_t> GPUPlanAttr::getPipeline() const {
 
 int64_t GPUPlanAttr::getZeroStage() const { return getZero(); }
 
+bool GPUPlanAttr::usesFP8Gemms() const { return getFp8(); }
+
 bool GPUPlanAttr::isWafer() const { return false; }
 
 void GPUPlanAttr::getSettings(
@@ -219,6 +221,7 @@ void GPUPlanAttr::getSettings(
   settings.append({{"devices", getDeviceCount()},
                    {"dp", getDp()},
                    {"ep", getEp()},
+                   {"fp8", getFp8() ? 1 : 0},
                    {"gpus_per_node", getGpusPerNode()},
                    {"pp", getPp()},
                    {"tokens", getTokens()},
