@@ -10,7 +10,7 @@
 // prices one GPU plan per iteration with one estimator, cycling through the
 // expert-parallel degrees and micro-batch sizes of a 256-GPU search (each
 // distinct op is measured once and then reused: the steady state of a
-// long search). The second runs whole searches, each with a fresh
+// long search). The others run whole searches, each with a fresh
 // estimator, so every measurement is counted.
 //
 //===----------------------------------------------------------------------===//
@@ -68,5 +68,26 @@ void BM_SearchGPUPlansDeepSeekV3(benchmark::State &state) {
       static_cast<double>(plans), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_SearchGPUPlansDeepSeekV3)->Unit(benchmark::kMillisecond);
+
+// The whole space on 16,384 GPUs: tp up to 8, pp up to 16, every ZeRO stage,
+// FP8, micro-batch sizes, capacity factors and recomputation. The goal:
+// under one second on one core.
+void BM_SearchFullSpaceDeepSeekV3On16384(benchmark::State &state) {
+  static ImportedModel model("deepseek-v3.json");
+  static ProgramSummary summary = cantFailSummary(*model.module);
+  MachineModel machine = cantFail(getMachinePreset("h100-sxm"));
+  GPUSearchSpace space;
+  space.devices = 16384;
+  space.globalSequences = 16384;
+  space.maxTp = 8;
+  space.maxPp = 16;
+  space.fp8 = true;
+  size_t plans = 0;
+  for (auto _ : state)
+    plans += searchGPUPlans(summary, machine, space).plans.size();
+  state.counters["plans"] = benchmark::Counter(
+      static_cast<double>(plans), benchmark::Counter::kAvgIterations);
+}
+BENCHMARK(BM_SearchFullSpaceDeepSeekV3On16384)->Unit(benchmark::kMillisecond);
 
 } // namespace

@@ -16,6 +16,7 @@ config.test_exec_root = os.path.join(config.moe_obj_root, "test")
 
 config.substitutions.append(("%moe_src", config.moe_src_root))
 config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(("%moe_bin", config.moe_tools_dir))
 
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)

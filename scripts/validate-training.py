@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""Prices published end-to-end MoE training runs with their published settings
+and prints predicted next to published tokens/s per GPU (docs/Validation.md,
+"Training at scale").
+
+    scripts/validate-training.py [docs/data/megatron-h100-training.csv]
+
+Each row of the CSV is one run: the model's Hugging Face config
+(examples/configs/), GPUs, precision, sequence length, global and micro-batch
+size, TP, PP, virtual stages and EP. The plan: ZeRO-1 (Megatron-Core's
+distributed optimizer), FP8 GEMMs where the run used FP8, no recomputation,
+capacity factor 1.0: the runs are dropless but force-balance tokens across
+experts, so every expert receives exactly its T x top_k / E share (the tool
+prices a dropless buffer's all-to-all at its padded size, T rows per expert,
+which these runs never send). The
+tool's expert parallelism lives inside the data-parallel group of attention
+(GPUs = dp x ep x tp x pp), so an EP larger than GPUs / (tp x pp) is capped
+there and the row says so. Nothing is fitted on these rows.
+
+Tools come from $MOE_BIN (default: build/bin next to scripts/).
+"""
+import csv
+import json
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.environ.get("MOE_BIN", os.path.join(ROOT, "build", "bin"))
+
+
+def price(row):
+    gpus, tp, pp = int(row["gpus"]), int(row["tp"]), int(row["pp"])
+    vpp, ep = int(row["vpp"]), int(row["ep"])
+    replicas = gpus // (tp * pp)
+    tool_ep = min(ep, replicas)
+    dp = replicas // tool_ep
+    micro = int(row["micro_batch"])
+    batch = micro * dp * tool_ep
+    micro_batches = int(row["global_batch"]) // batch
+    plan = "ep=%d dp=%d tp=%d pp=%d virtual-stages=%d zero=1 phase=train" % (
+        tool_ep, dp, tp, pp, vpp)
+    if row["precision"] == "fp8":
+        plan += " fp8"
+    config = os.path.join(ROOT, "examples", "configs", row["config"] + ".json")
+    program = subprocess.run(
+        [os.path.join(BIN, "moe-translate"), "--import-hf-config", config,
+         "--batch=%d" % batch, "--seq-len=%s" % row["seq_len"],
+         "--capacity-factor=1.0"],
+        check=True, capture_output=True, text=True).stdout
+    report = subprocess.run(
+        [os.path.join(BIN, "moe-opt"), "--moe-gpu-plan=" + plan,
+         "--moe-cost=phase=train check-memory=false micro-batches=%d" %
+         micro_batches, "--moe-cost-report=format=json", "-o", "/dev/null"],
+        input=program, check=True, capture_output=True, text=True).stdout
+    summary = json.loads(report)
+    total = summary["total"]
+    capacity = summary["memory"]["capacity"]
+    return {
+        "plan": plan,
+        "capped": tool_ep != ep,
+        "tokens": total["tokens_per_second"] / summary["devices"],
+        "tflops": total["model_flops"] / total["seconds"] / 1e12,
+        "memory": total["memory_bytes_per_device"],
+        "fits": total["memory_bytes_per_device"] <= capacity,
+    }
+
+
+def main():
+    path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+        ROOT, "docs", "data", "megatron-h100-training.csv")
+    with open(path) as f:
+        rows = list(csv.DictReader(f))
+    print("| run | GPUs | plan priced | fits in 80 GB | memory/GPU | "
+          "tokens/s/GPU predicted | published | error |")
+    print("|---|---:|---|---|---:|---:|---:|---:|")
+    errors = []
+    for row in rows:
+        p = price(row)
+        published = float(row["published_tokens_per_s_per_gpu"])
+        error = p["tokens"] / published - 1
+        errors.append(abs(error))
+        plan = p["plan"].replace(" phase=train", "")
+        if p["capped"]:
+            plan += " (published ep=%s)" % row["ep"]
+        print("| %s | %s | %s | %s | %.1f GB | %.0f | %.0f | %+.0f%% |" % (
+            row["id"], row["gpus"], plan, "yes" if p["fits"] else "no",
+            p["memory"] / 1e9, p["tokens"], published, 100 * error))
+    errors.sort()
+    n = len(errors)
+    median = errors[n // 2] if n % 2 else (errors[n // 2 - 1] +
+                                           errors[n // 2]) / 2
+    print("\n%d runs, none fitted: median |error| %.0f%%, worst %.0f%%" % (
+        n, 100 * median, 100 * errors[-1]))
+
+
+main()
