@@ -1,6 +1,6 @@
 // DeepEP's published normal-kernel bandwidths (H800, 4096 tokens per GPU,
-// hidden 7168, top-8; FP8 dispatch, BF16 combine; DeepEP README, listed in
-// ../shared/reference/moe-anchors.md section 3.1) next to the cost model's
+// hidden 7168, top-8; FP8 dispatch, BF16 combine; the normal-kernel table of
+// github.com/deepseek-ai/DeepEP, now in its docs/legacy.md) next to the cost model's
 // all-to-all on an H800 (the h100-sxm preset with NVLink at 200 GB/s per
 // direction: NVIDIA's H800 has 400 GB/s bidirectional). docs/Validation.md
 // has the table; these checks pin the predictions.
