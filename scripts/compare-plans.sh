@@ -104,7 +104,16 @@ gpu, wse = load("gpu"), load("wse")
 def describe(r):
     p = r["plan"]
     if p.get("kind") == "gpu-expert-parallel":
-        return "GPU EP: dp %s x ep %s" % (p.get("dp"), p.get("ep"))
+        # Every degree the plan has, and its ZeRO stage and precision.
+        text = "GPU: dp %s x ep %s x tp %s x pp %s" % (
+            p.get("dp"), p.get("ep"), p.get("tp"), p.get("pp"))
+        if p.get("vpp", 1) > 1:
+            text += " (vpp %s)" % p.get("vpp")
+        if p.get("zero", 0):
+            text += ", ZeRO-%s" % p.get("zero")
+        if p.get("fp8", 0):
+            text += ", FP8"
+        return text
     return "WSE: %s system(s), BTA G = %s x %s seq" % (
         p.get("systems"), p.get("tiles"), p.get("tile_sequences"))
 
@@ -166,11 +175,20 @@ for line in lines:
         name = "%s.%d-%d" % (line["prefix"], line["first"], line["last"])
     print("  %-18s %12s  %-10s %12s  %-10s" % ((name,) + line["cells"]))
 
-faster = "WSE" if wse["total"]["tokens_per_second"] > gpu["total"]["tokens_per_second"] else "GPU"
-ratio = max(wse["total"]["tokens_per_second"], gpu["total"]["tokens_per_second"]) / max(
-    1e-30, min(wse["total"]["tokens_per_second"], gpu["total"]["tokens_per_second"]))
+# A verdict only between plans that fit: a plan that does not fit did not
+# run, however fast its figures.
+fits = {k: r["memory"]["total"] <= r["memory"]["capacity"] for k, r in (("GPU", gpu), ("WSE", wse))}
 print()
-print("%s plan is %.2fx faster in tokens/s" % (faster, ratio))
+if all(fits.values()):
+    faster = "WSE" if wse["total"]["tokens_per_second"] > gpu["total"]["tokens_per_second"] else "GPU"
+    ratio = max(wse["total"]["tokens_per_second"], gpu["total"]["tokens_per_second"]) / max(
+        1e-30, min(wse["total"]["tokens_per_second"], gpu["total"]["tokens_per_second"]))
+    print("%s plan is %.2fx faster in tokens/s" % (faster, ratio))
+else:
+    missing = [k for k, ok in fits.items() if not ok]
+    print("no verdict: the %s plan does not fit in memory; change its degrees "
+          "(more GPUs, pp, zero=1 in --gpu; more systems in --wse) or run "
+          "--moe-plan-search for the leanest plan that fits" % " and ".join(missing))
 if out:
     with open(out, "w") as f:
         json.dump({"gpu": gpu, "wse": wse}, f, indent=2, sort_keys=True)
