@@ -91,9 +91,17 @@ int main(int argc, char **argv) {
   DialectRegistry registry;
   moe::registerAllMoEDialects(registry);
 
+  // Diagnostics name the op and its location; the IR dump MLIR attaches to
+  // each ("see current operation: ...") is for compiler developers, so it is
+  // off unless asked for: a later --mlir-print-op-on-diagnostic wins.
+  SmallVector<char *> args(argv, argv + argc);
+  static char noOpDump[] = "--mlir-print-op-on-diagnostic=false";
+  args.insert(args.begin() + std::min(argc, 1), noOpDump);
+  int argCount = static_cast<int>(args.size());
+  char **argValues = args.data();
   auto [inputFilename, outputFilename] = registerAndParseCLIOptions(
-      argc, argv, "moe-mlir optimizer driver: moe programs, plans and costs\n",
-      registry);
+      argCount, argValues,
+      "moe-mlir optimizer driver: moe programs, plans and costs\n", registry);
   MlirOptMainConfig config = MlirOptMainConfig::createFromCLOptions();
   if (config.shouldShowDialects()) {
     llvm::outs() << "Available Dialects: ";

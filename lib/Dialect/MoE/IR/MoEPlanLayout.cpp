@@ -42,7 +42,11 @@ LogicalResult checkWholeSequences(Operation *op, const PlanLayoutState &state) {
   return op->emitOpError() << "cannot split " << state.tokens << " tokens over "
                            << state.degrees.devices() / tp << " " << unit
                            << "s in whole sequences of " << seq << " (" << rows
-                           << " tokens per " << unit << ")";
+                           << " tokens per " << unit
+                           << "); give the program a multiple of "
+                           << state.degrees.devices() / tp
+                           << " sequences (moe-translate --batch=N) or fewer "
+                              "data- and expert-parallel replicas";
 }
 
 /// A weight the plan splits is a function argument read by this op alone:
