@@ -137,9 +137,20 @@ void mlir::moe::writeTextReport(const Report &r, llvm::raw_ostream &os) {
                      formatBytes(mem.getGradients()).c_str(),
                      formatBytes(mem.getOptimizer()).c_str(),
                      formatBytes(mem.getActivations()).c_str());
-  os << llvm::format("  %-18s %s total, %s active per token\n", "parameters",
-                     formatScaled(s.getParams(), "").c_str(),
-                     formatScaled(s.getActiveParams(), "").c_str());
+  // The costed program is one replica of the plan: every pipeline stage's
+  // layers, each sharded over the other degrees.
+  int64_t stages = r.plan ? r.plan.getPipeline().first : 1;
+  if (stages > 1)
+    os << llvm::format("  %-18s %s in a replica's %lld stages (%s per "
+                       "device), %s active per token\n",
+                       "parameters", formatScaled(s.getParams(), "").c_str(),
+                       static_cast<long long>(stages),
+                       formatScaled(s.getParams() / stages, "").c_str(),
+                       formatScaled(s.getActiveParams(), "").c_str());
+  else
+    os << llvm::format("  %-18s %s per device, %s active per token\n",
+                       "parameters", formatScaled(s.getParams(), "").c_str(),
+                       formatScaled(s.getActiveParams(), "").c_str());
 
   // Runs of identical layers (same figures and bound) print as one row with
   // the figures of one layer and the share of the whole run.
@@ -152,6 +163,9 @@ void mlir::moe::writeTextReport(const Report &r, llvm::raw_ostream &os) {
       shareTotal += layer.seconds;
   }
   os << "\nper layer\n";
+  if (s.getPipelineBubble() > 0)
+    os << "  (pipeline stages run at once: these times are the work of every "
+          "stage and add up to more than the step; shares are of that work)\n";
   writeHeader(os, "layer");
   auto same = [](const ReportRow &a, const ReportRow &b) {
     return a.seconds == b.seconds && a.flops == b.flops && a.bytes == b.bytes &&
@@ -177,19 +191,42 @@ void mlir::moe::writeTextReport(const Report &r, llvm::raw_ostream &os) {
     i = j;
   }
 
-  // The ten most expensive ops say where the time goes.
-  std::vector<const ReportRow *> sorted;
-  for (const ReportRow &row : r.ops)
-    sorted.push_back(&row);
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const ReportRow *a, const ReportRow *b) {
-                     return a->seconds > b->seconds;
+  // The ten most expensive ops say where the time goes. Identical ops (the
+  // same op with the same figures, as in identical layers) fold into one
+  // row: the first one's location, how many, and their total.
+  struct Folded {
+    ReportRow total;
+    const ReportRow *first;
+    size_t count = 0;
+  };
+  std::vector<Folded> folded;
+  for (const ReportRow &row : r.ops) {
+    auto it = llvm::find_if(folded, [&](const Folded &f) {
+      return f.first->op == row.op && same(*f.first, row);
+    });
+    if (it == folded.end()) {
+      folded.push_back({row, &row, 1});
+      continue;
+    }
+    it->total.seconds += row.seconds;
+    it->total.flops += row.flops;
+    it->total.bytes += row.bytes;
+    it->total.network += row.network;
+    ++it->count;
+  }
+  std::stable_sort(folded.begin(), folded.end(),
+                   [](const Folded &a, const Folded &b) {
+                     return a.total.seconds > b.total.seconds;
                    });
   os << "\ntop ops by time\n";
   writeHeader(os, "op @ location");
-  for (size_t i = 0; i < std::min<size_t>(10, sorted.size()); ++i)
-    writeRow(os, *sorted[i], sorted[i]->op + " @ " + sorted[i]->loc,
-             shareTotal);
+  for (size_t i = 0; i < std::min<size_t>(10, folded.size()); ++i) {
+    const Folded &f = folded[i];
+    std::string name = f.first->op + " @ " + f.first->loc;
+    if (f.count > 1)
+      name += " (+" + std::to_string(f.count - 1) + " identical)";
+    writeRow(os, f.total, name, shareTotal);
+  }
 }
 
 void mlir::moe::writeJSONReport(const Report &r, llvm::raw_ostream &os) {
