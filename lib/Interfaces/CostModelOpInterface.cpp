@@ -218,9 +218,14 @@ void mlir::moe::appendFfnKernels(KernelList &kernels, int64_t count,
 void mlir::moe::appendExpertKernels(KernelList &kernels, double routedRows,
                                     double experts, double topK, int64_t hidden,
                                     int64_t ffn, bool gated, double actFlops,
-                                    unsigned elemBytes, int64_t capacity) {
+                                    unsigned elemBytes, int64_t capacity,
+                                    double expertShare) {
+  // The step's tokens and experts on all devices decide which are idle.
+  double share = expertShare > 0 && expertShare <= 1 ? expertShare : 1;
+  double allTokens = routedRows / topK / share, allExperts = experts / share;
   int64_t active = std::max<int64_t>(
-      1, std::llround(expectedActiveExperts(routedRows / topK, topK, experts)));
+      1,
+      std::llround(expectedActiveExperts(allTokens, topK, allExperts) * share));
   int64_t rows = static_cast<int64_t>(std::ceil(routedRows / active));
   size_t first = kernels.size();
   appendFfnKernels(kernels, active, rows, hidden, ffn, gated, actFlops,

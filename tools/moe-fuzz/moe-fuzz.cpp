@@ -32,6 +32,7 @@
 
 #include "moe/Cost/Calibration.h"
 #include "moe/Cost/Machine.h"
+#include "moe/Dialect/MoE/IR/MoEOps.h"
 #include "moe/InitAllMoE.h"
 #include "moe/Support/Checked.h"
 #include "moe/Target/HFConfig/HFConfig.h"
@@ -118,9 +119,11 @@ OwningOpRef<ModuleOp> parseLayer(MLIRContext *context) {
 
 void fuzzIR(StringRef source) {
   QuietContext q;
-  OwningOpRef<ModuleOp> module =
-      parseSourceString<ModuleOp>(source, ParserConfig(&q.context), "input");
-  if (!module)
+  // As moe-opt reads a file: parse, reject zero-sized device grids (upstream
+  // shard verifiers divide by their axes), then verify.
+  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(
+      source, ParserConfig(&q.context, /*verifyAfterParse=*/false), "input");
+  if (!module || failed(verifyDeviceGrids(*module)) || failed(verify(*module)))
     return;
   module->print(llvm::nulls());
   module->print(llvm::nulls(), OpPrintingFlags().printGenericOpForm());
@@ -368,15 +371,21 @@ void fuzzHF(StringRef text) {
   }
 
   // An expert-parallel plan's per-device expert FLOPs are 1/ep of the
-  // program's (dropless dispatch, so no capacity is rounded per device).
+  // program's. Exactly so when every expert gets the same whole number of
+  // rows, at least 64 (the cost model counts whole rows per expert and, with
+  // few rows, only the experts a token reaches): 4096 tokens, T * top_k a
+  // multiple of E.
   const LayerSpec &layer = spec->layers.back();
-  int64_t ep = 2;
-  if (!layer.isMoE || spec->moe.numExperts % ep != 0)
+  int64_t ep = 2, tokens = 4096;
+  int64_t experts = spec->moe.numExperts, topK = spec->moe.topK;
+  if (!layer.isMoE || experts % ep != 0 || experts <= 0 ||
+      (tokens * topK) % experts != 0 || tokens * topK / experts < 64)
     return;
   ModelSpec single = *spec;
   single.layers.assign(1, layer);
   HFImportOptions dropless = options;
   dropless.numLayers.reset();
+  dropless.batch = tokens / dropless.seqLen;
   dropless.capacityFactor = 0;
   OwningOpRef<ModuleOp> program =
       buildModel(single, dropless, "config.json", &q.context);

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "moe/Cost/Roofline.h"
+#include "moe/Interfaces/CostModelOpInterface.h"
 
 #include "gtest/gtest.h"
 
@@ -205,6 +206,24 @@ TEST(ExpectedActiveExperts, CoverageOfFewTokens) {
   EXPECT_REL(expectedActiveExperts(1, 4, 4), 4.0);
   // No tokens: none.
   EXPECT_EQ(expectedActiveExperts(0, 2, 4), 0);
+}
+
+TEST(ExpectedActiveExperts, ExpertParallelRanksSeeEveryToken) {
+  // 256 experts, top-8, 64 tokens over ep = 8 (8 tokens and 32 experts per
+  // GPU). A local expert is idle when none of the 64 tokens picks it among
+  // all 256: 32 * (1 - (1 - 8/256)^64) = 32 * (1 - 0.13110) = 27.8 -> 28
+  // experts run. (Counting only the GPU's own 8 tokens over its 32 experts
+  // gives 32 * (1 - 0.75^8) = 28.8 -> 29.) The gate GEMM comes first.
+  KernelList kernels;
+  appendExpertKernels(kernels, /*routedRows=*/8 * 8, /*experts=*/32,
+                      /*topK=*/8, /*hidden=*/16, /*ffn=*/16, /*gated=*/false,
+                      /*actFlops=*/1, /*elemBytes=*/2, /*capacity=*/64,
+                      /*expertShare=*/1.0 / 8);
+  ASSERT_FALSE(kernels.empty());
+  EXPECT_EQ(kernels.front().count, 28);
+  KernelList single;
+  appendExpertKernels(single, 64, 32, 8, 16, 16, false, 1, 2, 64);
+  EXPECT_EQ(single.front().count, 29);
 }
 
 //===----------------------------------------------------------------------===//

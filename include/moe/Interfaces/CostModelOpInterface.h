@@ -117,9 +117,13 @@ void appendFfnKernels(KernelList &kernels, int64_t count, int64_t tokens,
 /// `experts` local experts; only the expected number of experts that
 /// receive a token run, each on an equal share of the rows. Kernels are
 /// marked `routed` with `capacity` as the most rows an expert may take.
+/// `expertShare` is the local experts' share of all experts (1/ep under
+/// expert parallelism): a local expert is idle when none of the step's
+/// tokens, on every device, picks it among all experts.
 void appendExpertKernels(KernelList &kernels, double routedRows, double experts,
                          double topK, int64_t hidden, int64_t ffn, bool gated,
-                         double actFlops, unsigned elemBytes, int64_t capacity);
+                         double actFlops, unsigned elemBytes, int64_t capacity,
+                         double expertShare = 1);
 
 /// A collective over `groupSize` devices `groupStride` apart in the device
 /// order, each contributing a buffer of `bufferBytes`; a gradient

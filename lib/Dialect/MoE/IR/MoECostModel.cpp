@@ -149,13 +149,16 @@ LogicalResult ExpertsOp::getKernels(KernelList &kernels) {
   // tokens that is fewer than E. The routed rows spread over them.
   double experts = getNumExperts();
   double routed = tokensPerExpert(*this) * experts;
-  double topK = 1;
-  if (std::optional<Routing> routing = findRouting(getInput()))
+  double topK = 1, share = 1;
+  if (std::optional<Routing> routing = findRouting(getInput())) {
     topK = routing->topK;
+    if (routing->experts > 0)
+      share = experts / static_cast<double>(routing->experts);
+  }
   appendExpertKernels(kernels, routed, experts, topK, getHiddenSize(),
                       getFfnSize(), isGated(getActivation()),
                       getActivationFlops(getActivation()), bytesOf(getInput()),
-                      getCapacity());
+                      getCapacity(), share);
   return success();
 }
 
