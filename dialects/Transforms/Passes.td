@@ -127,6 +127,10 @@ def MoEPlanSearch : Pass<"moe-plan-search", "::mlir::ModuleOp"> {
            "Largest number of pipeline stages to search">,
     Option<"fp8", "fp8", "bool", "false",
            "Run the 16-bit GEMMs of every plan in FP8 (--moe-gpu-plan fp8)">,
+    Option<"exhaustive", "exhaustive", "bool", "false",
+           "Price every plan, also the micro-batch sizes past one that does "
+           "not fit (which the search otherwise skips: memory does not fall "
+           "as micro-batches grow)">,
     Option<"checkAll", "check-all", "bool", "false",
            "Also lower and cost every estimated plan (not only the best) "
            "and fail when any disagrees with its estimate by more than "

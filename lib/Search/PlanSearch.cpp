@@ -122,7 +122,7 @@ SearchResult mlir::moe::searchGPUPlans(const ProgramSummary &summary,
                 plan.overlap = space.overlap;
                 allOverMemory &= price(plan);
               }
-          if (allOverMemory) {
+          if (allOverMemory && space.pruneOverMemory) {
             result.unpricedOverMemory +=
                 llvm::count_if(sequenceDivisors, [&](int64_t larger) {
                   return larger > mb && larger <= perGroup &&

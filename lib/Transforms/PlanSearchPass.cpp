@@ -222,6 +222,7 @@ void MoEPlanSearchPass::runOnOperation() {
   space.maxTp = maxTp;
   space.maxPp = maxPp;
   space.fp8 = fp8;
+  space.pruneOverMemory = !exhaustive;
   if (!checkedMul(space.globalSequences, summary->seqLen)) {
     fail() << "global-batch (" << space.globalSequences << ") x seq_len ("
            << summary->seqLen << ") is more than " << kMaxCount
