@@ -11,11 +11,11 @@
 // 6.29146e6 bytes / 1e11 = 62.9146 us. Together 1.13666 ms and 9.43718e6
 // bytes.
 
-// RUN: moe-opt %s --moe-cost="machine-file=%S/Inputs/unit-machine-fp8.json tokens=1024" | FileCheck %s --check-prefix=FP8
-// FP8: linalg.matmul {{.*}}moe.cost = #moe.cost<flops = 2.14748e+09, bytes = 9.43718e+06, network = 0, seconds = 0.00113666, bound = compute>
+// RUN: moe-opt %s --moe-cost="machine-file=%S/Inputs/unit-machine-fp8.json tokens=1024" | FileCheck %s --check-prefix=CHECK-FP8
+// CHECK-FP8: linalg.matmul {{.*}}moe.cost = #moe.cost<flops = 2.14748e+09, bytes = 9.43718e+06, network = 0, seconds = 0.00113666, bound = compute>
 
-// RUN: sed 's/fp8 = true/fp8 = false/' %s | moe-opt --moe-cost="machine-file=%S/Inputs/unit-machine-fp8.json tokens=1024" | FileCheck %s --check-prefix=BF16
-// BF16: linalg.matmul {{.*}}moe.cost = #moe.cost<flops = 2.14748e+09, bytes = 6.29146e+06, network = 0, seconds = 0.00214748, bound = compute>
+// RUN: sed 's/fp8 = true/fp8 = false/' %s | moe-opt --moe-cost="machine-file=%S/Inputs/unit-machine-fp8.json tokens=1024" | FileCheck %s --check-prefix=CHECK-BF16
+// CHECK-BF16: linalg.matmul {{.*}}moe.cost = #moe.cost<flops = 2.14748e+09, bytes = 6.29146e+06, network = 0, seconds = 0.00214748, bound = compute>
 
 module attributes {moe.plan = #moe.gpu_plan<fp8 = true, tokens = 1024>} {
   func.func @gemm(%x: tensor<1024x1024xbf16>,

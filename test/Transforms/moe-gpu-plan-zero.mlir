@@ -24,32 +24,32 @@
 // weights for each micro-batch's forward and backward, 1.5 x 2 = 3
 // all-reduces: 679936 + 2 x 417792 = 1515520 B.
 
-// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=2 phase=train zero=0" --moe-cost="phase=train micro-batches=2" --moe-cost-report=format=json -o /dev/null | FileCheck %s --check-prefix=ZERO0
-// ZERO0: "network_bytes": 679936,
-// ZERO0: "weights": 409600,
-// ZERO0-NEXT: "gradients": 409600,
-// ZERO0-NEXT: "optimizer": 2457600,
+// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=2 phase=train zero=0" --moe-cost="phase=train micro-batches=2" --moe-cost-report=format=json -o /dev/null | FileCheck %s --check-prefix=CHECK-ZERO0
+// CHECK-ZERO0: "network_bytes": 679936,
+// CHECK-ZERO0: "weights": 409600,
+// CHECK-ZERO0-NEXT: "gradients": 409600,
+// CHECK-ZERO0-NEXT: "optimizer": 2457600,
 
-// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=2 phase=train zero=1" --moe-cost="phase=train micro-batches=2" --moe-cost-report=format=json -o /dev/null | FileCheck %s --check-prefix=ZERO1
-// ZERO1: "network_bytes": 679936,
-// ZERO1: "weights": 409600,
-// ZERO1-NEXT: "gradients": 409600,
-// ZERO1-NEXT: "optimizer": 1204224,
+// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=2 phase=train zero=1" --moe-cost="phase=train micro-batches=2" --moe-cost-report=format=json -o /dev/null | FileCheck %s --check-prefix=CHECK-ZERO1
+// CHECK-ZERO1: "network_bytes": 679936,
+// CHECK-ZERO1: "weights": 409600,
+// CHECK-ZERO1-NEXT: "gradients": 409600,
+// CHECK-ZERO1-NEXT: "optimizer": 1204224,
 
-// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=2 phase=train zero=2" --moe-cost="phase=train micro-batches=2" --moe-cost-report=format=json -o /dev/null | FileCheck %s --check-prefix=ZERO2
-// ZERO2: "network_bytes": 888832,
-// ZERO2: "weights": 409600,
-// ZERO2-NEXT: "gradients": 200704,
-// ZERO2-NEXT: "optimizer": 1204224,
+// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=2 phase=train zero=2" --moe-cost="phase=train micro-batches=2" --moe-cost-report=format=json -o /dev/null | FileCheck %s --check-prefix=CHECK-ZERO2
+// CHECK-ZERO2: "network_bytes": 888832,
+// CHECK-ZERO2: "weights": 409600,
+// CHECK-ZERO2-NEXT: "gradients": 200704,
+// CHECK-ZERO2-NEXT: "optimizer": 1204224,
 
-// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=2 phase=train zero=3" --moe-cost="phase=train micro-batches=2" --moe-cost-report=format=json -o /dev/null | FileCheck %s --check-prefix=ZERO3
-// ZERO3: "network_bytes": 1515520,
-// ZERO3: "weights": 593920,
-// ZERO3-NEXT: "gradients": 200704,
-// ZERO3-NEXT: "optimizer": 1204224,
+// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=2 phase=train zero=3" --moe-cost="phase=train micro-batches=2" --moe-cost-report=format=json -o /dev/null | FileCheck %s --check-prefix=CHECK-ZERO3
+// CHECK-ZERO3: "network_bytes": 1515520,
+// CHECK-ZERO3: "weights": 593920,
+// CHECK-ZERO3-NEXT: "gradients": 200704,
+// CHECK-ZERO3-NEXT: "optimizer": 1204224,
 
 // The plan records the stage; a stage past 3 is an error naming the option.
-// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=2 zero=1" | FileCheck %s --check-prefix=ATTR
-// ATTR: moe.plan = #moe.gpu_plan<dp = 2, ep = 2, zero = 1, tokens = 64>
-// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="zero=4" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BAD
-// BAD: error: zero (4) must be at most 3
+// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=2 zero=1" | FileCheck %s --check-prefix=CHECK-ATTR
+// CHECK-ATTR: moe.plan = #moe.gpu_plan<dp = 2, ep = 2, zero = 1, tokens = 64>
+// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="zero=4" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-BAD
+// CHECK-BAD: error: zero (4) must be at most 3
