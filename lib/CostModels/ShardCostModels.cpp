@@ -16,6 +16,7 @@
 #include "moe/CostModels/ModelHelpers.h"
 #include "moe/CostModels/UpstreamCostModels.h"
 #include "moe/Dialect/MoE/IR/MoEDialect.h"
+#include "moe/Dialect/MoE/IR/MoEOps.h"
 #include "moe/Interfaces/PlanLayoutOpInterface.h"
 
 #include "mlir/Dialect/Shard/IR/ShardDialect.h"
@@ -78,8 +79,9 @@ struct CollectiveCostModel
     CollectiveKind kind = kindOf(op);
     kernels.push_back(makeCollective(
         kind,
-        collectiveBufferBytes(kind, tensorBytes(op->getOperand(0)),
-                              tensorBytes(op->getResult(0))),
+        getMovedShare(kind, op->getOperand(0)) *
+            collectiveBufferBytes(kind, tensorBytes(op->getOperand(0)),
+                                  tensorBytes(op->getResult(0))),
         elementBytes(op->getOperand(0).getType()), size, stride,
         op->hasAttr(MoEDialect::GradSyncAttrHelper::getNameStr())));
     return success();

@@ -415,13 +415,16 @@ PlanEstimator::layOut(const GPUPlan &plan, std::string *reason) {
 
   SmallVector<int64_t, 3> grid = degrees.gridShape();
   auto addCollective = [&](const ProgramSummary::SummaryOp &s,
-                           const PlanCollective &c, Type type,
+                           const PlanCollective &c, Value value,
                            ArrayRef<int64_t> input) {
+    Type type = value.getType();
     auto [size, stride] = getGroup(grid, c.axes);
     double inBytes = shapeBytes(input, type);
     double outBytes = shapeBytes(c.shape, type);
     Kernel kernel =
-        makeCollective(c.kind, collectiveBufferBytes(c.kind, inBytes, outBytes),
+        makeCollective(c.kind,
+                       getMovedShare(c.kind, value) *
+                           collectiveBufferBytes(c.kind, inBytes, outBytes),
                        elementBytes(type), size, stride, false);
     result.items.push_back(
         {nullptr, &measureCollective(kernel, inBytes, outBytes, plan.train),
@@ -436,7 +439,7 @@ PlanEstimator::layOut(const GPUPlan &plan, std::string *reason) {
     const OpPlan &opPlan = layout->ops.find(op)->second;
     for (auto [i, collective] : llvm::enumerate(opPlan.before))
       if (collective)
-        addCollective(s, *collective, op->getOperand(i).getType(),
+        addCollective(s, *collective, op->getOperand(i),
                       state.shape(op->getOperand(i)));
     if (isa<CostModelOpInterface>(op)) {
       const OpWork &work = measureOp(op, *layout, state, plan.train, plan.fp8);
@@ -447,8 +450,7 @@ PlanEstimator::layOut(const GPUPlan &plan, std::string *reason) {
     }
     for (auto [i, collective] : llvm::enumerate(opPlan.after))
       if (collective)
-        addCollective(s, *collective, op->getResult(i).getType(),
-                      opPlan.results[i]);
+        addCollective(s, *collective, op->getResult(i), opPlan.results[i]);
   }
 
   // Training synchronises every weight's gradient over the devices that

@@ -79,6 +79,29 @@ double activeExpertFraction(ExpertsOp op) {
 
 } // namespace
 
+double mlir::moe::getMovedShare(CollectiveKind kind, Value buffer) {
+  if (kind != CollectiveKind::AllToAll)
+    return 1;
+  for (int step = 0; step < 8 && buffer; ++step) {
+    Operation *def = buffer.getDefiningOp();
+    if (!def)
+      return 1;
+    if (auto dispatch = dyn_cast<DispatchOp>(def)) {
+      if (!dispatch.getDropless() || !allStatic(dispatch))
+        return 1;
+      double slots = static_cast<double>(dim(dispatch.getResult(), 0)) *
+                     dim(dispatch.getResult(), 1);
+      double routed = static_cast<double>(dim(dispatch.getInput(), 0)) *
+                      dim(dispatch.getIndices(), 1);
+      return slots > 0 ? std::min(1.0, routed / slots) : 1;
+    }
+    if (def->getNumOperands() < 1 || def->getNumResults() != 1)
+      return 1;
+    buffer = def->getOperand(0);
+  }
+  return 1;
+}
+
 //===----------------------------------------------------------------------===//
 // RouterOp
 //===----------------------------------------------------------------------===//

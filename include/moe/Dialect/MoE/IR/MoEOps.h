@@ -54,6 +54,15 @@ PlanAttrInterface getPlan(Operation *module);
 /// every tool and pass that reads grids calls this first.
 LogicalResult verifyDeviceGrids(Operation *root);
 
+/// The share of a collective's buffer that it moves: for an all-to-all of
+/// an expert buffer that comes from a dropless `moe.dispatch` (through
+/// collectives, casts and `moe.experts`), the slots that hold routed tokens,
+/// `T * top_k / (E * T)`, since a dropless buffer has a slot for every token
+/// at every expert; 1 otherwise (a capacity-factor dispatch pads every
+/// expert's slots, and they all move). The cost model of `shard` ops and the
+/// plan search's estimate both apply it.
+double getMovedShare(CollectiveKind kind, Value buffer);
+
 /// True for function arguments carrying `moe.param`, and for copies of them
 /// made by ops with the `WeightCopy` trait (a weight streamed to a wafer).
 bool isParameter(Value value);
