@@ -10,9 +10,8 @@ Each row of the CSV is one run: the model's Hugging Face config
 size, TP, PP, virtual stages and EP. The plan: ZeRO-1 (Megatron-Core's
 distributed optimizer), FP8 GEMMs where the run used FP8, no recomputation,
 capacity factor 1.0: the runs are dropless but force-balance tokens across
-experts, so every expert receives exactly its T x top_k / E share (the tool
-prices a dropless buffer's all-to-all at its padded size, T rows per expert,
-which these runs never send). The
+experts, so every expert receives exactly its T x top_k / E share, which a
+capacity factor of 1.0 prices the same way as a dropless buffer. The
 tool's expert parallelism lives inside the data-parallel group of attention
 (GPUs = dp x ep x tp x pp), so an EP larger than GPUs / (tp x pp) is capped
 there and the row says so. Nothing is fitted on these rows.
