@@ -74,11 +74,10 @@ double field(StringRef text, StringRef key) {
   return leadingNumber(text.drop_front(pos + key.size() + 1));
 }
 
-/// A size read from a row: finite, not negative and at most kMaxCount, so
-/// that the kernels priced from it stay finite and convert to counts.
-bool checkedSize(double value) {
-  return std::isfinite(value) && value >= 0 && value <= double(kMaxCount);
-}
+/// A size read from a row: a count the checked helpers accept (finite, not
+/// negative, at most kMaxCount), so that the kernels priced from it stay
+/// finite and convert to counts.
+bool checkedSize(double value) { return toCount(value).has_value(); }
 
 /// Fit or validate, by a rule stated in docs/Validation.md: square cuBLAS
 /// BF16 GEMMs, FlashAttention-3 head-dim-128 rows, the vLLM fused-MoE sweep,

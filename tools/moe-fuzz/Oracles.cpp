@@ -50,12 +50,24 @@ bool fuzz::verbose() {
 
 LogicalResult fuzz::runChecked(ModuleOp module, std::unique_ptr<Pass> pass,
                                StringRef name) {
-  PassManager pm(module.getContext());
+  return runChecked(
+      module,
+      [&](OpPassManager &pm) {
+        pm.addPass(std::move(pass));
+        return success();
+      },
+      name);
+}
+
+LogicalResult
+fuzz::runChecked(ModuleOp module,
+                 llvm::function_ref<LogicalResult(OpPassManager &)> build,
+                 StringRef name) {
+  PassManager pm(module.getContext(), ModuleOp::getOperationName());
   // Verify by hand below, so that invalid IR from a successful pass is a
   // finding rather than an ordinary failure.
   pm.enableVerifier(false);
-  pm.addPass(std::move(pass));
-  if (failed(pm.run(module)))
+  if (failed(build(pm)) || failed(pm.run(module)))
     return failure();
   if (succeeded(verify(module)))
     return success();

@@ -36,6 +36,12 @@ DialectRegistry &getRegistry();
 /// Runs `pass` alone on `module`. On success the result must verify.
 LogicalResult runChecked(ModuleOp module, std::unique_ptr<Pass> pass,
                          StringRef name);
+/// Runs the passes `build` adds to a module pass manager (failing when it
+/// does); on success the result must verify.
+LogicalResult
+runChecked(ModuleOp module,
+           llvm::function_ref<LogicalResult(OpPassManager &)> build,
+           StringRef name);
 
 /// Every report format of `module` (costed) is written; the JSON report and
 /// the Chrome trace must parse as JSON whose every number is finite and not

@@ -176,20 +176,12 @@ void fuzzIR(StringRef source) {
 /// Runs `pipeline` (the textual passes inside `builtin.module(...)`) on
 /// `module`; on success the result verifies.
 LogicalResult runPipeline(ModuleOp module, StringRef pipeline) {
-  PassManager pm(module.getContext(), ModuleOp::getOperationName());
-  pm.enableVerifier(false);
-  std::string errors;
-  llvm::raw_string_ostream os(errors);
-  if (failed(parsePassPipeline(pipeline, pm, os)) || failed(pm.run(module))) {
-    if (verbose())
-      llvm::errs() << "moe-fuzz: the pipeline failed " << errors << "\n";
-    return failure();
-  }
-
-  if (failed(verify(module)))
-    finding("'" + pipeline + "' succeeded but left IR that does not verify",
-            module);
-  return success();
+  return runChecked(
+      module,
+      [&](OpPassManager &pm) {
+        return parsePassPipeline(pipeline, pm, llvm::nulls());
+      },
+      pipeline);
 }
 
 void fuzzOptions(StringRef input) {

@@ -35,28 +35,35 @@ int64_t dim(Value v, unsigned i) {
 
 unsigned bytesOf(Value v) { return elementBytes(v.getType()); }
 
+/// The moe.dispatch that filled an expert buffer, found through the ops
+/// between them that forward one tensor (all_to_all, casts, reshapes,
+/// moe.experts); null when there is none within a few steps.
+DispatchOp findDispatch(Value buffer) {
+  for (int step = 0; step < 8 && buffer; ++step) {
+    Operation *def = buffer.getDefiningOp();
+    if (!def)
+      return nullptr;
+    if (auto dispatch = dyn_cast<DispatchOp>(def))
+      return dispatch;
+    if (def->getNumOperands() < 1 || def->getNumResults() != 1)
+      return nullptr;
+    buffer = def->getOperand(0);
+  }
+  return nullptr;
+}
+
 /// Routing facts an expert buffer inherits from the moe.dispatch that filled
-/// it: tokens routed by the dispatching device and top_k. Collectives and
-/// casts between the dispatch and the experts keep the facts.
+/// it: tokens routed by the dispatching device and top_k.
 struct Routing {
   int64_t tokens = 0, topK = 0, experts = 0;
 };
 
 std::optional<Routing> findRouting(Value buffer) {
-  for (int step = 0; step < 8 && buffer; ++step) {
-    Operation *def = buffer.getDefiningOp();
-    if (!def)
-      return std::nullopt;
-    if (auto dispatch = dyn_cast<DispatchOp>(def))
-      return Routing{dim(dispatch.getInput(), 0), dim(dispatch.getIndices(), 1),
-                     dim(dispatch.getResult(), 0)};
-    // Follow the data through ops that forward one tensor (all_to_all,
-    // casts, reshapes).
-    if (def->getNumOperands() < 1 || def->getNumResults() != 1)
-      return std::nullopt;
-    buffer = def->getOperand(0);
-  }
-  return std::nullopt;
+  DispatchOp dispatch = findDispatch(buffer);
+  if (!dispatch)
+    return std::nullopt;
+  return Routing{dim(dispatch.getInput(), 0), dim(dispatch.getIndices(), 1),
+                 dim(dispatch.getResult(), 0)};
 }
 
 /// Tokens each local expert processes: the expected routed load
@@ -82,24 +89,14 @@ double activeExpertFraction(ExpertsOp op) {
 double mlir::moe::getMovedShare(CollectiveKind kind, Value buffer) {
   if (kind != CollectiveKind::AllToAll)
     return 1;
-  for (int step = 0; step < 8 && buffer; ++step) {
-    Operation *def = buffer.getDefiningOp();
-    if (!def)
-      return 1;
-    if (auto dispatch = dyn_cast<DispatchOp>(def)) {
-      if (!dispatch.getDropless() || !allStatic(dispatch))
-        return 1;
-      double slots = static_cast<double>(dim(dispatch.getResult(), 0)) *
-                     dim(dispatch.getResult(), 1);
-      double routed = static_cast<double>(dim(dispatch.getInput(), 0)) *
-                      dim(dispatch.getIndices(), 1);
-      return slots > 0 ? std::min(1.0, routed / slots) : 1;
-    }
-    if (def->getNumOperands() < 1 || def->getNumResults() != 1)
-      return 1;
-    buffer = def->getOperand(0);
-  }
-  return 1;
+  DispatchOp dispatch = findDispatch(buffer);
+  if (!dispatch || !dispatch.getDropless() || !allStatic(dispatch))
+    return 1;
+  double slots = static_cast<double>(dim(dispatch.getResult(), 0)) *
+                 dim(dispatch.getResult(), 1);
+  double routed = static_cast<double>(dim(dispatch.getInput(), 0)) *
+                  dim(dispatch.getIndices(), 1);
+  return slots > 0 ? std::min(1.0, routed / slots) : 1;
 }
 
 //===----------------------------------------------------------------------===//
