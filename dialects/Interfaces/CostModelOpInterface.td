@@ -45,6 +45,12 @@ def CostModelOpInterface : OpInterface<"CostModelOpInterface"> {
         return ::mlir::moe::defaultSavedActivationBytes($_op);
       }]>,
     InterfaceMethod<[{
+        Appends the serving caches (KV caches) the op reads: state that stays
+        on the device between steps, counted as memory of its own.
+      }], "void", "getCaches",
+      (ins "::llvm::SmallVectorImpl<::mlir::Value> &":$caches), "",
+      [{ return; }]>,
+    InterfaceMethod<[{
         How many times the op's regions run per execution of the op (the
         trip count of a loop); 0 when the op's own kernels already cover
         its regions (the payload of a linalg op). Returns failure when it

@@ -196,21 +196,23 @@ def MoE_WSEPlanAttr : MoE_Attr<"WSEPlan", "wse_plan",
 def MoE_MemoryAttr : MoE_Attr<"Memory", "memory"> {
   let summary = "Memory per device of a costed step";
   let description = [{
-    Bytes per device: weights, gradients, optimizer state and activations
-    (their sum is `total`), and the `capacity` they are checked against
-    (HBM, or a wafer's SRAM).
+    Bytes per device: weights, gradients, optimizer state, activations and
+    the serving steps' KV caches (their sum is `total`), and the `capacity`
+    they are checked against (HBM, or a wafer's SRAM).
   }];
   let parameters = (ins MoE_Figure:$weights, MoE_Figure:$gradients,
                         MoE_Figure:$optimizer, MoE_Figure:$activations,
-                        MoE_Figure:$total, MoE_Figure:$capacity);
+                        MoE_Figure:$kv_cache, MoE_Figure:$total,
+                        MoE_Figure:$capacity);
   let builders = [
     AttrBuilder<(ins "double":$weights, "double":$gradients,
                      "double":$optimizer, "double":$activations,
-                     "double":$total, "double":$capacity), [{
+                     "double":$kv_cache, "double":$total,
+                     "double":$capacity), [{
       using ::mlir::moe::Figure;
       return $_get($_ctxt, Figure(weights), Figure(gradients),
-                   Figure(optimizer), Figure(activations), Figure(total),
-                   Figure(capacity));
+                   Figure(optimizer), Figure(activations), Figure(kv_cache),
+                   Figure(total), Figure(capacity));
     }]>
   ];
   let assemblyFormat = "`<` struct(params) `>`";

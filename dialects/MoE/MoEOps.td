@@ -48,11 +48,22 @@ def MoE_AttentionOpInterface : OpInterface<"AttentionOpInterface"> {
       }]>,
     InterfaceMethod<"Query heads.", "int64_t", "getHeadCount", (ins), "",
                     [{ return $_op.getNumHeads(); }]>,
+    InterfaceMethod<"Tokens each sequence holds in the KV cache (0: none).",
+                    "int64_t", "getCachedTokens", (ins), "",
+                    [{ return $_op.getCachedLength(); }]>,
+    InterfaceMethod<"Sequences the op attends within (its rows / seq_len).",
+                    "int64_t", "getSequenceCount", (ins), "", [{
+        return ::llvm::cast<::mlir::ShapedType>($_op.getInput().getType())
+                   .getDimSize(0) / $_op.getSeqLen();
+      }]>,
   ];
 }
 
 defvar MoE_CostModel = DeclareOpInterfaceMethods<CostModelOpInterface,
     ["getKernels", "getParameters", "getSavedActivationBytes"]>;
+// Attention ops also read serving caches.
+defvar MoE_CachedCostModel = DeclareOpInterfaceMethods<CostModelOpInterface,
+    ["getKernels", "getParameters", "getSavedActivationBytes", "getCaches"]>;
 
 //===----------------------------------------------------------------------===//
 // Routing
@@ -219,8 +230,9 @@ def MoE_CombineOp : MoE_Op<"combine", [Pure, MoE_CostModel]> {
 // Dense decoder parts
 //===----------------------------------------------------------------------===//
 
-def MoE_AttentionOp : MoE_Op<"attention", [Pure, MoE_CostModel,
-    MoE_PlanLayout, DeclareOpInterfaceMethods<MoE_AttentionOpInterface>]> {
+def MoE_AttentionOp : MoE_Op<"attention", [Pure, MoE_CachedCostModel,
+    MoE_PlanLayout, DeclareOpInterfaceMethods<MoE_AttentionOpInterface>,
+    AttrSizedOperandSegments]> {
   let summary = "Multi-head self-attention with grouped KV heads (GQA)";
   let description = [{
     Self-attention over `T = batch * seq_len` tokens, with the input
@@ -230,6 +242,14 @@ def MoE_AttentionOp : MoE_Op<"attention", [Pure, MoE_CostModel,
     `num_heads / num_kv_heads` query heads), `o = softmax(q k^T / sqrt(d)) v`
     per sequence, `y = o @ wo`. `causal` masks future positions; `window = w`
     restricts each query to the last `w` keys (sliding window).
+
+    With `cache(%k_cache, %v_cache)` the op is a serving step (decode, or a
+    chunk of a prefill): each of the `B = T / seq_len` sequences already
+    holds `L` tokens whose keys and values are in the caches
+    (`[B, L, num_kv_heads * head_dim]`, in the precision they are stored in:
+    `bf16`, `f8E4M3FN`, ...). The `seq_len` new tokens attend over the `L`
+    cached positions followed by themselves (causal among themselves); their
+    keys and values are what a serving loop appends to the cache.
 
     Shapes: input `[T, H]`, `wq` `[H, num_heads * head_dim]`, `wk` and `wv`
     `[H, num_kv_heads * head_dim]`, `wo` `[num_heads * head_dim, H]`, result
@@ -251,19 +271,29 @@ def MoE_AttentionOp : MoE_Op<"attention", [Pure, MoE_CostModel,
                        MoE_PositiveI64:$head_dim,
                        MoE_PositiveI64:$seq_len,
                        UnitAttr:$causal,
-                       OptionalAttr<MoE_PositiveI64>:$window);
+                       OptionalAttr<MoE_PositiveI64>:$window,
+                       Optional<MoE_Float3D>:$k_cache,
+                       Optional<MoE_Float3D>:$v_cache);
   let results = (outs MoE_Float2D:$result);
   let assemblyFormat = [{
-    $input `,` $wq `,` $wk `,` $wv `,` $wo `heads` `=` $num_heads
+    $input `,` $wq `,` $wk `,` $wv `,` $wo
+    (`cache` `(` $k_cache^ `,` $v_cache `)`)? `heads` `=` $num_heads
     `kv_heads` `=` $num_kv_heads `head_dim` `=` $head_dim
     `seq_len` `=` $seq_len (`causal` $causal^)? (`window` `=` $window^)?
     attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Tokens each sequence already holds in the cache (0 without one).
+    int64_t getCachedLength() {
+      return getKCache() ? getKCache().getType().getDimSize(1) : 0;
+    }
+  }];
 }
 
-def MoE_MLAttentionOp : MoE_Op<"mla_attention", [Pure, MoE_CostModel,
-    MoE_PlanLayout, DeclareOpInterfaceMethods<MoE_AttentionOpInterface>]> {
+def MoE_MLAttentionOp : MoE_Op<"mla_attention", [Pure, MoE_CachedCostModel,
+    MoE_PlanLayout, DeclareOpInterfaceMethods<MoE_AttentionOpInterface>,
+    AttrSizedOperandSegments]> {
   let summary = "Multi-head latent attention (DeepSeek-V2/V3)";
   let description = [{
     Attention whose keys and values are compressed into a shared latent of
@@ -277,6 +307,15 @@ def MoE_MLAttentionOp : MoE_Op<"mla_attention", [Pure, MoE_CostModel,
       shared RoPE key), then `kv_up` (`[r_kv, n * (dn + dv)]`) expands the
       latent into per-head keys (`dn`) and values (`dv`);
     - `y = attention(q, k, v) @ out` with `out` `[n * dv, H]`.
+
+    With `cache(%c)` the op is a serving step: each of the `B = T / seq_len`
+    sequences already holds `L` tokens, whose compressed latents and RoPE
+    keys (`c`, `[B, L, r_kv + dr]`, in the precision they are stored in) are
+    the cache; the new tokens attend over those `L` positions followed by
+    themselves. A step with a cache runs MLA in its absorbed form (DeepSeek-V2
+    section 2.1.2): `kv_up`'s key half is folded into the queries and its
+    value half into the output, so attention reads the latent directly and
+    every head shares it.
 
     See [docs/Spec.md#moemla_attention](../../docs/Spec.md#moemla_attention).
 
@@ -300,11 +339,13 @@ def MoE_MLAttentionOp : MoE_Op<"mla_attention", [Pure, MoE_CostModel,
                        MoE_PositiveI64:$qk_rope_dim,
                        MoE_PositiveI64:$v_head_dim,
                        MoE_PositiveI64:$seq_len,
-                       UnitAttr:$causal);
+                       UnitAttr:$causal,
+                       Optional<MoE_Float3D>:$cache);
   let results = (outs MoE_Float2D:$result);
   let assemblyFormat = [{
     $input `,` (`q_down` $q_down^ `,`)? `q_up` $q_up `,` `kv_down` $kv_down `,`
-    `kv_up` $kv_up `,` `out` $out `heads` `=` $num_heads
+    `kv_up` $kv_up `,` `out` $out (`cache` `(` $cache^ `)`)?
+    `heads` `=` $num_heads
     `qk_nope_dim` `=` $qk_nope_dim `qk_rope_dim` `=` $qk_rope_dim
     `v_head_dim` `=` $v_head_dim `seq_len` `=` $seq_len (`causal` $causal^)?
     attr-dict `:` functional-type(operands, results)
@@ -313,6 +354,10 @@ def MoE_MLAttentionOp : MoE_Op<"mla_attention", [Pure, MoE_CostModel,
   let extraClassDeclaration = [{
     /// Rank of the shared key/value latent.
     int64_t getKvRank() { return getKvUp().getType().getDimSize(0); }
+    /// Tokens each sequence already holds in the cache (0 without one).
+    int64_t getCachedLength() {
+      return getCache() ? getCache().getType().getDimSize(1) : 0;
+    }
   }];
 }
 

@@ -24,7 +24,8 @@ using namespace mlir::moe;
 CostSummaryAttr CostSummary::toAttr(MLIRContext *ctx) const {
   auto mem =
       MemoryAttr::get(ctx, memory.weights, memory.gradients, memory.optimizer,
-                      memory.activations, memory.total(), memoryCapacity);
+                      memory.activations, memory.kvCache, memory.total(),
+                      memoryCapacity);
   return CostSummaryAttr::get(ctx, machine, phase, tokens, devices, seconds,
                               flops, modelFlops, bytes, network, params,
                               activeParams, peakFlops, pipelineBubble, mem);
@@ -106,8 +107,10 @@ unsigned OpPricer::getLayer(Operation *op) {
 /// FP8 and a cast kernel before it reads each 16-bit input and writes its
 /// FP8 copy (3 bytes an element), as Transformer Engine's fused casts do.
 /// The backward casts the output gradient the same way (the memory kernel's
-/// backward).
-static KernelList runGemmsInFP8(const KernelList &kernels) {
+/// backward). Serving (`storedWeights`) keeps the weights in FP8, as FP8
+/// checkpoints ship them (DeepSeek-V3's): only the activations are cast.
+static KernelList runGemmsInFP8(const KernelList &kernels,
+                                bool storedWeights) {
   KernelList result;
   for (const Kernel &kernel : kernels) {
     if (kernel.kind != KernelKind::Gemm || kernel.elemBytes != 2) {
@@ -115,8 +118,10 @@ static KernelList runGemmsInFP8(const KernelList &kernels) {
       continue;
     }
     double count = static_cast<double>(kernel.count);
-    double inputs = count * (static_cast<double>(kernel.m) * kernel.k +
-                             static_cast<double>(kernel.k) * kernel.n);
+    double weights = storedWeights && kernel.weightOperand
+                         ? 0
+                         : static_cast<double>(kernel.k) * kernel.n;
+    double inputs = count * (static_cast<double>(kernel.m) * kernel.k + weights);
     Kernel cast = makeMemory("fp8-cast", 3 * inputs, 0, 1);
     cast.backwardOnly = kernel.backwardOnly;
     result.push_back(cast);
@@ -134,7 +139,8 @@ OpWork OpPricer::measure(Operation *op, CostModelOpInterface costOp,
                          const KernelList &originalKernels) const {
   KernelList fp8Kernels;
   if (options.fp8Gemms)
-    fp8Kernels = runGemmsInFP8(originalKernels);
+    fp8Kernels = runGemmsInFP8(originalKernels,
+                               /*storedWeights=*/options.phase != Phase::Train);
   const KernelList &kernels = options.fp8Gemms ? fp8Kernels : originalKernels;
   OpWork work;
   work.role = getRole(kernels);
@@ -172,17 +178,31 @@ OpWork OpPricer::measure(Operation *op, CostModelOpInterface costOp,
   if (train)
     work.modelFlops *= 3;
 
+  // Serving in FP8 stores the 16-bit weights its GEMMs read in FP8.
+  bool fp8Weights =
+      options.fp8Gemms && options.phase != Phase::Train &&
+      llvm::any_of(kernels, [](const Kernel &k) {
+        return k.kind == KernelKind::Gemm && k.weightOperand;
+      });
   for (const ParameterUse &use : params) {
     auto type = dyn_cast<RankedTensorType>(use.weight.getType());
     double count = type && type.hasStaticShape() ? type.getNumElements() : 0;
-    work.weights.push_back(
-        {use.weight, tensorBytes(use.weight), count, use.activeFraction});
+    double bytes = tensorBytes(use.weight);
+    if (fp8Weights && elementBytes(use.weight.getType()) == 2)
+      bytes = count;
+    work.weights.push_back({use.weight, bytes, count, use.activeFraction});
   }
   work.savedBytes = costOp.getSavedActivationBytes();
+  SmallVector<Value, 2> caches;
+  costOp.getCaches(caches);
+  for (Value cache : caches)
+    work.cacheBytes += tensorBytes(cache);
 
+  // Caches are memory of their own, not the op's working set.
   double live = 0;
   for (Value v : op->getOperands())
     if (!isParameter(v) && !streamedOut.contains(v) &&
+        !llvm::is_contained(caches, v) &&
         !llvm::any_of(params,
                       [&](const ParameterUse &p) { return p.weight == v; }))
       live += tensorBytes(v);
@@ -298,6 +318,7 @@ OpEntry &OpPricer::add(Operation *key, const OpWork &work, double runs,
     run.inputSavedBytes = saved;
   run.savedBytes += saved;
   entry.liveBytes = std::max(entry.liveBytes, work.liveBytes);
+  entry.cacheBytes = std::max(entry.cacheBytes, work.cacheBytes);
   return entry;
 }
 

@@ -247,6 +247,28 @@ KernelCost mlir::moe::priceKernel(const MachineModel &machine,
   }
   case KernelKind::Attention: {
     KernelCost cost;
+    if (kernel.cachedKeys > 0 && !backward) {
+      // A serving step: the cache streams from memory once while the query
+      // rows sharing a KV head fill the rows of tensor-core MMAs, padded to
+      // the 16 rows of the smallest one (m16n8k16, PTX ISA "Matrix shape").
+      // Long caches keep the kernel's pipeline full, so its efficiency
+      // follows the keys, not the few queries.
+      constexpr double kDecodeTileRows = 16;
+      cost.flops = kernel.flops;
+      cost.bytes = kernel.bytes;
+      cost.memorySeconds = memorySeconds(machine, cost.bytes);
+      double rows = static_cast<double>(std::max<int64_t>(1, kernel.m));
+      double padded = std::ceil(rows / kDecodeTileRows) * kDecodeTileRows;
+      double scores = kernel.flops / (2.0 * (kernel.k + kernel.vDim));
+      cost.computeSeconds =
+          kernel.flops * (padded / rows) /
+              (machine.peakFor(b) *
+               attentionEfficiency(machine, kernel.n, direction)) +
+          (machine.specialFunctionRate > 0
+               ? scores / machine.specialFunctionRate
+               : 0);
+      return finish(cost, machine.kernelLatency);
+    }
     // Flash attention's backward recomputes S and P: five matmuls to the
     // forward's two (2.5x the FLOPs) and reads O and dO as well.
     cost.flops = backward ? 2.5 * kernel.flops : kernel.flops;

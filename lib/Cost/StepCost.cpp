@@ -139,6 +139,8 @@ FailureOr<CostSummary> mlir::moe::priceStep(MutableArrayRef<OpEntry> entries,
     if (shape.zeroStage >= 3)
       mem.weights += largestOpWeightBytes;
   }
+  // KV caches stay on the device (on a wafer, in its SRAM) between steps.
+  mem.kvCache = state.kvCache;
   summary.memoryCapacity = machine.memoryCapacity;
 
   // Pipeline parallelism: the plan's function holds every layer; each

@@ -159,6 +159,55 @@ Kernel mlir::moe::makeAttention(int64_t count, int64_t queries, int64_t keys,
   return kernel;
 }
 
+double mlir::moe::meanCachedKeys(int64_t cached, int64_t newTokens,
+                                 bool causal, int64_t window) {
+  double l = static_cast<double>(cached), s = static_cast<double>(newTokens);
+  if (s <= 0)
+    return 0;
+  if (!causal) {
+    double keys = l + s;
+    return window > 0 ? std::min<double>(keys, window) : keys;
+  }
+  // Query i (0-based) sees l + i + 1 keys, at most w of them.
+  if (window <= 0 || window >= cached + newTokens)
+    return l + (s + 1) / 2;
+  double total = 0;
+  for (int64_t i = 0; i < newTokens; ++i)
+    total += std::min<double>(l + static_cast<double>(i) + 1, window);
+  return total / s;
+}
+
+Kernel mlir::moe::makeCachedAttention(int64_t sequences, int64_t groups,
+                                      int64_t queryRows, int64_t newTokens,
+                                      int64_t cached, int64_t qkDim,
+                                      int64_t vDim, int64_t cacheElems,
+                                      unsigned cacheBytes, bool causal,
+                                      int64_t window, unsigned elemBytes) {
+  Kernel kernel;
+  kernel.kind = KernelKind::Attention;
+  kernel.name = "attn-decode";
+  kernel.elemBytes = elemBytes;
+  kernel.count = sequences * groups;
+  kernel.m = queryRows;
+  kernel.n = cached + newTokens;
+  kernel.k = qkDim;
+  kernel.vDim = vDim;
+  kernel.causal = causal;
+  kernel.window = window;
+  kernel.cachedKeys = cached;
+  double c = static_cast<double>(kernel.count);
+  double attended = meanCachedKeys(cached, newTokens, causal, window);
+  kernel.flops = 2.0 * c * queryRows * attended * (qkDim + vDim);
+  // Each KV head's keys are read once for all the query rows sharing it
+  // (FlashDecoding-style kernels pack them into one tile); queries are read
+  // and outputs written once.
+  double keys = window > 0 ? std::min<double>(kernel.n, window) : kernel.n;
+  kernel.bytes = c * (static_cast<double>(queryRows) * (qkDim + vDim) *
+                          elemBytes +
+                      keys * cacheElems * cacheBytes);
+  return kernel;
+}
+
 Kernel mlir::moe::makeCollective(CollectiveKind kind, double bufferBytes,
                                  unsigned elemBytes, int64_t groupSize,
                                  int64_t groupStride, bool gradientSync) {

@@ -102,9 +102,10 @@ FailureOr<FunctionLayout> mlir::moe::layOutFunction(FunctionOpInterface func,
   FailureOr<FunctionLayout> layout = layOutOps(ops, func, state);
   if (failed(layout))
     return failure();
-  // Token arguments keep the device's tokens.
+  // Token arguments keep the device's tokens; others (KV caches) take the
+  // shape their reader's rule gave them.
   for (BlockArgument arg : func.getFunctionBody().front().getArguments())
-    if (state.isToken(arg))
+    if (state.isToken(arg) || state.hasShape(arg))
       layout->argShapes.try_emplace(arg, state.shape(arg));
   return layout;
 }

@@ -32,6 +32,13 @@ FailureOr<Report> mlir::moe::collectReport(ModuleOp module) {
   llvm::StringMap<size_t> layerIndex;
   llvm::StringMap<BoundSeconds> layerBoundTime;
   module.walk([&](Operation *op) {
+    if (auto attention = dyn_cast<AttentionOpInterface>(op))
+      if (int64_t cached = attention.getCachedTokens();
+          cached > report.servingContext) {
+        report.servingContext = cached;
+        report.servingSequences = attention.getSequenceCount();
+        report.servingNewTokens = attention.getSequenceLength();
+      }
     auto cost =
         op->getAttrOfType<CostAttr>(MoEDialect::CostAttrHelper::getNameStr());
     if (!cost)
@@ -117,6 +124,20 @@ void mlir::moe::writeTextReport(const Report &r, llvm::raw_ostream &os) {
                        "pipeline", 100 * s.getPipelineBubble());
   os << llvm::format("  %-18s %s\n", "step time",
                      formatSeconds(s.getSeconds()).c_str());
+  if (r.servingContext > 0) {
+    // Each sequence gains its new tokens once per step.
+    double perToken = s.getSeconds() / static_cast<double>(r.servingNewTokens);
+    os << llvm::format(
+        "  %-18s %lld sequences per device, %lld new token%s each over %lld "
+        "cached: %s per token, %s per user\n",
+        r.servingNewTokens == 1 ? "decode step" : "serving step",
+        static_cast<long long>(r.servingSequences),
+        static_cast<long long>(r.servingNewTokens),
+        r.servingNewTokens == 1 ? "" : "s",
+        static_cast<long long>(r.servingContext),
+        formatSeconds(perToken).c_str(),
+        formatScaled(perToken > 0 ? 1 / perToken : 0, "tokens/s").c_str());
+  }
   double rate = s.getTokensPerSecond();
   os << llvm::format("  %-18s %s (%s per device)\n", "throughput",
                      formatScaled(rate, "tokens/s").c_str(),
@@ -129,14 +150,18 @@ void mlir::moe::writeTextReport(const Report &r, llvm::raw_ostream &os) {
   os << llvm::format("  %-18s %s memory, %s network\n", "traffic",
                      formatBytes(s.getBytes()).c_str(),
                      formatBytes(s.getNetworkBytes()).c_str());
+  std::string kvCache;
+  if (mem.getKvCache() > 0)
+    kvCache = ", KV cache " + formatBytes(mem.getKvCache());
   os << llvm::format("  %-18s %s of %s (weights %s, gradients %s, optimizer "
-                     "%s, activations %s)\n",
+                     "%s, activations %s%s)\n",
                      "memory/device", formatBytes(mem.getTotal()).c_str(),
                      formatBytes(mem.getCapacity()).c_str(),
                      formatBytes(mem.getWeights()).c_str(),
                      formatBytes(mem.getGradients()).c_str(),
                      formatBytes(mem.getOptimizer()).c_str(),
-                     formatBytes(mem.getActivations()).c_str());
+                     formatBytes(mem.getActivations()).c_str(),
+                     kvCache.c_str());
   // The costed program is one replica of the plan: every pipeline stage's
   // layers, each sharded over the other degrees.
   int64_t stages = r.plan ? r.plan.getPipeline().first : 1;
@@ -264,11 +289,23 @@ void mlir::moe::writeJSONReport(const Report &r, llvm::raw_ostream &os) {
       j.attribute("memory_bytes_per_device", mem.getTotal());
       j.attribute("pipeline_bubble", s.getPipelineBubble());
     });
+    if (r.servingContext > 0)
+      j.attributeObject("serving", [&] {
+        double perToken =
+            s.getSeconds() / static_cast<double>(r.servingNewTokens);
+        j.attribute("sequences_per_device", r.servingSequences);
+        j.attribute("new_tokens_per_sequence", r.servingNewTokens);
+        j.attribute("cached_tokens_per_sequence", r.servingContext);
+        j.attribute("seconds_per_token", perToken);
+        j.attribute("tokens_per_second_per_user",
+                    perToken > 0 ? 1 / perToken : 0);
+      });
     j.attributeObject("memory", [&] {
       j.attribute("weights", mem.getWeights());
       j.attribute("gradients", mem.getGradients());
       j.attribute("optimizer", mem.getOptimizer());
       j.attribute("activations", mem.getActivations());
+      j.attribute("kv_cache", mem.getKvCache());
       j.attribute("total", mem.getTotal());
       j.attribute("capacity", mem.getCapacity());
     });

@@ -68,7 +68,7 @@ module attributes {dlti.target_system_spec = #dlti.target_system_spec<
 // outputs, which leave the wafer as they are produced: the matmul's A
 // (1024 B), not its init C and result (what @wafer returns); total
 // 512 + 512 + 1024 = 2048.
-// TRAIN: moe.cost_summary = #moe.cost_summary<{{.*}}memory = <weights = 512, gradients = 512, optimizer = 0, activations = 1024, total = 2048, capacity = 1.0e+12>>
+// TRAIN: moe.cost_summary = #moe.cost_summary<{{.*}}memory = <weights = 512, gradients = 512, optimizer = 0, activations = 1024, kv_cache = 0, total = 2048, capacity = 1.0e+12>>
 // TRAIN: linalg.matmul {{.*}}moe.cost = #moe.cost<flops = 24576, bytes = 5376, network = 0, seconds = 1.536e-06, bound = weight_io>
 module attributes {dlti.target_system_spec = #dlti.target_system_spec<
     "wse" = #dlti.target_device_spec<"kind" = "wafer",

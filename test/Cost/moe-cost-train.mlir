@@ -147,7 +147,7 @@ module attributes {dlti.target_system_spec = #dlti.target_system_spec<
 // and output buffers, 2 x 4*16*32*2 = 8192 bytes. Memory 20864 + 8192 =
 // 29056. tokens/s = 16 / 5.5424e-7 = 2.88684e7; MFU = 246592 /
 // (5.5424e-7 * 1e12) = 0.444919.
-// CHECK-FWD: moe.cost_summary = #moe.cost_summary<machine = "unit", phase = forward, tokens = 16, devices = 1, seconds = 5.5424e-07, flops = 246592, model_flops = 246592, bytes = 55424, network_bytes = 0, params = 10432, active_params = 7360, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 20864, gradients = 0, optimizer = 0, activations = 8192, total = 29056, capacity = 1.0e+12>>
+// CHECK-FWD: moe.cost_summary = #moe.cost_summary<machine = "unit", phase = forward, tokens = 16, devices = 1, seconds = 5.5424e-07, flops = 246592, model_flops = 246592, bytes = 55424, network_bytes = 0, params = 10432, active_params = 7360, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 20864, gradients = 0, optimizer = 0, activations = 8192, kv_cache = 0, total = 29056, capacity = 1.0e+12>>
 // CHECK-FWD-JSON: "tokens": 16,
 // CHECK-FWD-JSON: "tokens_per_second": 2886836{{[0-9.]*}},
 // CHECK-FWD-JSON: "mfu": 0.44491{{[0-9]*}},
@@ -167,7 +167,7 @@ module attributes {dlti.target_system_spec = #dlti.target_system_spec<
 //   layers.1: rms_norm input 1024; ffn 16 x (H + 2F = 160) x 2 = 5120: 6144.
 //   (func.return keeps nothing.) Total 13760.
 // Memory total 20864 + 20864 + 125184 + 13760 = 180672.
-// CHECK-TRAIN: moe.cost_summary = #moe.cost_summary<machine = "unit", phase = train, tokens = 16, devices = 1, seconds = 4.58368e-06, flops = 739776, model_flops = 739776, bytes = 458368, network_bytes = 0, params = 10432, active_params = 7360, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 20864, gradients = 20864, optimizer = 125184, activations = 13760, total = 180672, capacity = 1.0e+12>>
+// CHECK-TRAIN: moe.cost_summary = #moe.cost_summary<machine = "unit", phase = train, tokens = 16, devices = 1, seconds = 4.58368e-06, flops = 739776, model_flops = 739776, bytes = 458368, network_bytes = 0, params = 10432, active_params = 7360, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 20864, gradients = 20864, optimizer = 125184, activations = 13760, kv_cache = 0, total = 180672, capacity = 1.0e+12>>
 // CHECK-TRAIN-JSON: "tokens": 16,
 // CHECK-TRAIN-JSON: "tokens_per_second": 349064{{[0-9.]*}},
 // CHECK-TRAIN-JSON: "mfu": 0.16139{{[0-9]*}},
@@ -176,7 +176,7 @@ module attributes {dlti.target_system_spec = #dlti.target_system_spec<
 // 5.13792e-6 s; model FLOPs stay 739776 (MFU 0.143984). Activations: each
 // layer's input (1024 + 1024) plus the largest layer (7616) = 9664; memory
 // 20864 + 20864 + 125184 + 9664 = 176576.
-// CHECK-RECOMP: moe.cost_summary = #moe.cost_summary<machine = "unit", phase = train, tokens = 16, devices = 1, seconds = 5.13792e-06, flops = 986368, model_flops = 739776, bytes = 513792, network_bytes = 0, params = 10432, active_params = 7360, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 20864, gradients = 20864, optimizer = 125184, activations = 9664, total = 176576, capacity = 1.0e+12>>
+// CHECK-RECOMP: moe.cost_summary = #moe.cost_summary<machine = "unit", phase = train, tokens = 16, devices = 1, seconds = 5.13792e-06, flops = 986368, model_flops = 739776, bytes = 513792, network_bytes = 0, params = 10432, active_params = 7360, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 20864, gradients = 20864, optimizer = 125184, activations = 9664, kv_cache = 0, total = 176576, capacity = 1.0e+12>>
 // CHECK-RECOMP-JSON: "tokens": 16,
 // CHECK-RECOMP-JSON: "tokens_per_second": 311410{{[0-9.]*}},
 // CHECK-RECOMP-JSON: "mfu": 0.14398{{[0-9]*}},
@@ -184,7 +184,7 @@ module attributes {dlti.target_system_spec = #dlti.target_system_spec<
 // 2 micro-batches: 2 x 739776 = 1479552 FLOPs, 2 x 166272 + 292096 = 624640
 // bytes, 6.2464e-6 s, 32 tokens (tokens/s 5.12295e6), model FLOPs 1479552
 // (MFU 0.236865); memory per device unchanged (180672).
-// CHECK-MICRO: moe.cost_summary = #moe.cost_summary<machine = "unit", phase = train, tokens = 32, devices = 1, seconds = {{6\.246(4|39999+[0-9]*)e-06}}, flops = 1479552, model_flops = 1479552, bytes = 624640, network_bytes = 0, params = 10432, active_params = 7360, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 20864, gradients = 20864, optimizer = 125184, activations = 13760, total = 180672, capacity = 1.0e+12>>
+// CHECK-MICRO: moe.cost_summary = #moe.cost_summary<machine = "unit", phase = train, tokens = 32, devices = 1, seconds = {{6\.246(4|39999+[0-9]*)e-06}}, flops = 1479552, model_flops = 1479552, bytes = 624640, network_bytes = 0, params = 10432, active_params = 7360, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 20864, gradients = 20864, optimizer = 125184, activations = 13760, kv_cache = 0, total = 180672, capacity = 1.0e+12>>
 // CHECK-MICROJSON: "tokens": 32,
 // CHECK-MICROJSON: "seconds": {{6\.246(4|39999+[0-9]*)e-0?6}},
 // CHECK-MICROJSON: "flops": 1479552,

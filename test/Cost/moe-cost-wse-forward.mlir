@@ -39,7 +39,7 @@ module attributes {dlti.target_system_spec = #dlti.target_system_spec<
 // The attention does 786432 FLOPs of projections (2 * 32 * (64*64 + 2 *
 // 64*32 + 64*64)) and 2 * 8 * 16 * 8.5 * 32 = 69632 in the causal core
 // (8.5 keys per query): 856064.
-// CHECK: moe.cost_summary = #moe.cost_summary<{{.*}}memory = <weights = 24576, gradients = 0, optimizer = 0, activations = 16384, total = 40960, capacity = 1.0e+09>>
+// CHECK: moe.cost_summary = #moe.cost_summary<{{.*}}memory = <weights = 24576, gradients = 0, optimizer = 0, activations = 16384, kv_cache = 0, total = 40960, capacity = 1.0e+09>>
 // CHECK: func.func @one_tile
 // CHECK: wse.batch_tiles {{.*}}tiles = 1
 // CHECK: moe.attention {{.*}}moe.cost = #moe.cost<flops = 856064,
@@ -71,7 +71,7 @@ module {
 // output: 8192 B, as much as the regrouped input and result. Activations
 // halve to 8192 B (total 32768 B); the FLOPs do not change (the body runs
 // twice: 856064), and regrouping copies the result once (2 * 4096 B).
-// CHECK: moe.cost_summary = #moe.cost_summary<{{.*}}memory = <weights = 24576, gradients = 0, optimizer = 0, activations = 8192, total = 32768, capacity = 1.0e+09>>
+// CHECK: moe.cost_summary = #moe.cost_summary<{{.*}}memory = <weights = 24576, gradients = 0, optimizer = 0, activations = 8192, kv_cache = 0, total = 32768, capacity = 1.0e+09>>
 // CHECK: func.func @two_tiles
 // CHECK: wse.batch_tiles {{.*}}moe.cost = #moe.cost<flops = 0, bytes = 8192,
 // CHECK: moe.attention {{.*}}moe.cost = #moe.cost<flops = 856064,

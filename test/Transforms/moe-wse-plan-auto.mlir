@@ -18,7 +18,7 @@
 // each): the fewest tiles win.
 // CHECK: moe.plan = #moe.wse_plan<tiles = 2, batch = 4,
 // CHECK: wse.batch_tiles {{.*}}tiles = 2
-// COST: memory = <weights = 49152, gradients = 0, optimizer = 0, activations = 163840, total = 212992, capacity = 250000>
+// COST: memory = <weights = 49152, gradients = 0, optimizer = 0, activations = 163840, kv_cache = 0, total = 212992, capacity = 250000>
 module attributes {dlti.target_system_spec = #dlti.target_system_spec<
     "wse" = #dlti.target_device_spec<"memory_capacity" = 2.5e5 : f64>>} {
   func.func @layer(%x: tensor<256x64xbf16>,

@@ -47,6 +47,8 @@ struct OpWork {
   };
   SmallVector<Weight, 4> weights;
   double savedBytes = 0, liveBytes = 0, inputBytes = 0;
+  /// Bytes of the serving caches it reads.
+  double cacheBytes = 0;
   OpRole role = OpRole::Compute;
   KernelList kernels;
 };

@@ -59,7 +59,11 @@ struct OpCost {
 
 struct MemoryBreakdown {
   double weights = 0, gradients = 0, optimizer = 0, activations = 0;
-  double total() const { return weights + gradients + optimizer + activations; }
+  /// Serving steps: the KV caches the device holds.
+  double kvCache = 0;
+  double total() const {
+    return weights + gradients + optimizer + activations + kvCache;
+  }
 };
 
 struct CostSummary {
@@ -136,6 +140,8 @@ struct OpEntry {
   /// shards them over the devices that replicate them: the weights, their
   /// gradients and the optimizer state (docs/CostModel.md, "Memory").
   double residentWeightBytes = 0, gradientBytes = 0, optimizerBytes = 0;
+  /// Bytes of the serving caches it reads (resident, never freed).
+  double cacheBytes = 0;
   /// Bytes of every weight it reads, first or not.
   double readWeightBytes = 0;
   /// Tensors live while it runs (forward memory).
@@ -151,6 +157,7 @@ struct OpEntry {
   /// and optimizer state) to `mem`.
   void addStateMemory(MemoryBreakdown &mem, double n, bool train) const {
     mem.weights += residentWeightBytes * n;
+    mem.kvCache += cacheBytes * n;
     if (train) {
       mem.gradients += gradientBytes * n;
       mem.optimizer += optimizerBytes * n;

@@ -69,6 +69,9 @@ struct Kernel {
   /// Attention: causal mask, sliding window (0 = none).
   bool causal = false;
   int64_t window = 0;
+  /// Attention over a serving cache: keys already cached per sequence (the
+  /// last `n - cachedKeys` keys are the step's own queries).
+  int64_t cachedKeys = 0;
 
   // Collective.
   CollectiveKind collective = CollectiveKind::AllToAll;
@@ -107,6 +110,19 @@ Kernel makeMemory(const char *name, double bytes, double flops,
 Kernel makeAttention(int64_t count, int64_t queries, int64_t keys,
                      int64_t qkDim, int64_t vDim, bool causal, int64_t window,
                      unsigned elemBytes);
+/// Attention of a serving step over a KV cache: `sequences` x `groups` KV
+/// heads (`groups` = 1 for MLA's shared latent), each read once by the
+/// `queryRows` query rows that share it (query heads per KV head times the
+/// step's `newTokens` per sequence), over `cached + newTokens` keys. Each
+/// cached key is `cacheElems` elements of `cacheBytes` bytes.
+Kernel makeCachedAttention(int64_t sequences, int64_t groups,
+                           int64_t queryRows, int64_t newTokens,
+                           int64_t cached, int64_t qkDim, int64_t vDim,
+                           int64_t cacheElems, unsigned cacheBytes,
+                           bool causal, int64_t window, unsigned elemBytes);
+/// Mean keys each of `newTokens` queries attends to after `cached` keys.
+double meanCachedKeys(int64_t cached, int64_t newTokens, bool causal,
+                      int64_t window);
 /// The FFN of `count` experts (1 for a dense FFN), each on `tokens` rows:
 /// gate (when `gated`) and up GEMMs, the activation (`actFlops` per element),
 /// the down GEMM.

@@ -124,6 +124,8 @@ public:
   void setShape(Value value, LocalShape shape) {
     shapes[value] = std::move(shape);
   }
+  /// Whether a rule has set the local shape of `value`.
+  bool hasShape(Value value) const { return shapes.contains(value); }
   /// A tensor of the unplanned program whose leading dimension is the
   /// token count, and not a weight.
   bool isToken(Value value) const;

@@ -39,6 +39,9 @@ struct Report {
   std::vector<ReportRow> ops;
   /// Ops grouped by layer, in first-seen order.
   std::vector<ReportRow> layers;
+  /// A serving step (attention over KV caches): sequences per device, new
+  /// tokens per sequence and cached tokens per sequence; 0 otherwise.
+  int64_t servingSequences = 0, servingNewTokens = 0, servingContext = 0;
 };
 
 /// Reads the `moe.cost` attributes and `moe.cost_summary` of `module`;

@@ -40,17 +40,8 @@ public:
                StringRef fileName, MLIRContext *context)
       : spec(spec), options(options), context(context), builder(context),
         fileLoc(FileLineColLoc::get(context, fileName, 1, 1)) {
-    switch (options.dtype) {
-    case ImportDType::bf16:
-      elementType = builder.getBF16Type();
-      break;
-    case ImportDType::f16:
-      elementType = builder.getF16Type();
-      break;
-    case ImportDType::f32:
-      elementType = builder.getF32Type();
-      break;
-    }
+    elementType = getType(options.dtype);
+    cacheElementType = getType(options.kvDType.value_or(options.dtype));
   }
 
   OwningOpRef<ModuleOp> build();
@@ -59,6 +50,34 @@ private:
   /// A location naming a part of the model, e.g. "layers.3.mlp".
   Location loc(const Twine &name) {
     return NameLoc::get(StringAttr::get(context, name), fileLoc);
+  }
+
+  Type getType(ImportDType dtype) {
+    switch (dtype) {
+    case ImportDType::bf16:
+      return builder.getBF16Type();
+    case ImportDType::f16:
+      return builder.getF16Type();
+    case ImportDType::f32:
+      return builder.getF32Type();
+    case ImportDType::f8e4m3:
+      return builder.getType<Float8E4M3FNType>();
+    }
+    llvm_unreachable("unknown dtype");
+  }
+
+  /// Adds a KV cache argument `[sequences, context, columns]` named `name`,
+  /// or returns null when the program keeps no cache.
+  Value cache(const Twine &name, int64_t columns) {
+    if (options.context <= 0)
+      return {};
+    Value arg = body->addArgument(
+        RankedTensorType::get(
+            {numTokens / options.seqLen, options.context, columns},
+            cacheElementType),
+        loc(name));
+    argAttrs.push_back(builder.getDictionaryAttr({}));
+    return arg;
   }
 
   RankedTensorType tensorType(ArrayRef<int64_t> shape) {
@@ -99,7 +118,7 @@ private:
   MLIRContext *context;
   OpBuilder builder;
   Location fileLoc;
-  Type elementType;
+  Type elementType, cacheElementType;
   int64_t numTokens = 0;
   Block *body = nullptr;
   SmallVector<Attribute> argAttrs;
@@ -116,6 +135,12 @@ LogicalResult ModelBuilder::checkOptions() {
     return fail("--batch must be positive, got " + Twine(options.batch));
   if (options.seqLen > kMaxTokens / options.batch)
     return fail("--batch * --seq-len exceeds the supported maximum of " +
+                Twine(kMaxTokens) + " tokens");
+  if (options.context < 0)
+    return fail("--context must be non-negative, got " +
+                Twine(options.context));
+  if (options.context > kMaxTokens)
+    return fail("--context exceeds the supported maximum of " +
                 Twine(kMaxTokens) + " tokens");
   if (options.numLayers && *options.numLayers <= 0)
     return fail("--num-layers must be positive, got " +
@@ -163,10 +188,13 @@ Value ModelBuilder::attention(Value x, const Twine &prefix,
         param(p + ".kv_b_proj",
               {attn.kvLoraRank, n * (attn.qkNopeHeadDim + attn.vHeadDim)});
     Value out = param(p + ".o_proj", {n * attn.vHeadDim, hidden});
+    Value latentCache =
+        cache(locName + ".kv_cache", attn.kvLoraRank + attn.qkRopeHeadDim);
     return MLAttentionOp::create(
         builder, opLoc, x.getType(), x, qDown, qUp, kvDown, kvUp, out,
         uint64_t(n), uint64_t(attn.qkNopeHeadDim), uint64_t(attn.qkRopeHeadDim),
-        uint64_t(attn.vHeadDim), uint64_t(options.seqLen), /*causal=*/true);
+        uint64_t(attn.vHeadDim), uint64_t(options.seqLen), /*causal=*/true,
+        latentCache);
   }
   int64_t qDim = attn.numHeads * attn.headDim;
   int64_t kvDim = attn.numKvHeads * attn.headDim;
@@ -176,10 +204,12 @@ Value ModelBuilder::attention(Value x, const Twine &prefix,
   Value wo = param(p + ".o_proj", {qDim, hidden});
   IntegerAttr window =
       layer.window ? builder.getI64IntegerAttr(*layer.window) : IntegerAttr();
+  Value kCache = cache(locName + ".k_cache", kvDim);
+  Value vCache = cache(locName + ".v_cache", kvDim);
   return AttentionOp::create(builder, opLoc, x.getType(), x, wq, wk, wv, wo,
                              uint64_t(attn.numHeads), uint64_t(attn.numKvHeads),
                              uint64_t(attn.headDim), uint64_t(options.seqLen),
-                             /*causal=*/true, window);
+                             /*causal=*/true, window, kCache, vCache);
 }
 
 Value ModelBuilder::ffn(Value x, const Twine &prefix, int64_t ffnSize,

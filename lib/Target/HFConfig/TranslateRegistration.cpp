@@ -29,6 +29,8 @@ using namespace mlir::moe;
 
 namespace {
 
+enum class ServingPhase { prefill, decode };
+
 /// The options, created on registration so they show in --help only in the
 /// tools that register this translation.
 struct ImportOptions {
@@ -53,15 +55,57 @@ struct ImportOptions {
       "capacity-factor",
       llvm::cl::desc("Expert capacity factor (default 1.25; 0 = dropless)"),
       llvm::cl::init(1.25), llvm::cl::cat(category)};
+  llvm::cl::opt<ServingPhase> phase{
+      "phase", llvm::cl::desc("Which step of the model to emit"),
+      llvm::cl::values(
+          clEnumValN(ServingPhase::prefill, "prefill",
+                     "Whole sequences of --seq-len tokens (training, or a "
+                     "serving prefill); with --context, a chunk of a "
+                     "prefill after that many cached tokens"),
+          clEnumValN(ServingPhase::decode, "decode",
+                     "One new token per sequence over a KV cache of "
+                     "--context tokens")),
+      llvm::cl::init(ServingPhase::prefill), llvm::cl::cat(category)};
+  llvm::cl::opt<int64_t> context{
+      "context",
+      llvm::cl::desc("Tokens each sequence already holds in its KV cache "
+                     "(required by --phase=decode; default 0: no cache)"),
+      llvm::cl::init(0), llvm::cl::cat(category)};
+  llvm::cl::opt<ImportDType> kvDType{
+      "kv-dtype",
+      llvm::cl::desc("Element type of the KV caches (default: --dtype)"),
+      llvm::cl::values(clEnumValN(ImportDType::bf16, "bf16", "bfloat16"),
+                       clEnumValN(ImportDType::f16, "f16", "float16"),
+                       clEnumValN(ImportDType::f32, "f32", "float32"),
+                       clEnumValN(ImportDType::f8e4m3, "fp8",
+                                  "float8 e4m3 (f8E4M3FN)")),
+      llvm::cl::cat(category)};
   llvm::cl::opt<bool> printParamCount{
       "print-param-count",
       llvm::cl::desc("Print total and active parameter counts to stdout, "
                      "as '//' comments, before the module"),
       llvm::cl::init(false), llvm::cl::cat(category)};
 
-  HFImportOptions get() const {
+  FailureOr<HFImportOptions> get() const {
     HFImportOptions options;
     options.seqLen = seqLen;
+    options.context = context;
+    if (kvDType.getNumOccurrences())
+      options.kvDType = kvDType;
+    if (phase == ServingPhase::decode) {
+      if (seqLen.getNumOccurrences() && seqLen != 1) {
+        llvm::errs() << "error: --phase=decode emits one new token per "
+                        "sequence; drop --seq-len (got "
+                     << seqLen << ") or use --phase=prefill --context\n";
+        return failure();
+      }
+      if (context <= 0) {
+        llvm::errs() << "error: --phase=decode needs --context=N, the tokens "
+                        "each sequence already holds in its KV cache\n";
+        return failure();
+      }
+      options.seqLen = 1;
+    }
     options.batch = batch;
     if (numLayers.getNumOccurrences())
       options.numLayers = numLayers;
@@ -113,8 +157,11 @@ void mlir::moe::registerImportHFConfigTranslation() {
       "Import a Hugging Face config.json as a whole-model moe module",
       [](llvm::SourceMgr &sourceMgr,
          MLIRContext *context) -> OwningOpRef<Operation *> {
+        FailureOr<HFImportOptions> importOptions = options->get();
+        if (failed(importOptions))
+          return {};
         OwningOpRef<ModuleOp> module =
-            importHFConfig(sourceMgr, context, options->get());
+            importHFConfig(sourceMgr, context, *importOptions);
         if (!module)
           return {};
         if (options->printParamCount &&

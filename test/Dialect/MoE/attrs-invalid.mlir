@@ -80,70 +80,70 @@ module attributes {moe.cost_summary = {seconds = 1.0}} {
 // -----
 
 // expected-error @below {{'seconds' must not be negative (got -1)}}
-module attributes {moe.cost_summary = #moe.cost_summary<machine = "m", phase = train, tokens = 16, devices = 1, seconds = -1, flops = 0, model_flops = 0, bytes = 0, network_bytes = 0, params = 0, active_params = 0, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 0, gradients = 0, optimizer = 0, activations = 0, total = 0, capacity = 1>>} {
+module attributes {moe.cost_summary = #moe.cost_summary<machine = "m", phase = train, tokens = 16, devices = 1, seconds = -1, flops = 0, model_flops = 0, bytes = 0, network_bytes = 0, params = 0, active_params = 0, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 0, gradients = 0, optimizer = 0, activations = 0, kv_cache = 0, total = 0, capacity = 1>>} {
 }
 
 // -----
 
 // expected-error @below {{'flops' must be finite (got inf)}}
-module attributes {moe.cost_summary = #moe.cost_summary<machine = "m", phase = train, tokens = 16, devices = 1, seconds = 1, flops = 1.0e400, model_flops = 0, bytes = 0, network_bytes = 0, params = 0, active_params = 0, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 0, gradients = 0, optimizer = 0, activations = 0, total = 0, capacity = 1>>} {
+module attributes {moe.cost_summary = #moe.cost_summary<machine = "m", phase = train, tokens = 16, devices = 1, seconds = 1, flops = 1.0e400, model_flops = 0, bytes = 0, network_bytes = 0, params = 0, active_params = 0, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 0, gradients = 0, optimizer = 0, activations = 0, kv_cache = 0, total = 0, capacity = 1>>} {
 }
 
 // -----
 
 // expected-error @+2 {{expected floating point literal}}
 // expected-error @+1 {{failed to parse MoE_CostSummaryAttr parameter 'seconds'}}
-module attributes {moe.cost_summary = #moe.cost_summary<machine = "m", phase = train, tokens = 16, devices = 1, seconds = "fast", flops = 0, model_flops = 0, bytes = 0, network_bytes = 0, params = 0, active_params = 0, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 0, gradients = 0, optimizer = 0, activations = 0, total = 0, capacity = 1>>} {
+module attributes {moe.cost_summary = #moe.cost_summary<machine = "m", phase = train, tokens = 16, devices = 1, seconds = "fast", flops = 0, model_flops = 0, bytes = 0, network_bytes = 0, params = 0, active_params = 0, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 0, gradients = 0, optimizer = 0, activations = 0, kv_cache = 0, total = 0, capacity = 1>>} {
 }
 
 // -----
 
 // expected-error @below {{'devices' must be at least 1 (got 0)}}
-module attributes {moe.cost_summary = #moe.cost_summary<machine = "m", phase = forward, tokens = 16, devices = 0, seconds = 1, flops = 0, model_flops = 0, bytes = 0, network_bytes = 0, params = 0, active_params = 0, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 0, gradients = 0, optimizer = 0, activations = 0, total = 0, capacity = 1>>} {
+module attributes {moe.cost_summary = #moe.cost_summary<machine = "m", phase = forward, tokens = 16, devices = 0, seconds = 1, flops = 0, model_flops = 0, bytes = 0, network_bytes = 0, params = 0, active_params = 0, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 0, gradients = 0, optimizer = 0, activations = 0, kv_cache = 0, total = 0, capacity = 1>>} {
 }
 
 // -----
 
 // expected-error @below {{'tokens' must not be negative (got -16)}}
-module attributes {moe.cost_summary = #moe.cost_summary<machine = "m", phase = forward, tokens = -16, devices = 1, seconds = 1, flops = 0, model_flops = 0, bytes = 0, network_bytes = 0, params = 0, active_params = 0, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 0, gradients = 0, optimizer = 0, activations = 0, total = 0, capacity = 1>>} {
+module attributes {moe.cost_summary = #moe.cost_summary<machine = "m", phase = forward, tokens = -16, devices = 1, seconds = 1, flops = 0, model_flops = 0, bytes = 0, network_bytes = 0, params = 0, active_params = 0, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 0, gradients = 0, optimizer = 0, activations = 0, kv_cache = 0, total = 0, capacity = 1>>} {
 }
 
 // -----
 
 // expected-error @below {{a cost summary needs the machine's name}}
-module attributes {moe.cost_summary = #moe.cost_summary<machine = "", phase = forward, tokens = 16, devices = 1, seconds = 1, flops = 0, model_flops = 0, bytes = 0, network_bytes = 0, params = 0, active_params = 0, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 0, gradients = 0, optimizer = 0, activations = 0, total = 0, capacity = 1>>} {
+module attributes {moe.cost_summary = #moe.cost_summary<machine = "", phase = forward, tokens = 16, devices = 1, seconds = 1, flops = 0, model_flops = 0, bytes = 0, network_bytes = 0, params = 0, active_params = 0, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 0, gradients = 0, optimizer = 0, activations = 0, kv_cache = 0, total = 0, capacity = 1>>} {
 }
 
 // -----
 
 // expected-error @below {{'pipeline_bubble' is a fraction of the step and must be below 1 (got 1)}}
-module attributes {moe.cost_summary = #moe.cost_summary<machine = "m", phase = forward, tokens = 16, devices = 1, seconds = 1, flops = 0, model_flops = 0, bytes = 0, network_bytes = 0, params = 0, active_params = 0, peak_flops = 1.0e+12, pipeline_bubble = 1, memory = <weights = 0, gradients = 0, optimizer = 0, activations = 0, total = 0, capacity = 1>>} {
+module attributes {moe.cost_summary = #moe.cost_summary<machine = "m", phase = forward, tokens = 16, devices = 1, seconds = 1, flops = 0, model_flops = 0, bytes = 0, network_bytes = 0, params = 0, active_params = 0, peak_flops = 1.0e+12, pipeline_bubble = 1, memory = <weights = 0, gradients = 0, optimizer = 0, activations = 0, kv_cache = 0, total = 0, capacity = 1>>} {
 }
 
 // -----
 
 // expected-error @below {{'active_params' (200) exceeds 'params' (100)}}
-module attributes {moe.cost_summary = #moe.cost_summary<machine = "m", phase = forward, tokens = 16, devices = 1, seconds = 1, flops = 0, model_flops = 0, bytes = 0, network_bytes = 0, params = 100, active_params = 200, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 0, gradients = 0, optimizer = 0, activations = 0, total = 0, capacity = 1>>} {
+module attributes {moe.cost_summary = #moe.cost_summary<machine = "m", phase = forward, tokens = 16, devices = 1, seconds = 1, flops = 0, model_flops = 0, bytes = 0, network_bytes = 0, params = 100, active_params = 200, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 0, gradients = 0, optimizer = 0, activations = 0, kv_cache = 0, total = 0, capacity = 1>>} {
 }
 
 // -----
 
-// expected-error @below {{memory 'total' (10) is not the sum of weights, gradients, optimizer and activations (6)}}
+// expected-error @below {{memory 'total' (10) is not the sum of weights, gradients, optimizer, activations and KV cache (6)}}
 // expected-error @below {{failed to parse MoE_CostSummaryAttr parameter 'memory'}}
-module attributes {moe.cost_summary = #moe.cost_summary<machine = "m", phase = forward, tokens = 16, devices = 1, seconds = 1, flops = 0, model_flops = 0, bytes = 0, network_bytes = 0, params = 0, active_params = 0, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 1, gradients = 2, optimizer = 3, activations = 0, total = 10, capacity = 1>>} {
+module attributes {moe.cost_summary = #moe.cost_summary<machine = "m", phase = forward, tokens = 16, devices = 1, seconds = 1, flops = 0, model_flops = 0, bytes = 0, network_bytes = 0, params = 0, active_params = 0, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 1, gradients = 2, optimizer = 3, activations = 0, kv_cache = 0, total = 10, capacity = 1>>} {
 }
 
 // -----
 
 // expected-error @below {{'capacity' must not be negative (got -1)}}
 // expected-error @below {{failed to parse MoE_CostSummaryAttr parameter 'memory'}}
-module attributes {moe.cost_summary = #moe.cost_summary<machine = "m", phase = forward, tokens = 16, devices = 1, seconds = 1, flops = 0, model_flops = 0, bytes = 0, network_bytes = 0, params = 0, active_params = 0, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 0, gradients = 0, optimizer = 0, activations = 0, total = 0, capacity = -1>>} {
+module attributes {moe.cost_summary = #moe.cost_summary<machine = "m", phase = forward, tokens = 16, devices = 1, seconds = 1, flops = 0, model_flops = 0, bytes = 0, network_bytes = 0, params = 0, active_params = 0, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 0, gradients = 0, optimizer = 0, activations = 0, kv_cache = 0, total = 0, capacity = -1>>} {
 }
 
 // -----
 
 // expected-error @below {{'moe.cost_summary' belongs on a builtin.module, not on 'func.func'}}
-func.func @summary_on_function() attributes {moe.cost_summary = #moe.cost_summary<machine = "m", phase = forward, tokens = 16, devices = 1, seconds = 1, flops = 0, model_flops = 0, bytes = 0, network_bytes = 0, params = 0, active_params = 0, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 0, gradients = 0, optimizer = 0, activations = 0, total = 0, capacity = 1>>} {
+func.func @summary_on_function() attributes {moe.cost_summary = #moe.cost_summary<machine = "m", phase = forward, tokens = 16, devices = 1, seconds = 1, flops = 0, model_flops = 0, bytes = 0, network_bytes = 0, params = 0, active_params = 0, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 0, gradients = 0, optimizer = 0, activations = 0, kv_cache = 0, total = 0, capacity = 1>>} {
   return
 }
 

@@ -28,12 +28,12 @@ module attributes {moe.plan = #moe.wse_plan<batch = 64, seq_len = 4096, systems 
 
 // 0.1 + 0.2 is not 0.3 in binary: 17 digits are needed to read it back;
 // 1/3 needs 16.
-// CHECK: moe.cost_summary = #moe.cost_summary<machine = "h100-sxm", phase = train, tokens = 4096, devices = 8, seconds = 0.30000000000000004, flops = 1.5e+15, model_flops = 1.2e+15, bytes = 2048, network_bytes = 0.3333333333333333, params = 3.0e+10, active_params = 3.3e+09, peak_flops = 9.894e+14, pipeline_bubble = 0.25, memory = <weights = 6.0e+10, gradients = 6.0e+10, optimizer = 0, activations = 1.0e+09, total = 1.21e+11, capacity = 8.0e+10>>
+// CHECK: moe.cost_summary = #moe.cost_summary<machine = "h100-sxm", phase = train, tokens = 4096, devices = 8, seconds = 0.30000000000000004, flops = 1.5e+15, model_flops = 1.2e+15, bytes = 2048, network_bytes = 0.3333333333333333, params = 3.0e+10, active_params = 3.3e+09, peak_flops = 9.894e+14, pipeline_bubble = 0.25, memory = <weights = 6.0e+10, gradients = 6.0e+10, optimizer = 0, activations = 1.0e+09, kv_cache = 0, total = 1.21e+11, capacity = 8.0e+10>>
 module attributes {moe.cost_summary = #moe.cost_summary<machine = "h100-sxm",
     phase = train, tokens = 4096, devices = 8, seconds = 0.30000000000000004,
     flops = 1.5e15, model_flops = 1.2e15, bytes = 2048,
     network_bytes = 0.3333333333333333, params = 3.0e10, active_params = 3.3e9,
     peak_flops = 989.4e12, pipeline_bubble = 0.25,
     memory = <weights = 6.0e10, gradients = 6.0e10, optimizer = 0,
-              activations = 1.0e9, total = 1.21e11, capacity = 80.0e9>>} {
+              activations = 1.0e9, kv_cache = 0, total = 1.21e11, capacity = 80.0e9>>} {
 }

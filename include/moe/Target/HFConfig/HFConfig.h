@@ -37,7 +37,8 @@ class FuncOp;
 namespace moe {
 
 /// Element type of every weight and activation in the imported module.
-enum class ImportDType { bf16, f16, f32 };
+/// Element types of imported tensors (`f8e4m3` only for KV caches).
+enum class ImportDType { bf16, f16, f32, f8e4m3 };
 
 /// What the caller chooses about the imported program, as opposed to what
 /// the config fixes about the model.
@@ -51,6 +52,12 @@ struct HFImportOptions {
   ImportDType dtype = ImportDType::bf16;
   /// Expert capacity factor for `moe.dispatch`; 0 means dropless.
   double capacityFactor = 1.25;
+  /// Serving: tokens each sequence already holds. Positive gives every
+  /// attention op a KV cache of this many tokens (a decode step, or a chunk
+  /// of a prefill).
+  int64_t context = 0;
+  /// Element type of the KV caches; the activations' when unset.
+  std::optional<ImportDType> kvDType;
 };
 
 /// The attention of every layer.

@@ -280,20 +280,22 @@ void WSEPlanAttr::getSettings(
 LogicalResult MemoryAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  Figure weights, Figure gradients,
                                  Figure optimizer, Figure activations,
-                                 Figure total, Figure capacity) {
+                                 Figure kvCache, Figure total,
+                                 Figure capacity) {
   if (failed(verifyFigures(emitError, {{"weights", weights},
                                        {"gradients", gradients},
                                        {"optimizer", optimizer},
                                        {"activations", activations},
+                                       {"kv_cache", kvCache},
                                        {"total", total},
                                        {"capacity", capacity}})))
     return failure();
-  double sum =
-      weights.value + gradients.value + optimizer.value + activations.value;
+  double sum = weights.value + gradients.value + optimizer.value +
+               activations.value + kvCache.value;
   if (std::abs(total.value - sum) > 1e-9 * std::max(1.0, sum))
     return emitError() << "memory 'total' (" << formatFigure(total)
-                       << ") is not the sum of weights, gradients, optimizer "
-                          "and activations ("
+                       << ") is not the sum of weights, gradients, optimizer, "
+                          "activations and KV cache ("
                        << formatFigure(sum) << ")";
   return success();
 }

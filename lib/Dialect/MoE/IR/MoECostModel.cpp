@@ -241,8 +241,20 @@ LogicalResult AttentionOp::getKernels(KernelList &kernels) {
   kernels.push_back(makeGemm("k", 1, tokens, kvHeads * d, hidden, b, true));
   kernels.push_back(makeGemm("v", 1, tokens, kvHeads * d, hidden, b, true));
   int64_t window = getWindow() ? static_cast<int64_t>(*getWindow()) : 0;
-  kernels.push_back(makeAttention((tokens / seq) * heads, seq, seq, d, d,
-                                  getCausal(), window, b));
+  if (int64_t cached = getCachedLength()) {
+    unsigned cb = bytesOf(getKCache());
+    // Write the step's keys and values into the cache (converting them to
+    // its precision), then attend over it.
+    kernels.push_back(makeMemory(
+        "kv-append", static_cast<double>(tokens) * 2 * kvHeads * d * (b + cb),
+        0, b));
+    kernels.push_back(makeCachedAttention(
+        tokens / seq, kvHeads, heads / kvHeads * seq, seq, cached, d, d, 2 * d,
+        cb, getCausal(), window, b));
+  } else {
+    kernels.push_back(makeAttention((tokens / seq) * heads, seq, seq, d, d,
+                                    getCausal(), window, b));
+  }
   kernels.push_back(makeGemm("o", 1, tokens, hidden, heads * d, b, true));
   return success();
 }
@@ -250,6 +262,11 @@ LogicalResult AttentionOp::getKernels(KernelList &kernels) {
 void AttentionOp::getParameters(SmallVectorImpl<ParameterUse> &params) {
   for (Value w : {getWq(), getWk(), getWv(), getWo()})
     params.push_back({w, 1.0});
+}
+
+void AttentionOp::getCaches(SmallVectorImpl<Value> &caches) {
+  if (getKCache() && getVCache())
+    caches.append({getKCache(), getVCache()});
 }
 
 double AttentionOp::getSavedActivationBytes() {
@@ -286,12 +303,35 @@ LogicalResult MLAttentionOp::getKernels(KernelList &kernels) {
   int64_t rank = getKvRank();
   kernels.push_back(
       makeGemm("kv_down", 1, tokens, rank + rope, hidden, b, true));
+  if (int64_t cached = getCachedLength()) {
+    // The absorbed form: per head, queries move into the latent space
+    // through kv_up's key half and the attention output leaves it through
+    // the value half; every head reads the one latent cache.
+    unsigned cb = bytesOf(getCache());
+    kernels.push_back(makeMemory(
+        "kv-append", static_cast<double>(tokens) * (rank + rope) * (b + cb), 0,
+        b));
+    kernels.push_back(
+        makeGemm("q_absorb", heads, tokens, rank, nope, b, true));
+    kernels.push_back(makeCachedAttention(tokens / seq, 1, heads * seq, seq,
+                                          cached, rank + rope, rank,
+                                          rank + rope, cb, getCausal(), 0, b));
+    kernels.push_back(
+        makeGemm("v_absorb", heads, tokens, vDim, rank, b, true));
+    kernels.push_back(makeGemm("o", 1, tokens, hidden, heads * vDim, b, true));
+    return success();
+  }
   kernels.push_back(
       makeGemm("kv_up", 1, tokens, heads * (nope + vDim), rank, b, true));
   kernels.push_back(makeAttention((tokens / seq) * heads, seq, seq, nope + rope,
                                   vDim, getCausal(), 0, b));
   kernels.push_back(makeGemm("o", 1, tokens, hidden, heads * vDim, b, true));
   return success();
+}
+
+void MLAttentionOp::getCaches(SmallVectorImpl<Value> &caches) {
+  if (getCache())
+    caches.push_back(getCache());
 }
 
 void MLAttentionOp::getParameters(SmallVectorImpl<ParameterUse> &params) {

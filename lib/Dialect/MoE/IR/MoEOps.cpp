@@ -254,6 +254,21 @@ void checkSequences(ShapeChecker &c, Value input, int64_t seqLen) {
        << seqLen << ")";
 }
 
+/// A serving cache `[B, L, columns]`: one row of `columns` per cached token
+/// of each of the input's `B = T / seq_len` sequences.
+void checkCache(ShapeChecker &c, StringRef name, Value cache, Value input,
+                int64_t seqLen, StringRef columnsName, int64_t columns) {
+  int64_t tokens = dim(input, 0);
+  c.eq(("sequences of " + name).str(), dim(cache, 0),
+       "the input's tokens / seq_len",
+       isStatic(tokens) ? tokens / seqLen : ShapedType::kDynamic)
+      .eq(("columns of " + name).str(), dim(cache, 2), columnsName, columns);
+  int64_t length = dim(cache, 1);
+  if (auto *d = c.require(!isStatic(length) || length >= 1))
+    *d << name << " holds no tokens (" << length
+       << "); a step without past tokens has no cache";
+}
+
 void checkSameAsInput(ShapeChecker &c, Value input, Value result) {
   c.eq("result rows", dim(result, 0), "the input's", dim(input, 0))
       .eq("result columns", dim(result, 1), "the input's", dim(input, 1));
@@ -421,6 +436,17 @@ LogicalResult AttentionOp::verify() {
           kvHeads * headDim)
       .eq("rows of 'wo'", dim(getWo(), 0), "heads * head_dim", heads * headDim)
       .eq("columns of 'wo'", dim(getWo(), 1), "the hidden size", hidden);
+  if (auto *d = c.require(!getKCache() == !getVCache()))
+    *d << "needs both a key and a value cache, or neither";
+  if (getKCache() && getVCache()) {
+    if (auto *d = c.require(getKCache().getType() == getVCache().getType()))
+      *d << "key cache (" << getKCache().getType()
+         << ") and value cache (" << getVCache().getType()
+         << ") must have one type";
+    checkCache(c, "the key cache", getKCache(), getInput(),
+               getSeqLenAttr().getInt(), "kv_heads * head_dim",
+               kvHeads * headDim);
+  }
   checkSameAsInput(c, getInput(), getResult());
   c.sameElementType("the input", getInput(),
                     {{"'wq'", getWq()},
@@ -458,6 +484,11 @@ LogicalResult MLAttentionOp::verify() {
           "heads * (qk_nope_dim + v_head_dim)", heads * (nope + vDim))
       .eq("rows of 'out'", dim(getOut(), 0), "heads * v_head_dim", heads * vDim)
       .eq("columns of 'out'", dim(getOut(), 1), "the hidden size", hidden);
+  if (Value cache = getCache())
+    checkCache(c, "the cache", cache, getInput(), getSeqLenAttr().getInt(),
+               "kv rank + qk_rope_dim",
+               isStatic(getKvRank()) ? getKvRank() + rope
+                                     : ShapedType::kDynamic);
   checkSameAsInput(c, getInput(), getResult());
   c.sameElementType("the input", getInput(),
                     {{"'q_down'", getQDown()},

@@ -169,17 +169,33 @@ namespace {
 
 /// An attention op: whole sequences per device (or tensor-parallel group),
 /// then tensor parallelism over its heads, `heads` (named `what`) of which
-/// must split evenly.
+/// must split evenly. Its KV caches (`caches`, each a function argument
+/// `[sequences, context, columns]`) hold the sequences the op runs on; a
+/// cache whose columns are per head (`splitColumns`) holds the device's
+/// heads only, a shared latent (MLA) is whole on every device.
 LogicalResult planAttention(Operation *op, PlanLayoutState &state, OpPlan &plan,
                             StringRef what, int64_t heads,
                             ArrayRef<std::pair<unsigned, unsigned>> weights,
-                            ArrayRef<StringRef> headAttrs) {
+                            ArrayRef<StringRef> headAttrs,
+                            ArrayRef<unsigned> caches, bool splitColumns) {
   if (failed(checkWholeSequences(op, state)))
     return failure();
   int64_t tp = state.degrees.tp;
-  if (tp > 1 && state.isToken(op->getOperand(0)) &&
-      failed(checkDivides(op, what, heads, "tp", tp)))
+  bool split = tp > 1 && state.isToken(op->getOperand(0));
+  if (split && failed(checkDivides(op, what, heads, "tp", tp)))
     return failure();
+  int64_t seq = cast<AttentionOpInterface>(op).getSequenceLength();
+  int64_t rows = state.shape(op->getOperand(0))[0] * (split ? tp : 1);
+  for (unsigned operand : caches) {
+    if (failed(checkSplittable(op, operand, "the plan's devices")))
+      return failure();
+    Value cache = op->getOperand(operand);
+    LocalShape shape(cast<ShapedType>(cache.getType()).getShape());
+    shape[0] = rows / seq;
+    if (split && splitColumns)
+      shape[2] /= tp;
+    state.setShape(cache, shape);
+  }
   return planTensorParallel(op, state, plan, weights, headAttrs);
 }
 
@@ -188,21 +204,29 @@ LogicalResult planAttention(Operation *op, PlanLayoutState &state, OpPlan &plan,
 LogicalResult AttentionOp::planLayout(PlanLayoutState &state, OpPlan &plan) {
   // Whole KV groups per GPU: the query heads of a shard read its own KV
   // heads.
+  SmallVector<unsigned, 2> caches;
+  if (getKCache() && getVCache())
+    caches = {index(getKCacheMutable()[0]), index(getVCacheMutable()[0])};
   return planAttention(*this, state, plan, "KV heads", getNumKvHeads(),
                        {{index(getWqMutable()), 1},
                         {index(getWkMutable()), 1},
                         {index(getWvMutable()), 1},
                         {index(getWoMutable()), 0}},
-                       {getNumHeadsAttrName(), getNumKvHeadsAttrName()});
+                       {getNumHeadsAttrName(), getNumKvHeadsAttrName()},
+                       caches, /*splitColumns=*/true);
 }
 
 LogicalResult MLAttentionOp::planLayout(PlanLayoutState &state, OpPlan &plan) {
   // The latent projections (q_down, kv_down) are computed by every GPU.
+  SmallVector<unsigned, 1> caches;
+  if (getCache())
+    caches.push_back(index(getCacheMutable()[0]));
   return planAttention(*this, state, plan, "heads", getNumHeads(),
                        {{index(getQUpMutable()), 1},
                         {index(getKvUpMutable()), 1},
                         {index(getOutMutable()), 0}},
-                       {getNumHeadsAttrName()});
+                       {getNumHeadsAttrName()}, caches,
+                       /*splitColumns=*/false);
 }
 
 LogicalResult FFNOp::planLayout(PlanLayoutState &state, OpPlan &plan) {
