@@ -1815,3 +1815,119 @@ func.func @dispatch_capacity_overflow(%x: tensor<16x64xf32>, %idx: tensor<16x2xi
       : (tensor<16x64xf32>, tensor<16x2xi32>) -> tensor<8x4x64xf32>
   return
 }
+
+// -----
+
+// A KV cache is a key cache and a value cache, or none (the generic form
+// can give one alone).
+func.func @attention_one_cache(%x: tensor<4x64xf32>, %wq: tensor<64x64xf32>, %wk: tensor<64x32xf32>,
+    %wv: tensor<64x32xf32>, %wo: tensor<64x64xf32>, %kc: tensor<4x8x32xf32>) {
+  // expected-error @+1 {{'moe.attention' op needs both a key and a value cache, or neither}}
+  %y = "moe.attention"(%x, %wq, %wk, %wv, %wo, %kc) <{causal, head_dim = 16 : i64,
+      num_heads = 4 : i64, num_kv_heads = 2 : i64,
+      operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 1, 0>, seq_len = 1 : i64}>
+      : (tensor<4x64xf32>, tensor<64x64xf32>, tensor<64x32xf32>,
+         tensor<64x32xf32>, tensor<64x64xf32>, tensor<4x8x32xf32>) -> tensor<4x64xf32>
+  return
+}
+
+// -----
+
+// Key and value caches share one type (shape and precision).
+func.func @attention_cache_types(%x: tensor<4x64xf32>, %wq: tensor<64x64xf32>, %wk: tensor<64x32xf32>,
+    %wv: tensor<64x32xf32>, %wo: tensor<64x64xf32>,
+    %kc: tensor<4x8x32xf32>, %vc: tensor<4x8x32xbf16>) {
+  // expected-error @+1 {{'moe.attention' op key cache ('tensor<4x8x32xf32>') and value cache ('tensor<4x8x32xbf16>') must have one type}}
+  %y = moe.attention %x, %wq, %wk, %wv, %wo cache(%kc, %vc) heads = 4
+      kv_heads = 2 head_dim = 16 seq_len = 1 causal
+      : (tensor<4x64xf32>, tensor<64x64xf32>, tensor<64x32xf32>,
+         tensor<64x32xf32>, tensor<64x64xf32>, tensor<4x8x32xf32>, tensor<4x8x32xbf16>) -> tensor<4x64xf32>
+  return
+}
+
+// -----
+
+// One cache row per sequence: 4 tokens / seq_len 2 = 2 sequences.
+func.func @attention_cache_sequences(%x: tensor<4x64xf32>, %wq: tensor<64x64xf32>, %wk: tensor<64x32xf32>,
+    %wv: tensor<64x32xf32>, %wo: tensor<64x64xf32>,
+    %kc: tensor<4x8x32xf32>, %vc: tensor<4x8x32xf32>) {
+  // expected-error @+1 {{'moe.attention' op sequences of the key cache (4) must equal the input's tokens / seq_len (2)}}
+  %y = moe.attention %x, %wq, %wk, %wv, %wo cache(%kc, %vc) heads = 4
+      kv_heads = 2 head_dim = 16 seq_len = 2 causal
+      : (tensor<4x64xf32>, tensor<64x64xf32>, tensor<64x32xf32>,
+         tensor<64x32xf32>, tensor<64x64xf32>, tensor<4x8x32xf32>, tensor<4x8x32xf32>) -> tensor<4x64xf32>
+  return
+}
+
+// -----
+
+// Cached keys have kv_heads * head_dim columns.
+func.func @attention_cache_columns(%x: tensor<4x64xf32>, %wq: tensor<64x64xf32>, %wk: tensor<64x32xf32>,
+    %wv: tensor<64x32xf32>, %wo: tensor<64x64xf32>,
+    %kc: tensor<4x8x16xf32>, %vc: tensor<4x8x16xf32>) {
+  // expected-error @+1 {{'moe.attention' op columns of the key cache (16) must equal kv_heads * head_dim (32)}}
+  %y = moe.attention %x, %wq, %wk, %wv, %wo cache(%kc, %vc) heads = 4
+      kv_heads = 2 head_dim = 16 seq_len = 1 causal
+      : (tensor<4x64xf32>, tensor<64x64xf32>, tensor<64x32xf32>,
+         tensor<64x32xf32>, tensor<64x64xf32>, tensor<4x8x16xf32>, tensor<4x8x16xf32>) -> tensor<4x64xf32>
+  return
+}
+
+// -----
+
+// A cache holds at least one token.
+func.func @attention_cache_empty(%x: tensor<4x64xf32>, %wq: tensor<64x64xf32>, %wk: tensor<64x32xf32>,
+    %wv: tensor<64x32xf32>, %wo: tensor<64x64xf32>,
+    %kc: tensor<4x0x32xf32>, %vc: tensor<4x0x32xf32>) {
+  // expected-error @+1 {{'moe.attention' op the key cache holds no tokens (0); a step without past tokens has no cache}}
+  %y = moe.attention %x, %wq, %wk, %wv, %wo cache(%kc, %vc) heads = 4
+      kv_heads = 2 head_dim = 16 seq_len = 1 causal
+      : (tensor<4x64xf32>, tensor<64x64xf32>, tensor<64x32xf32>,
+         tensor<64x32xf32>, tensor<64x64xf32>, tensor<4x0x32xf32>, tensor<4x0x32xf32>) -> tensor<4x64xf32>
+  return
+}
+
+// -----
+
+// One latent cache row per sequence (4 here).
+func.func @mla_cache_sequences(%x: tensor<4x64xf32>, %qa: tensor<64x32xf32>,
+    %qb: tensor<32x96xf32>, %kva: tensor<64x32xf32>, %kvb: tensor<24x128xf32>,
+    %wo: tensor<64x64xf32>, %c: tensor<2x8x32xf32>) {
+  // expected-error @+1 {{'moe.mla_attention' op sequences of the cache (2) must equal the input's tokens / seq_len (4)}}
+  %y = moe.mla_attention %x, q_down %qa, q_up %qb, kv_down %kva, kv_up %kvb,
+      out %wo cache(%c) heads = 4 qk_nope_dim = 16 qk_rope_dim = 8
+      v_head_dim = 16 seq_len = 1 causal
+      : (tensor<4x64xf32>, tensor<64x32xf32>, tensor<32x96xf32>,
+         tensor<64x32xf32>, tensor<24x128xf32>, tensor<64x64xf32>, tensor<2x8x32xf32>) -> tensor<4x64xf32>
+  return
+}
+
+// -----
+
+// A cached row is the KV rank (24) plus the RoPE key (8).
+func.func @mla_cache_columns(%x: tensor<4x64xf32>, %qa: tensor<64x32xf32>,
+    %qb: tensor<32x96xf32>, %kva: tensor<64x32xf32>, %kvb: tensor<24x128xf32>,
+    %wo: tensor<64x64xf32>, %c: tensor<4x8x24xf32>) {
+  // expected-error @+1 {{'moe.mla_attention' op columns of the cache (24) must equal kv rank + qk_rope_dim (32)}}
+  %y = moe.mla_attention %x, q_down %qa, q_up %qb, kv_down %kva, kv_up %kvb,
+      out %wo cache(%c) heads = 4 qk_nope_dim = 16 qk_rope_dim = 8
+      v_head_dim = 16 seq_len = 1 causal
+      : (tensor<4x64xf32>, tensor<64x32xf32>, tensor<32x96xf32>,
+         tensor<64x32xf32>, tensor<24x128xf32>, tensor<64x64xf32>, tensor<4x8x24xf32>) -> tensor<4x64xf32>
+  return
+}
+
+// -----
+
+// A latent cache holds at least one token.
+func.func @mla_cache_empty(%x: tensor<4x64xf32>, %qa: tensor<64x32xf32>,
+    %qb: tensor<32x96xf32>, %kva: tensor<64x32xf32>, %kvb: tensor<24x128xf32>,
+    %wo: tensor<64x64xf32>, %c: tensor<4x0x32xf32>) {
+  // expected-error @+1 {{'moe.mla_attention' op the cache holds no tokens (0); a step without past tokens has no cache}}
+  %y = moe.mla_attention %x, q_down %qa, q_up %qb, kv_down %kva, kv_up %kvb,
+      out %wo cache(%c) heads = 4 qk_nope_dim = 16 qk_rope_dim = 8
+      v_head_dim = 16 seq_len = 1 causal
+      : (tensor<4x64xf32>, tensor<64x32xf32>, tensor<32x96xf32>,
+         tensor<64x32xf32>, tensor<24x128xf32>, tensor<64x64xf32>, tensor<4x0x32xf32>) -> tensor<4x64xf32>
+  return
+}

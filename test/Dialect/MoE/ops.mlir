@@ -306,6 +306,26 @@ func.func @attention_dynamic(%x: tensor<?x64xf32>, %wq: tensor<64x64xf32>,
   return %y : tensor<?x64xf32>
 }
 
+// A decode step: 4 sequences of one new token each over KV caches of 128
+// cached tokens in FP8 (the cache's precision is its element type).
+// CHECK-LABEL: func.func @attention_kv_cache
+// CHECK-SAME:    (%[[X:[^:]+]]: tensor<4x64xbf16>, %[[WQ:[^:]+]]: tensor<64x64xbf16>, %[[WK:[^:]+]]: tensor<64x32xbf16>, %[[WV:[^:]+]]: tensor<64x32xbf16>, %[[WO:[^:]+]]: tensor<64x64xbf16>, %[[KC:[^:]+]]: tensor<4x128x32xf8E4M3FN>, %[[VC:[^:]+]]: tensor<4x128x32xf8E4M3FN>)
+func.func @attention_kv_cache(%x: tensor<4x64xbf16>, %wq: tensor<64x64xbf16>,
+                              %wk: tensor<64x32xbf16>, %wv: tensor<64x32xbf16>,
+                              %wo: tensor<64x64xbf16>,
+                              %kc: tensor<4x128x32xf8E4M3FN>,
+                              %vc: tensor<4x128x32xf8E4M3FN>)
+    -> tensor<4x64xbf16> {
+  // CHECK: moe.attention %[[X]], %[[WQ]], %[[WK]], %[[WV]], %[[WO]] cache(%[[KC]], %[[VC]]) heads = 4 kv_heads = 2 head_dim = 16 seq_len = 1 causal :
+  // CHECK-SAME: tensor<4x128x32xf8E4M3FN>, tensor<4x128x32xf8E4M3FN>) -> tensor<4x64xbf16>
+  %y = moe.attention %x, %wq, %wk, %wv, %wo cache(%kc, %vc) heads = 4
+      kv_heads = 2 head_dim = 16 seq_len = 1 causal
+      : (tensor<4x64xbf16>, tensor<64x64xbf16>, tensor<64x32xbf16>,
+         tensor<64x32xbf16>, tensor<64x64xbf16>, tensor<4x128x32xf8E4M3FN>,
+         tensor<4x128x32xf8E4M3FN>) -> tensor<4x64xbf16>
+  return %y : tensor<4x64xbf16>
+}
+
 //===----------------------------------------------------------------------===//
 // moe.mla_attention
 //===----------------------------------------------------------------------===//
@@ -344,6 +364,24 @@ func.func @mla_no_q_down(%x: tensor<32x64xf32>, %qb: tensor<64x96xf32>,
       : (tensor<32x64xf32>, tensor<64x96xf32>, tensor<64x32xf32>,
          tensor<24x96xf32>, tensor<32x64xf32>) -> tensor<32x64xf32>
   return %y : tensor<32x64xf32>
+}
+
+// A chunk of 2 new tokens per sequence (2 sequences) over a latent cache of
+// 64 tokens: each cached row is the KV rank (24) plus the RoPE key (8).
+// CHECK-LABEL: func.func @mla_cache
+// CHECK-SAME:    (%[[X:[^:]+]]: tensor<4x64xf32>, %[[QA:[^:]+]]: tensor<64x32xf32>, %[[QB:[^:]+]]: tensor<32x96xf32>, %[[KVA:[^:]+]]: tensor<64x32xf32>, %[[KVB:[^:]+]]: tensor<24x128xf32>, %[[WO:[^:]+]]: tensor<64x64xf32>, %[[C:[^:]+]]: tensor<2x64x32xbf16>)
+func.func @mla_cache(%x: tensor<4x64xf32>, %qa: tensor<64x32xf32>,
+                     %qb: tensor<32x96xf32>, %kva: tensor<64x32xf32>,
+                     %kvb: tensor<24x128xf32>, %wo: tensor<64x64xf32>,
+                     %c: tensor<2x64x32xbf16>) -> tensor<4x64xf32> {
+  // CHECK: moe.mla_attention %[[X]], q_down %[[QA]], q_up %[[QB]], kv_down %[[KVA]], kv_up %[[KVB]], out %[[WO]] cache(%[[C]]) heads = 4 qk_nope_dim = 16 qk_rope_dim = 8 v_head_dim = 16 seq_len = 2 causal :
+  %y = moe.mla_attention %x, q_down %qa, q_up %qb, kv_down %kva, kv_up %kvb,
+      out %wo cache(%c) heads = 4 qk_nope_dim = 16 qk_rope_dim = 8
+      v_head_dim = 16 seq_len = 2 causal
+      : (tensor<4x64xf32>, tensor<64x32xf32>, tensor<32x96xf32>,
+         tensor<64x32xf32>, tensor<24x128xf32>, tensor<64x64xf32>,
+         tensor<2x64x32xbf16>) -> tensor<4x64xf32>
+  return %y : tensor<4x64xf32>
 }
 
 // Dynamic token count and dynamic ranks.
