@@ -51,6 +51,15 @@ def MoE_AttentionOpInterface : OpInterface<"AttentionOpInterface"> {
     InterfaceMethod<"Tokens each sequence holds in the KV cache (0: none).",
                     "int64_t", "getCachedTokens", (ins), "",
                     [{ return $_op.getCachedLength(); }]>,
+    InterfaceMethod<[{
+        Appends the columns of each KV cache the op reads in a serving step
+        (keys and values of its KV heads, or MLA's latent and RoPE key).
+      }], "void", "getCacheColumns",
+      (ins "::llvm::SmallVectorImpl<int64_t> &":$columns)>,
+    InterfaceMethod<[{
+        Makes `caches` (one per getCacheColumns entry, or none) the op's KV
+        caches.
+      }], "void", "setCaches", (ins "::mlir::ValueRange":$caches)>,
     InterfaceMethod<"Sequences the op attends within (its rows / seq_len).",
                     "int64_t", "getSequenceCount", (ins), "", [{
         return ::llvm::cast<::mlir::ShapedType>($_op.getInput().getType())

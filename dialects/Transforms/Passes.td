@@ -193,4 +193,63 @@ def MoEWSEPlan : Pass<"moe-wse-plan", "::mlir::ModuleOp"> {
                            "::mlir::wse::WSEDialect"];
 }
 
+
+def MoEServeSearch : Pass<"moe-serve-search", "::mlir::ModuleOp"> {
+  let summary = "Search serving plans (co-located and disaggregated) for a model";
+  let description = [{
+    Reshapes the model's program (an import, prefill or decode) into the two
+    serving steps (docs/Serving.md): a prefill of one prompt of
+    `input-tokens` tokens, and a decode step over KV caches holding the mean
+    context of a request (`input-tokens + output-tokens / 2`). Prices both on
+    every plan of an instance of GPUs (a divisor of `gpus`: expert, data
+    and tensor parallelism, dropless dispatch) and every batch per GPU with
+    the plan estimate of --moe-plan-search, with the KV caches of the whole
+    request in memory. Combines them into serving plans:
+
+    - co-located: every GPU runs decode steps of `b` sequences, each step
+      also prefilling `b * input / output` prompt tokens (chunked prefill);
+    - disaggregated: a prefill pool and a decode pool of instances, sized to
+      serve the most requests on the cluster, the KV cache of each prompt
+      sent over the network.
+
+    Reports the best plan of each kind under the latency targets (`ttft`,
+    `tpot`, in seconds; 0 sets none), the verdict and the Pareto front of
+    output tokens/s per GPU against tokens/s per user (`format=text|json` to
+    `output`, the front as SVG to `svg`). The module is left unchanged.
+  }];
+  let options = !listconcat(MoE_MachineOptions<"h100-sxm">.options, [
+    Option<"gpus", "gpus", "int64_t", "8", "GPUs in the cluster">,
+    Option<"gpusPerNode", "gpus-per-node", "int64_t", "8", "GPUs per node">,
+    Option<"inputTokens", "input-tokens", "int64_t", "1024",
+           "Prompt tokens of every request">,
+    Option<"outputTokens", "output-tokens", "int64_t", "256",
+           "Output tokens of every request">,
+    Option<"ttft", "ttft", "double", "0",
+           "Time-to-first-token target in seconds (0: none)">,
+    Option<"tpot", "tpot", "double", "0",
+           "Time-per-output-token target in seconds (0: none)">,
+    Option<"fp8", "fp8", "bool", "false",
+           "FP8 weights and GEMMs (the casts of activations priced)">,
+    Option<"fp8KvCache", "fp8-kv-cache", "bool", "false",
+           "Keep the KV caches in FP8 (f8E4M3FN) instead of the program's "
+           "precision">,
+    Option<"overlap", "overlap", "double", "0.0",
+           "Fraction of collective time hidden behind compute (two "
+           "micro-batches in flight)">,
+    Option<"maxTp", "max-tp", "int64_t", "8",
+           "Largest tensor-parallel degree to search">,
+    Option<"maxBatch", "max-batch", "int64_t", "512",
+           "Largest decode batch per GPU to search (powers of two up to it)">,
+    MoE_FormatOption,
+    Option<"output", "output", "std::string", "\"-\"",
+           "Where to write the result ('-' is stdout)">,
+    Option<"top", "top", "int64_t", "12", "Rows of the Pareto front shown">,
+    Option<"svg", "svg", "std::string", "\"\"",
+           "Write tokens/s per GPU against tokens/s per user as SVG">,
+  ]);
+  // The estimate builds planned ops (shard collectives) to price them.
+  let dependentDialects = ["::mlir::shard::ShardDialect",
+                           "::mlir::DLTIDialect"];
+}
+
 #endif // MOE_TRANSFORMS_PASSES_TD

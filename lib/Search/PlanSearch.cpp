@@ -17,12 +17,9 @@
 using namespace mlir;
 using namespace mlir::moe;
 
-namespace {
-
-/// The divisors of `n` (positive), ascending: O(sqrt(n)) trial division, so
-/// the search's loops run over divisors, never over every number up to a
-/// user's global batch.
-SmallVector<int64_t> getDivisors(int64_t n) {
+/// O(sqrt(n)) trial division, so the search's loops run over divisors,
+/// never over every number up to a user's global batch.
+SmallVector<int64_t> mlir::moe::getDivisors(int64_t n) {
   SmallVector<int64_t> low, high;
   for (int64_t d = 1; d <= n / d; ++d) {
     if (n % d != 0)
@@ -34,8 +31,6 @@ SmallVector<int64_t> getDivisors(int64_t n) {
   low.append(high.rbegin(), high.rend());
   return low;
 }
-
-} // namespace
 
 SearchResult mlir::moe::searchGPUPlans(const ProgramSummary &summary,
                                        const MachineModel &machine,

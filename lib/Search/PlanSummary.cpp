@@ -537,6 +537,7 @@ FailureOr<PlanEstimate> PlanEstimator::estimate(const GPUPlan &plan,
   estimate.tokensPerSecond = step->tokensPerSecond();
   estimate.mfu = step->mfu();
   estimate.memoryBytes = step->memory.total();
+  estimate.kvCacheBytes = step->memory.kvCache;
   estimate.modelFlops = step->modelFlops;
   for (const OpEntry &entry : pricer.entries) {
     BoundSeconds part = entry.cost.total.boundSeconds;

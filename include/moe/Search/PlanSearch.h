@@ -74,6 +74,9 @@ SearchResult searchGPUPlans(const ProgramSummary &summary,
 
 /// Sequences a tensor-parallel group (one GPU without tp) holds per
 /// micro-batch.
+/// The divisors of `n` (positive), ascending.
+SmallVector<int64_t> getDivisors(int64_t n);
+
 int64_t getSequencesPerMicroBatch(const GPUPlan &plan, int64_t seqLen);
 
 /// "ep=8 dp=8 mb=2x4 cf=1.00 recompute" (mb: sequences x micro-batches;

@@ -81,6 +81,8 @@ struct GPUPlan {
 struct PlanEstimate {
   double seconds = 0, tokensPerSecond = 0, mfu = 0;
   double memoryBytes = 0;
+  /// The part of memoryBytes that is KV caches (serving steps).
+  double kvCacheBytes = 0;
   double modelFlops = 0;
   Bound bound = Bound::none;
   /// Seconds under each bound (compute, memory, network, ...).

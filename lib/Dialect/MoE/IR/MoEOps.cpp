@@ -440,9 +440,8 @@ LogicalResult AttentionOp::verify() {
     *d << "needs both a key and a value cache, or neither";
   if (getKCache() && getVCache()) {
     if (auto *d = c.require(getKCache().getType() == getVCache().getType()))
-      *d << "key cache (" << getKCache().getType()
-         << ") and value cache (" << getVCache().getType()
-         << ") must have one type";
+      *d << "key cache (" << getKCache().getType() << ") and value cache ("
+         << getVCache().getType() << ") must have one type";
     checkCache(c, "the key cache", getKCache(), getInput(),
                getSeqLenAttr().getInt(), "kv_heads * head_dim",
                kvHeads * headDim);
@@ -457,9 +456,31 @@ LogicalResult AttentionOp::verify() {
   return c.result();
 }
 
+void AttentionOp::getCacheColumns(SmallVectorImpl<int64_t> &columns) {
+  int64_t perToken = getNumKvHeads() * getHeadDim();
+  columns.append({perToken, perToken});
+}
+
+void AttentionOp::setCaches(ValueRange caches) {
+  assert((caches.empty() || caches.size() == 2) && "keys and values");
+  getKCacheMutable().assign(caches.empty() ? ValueRange()
+                                           : caches.take_front());
+  getVCacheMutable().assign(caches.empty() ? ValueRange()
+                                           : caches.drop_front());
+}
+
 //===----------------------------------------------------------------------===//
 // MLAttentionOp
 //===----------------------------------------------------------------------===//
+
+void MLAttentionOp::getCacheColumns(SmallVectorImpl<int64_t> &columns) {
+  columns.push_back(getKvRank() + getQkRopeDim());
+}
+
+void MLAttentionOp::setCaches(ValueRange caches) {
+  assert(caches.size() <= 1 && "one latent cache");
+  getCacheMutable().assign(caches);
+}
 
 LogicalResult MLAttentionOp::verify() {
   ShapeChecker c(*this);

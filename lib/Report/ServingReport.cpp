@@ -1,0 +1,192 @@
+//===- ServingReport.cpp - Serving search results ---------------*- C++ -*-===//
+//
+// Part of the moe-mlir project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "moe/Report/ServingReport.h"
+#include "moe/Report/SearchReport.h"
+#include "moe/Support/Format.h"
+
+#include "llvm/Support/Format.h"
+#include "llvm/Support/JSON.h"
+
+using namespace mlir;
+using namespace mlir::moe;
+
+using Kind = ServingCandidate::Kind;
+
+StringRef mlir::moe::stringifyServingKind(Kind kind) {
+  return kind == Kind::Colocated ? "co-located" : "disaggregated";
+}
+
+std::string mlir::moe::describeServingCandidate(const ServingCandidate &c) {
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  if (c.kind == Kind::Colocated) {
+    os << c.decodeInstances << " x " << describeServingPlan(c.decode.plan)
+       << ", " << c.decode.batch << " seq/GPU + "
+       << llvm::format("%.0f", c.chunkTokens) << " prompt tok/GPU per step";
+    return out;
+  }
+  os << "prefill " << c.prefillInstances << " x "
+     << describeServingPlan(c.prefill.plan) << ", " << c.prefill.batch
+     << " prompt" << (c.prefill.batch == 1 ? "" : "s") << "/GPU; decode "
+     << c.decodeInstances << " x " << describeServingPlan(c.decode.plan) << ", "
+     << c.decode.batch << " seq/GPU";
+  return out;
+}
+
+namespace {
+
+std::string describeTargets(const ServingWorkload &w) {
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  if (w.ttftLimit > 0)
+    os << "TTFT <= " << formatSeconds(w.ttftLimit);
+  if (w.tpotLimit > 0)
+    os << (w.ttftLimit > 0 ? ", " : "")
+       << "TPOT <= " << formatSeconds(w.tpotLimit);
+  if (out.empty())
+    os << "no latency targets";
+  return out;
+}
+
+void writeBest(const ServingResult &result, Kind kind, llvm::raw_ostream &os) {
+  std::string label = "best " + stringifyServingKind(kind).str();
+  const ServingCandidate *c = result.best(kind);
+  if (!c) {
+    os << llvm::format("  %-19s none meets the targets\n", label.c_str());
+    return;
+  }
+  os << llvm::format("  %-19s %s\n", label.c_str(),
+                     describeServingCandidate(*c).c_str());
+  std::string transfer;
+  if (c->kind == Kind::Disaggregated)
+    transfer = " (KV transfer " + formatSeconds(c->kvTransferSeconds) + ")";
+  os << llvm::format(
+      "  %-19s TTFT %s%s, TPOT %s: %s per GPU, %s per user; %d GPUs, "
+      "%s/GPU\n",
+      "", formatSeconds(c->ttft).c_str(), transfer.c_str(),
+      formatSeconds(c->tpot).c_str(),
+      formatScaled(c->tokensPerSecond, "tok/s").c_str(),
+      formatScaled(c->tokensPerSecondPerUser, "tok/s").c_str(),
+      static_cast<int>(c->gpus()), formatBytes(c->decode.memoryBytes).c_str());
+}
+
+} // namespace
+
+void mlir::moe::writeServingText(const ServingResult &result, size_t top,
+                                 llvm::raw_ostream &os) {
+  const ServingWorkload &w = result.workload;
+  os << "moe-mlir serving search: " << result.devices << " x " << result.machine
+     << ", requests of " << w.inputTokens << " prompt + " << w.outputTokens
+     << " output tokens, " << describeTargets(w) << "\n";
+  os << llvm::format("  %-19s %s per token; decode priced at the mean "
+                     "context of %lld tokens\n",
+                     "KV cache", formatBytes(result.kvBytesPerToken).c_str(),
+                     static_cast<long long>(result.meanContext));
+  os << llvm::format("  %-19s %lld phase configurations priced, %lld "
+                     "rejected (plan rules or memory)\n\n",
+                     "searched", static_cast<long long>(result.phasesPriced),
+                     static_cast<long long>(result.phasesRejected));
+  writeBest(result, Kind::Colocated, os);
+  writeBest(result, Kind::Disaggregated, os);
+  const ServingCandidate *co = result.best(Kind::Colocated);
+  const ServingCandidate *dis = result.best(Kind::Disaggregated);
+  if (co && dis) {
+    bool split = dis->tokensPerSecond > co->tokensPerSecond;
+    const ServingCandidate *win = split ? dis : co, *lose = split ? co : dis;
+    os << llvm::format("  %-19s %s serves %.2fx the tokens per GPU of %s "
+                       "under the targets\n",
+                       "verdict", stringifyServingKind(win->kind).str().c_str(),
+                       win->tokensPerSecond / lose->tokensPerSecond,
+                       stringifyServingKind(lose->kind).str().c_str());
+  }
+  os << "\nPareto front (tokens/s per GPU against tokens/s per user; * meets "
+        "the targets)\n";
+  os << llvm::format("  %-14s %12s %12s %10s %10s  %s\n", "kind", "tok/s/GPU",
+                     "tok/s/user", "TTFT", "TPOT", "plan");
+  std::vector<const ServingCandidate *> front;
+  for (const ServingCandidate &c : result.candidates)
+    if (c.pareto)
+      front.push_back(&c);
+  std::stable_sort(front.begin(), front.end(), [](auto *a, auto *b) {
+    return a->tokensPerSecondPerUser > b->tokensPerSecondPerUser;
+  });
+  size_t rows = 0;
+  for (const ServingCandidate *c : front) {
+    if (rows++ == top) {
+      os << "  ... " << front.size() - top << " more\n";
+      break;
+    }
+    os << llvm::format(
+        "  %-14s %12s %12s %10s %10s %s %s\n",
+        stringifyServingKind(c->kind).str().c_str(),
+        formatScaled(c->tokensPerSecond, "").c_str(),
+        formatScaled(c->tokensPerSecondPerUser, "").c_str(),
+        formatSeconds(c->ttft).c_str(), formatSeconds(c->tpot).c_str(),
+        c->meetsTargets ? "*" : " ", describeServingCandidate(*c).c_str());
+  }
+}
+
+void mlir::moe::writeServingJSON(const ServingResult &result,
+                                 llvm::raw_ostream &os) {
+  auto phase = [](llvm::json::OStream &j, const ServingPhase &p) {
+    j.attribute("gpus", p.gpus());
+    j.attribute("ep", p.plan.ep);
+    j.attribute("dp", p.plan.dp);
+    j.attribute("tp", p.plan.tp);
+    j.attribute("fp8", p.plan.fp8);
+    j.attribute("batch_per_gpu", p.batch);
+    j.attribute("step_seconds", p.seconds);
+    j.attribute("memory_bytes_per_gpu", p.memoryBytes);
+    j.attribute("tokens_per_second_per_gpu", p.tokensPerSecond);
+  };
+  auto candidate = [&](llvm::json::OStream &j, const ServingCandidate &c) {
+    j.attribute("kind", stringifyServingKind(c.kind));
+    j.attribute("plan", describeServingCandidate(c));
+    j.attribute("ttft_seconds", c.ttft);
+    j.attribute("tpot_seconds", c.tpot);
+    j.attribute("kv_transfer_seconds", c.kvTransferSeconds);
+    j.attribute("tokens_per_second_per_gpu", c.tokensPerSecond);
+    j.attribute("tokens_per_second_per_user", c.tokensPerSecondPerUser);
+    j.attribute("gpus", c.gpus());
+    j.attribute("prefill_instances", c.prefillInstances);
+    j.attribute("decode_instances", c.decodeInstances);
+    j.attribute("chunk_tokens_per_gpu", c.chunkTokens);
+    j.attributeObject("prefill", [&] { phase(j, c.prefill); });
+    j.attributeObject("decode", [&] { phase(j, c.decode); });
+    j.attribute("meets_targets", c.meetsTargets);
+    j.attribute("pareto", c.pareto);
+  };
+  llvm::json::OStream j(os, 2);
+  j.object([&] {
+    j.attribute("machine", result.machine);
+    j.attribute("gpus", result.devices);
+    j.attributeObject("workload", [&] {
+      j.attribute("input_tokens", result.workload.inputTokens);
+      j.attribute("output_tokens", result.workload.outputTokens);
+      j.attribute("ttft_limit_seconds", result.workload.ttftLimit);
+      j.attribute("tpot_limit_seconds", result.workload.tpotLimit);
+    });
+    j.attribute("kv_bytes_per_token", result.kvBytesPerToken);
+    j.attribute("mean_context", result.meanContext);
+    j.attribute("phases_priced", result.phasesPriced);
+    j.attribute("phases_rejected", result.phasesRejected);
+    for (Kind kind : {Kind::Colocated, Kind::Disaggregated}) {
+      std::string key =
+          kind == Kind::Colocated ? "best_colocated" : "best_disaggregated";
+      if (const ServingCandidate *c = result.best(kind))
+        j.attributeObject(key, [&] { candidate(j, *c); });
+      else
+        j.attribute(key, nullptr);
+    }
+    j.attributeArray("candidates", [&] {
+      for (const ServingCandidate &c : result.candidates)
+        j.object([&] { candidate(j, c); });
+    });
+  });
+  os << "\n";
+}
