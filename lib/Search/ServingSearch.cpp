@@ -54,8 +54,8 @@ std::tuple<int64_t, int64_t, int64_t> degrees(const GPUPlan &plan) {
   return {plan.tp, plan.ep, plan.dp};
 }
 
-/// Keeps the candidates no other beats on both tokens/s per GPU and per
-/// user.
+/// Marks the candidates no other dominates (at least as good on tokens/s
+/// per GPU and per user, better on one); equal ones are all kept.
 void markPareto(std::vector<ServingCandidate> &candidates) {
   std::vector<ServingCandidate *> order;
   for (ServingCandidate &c : candidates)
@@ -65,12 +65,20 @@ void markPareto(std::vector<ServingCandidate> &candidates) {
       return a->tokensPerSecondPerUser > b->tokensPerSecondPerUser;
     return a->tokensPerSecond > b->tokensPerSecond;
   });
-  double best = -1;
-  for (ServingCandidate *c : order)
-    if (c->tokensPerSecond > best) {
-      c->pareto = true;
-      best = c->tokensPerSecond;
-    }
+  // Best tokens/s per GPU among candidates serving users faster.
+  double faster = -1;
+  for (size_t begin = 0; begin < order.size();) {
+    size_t end = begin;
+    while (end < order.size() && order[end]->tokensPerSecondPerUser ==
+                                     order[begin]->tokensPerSecondPerUser)
+      ++end;
+    // The group is sorted by tokens/s per GPU: its first is its best.
+    double top = order[begin]->tokensPerSecond;
+    for (size_t i = begin; i < end; ++i)
+      order[i]->pareto = order[i]->tokensPerSecond == top && top > faster;
+    faster = std::max(faster, top);
+    begin = end;
+  }
 }
 
 } // namespace

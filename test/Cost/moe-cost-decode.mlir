@@ -46,6 +46,17 @@
 //   take 320 ns of it, so the op is memory-bound.
 // CHECK: moe.mla_attention {{.*}}moe.cost = #moe.cost<flops = 115584, bytes = 41216, network = 0, seconds = 5.5296e-07, bound = memory>
 
+// Distinct experts a decode batch touches: 4 tokens, top-2 of 8 experts
+// (dropless buffer [8, 4, 32]). In expectation 8 * (1 - (1 - 2/8)^4) =
+// 5.47 experts receive a token; 5 run, on ceil(4 * 2 / 5) = 2 rows each,
+// and only they read their weights. H = 32, F = 16, swiglu:
+//   gate, up: 5 x [2 x 32] * [32 x 16]: 5 * (64 + 512 + 32) * 2 = 6080 B each
+//   down: 5 x [2 x 16] * [16 x 32]: 5 * (32 + 512 + 64) * 2 = 6080 B
+//   act: reads gate and up, writes one: 3 * (5 * 2 * 16) * 2 = 960 B
+//   19200 B in all (all 8 experts would read 8 * 3 * 512 * 2 = 24576 B of
+//   weights alone).
+// CHECK: moe.experts {{.*}}bytes = 19200,
+
 // The report names the step: the GQA op sets the most cached tokens.
 // REPORT: decode step        4 sequences per device, 1 new token each over 128 cached
 // REPORT: memory/device {{.*}}KV cache 73.7 kB)
@@ -77,5 +88,17 @@ module {
            tensor<64x32xbf16>, tensor<24x128xbf16>, tensor<64x64xbf16>,
            tensor<2x64x32xbf16>) -> tensor<2x64xbf16>
     return %y : tensor<2x64xbf16>
+  }
+  func.func @experts(%x: tensor<4x32xbf16>, %idx: tensor<4x2xi32>,
+                     %wg: tensor<8x32x16xbf16> {moe.param = "g"},
+                     %wu: tensor<8x32x16xbf16> {moe.param = "u"},
+                     %wd: tensor<8x16x32xbf16> {moe.param = "d"})
+      -> tensor<8x4x32xbf16> {
+    %buf = moe.dispatch %x, %idx dropless
+        : (tensor<4x32xbf16>, tensor<4x2xi32>) -> tensor<8x4x32xbf16>
+    %y = moe.experts %buf, gate %wg, up %wu, down %wd activation = swiglu
+        : (tensor<8x4x32xbf16>, tensor<8x32x16xbf16>, tensor<8x32x16xbf16>,
+           tensor<8x16x32xbf16>) -> tensor<8x4x32xbf16>
+    return %y : tensor<8x4x32xbf16>
   }
 }

@@ -1,0 +1,45 @@
+// The serving search on a one-layer model (Inputs/serve-model.mlir) on the
+// unit machine (1e12 FLOP/s, 1e11 B/s, NIC 1e8 B/s with 10 us latency).
+// check-serving.py re-derives every candidate from its phases with the
+// formulas of docs/Serving.md, and the targets, best plans and Pareto front
+// from the list. KV cache per token, by hand: keys and values of 2 heads of
+// 16 in bf16, 2 * 2 * 16 * 2 = 128 bytes.
+
+// RUN: moe-opt %S/Inputs/serve-model.mlir --moe-serve-search="machine-file=%S/../Cost/Inputs/unit-machine.json gpus=8 gpus-per-node=4 input-tokens=64 output-tokens=32 max-batch=64 format=json output=%t.json svg=%t.svg" -o /dev/null
+// RUN: %python %S/Inputs/check-serving.py %t.json %S/../Cost/Inputs/unit-machine.json 128 | FileCheck %s --check-prefix=CHECKED
+// CHECKED: checked {{[0-9]+}} candidates
+// RUN: FileCheck %s --check-prefix=JSON < %t.json
+// RUN: FileCheck %s --check-prefix=SVG < %t.svg
+
+// The KV transfer of a prefill of 16 prompts per GPU, by hand: 16 * 64
+// tokens * 128 B = 131072 B over 1e8 B/s, plus 10 us: 1.32072 ms.
+// JSON: "kv_bytes_per_token": 128,
+// JSON: "mean_context": 80,
+// JSON: "kv_transfer_seconds": 0.00132072{{[0-9]*}},
+// SVG: output tokens/s per user
+// SVG: best:
+
+// Latency targets change the choice: with TTFT <= 1 ms a prefill of 16
+// prompts per GPU (1.39 ms with its transfer) no longer qualifies, and with
+// TPOT <= 3 us only the smaller decode batches do.
+// RUN: moe-opt %S/Inputs/serve-model.mlir --moe-serve-search="machine-file=%S/../Cost/Inputs/unit-machine.json gpus=8 gpus-per-node=4 input-tokens=64 output-tokens=32 max-batch=64 ttft=0.001 tpot=3e-6 format=json output=%t.slo.json" -o /dev/null
+// RUN: %python %S/Inputs/check-serving.py %t.slo.json %S/../Cost/Inputs/unit-machine.json 128 | FileCheck %s --check-prefix=CHECKED
+
+// The text report: both kinds, a verdict and the front.
+// RUN: moe-opt %S/Inputs/serve-model.mlir --moe-serve-search="machine-file=%S/../Cost/Inputs/unit-machine.json gpus=8 gpus-per-node=4 input-tokens=64 output-tokens=32 ttft=0.001 tpot=3e-6" -o /dev/null | FileCheck %s --check-prefix=TEXT
+// TEXT: moe-mlir serving search: 8 x unit, requests of 64 prompt + 32 output tokens, TTFT <= 1.000 ms, TPOT <= 3.00 us
+// TEXT: KV cache            128 B per token; decode priced at the mean context of 80 tokens
+// TEXT: best co-located
+// TEXT: best disaggregated
+// TEXT: verdict
+// TEXT: Pareto front
+
+// Bad options name themselves.
+// RUN: not moe-opt %S/Inputs/serve-model.mlir --moe-serve-search="input-tokens=0" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BAD-INPUT
+// BAD-INPUT: input-tokens (0) must be
+// RUN: not moe-opt %S/Inputs/serve-model.mlir --moe-serve-search="tpot=nan" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BAD-TPOT
+// BAD-TPOT: tpot (nan) must be
+// RUN: not moe-opt %S/Inputs/serve-model.mlir --moe-serve-search="format=csv" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BAD-CSV
+// BAD-CSV: format=csv is not a serving search format
+// RUN: not moe-opt %S/Inputs/serve-model.mlir --moe-serve-search="machine=cs3" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BAD-WAFER
+// BAD-WAFER: is a wafer-scale system; this search covers GPU serving plans
