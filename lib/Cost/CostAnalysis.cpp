@@ -199,16 +199,17 @@ OpWork OpPricer::measure(Operation *op, CostModelOpInterface costOp,
     work.cacheBytes += tensorBytes(cache);
 
   // Caches are memory of their own, not the op's working set.
+  // Dropless expert buffers hold their routed rows (getRoutedShare).
   double live = 0;
   for (Value v : op->getOperands())
     if (!isParameter(v) && !streamedOut.contains(v) &&
         !llvm::is_contained(caches, v) &&
         !llvm::any_of(params,
                       [&](const ParameterUse &p) { return p.weight == v; }))
-      live += tensorBytes(v);
+      live += tensorBytes(v) * getRoutedShare(v);
   for (Value v : op->getResults())
     if (!isParameter(v) && !streamedOut.contains(v))
-      live += tensorBytes(v);
+      live += tensorBytes(v) * getRoutedShare(v);
   // A wafer computes attention unfused: the scores and probabilities of
   // every (sequence, head) exist at once (docs/CostModel.md, "Wafer SRAM").
   if (machine.isWafer())

@@ -89,6 +89,15 @@ double activeExpertFraction(ExpertsOp op) {
 double mlir::moe::getMovedShare(CollectiveKind kind, Value buffer) {
   if (kind != CollectiveKind::AllToAll)
     return 1;
+  return getRoutedShare(buffer);
+}
+
+double mlir::moe::getRoutedShare(Value buffer) {
+  // Expert buffers are [experts, slots, hidden]; token tensors that a
+  // combine derives from them are not.
+  auto type = dyn_cast<RankedTensorType>(buffer.getType());
+  if (!type || type.getRank() != 3)
+    return 1;
   DispatchOp dispatch = findDispatch(buffer);
   if (!dispatch || !dispatch.getDropless() || !allStatic(dispatch))
     return 1;

@@ -61,6 +61,11 @@ LogicalResult verifyDeviceGrids(Operation *root);
 /// at every expert; 1 otherwise (a capacity-factor dispatch pads every
 /// expert's slots, and they all move). The cost model of `shard` ops and the
 /// plan search's estimate both apply it.
+/// The share of `buffer`'s slots that hold routed tokens: below 1 for a
+/// dropless expert buffer (sized for the worst case, filled to T x top_k
+/// slots), 1 for everything else. Serving engines and dropless training
+/// allocate what is routed, so memory counts this share too.
+double getRoutedShare(Value buffer);
 double getMovedShare(CollectiveKind kind, Value buffer);
 
 /// True for function arguments carrying `moe.param`, and for copies of them
