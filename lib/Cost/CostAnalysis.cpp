@@ -22,10 +22,9 @@ using namespace mlir;
 using namespace mlir::moe;
 
 CostSummaryAttr CostSummary::toAttr(MLIRContext *ctx) const {
-  auto mem =
-      MemoryAttr::get(ctx, memory.weights, memory.gradients, memory.optimizer,
-                      memory.activations, memory.kvCache, memory.total(),
-                      memoryCapacity);
+  auto mem = MemoryAttr::get(ctx, memory.weights, memory.gradients,
+                             memory.optimizer, memory.activations,
+                             memory.kvCache, memory.total(), memoryCapacity);
   return CostSummaryAttr::get(ctx, machine, phase, tokens, devices, seconds,
                               flops, modelFlops, bytes, network, params,
                               activeParams, peakFlops, pipelineBubble, mem);
@@ -103,16 +102,31 @@ unsigned OpPricer::getLayer(Operation *op) {
   return it->second;
 }
 
+/// FP8 recipes quantise the tokens before the dispatch all-to-all (the
+/// experts' first GEMMs read FP8 anyway): one byte per element plus a
+/// 4-byte scale per 128 (DeepSeek-V3's 1 x 128 activation tiles; DeepEP's
+/// FP8 dispatch payload). The combine returns in 16 bits.
+static Kernel sendDispatchInFP8(Kernel kernel) {
+  if (!kernel.expertDispatch || kernel.elemBytes != 2)
+    return kernel;
+  kernel.bufferBytes *= (1 + 4.0 / 128) / 2;
+  kernel.elemBytes = 1;
+  return kernel;
+}
+
 /// `kernels` with every 16-bit GEMM run in FP8: its operands are read as
 /// FP8 and a cast kernel before it reads each 16-bit input and writes its
 /// FP8 copy (3 bytes an element), as Transformer Engine's fused casts do.
 /// The backward casts the output gradient the same way (the memory kernel's
 /// backward). Serving (`storedWeights`) keeps the weights in FP8, as FP8
 /// checkpoints ship them (DeepSeek-V3's): only the activations are cast.
-static KernelList runGemmsInFP8(const KernelList &kernels,
-                                bool storedWeights) {
+static KernelList runGemmsInFP8(const KernelList &kernels, bool storedWeights) {
   KernelList result;
   for (const Kernel &kernel : kernels) {
+    if (kernel.kind == KernelKind::Collective) {
+      result.push_back(sendDispatchInFP8(kernel));
+      continue;
+    }
     if (kernel.kind != KernelKind::Gemm || kernel.elemBytes != 2) {
       result.push_back(kernel);
       continue;
@@ -121,7 +135,8 @@ static KernelList runGemmsInFP8(const KernelList &kernels,
     double weights = storedWeights && kernel.weightOperand
                          ? 0
                          : static_cast<double>(kernel.k) * kernel.n;
-    double inputs = count * (static_cast<double>(kernel.m) * kernel.k + weights);
+    double inputs =
+        count * (static_cast<double>(kernel.m) * kernel.k + weights);
     Kernel cast = makeMemory("fp8-cast", 3 * inputs, 0, 1);
     cast.backwardOnly = kernel.backwardOnly;
     result.push_back(cast);
@@ -179,11 +194,10 @@ OpWork OpPricer::measure(Operation *op, CostModelOpInterface costOp,
     work.modelFlops *= 3;
 
   // Serving in FP8 stores the 16-bit weights its GEMMs read in FP8.
-  bool fp8Weights =
-      options.fp8Gemms && options.phase != Phase::Train &&
-      llvm::any_of(kernels, [](const Kernel &k) {
-        return k.kind == KernelKind::Gemm && k.weightOperand;
-      });
+  bool fp8Weights = options.fp8Gemms && options.phase != Phase::Train &&
+                    llvm::any_of(kernels, [](const Kernel &k) {
+                      return k.kind == KernelKind::Gemm && k.weightOperand;
+                    });
   for (const ParameterUse &use : params) {
     auto type = dyn_cast<RankedTensorType>(use.weight.getType());
     double count = type && type.hasStaticShape() ? type.getNumElements() : 0;
@@ -220,8 +234,9 @@ OpWork OpPricer::measure(Operation *op, CostModelOpInterface costOp,
   return work;
 }
 
-OpWork OpPricer::measure(const Kernel &kernel, double inputBytes,
+OpWork OpPricer::measure(const Kernel &original, double inputBytes,
                          double resultBytes) const {
+  Kernel kernel = options.fp8Gemms ? sendDispatchInFP8(original) : original;
   OpWork work;
   work.kernels.push_back(kernel);
   work.role = getRole(work.kernels);

@@ -76,13 +76,9 @@ struct CollectiveCostModel
     if (op->getNumResults() == 0 || !isStatic(op->getOperand(0)) ||
         !isStatic(op->getResult(0)))
       return failure();
-    CollectiveKind kind = kindOf(op);
-    kernels.push_back(makeCollective(
-        kind,
-        getMovedShare(kind, op->getOperand(0)) *
-            collectiveBufferBytes(kind, tensorBytes(op->getOperand(0)),
-                                  tensorBytes(op->getResult(0))),
-        elementBytes(op->getOperand(0).getType()), size, stride,
+    kernels.push_back(makeExchange(
+        kindOf(op), op->getOperand(0), tensorBytes(op->getOperand(0)),
+        tensorBytes(op->getResult(0)), size, stride,
         op->hasAttr(MoEDialect::GradSyncAttrHelper::getNameStr())));
     return success();
   }

@@ -342,9 +342,11 @@ const OpWork &PlanEstimator::measureOp(Operation *op,
 
 const OpWork &PlanEstimator::measureCollective(const Kernel &kernel,
                                                double inputBytes,
-                                               double resultBytes, bool train) {
+                                               double resultBytes, bool train,
+                                               bool fp8) {
   auto bits = [](double value) { return llvm::bit_cast<int64_t>(value); };
   std::vector<int64_t> key = {train ? 1 : 0,
+                              fp8 && kernel.expertDispatch ? 1 : 0,
                               static_cast<int64_t>(kernel.collective),
                               bits(kernel.bufferBytes),
                               kernel.elemBytes,
@@ -358,6 +360,7 @@ const OpWork &PlanEstimator::measureCollective(const Kernel &kernel,
     return it->second;
   CostOptions options;
   options.phase = train ? Phase::Train : Phase::Forward;
+  options.fp8Gemms = fp8;
   OpPricer measurer(machine, options);
   return collectiveWork
       .emplace(std::move(key),
@@ -422,12 +425,10 @@ PlanEstimator::layOut(const GPUPlan &plan, std::string *reason) {
     double inBytes = shapeBytes(input, type);
     double outBytes = shapeBytes(c.shape, type);
     Kernel kernel =
-        makeCollective(c.kind,
-                       getMovedShare(c.kind, value) *
-                           collectiveBufferBytes(c.kind, inBytes, outBytes),
-                       elementBytes(type), size, stride, false);
+        makeExchange(c.kind, value, inBytes, outBytes, size, stride, false);
     result.items.push_back(
-        {nullptr, &measureCollective(kernel, inBytes, outBytes, plan.train),
+        {nullptr,
+         &measureCollective(kernel, inBytes, outBytes, plan.train, plan.fp8),
          s.runs, s.layer, static_cast<double>(summary.layers[s.layer].count),
          s.layer});
   };
@@ -473,8 +474,9 @@ PlanEstimator::layOut(const GPUPlan &plan, std::string *reason) {
                                        size, stride, true);
         result.items.push_back(
             {nullptr,
-             &measureCollective(kernel, weight.bytes, weight.bytes, true), 1,
-             gradLayer, static_cast<double>(summary.layers[layer].count),
+             &measureCollective(kernel, weight.bytes, weight.bytes, true,
+                                false),
+             1, gradLayer, static_cast<double>(summary.layers[layer].count),
              layer});
       }
   }

@@ -9,7 +9,7 @@
 // 469762048 in BF16. Collective efficiency 0.89, latencies 3 us (NVLink) and
 // 30 us (InfiniBand), 50 GB/s NIC per GPU (the fitted h100-sxm constants).
 
-// RUN: moe-opt %s --moe-cost="machine-file=%S/Inputs/h800.json tokens=4096" | FileCheck %s
+// RUN: moe-opt %s --moe-cost="machine-file=%moe_src/examples/machines/h800.json tokens=4096" | FileCheck %s
 
 // EP8 in one node: 7/8 of the buffer over NVLink.
 // dispatch: 205520896 B, 3e-6 + 205520896 / (0.89 * 200e9) = 1.15761e-3 s

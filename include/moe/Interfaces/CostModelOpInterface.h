@@ -83,6 +83,9 @@ struct Kernel {
   /// Gradient synchronisation: only runs in a training step, and only once
   /// (it is already the backward pass).
   bool backwardOnly = false;
+  /// An all-to-all carrying tokens to the experts (FP8 plans send it in
+  /// FP8).
+  bool expertDispatch = false;
 
   /// The rows (`m`) are tokens routed to one expert: the analysis scales
   /// them by the routing imbalance, up to `maxRows` (the capacity).
@@ -115,11 +118,11 @@ Kernel makeAttention(int64_t count, int64_t queries, int64_t keys,
 /// `queryRows` query rows that share it (query heads per KV head times the
 /// step's `newTokens` per sequence), over `cached + newTokens` keys. Each
 /// cached key is `cacheElems` elements of `cacheBytes` bytes.
-Kernel makeCachedAttention(int64_t sequences, int64_t groups,
-                           int64_t queryRows, int64_t newTokens,
-                           int64_t cached, int64_t qkDim, int64_t vDim,
-                           int64_t cacheElems, unsigned cacheBytes,
-                           bool causal, int64_t window, unsigned elemBytes);
+Kernel makeCachedAttention(int64_t sequences, int64_t groups, int64_t queryRows,
+                           int64_t newTokens, int64_t cached, int64_t qkDim,
+                           int64_t vDim, int64_t cacheElems,
+                           unsigned cacheBytes, bool causal, int64_t window,
+                           unsigned elemBytes);
 /// Mean keys each of `newTokens` queries attends to after `cached` keys.
 double meanCachedKeys(int64_t cached, int64_t newTokens, bool causal,
                       int64_t window);

@@ -130,7 +130,7 @@ private:
   const OpWork &measureOp(Operation *op, const FunctionLayout &layout,
                           const PlanLayoutState &state, bool train, bool fp8);
   const OpWork &measureCollective(const Kernel &kernel, double inputBytes,
-                                  double resultBytes, bool train);
+                                  double resultBytes, bool train, bool fp8);
 
   const ProgramSummary &summary;
   MachineModel machine;

@@ -86,6 +86,34 @@ double activeExpertFraction(ExpertsOp op) {
 
 } // namespace
 
+bool mlir::moe::isDispatchExchange(Value buffer) {
+  for (int step = 0; step < 8 && buffer; ++step) {
+    Operation *def = buffer.getDefiningOp();
+    if (!def || isa<ExpertsOp>(def))
+      return false;
+    if (isa<DispatchOp>(def))
+      return true;
+    if (def->getNumOperands() < 1 || def->getNumResults() != 1)
+      return false;
+    buffer = def->getOperand(0);
+  }
+  return false;
+}
+
+Kernel mlir::moe::makeExchange(CollectiveKind kind, Value buffer,
+                               double inputBytes, double resultBytes,
+                               int64_t groupSize, int64_t groupStride,
+                               bool gradientSync) {
+  Kernel kernel = makeCollective(
+      kind,
+      getMovedShare(kind, buffer) *
+          collectiveBufferBytes(kind, inputBytes, resultBytes),
+      elementBytes(buffer.getType()), groupSize, groupStride, gradientSync);
+  kernel.expertDispatch =
+      kind == CollectiveKind::AllToAll && isDispatchExchange(buffer);
+  return kernel;
+}
+
 double mlir::moe::getMovedShare(CollectiveKind kind, Value buffer) {
   if (kind != CollectiveKind::AllToAll)
     return 1;
@@ -257,9 +285,9 @@ LogicalResult AttentionOp::getKernels(KernelList &kernels) {
     kernels.push_back(makeMemory(
         "kv-append", static_cast<double>(tokens) * 2 * kvHeads * d * (b + cb),
         0, b));
-    kernels.push_back(makeCachedAttention(
-        tokens / seq, kvHeads, heads / kvHeads * seq, seq, cached, d, d, 2 * d,
-        cb, getCausal(), window, b));
+    kernels.push_back(
+        makeCachedAttention(tokens / seq, kvHeads, heads / kvHeads * seq, seq,
+                            cached, d, d, 2 * d, cb, getCausal(), window, b));
   } else {
     kernels.push_back(makeAttention((tokens / seq) * heads, seq, seq, d, d,
                                     getCausal(), window, b));
@@ -320,13 +348,11 @@ LogicalResult MLAttentionOp::getKernels(KernelList &kernels) {
     kernels.push_back(makeMemory(
         "kv-append", static_cast<double>(tokens) * (rank + rope) * (b + cb), 0,
         b));
-    kernels.push_back(
-        makeGemm("q_absorb", heads, tokens, rank, nope, b, true));
+    kernels.push_back(makeGemm("q_absorb", heads, tokens, rank, nope, b, true));
     kernels.push_back(makeCachedAttention(tokens / seq, 1, heads * seq, seq,
                                           cached, rank + rope, rank,
                                           rank + rope, cb, getCausal(), 0, b));
-    kernels.push_back(
-        makeGemm("v_absorb", heads, tokens, vDim, rank, b, true));
+    kernels.push_back(makeGemm("v_absorb", heads, tokens, vDim, rank, b, true));
     kernels.push_back(makeGemm("o", 1, tokens, hidden, heads * vDim, b, true));
     return success();
   }

@@ -66,6 +66,18 @@ LogicalResult verifyDeviceGrids(Operation *root);
 /// slots), 1 for everything else. Serving engines and dropless training
 /// allocate what is routed, so memory counts this share too.
 double getRoutedShare(Value buffer);
+
+/// Whether `buffer` is tokens on their way to the experts: a moe.dispatch
+/// result not yet through moe.experts (what FP8 recipes send in FP8).
+bool isDispatchExchange(Value buffer);
+
+/// The collective `kind` of `buffer` (`inputBytes` in, `resultBytes` out)
+/// over a group: the one rule the cost model of `shard` ops and the plan
+/// search's estimate both use for what moves (getMovedShare) and whether it
+/// is a dispatch exchange.
+Kernel makeExchange(CollectiveKind kind, Value buffer, double inputBytes,
+                    double resultBytes, int64_t groupSize, int64_t groupStride,
+                    bool gradientSync);
 double getMovedShare(CollectiveKind kind, Value buffer);
 
 /// True for function arguments carrying `moe.param`, and for copies of them
