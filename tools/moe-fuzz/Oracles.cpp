@@ -101,7 +101,7 @@ std::optional<std::string> findBadNumber(const llvm::json::Value &value,
   return std::nullopt;
 }
 
-void checkJSON(StringRef what, StringRef text, ModuleOp module) {
+void checkJSONText(StringRef what, StringRef text, ModuleOp module) {
   llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(text);
   if (!parsed)
     fuzz::finding(
@@ -161,8 +161,8 @@ Report fuzz::checkReports(ModuleOp module) {
   llvm::raw_string_ostream jsonOS(json), traceOS(trace);
   writeJSONReport(*report, jsonOS);
   writeChromeTrace(*report, traceOS);
-  checkJSON("the JSON report", json, module);
-  checkJSON("the Chrome trace", trace, module);
+  checkJSONText("the JSON report", json, module);
+  checkJSONText("the Chrome trace", trace, module);
   return *report;
 }
 
@@ -207,4 +207,8 @@ void fuzz::checkSimulation(ModuleOp program, ModuleOp planned) {
                   func.getName() + " from its GPU plan",
               *simulated);
   }
+}
+
+void fuzz::checkJSON(StringRef what, StringRef text, ModuleOp module) {
+  checkJSONText(what, text, module);
 }

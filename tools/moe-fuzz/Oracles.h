@@ -47,6 +47,9 @@ runChecked(ModuleOp module,
 /// the Chrome trace must parse as JSON whose every number is finite and not
 /// negative.
 Report checkReports(ModuleOp module);
+/// `text` (named `what`) is JSON whose every number is finite and
+/// non-negative.
+void checkJSON(StringRef what, StringRef text, ModuleOp module);
 
 /// Costs `module` with `options` and checks its reports; the annotated IR
 /// must print, parse back and give the same report (to the six significant

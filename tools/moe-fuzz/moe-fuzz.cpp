@@ -187,14 +187,14 @@ LogicalResult runPipeline(ModuleOp module, StringRef pipeline) {
 void fuzzOptions(StringRef input) {
   // Options that read or write files are left out: the machine target reads
   // machine files, and a fuzzer must not write where its input says.
-  for (StringRef banned : {"file", "output", "trace", "svg", "{", "}"})
+  for (StringRef banned : {"file", "output=", "trace", "svg", "{", "}"})
     if (input.contains(banned))
       return;
-  SmallVector<StringRef, 3> lines;
-  input.split(lines, '\n', 2);
-  lines.resize(3);
+  SmallVector<StringRef, 4> lines;
+  input.split(lines, '\n', 3);
+  lines.resize(4);
   StringRef planLine = lines[0].trim(), costLine = lines[1].trim(),
-            searchLine = lines[2].trim();
+            searchLine = lines[2].trim(), serveLine = lines[3].trim();
 
   QuietContext q;
   OwningOpRef<ModuleOp> module = parseLayer(&q.context);
@@ -212,6 +212,29 @@ void fuzzOptions(StringRef input) {
   OwningOpRef<ModuleOp> costed = module->clone();
   if (succeeded(runPipeline(*costed, pipeline)))
     checkReports(*costed);
+
+  // Line 4: a serving search, whose JSON must hold finite, non-negative
+  // figures.
+  if (!serveLine.empty()) {
+    SmallString<128> path;
+    if (llvm::sys::fs::createTemporaryFile("moe-fuzz-serve", "json", path))
+      fuzz::finding("cannot create a temporary file");
+    std::string serve = ("moe-serve-search{" + serveLine +
+                         " format=json output=" + path + "}")
+                            .str();
+    if (verbose())
+      llvm::errs() << "moe-fuzz: --pass-pipeline='builtin.module(" << serve
+                   << ")'\n";
+    OwningOpRef<ModuleOp> served = module->clone();
+    if (succeeded(runPipeline(*served, serve))) {
+      auto buffer = llvm::MemoryBuffer::getFile(path);
+      if (!buffer)
+        fuzz::finding("the serving search wrote no result");
+      fuzz::checkJSON("the serving search's JSON", (*buffer)->getBuffer(),
+                      *served);
+    }
+    llvm::sys::fs::remove(path);
+  }
 
   // Line 3: a plan search (its results to a null file).
   if (searchLine.empty())
