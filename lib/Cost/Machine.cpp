@@ -269,6 +269,34 @@ llvm::Expected<MachineModel> mlir::moe::getMachinePreset(StringRef name) {
                    "; or pass machine-file=FILE.json)");
 }
 
+ArrayRef<StringRef> mlir::moe::getRequiredMachineFields(MachineKind kind) {
+  // What the roofline, the kernels' efficiencies and the collectives read.
+  static const StringRef gpu[] = {
+      "peak_flops_16",         "memory_bandwidth",
+      "memory_capacity",       "compute_units",
+      "tile_m",                "tile_n",
+      "gemm_efficiency",       "attention_efficiency",
+      "attention_backward_efficiency",
+      "memory_efficiency",     "kernel_latency",
+      "grouped_gemm_efficiency",
+      "devices_per_node",      "max_devices",
+      "intra_node_bandwidth",  "intra_node_latency",
+      "inter_node_bandwidth",  "inter_node_latency",
+      "collective_efficiency"};
+  // A wafer is one device per system: no tiles or NVLink, but streaming.
+  static const StringRef wafer[] = {
+      "peak_flops_16",         "memory_bandwidth",
+      "memory_capacity",       "gemm_efficiency",
+      "attention_efficiency",  "attention_backward_efficiency",
+      "memory_efficiency",     "kernel_latency",
+      "max_devices",           "inter_node_bandwidth",
+      "inter_node_latency",    "collective_efficiency",
+      "weight_stream_bandwidth", "external_memory_capacity"};
+  if (kind == MachineKind::Wafer)
+    return wafer;
+  return gpu;
+}
+
 llvm::Error mlir::moe::validateMachine(const MachineModel &m) {
   // Reports and the cost summary name the machine.
   if (StringRef(m.name).trim().empty())
@@ -294,6 +322,10 @@ llvm::Error mlir::moe::validateMachine(const MachineModel &m) {
     return makeError("machine '" + m.name +
                      "': 'intra_node_bandwidth' must be positive when "
                      "'devices_per_node' > 1");
+  if (m.maxDevices > m.devicesPerNode && m.interNodeBandwidth <= 0)
+    return makeError("machine '" + m.name +
+                     "': 'inter_node_bandwidth' must be positive when "
+                     "'max_devices' > 'devices_per_node' (plans span nodes)");
   if (m.isWafer() && m.weightStreamBandwidth <= 0)
     return makeError("machine '" + m.name +
                      "': a wafer needs a positive 'weight_stream_bandwidth'");
@@ -352,13 +384,18 @@ llvm::Expected<MachineModel> mlir::moe::parseMachineJSON(StringRef text) {
     seen.push_back(field);
   }
   if (!hasBase) {
-    // Without a preset to start from, the roofline's essentials must be
-    // given explicitly rather than defaulted.
-    for (StringRef required :
-         {"peak_flops_16", "memory_bandwidth", "memory_capacity"})
+    // Without a preset to start from, every figure the cost model uses must
+    // be given: a default would be an ideal machine (efficiencies of 1, no
+    // latency) or a missing network, silently.
+    std::string missing;
+    for (StringRef required : getRequiredMachineFields(m.kind))
       if (!llvm::is_contained(seen, findField(required)))
-        return makeError("machine '" + m.name + "': missing field '" +
-                         required + "' (or give a 'base' preset)");
+        missing += (missing.empty() ? "" : ", ") + required.str();
+    if (!missing.empty())
+      return makeError("machine '" + m.name + "': missing field" +
+                       (StringRef(missing).contains(',') ? "s " : " ") +
+                       missing + " (give them, or a 'base' preset such as "
+                       "\"base\": \"h100-sxm\" to start from)");
   }
   if (llvm::Error err = validateMachine(m))
     return std::move(err);

@@ -13,7 +13,7 @@
 // RUN: not moe-opt %s --moe-cost="machine-file=%S/Inputs/bad-no-name.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-NO-NAME
 // CHECK-NO-NAME: error: {{.*}}bad-no-name.json: machine JSON: missing string field 'name'
 // RUN: not moe-opt %s --moe-cost="machine-file=%S/Inputs/bad-missing-field.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-MISSING
-// CHECK-MISSING: error: {{.*}}bad-missing-field.json: machine 'no-bandwidth': missing field 'memory_bandwidth' (or give a 'base' preset)
+// CHECK-MISSING: error: {{.*}}bad-missing-field.json: machine 'no-bandwidth': missing fields memory_bandwidth, compute_units, tile_m, tile_n, gemm_efficiency, attention_efficiency, attention_backward_efficiency, memory_efficiency, kernel_latency, grouped_gemm_efficiency, devices_per_node, max_devices, intra_node_bandwidth, intra_node_latency, inter_node_bandwidth, inter_node_latency, collective_efficiency (give them, or a 'base' preset such as "base": "h100-sxm" to start from)
 // RUN: not moe-opt %s --moe-cost="machine-file=%S/Inputs/bad-unknown-field.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-UNKNOWN-FIELD
 // CHECK-UNKNOWN-FIELD: error: {{.*}}bad-unknown-field.json: machine 'typo': unknown field 'memory_bandwith' (known: name, kind, base, peak_flops_16, {{.*}}memory_bandwidth,
 // RUN: not moe-opt %s --moe-cost="machine-file=%S/Inputs/bad-non-number.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-NON-NUMBER
@@ -34,6 +34,9 @@
 // CHECK-BASE-TYPE: error: {{.*}}bad-base-type.json: machine JSON: 'base' must be a preset name string
 // RUN: not moe-opt %s --moe-cost="machine-file=%S/Inputs/bad-intra-node.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-INTRA
 // CHECK-INTRA: error: {{.*}}bad-intra-node.json: machine 'no-nvlink': 'intra_node_bandwidth' must be positive when 'devices_per_node' > 1
+// A cluster of several nodes needs a network between them.
+// RUN: not moe-opt %s --moe-cost="machine-file=%S/Inputs/bad-inter-node.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-INTER
+// CHECK-INTER: error: {{.*}}bad-inter-node.json: machine 'no-nic': 'inter_node_bandwidth' must be positive when 'max_devices' > 'devices_per_node' (plans span nodes)
 // RUN: not moe-opt %s --moe-cost="machine-file=%S/Inputs/bad-wafer.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-WAFER
 // CHECK-WAFER: error: {{.*}}bad-wafer.json: machine 'no-memoryx': a wafer needs a positive 'weight_stream_bandwidth'
 // A machine file nested 50,000 levels deep is refused before the recursive

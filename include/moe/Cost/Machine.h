@@ -82,6 +82,10 @@ struct MachineModel {
   bool isWafer() const { return kind == MachineKind::Wafer; }
 };
 
+/// The fields a machine JSON without a `base` preset must give: every
+/// figure the cost model reads for a machine of `kind`.
+ArrayRef<StringRef> getRequiredMachineFields(MachineKind kind);
+
 /// Names of the built-in presets, in a stable order.
 ArrayRef<StringRef> getMachinePresetNames();
 /// A preset by name; an error listing the known names otherwise.
