@@ -61,7 +61,7 @@ for path in sys.argv[2:]:
 ' "$2" ;;
   options) cp tools/moe-fuzz/seeds/options/* "$2" ;;
   machine)
-    git ls-files -- 'test/*.json' | grep -v -e HFConfig -e config- |
+    git ls-files -- 'test/*.json' 'examples/machines/*.json' | grep -v -e HFConfig -e config- |
       while read -r f; do cp "$f" "$2/$(echo "$f" | tr / _)"; done ;;
   hf)
     git ls-files -- 'examples/configs/*.json' 'test/Target/HFConfig/*.json' \
