@@ -73,9 +73,16 @@ double firstOperandBytes(Operation *op) {
 Kernel OpPricer::applyImbalance(const Kernel &kernel) const {
   if (!kernel.routed || options.imbalance == 1.0 || kernel.m <= 0)
     return kernel;
-  double factor = options.imbalance;
+  // The most loaded expert gets `imbalance` times the mean rows (up to its
+  // capacity); the device holding it runs it with its other experts at the
+  // mean, as one grouped kernel whose time follows the total rows. So the
+  // device's rows grow by (count - 1 + hot) / count: the hot expert's own
+  // factor on a device of one expert, close to 1 on a GPU of 128.
+  double hot = options.imbalance;
   if (kernel.maxRows > 0)
-    factor = std::min(factor, static_cast<double>(kernel.maxRows) / kernel.m);
+    hot = std::min(hot, static_cast<double>(kernel.maxRows) / kernel.m);
+  double count = static_cast<double>(std::max<int64_t>(1, kernel.count));
+  double factor = (count - 1 + hot) / count;
   if (kernel.kind == KernelKind::Gemm) {
     int64_t rows = static_cast<int64_t>(std::ceil(kernel.m * factor));
     Kernel scaled = makeGemm(kernel.name, kernel.count, rows, kernel.n,

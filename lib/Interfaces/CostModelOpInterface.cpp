@@ -260,6 +260,7 @@ void mlir::moe::appendFfnKernels(KernelList &kernels, int64_t count,
   Kernel activation =
       makeMemory("act", (inputs + 1) * elems * b, actFlops * elems, b);
   activation.m = tokens;
+  activation.count = count;
   kernels.push_back(activation);
   kernels.push_back(makeGemm("down", count, tokens, hidden, ffn, b, true));
 }

@@ -85,24 +85,27 @@ func.func @dispatch_dropping(%x: tensor<16x32xbf16>, %idx: tensor<16x2xi32>)
 // CHECK-LABEL: func.func @experts_routed
 // CHECK: moe.experts {{.*}}moe.cost = #moe.cost<flops = 100864, bytes = 24576, network = 0, seconds = 2.4576e-07, bound = memory>
 //
-// imbalance 1.5: the busiest expert gets ceil(8*1.5) = 12 rows (capacity 16
-// allows it). gate/up: FLOPs 2*4*12*16*32 = 49152,
-//   bytes 4*(12*32 + 32*16 + 12*16)*2 = 4*1088*2 = 8704;
-// act: 2560*1.5 = 3840 FLOPs, 3072*1.5 = 4608 bytes;
-// down: FLOPs 49152, bytes 4*(12*16 + 16*32 + 12*32)*2 = 4*1088*2 = 8704.
-// total: FLOPs 3*49152 + 3840 = 151296, bytes 3*8704 + 4608 = 30720,
-//   time 3.072e-7.
+// imbalance 1.5: the busiest expert gets 8*1.5 = 12 rows (capacity 16
+// allows it) and the other three the mean 8: 36 rows over 4 experts, a
+// factor (3 + 1.5)/4 = 1.125 on every row count, ceil(8*1.125) = 9 rows.
+// gate/up: FLOPs 2*4*9*16*32 = 36864,
+//   bytes 4*(9*32 + 32*16 + 9*16)*2 = 4*944*2 = 7552;
+// act: 2560*1.125 = 2880 FLOPs, 3072*1.125 = 3456 bytes;
+// down: FLOPs 36864, bytes 4*(9*16 + 16*32 + 9*32)*2 = 7552.
+// total: FLOPs 3*36864 + 2880 = 113472, bytes 3*7552 + 3456 = 26112,
+//   time 2.6112e-7.
 // IMB15-LABEL: func.func @experts_routed
-// IMB15: moe.experts {{.*}}moe.cost = #moe.cost<flops = 151296, bytes = 30720, network = 0, seconds = 3.072e-07, bound = memory>
+// IMB15: moe.experts {{.*}}moe.cost = #moe.cost<flops = 113472, bytes = 26112, network = 0, seconds = 2.6112e-07, bound = memory>
 //
-// imbalance 3 would give 24 rows but the capacity caps them at 16 (factor
-// 16/8 = 2). gate/up: FLOPs 2*4*16*16*32 = 65536,
-//   bytes 4*(16*32 + 32*16 + 16*16)*2 = 4*1280*2 = 10240;
-// act: 2560*2 = 5120 FLOPs, 3072*2 = 6144 bytes; down: 65536, 10240.
-// total: FLOPs 3*65536 + 5120 = 201728, bytes 3*10240 + 6144 = 36864,
-//   time 3.6864e-7.
+// imbalance 3 would give the hot expert 24 rows but the capacity caps them
+// at 16 (2x the mean): factor (3 + 2)/4 = 1.25, 10 rows.
+// gate/up: FLOPs 2*4*10*16*32 = 40960,
+//   bytes 4*(10*32 + 32*16 + 10*16)*2 = 4*992*2 = 7936;
+// act: 2560*1.25 = 3200 FLOPs, 3072*1.25 = 3840 bytes; down: 40960, 7936.
+// total: FLOPs 3*40960 + 3200 = 126080, bytes 3*7936 + 3840 = 27648,
+//   time 2.7648e-7.
 // IMB3-LABEL: func.func @experts_routed
-// IMB3: moe.experts {{.*}}moe.cost = #moe.cost<flops = 201728, bytes = 36864, network = 0, seconds = 3.6864e-07, bound = memory>
+// IMB3: moe.experts {{.*}}moe.cost = #moe.cost<flops = 126080, bytes = 27648, network = 0, seconds = 2.7648e-07, bound = memory>
 func.func @experts_routed(%x: tensor<16x32xbf16>, %idx: tensor<16x2xi32>,
                           %wg: tensor<4x32x16xbf16>, %wu: tensor<4x32x16xbf16>,
                           %wd: tensor<4x16x32xbf16>) -> tensor<4x16x32xbf16> {
