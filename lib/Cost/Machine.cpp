@@ -271,27 +271,40 @@ llvm::Expected<MachineModel> mlir::moe::getMachinePreset(StringRef name) {
 
 ArrayRef<StringRef> mlir::moe::getRequiredMachineFields(MachineKind kind) {
   // What the roofline, the kernels' efficiencies and the collectives read.
-  static const StringRef gpu[] = {
-      "peak_flops_16",         "memory_bandwidth",
-      "memory_capacity",       "compute_units",
-      "tile_m",                "tile_n",
-      "gemm_efficiency",       "attention_efficiency",
-      "attention_backward_efficiency",
-      "memory_efficiency",     "kernel_latency",
-      "grouped_gemm_efficiency",
-      "devices_per_node",      "max_devices",
-      "intra_node_bandwidth",  "intra_node_latency",
-      "inter_node_bandwidth",  "inter_node_latency",
-      "collective_efficiency"};
+  static const StringRef gpu[] = {"peak_flops_16",
+                                  "memory_bandwidth",
+                                  "memory_capacity",
+                                  "compute_units",
+                                  "tile_m",
+                                  "tile_n",
+                                  "gemm_efficiency",
+                                  "attention_efficiency",
+                                  "attention_backward_efficiency",
+                                  "memory_efficiency",
+                                  "kernel_latency",
+                                  "grouped_gemm_efficiency",
+                                  "devices_per_node",
+                                  "max_devices",
+                                  "intra_node_bandwidth",
+                                  "intra_node_latency",
+                                  "inter_node_bandwidth",
+                                  "inter_node_latency",
+                                  "collective_efficiency"};
   // A wafer is one device per system: no tiles or NVLink, but streaming.
-  static const StringRef wafer[] = {
-      "peak_flops_16",         "memory_bandwidth",
-      "memory_capacity",       "gemm_efficiency",
-      "attention_efficiency",  "attention_backward_efficiency",
-      "memory_efficiency",     "kernel_latency",
-      "max_devices",           "inter_node_bandwidth",
-      "inter_node_latency",    "collective_efficiency",
-      "weight_stream_bandwidth", "external_memory_capacity"};
+  static const StringRef wafer[] = {"peak_flops_16",
+                                    "memory_bandwidth",
+                                    "memory_capacity",
+                                    "gemm_efficiency",
+                                    "attention_efficiency",
+                                    "attention_backward_efficiency",
+                                    "memory_efficiency",
+                                    "kernel_latency",
+                                    "max_devices",
+                                    "inter_node_bandwidth",
+                                    "inter_node_latency",
+                                    "collective_efficiency",
+                                    "weight_stream_bandwidth",
+                                    "external_memory_capacity"};
   if (kind == MachineKind::Wafer)
     return wafer;
   return gpu;
@@ -394,7 +407,8 @@ llvm::Expected<MachineModel> mlir::moe::parseMachineJSON(StringRef text) {
     if (!missing.empty())
       return makeError("machine '" + m.name + "': missing field" +
                        (StringRef(missing).contains(',') ? "s " : " ") +
-                       missing + " (give them, or a 'base' preset such as "
+                       missing +
+                       " (give them, or a 'base' preset such as "
                        "\"base\": \"h100-sxm\" to start from)");
   }
   if (llvm::Error err = validateMachine(m))

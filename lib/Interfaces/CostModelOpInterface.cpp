@@ -159,8 +159,8 @@ Kernel mlir::moe::makeAttention(int64_t count, int64_t queries, int64_t keys,
   return kernel;
 }
 
-double mlir::moe::meanCachedKeys(int64_t cached, int64_t newTokens,
-                                 bool causal, int64_t window) {
+double mlir::moe::meanCachedKeys(int64_t cached, int64_t newTokens, bool causal,
+                                 int64_t window) {
   double l = static_cast<double>(cached), s = static_cast<double>(newTokens);
   if (s <= 0)
     return 0;
@@ -202,9 +202,9 @@ Kernel mlir::moe::makeCachedAttention(int64_t sequences, int64_t groups,
   // (FlashDecoding-style kernels pack them into one tile); queries are read
   // and outputs written once.
   double keys = window > 0 ? std::min<double>(kernel.n, window) : kernel.n;
-  kernel.bytes = c * (static_cast<double>(queryRows) * (qkDim + vDim) *
-                          elemBytes +
-                      keys * cacheElems * cacheBytes);
+  kernel.bytes =
+      c * (static_cast<double>(queryRows) * (qkDim + vDim) * elemBytes +
+           keys * cacheElems * cacheBytes);
   return kernel;
 }
 

@@ -219,9 +219,9 @@ void fuzzOptions(StringRef input) {
     SmallString<128> path;
     if (llvm::sys::fs::createTemporaryFile("moe-fuzz-serve", "json", path))
       fuzz::finding("cannot create a temporary file");
-    std::string serve = ("moe-serve-search{" + serveLine +
-                         " format=json output=" + path + "}")
-                            .str();
+    std::string serve =
+        ("moe-serve-search{" + serveLine + " format=json output=" + path + "}")
+            .str();
     if (verbose())
       llvm::errs() << "moe-fuzz: --pass-pipeline='builtin.module(" << serve
                    << ")'\n";

@@ -71,11 +71,11 @@ private:
   Value cache(const Twine &name, int64_t columns) {
     if (options.context <= 0)
       return {};
-    Value arg = body->addArgument(
-        RankedTensorType::get(
-            {numTokens / options.seqLen, options.context, columns},
-            cacheElementType),
-        loc(name));
+    Value arg =
+        body->addArgument(RankedTensorType::get({numTokens / options.seqLen,
+                                                 options.context, columns},
+                                                cacheElementType),
+                          loc(name));
     argAttrs.push_back(builder.getDictionaryAttr({}));
     return arg;
   }

@@ -74,11 +74,11 @@ struct ImportOptions {
   llvm::cl::opt<ImportDType> kvDType{
       "kv-dtype",
       llvm::cl::desc("Element type of the KV caches (default: --dtype)"),
-      llvm::cl::values(clEnumValN(ImportDType::bf16, "bf16", "bfloat16"),
-                       clEnumValN(ImportDType::f16, "f16", "float16"),
-                       clEnumValN(ImportDType::f32, "f32", "float32"),
-                       clEnumValN(ImportDType::f8e4m3, "fp8",
-                                  "float8 e4m3 (f8E4M3FN)")),
+      llvm::cl::values(
+          clEnumValN(ImportDType::bf16, "bf16", "bfloat16"),
+          clEnumValN(ImportDType::f16, "f16", "float16"),
+          clEnumValN(ImportDType::f32, "f32", "float32"),
+          clEnumValN(ImportDType::f8e4m3, "fp8", "float8 e4m3 (f8E4M3FN)")),
       llvm::cl::cat(category)};
   llvm::cl::opt<bool> printParamCount{
       "print-param-count",

@@ -212,8 +212,8 @@ LogicalResult AttentionOp::planLayout(PlanLayoutState &state, OpPlan &plan) {
                         {index(getWkMutable()), 1},
                         {index(getWvMutable()), 1},
                         {index(getWoMutable()), 0}},
-                       {getNumHeadsAttrName(), getNumKvHeadsAttrName()},
-                       caches, /*splitColumns=*/true);
+                       {getNumHeadsAttrName(), getNumKvHeadsAttrName()}, caches,
+                       /*splitColumns=*/true);
 }
 
 LogicalResult MLAttentionOp::planLayout(PlanLayoutState &state, OpPlan &plan) {
