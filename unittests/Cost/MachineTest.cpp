@@ -15,6 +15,7 @@
 #include "gtest/gtest.h"
 
 #include <cmath>
+#include <map>
 #include <string>
 
 using namespace mlir;
@@ -102,12 +103,42 @@ TEST(MachinePresets, PeakByElementWidth) {
 // JSON machines
 //===----------------------------------------------------------------------===//
 
+/// Every field a GPU without a base must give, `overrides` replacing some
+/// (the unit machine of the lit tests otherwise).
+std::string gpuMachine(std::map<std::string, std::string> overrides = {},
+                       llvm::StringRef skip = "") {
+  std::map<std::string, std::string> fields = {
+      {"peak_flops_16", "1e12"},
+      {"memory_bandwidth", "1e11"},
+      {"memory_capacity", "1e12"},
+      {"compute_units", "1"},
+      {"tile_m", "1"},
+      {"tile_n", "1"},
+      {"gemm_efficiency", "1"},
+      {"attention_efficiency", "1"},
+      {"attention_backward_efficiency", "1"},
+      {"memory_efficiency", "1"},
+      {"kernel_latency", "0"},
+      {"grouped_gemm_efficiency", "1"},
+      {"devices_per_node", "4"},
+      {"max_devices", "64"},
+      {"intra_node_bandwidth", "1e9"},
+      {"intra_node_latency", "1e-6"},
+      {"inter_node_bandwidth", "1e8"},
+      {"inter_node_latency", "1e-5"},
+      {"collective_efficiency", "1"}};
+  for (auto &[key, value] : overrides)
+    fields[key] = value;
+  std::string json = R"({"name": "unit", "kind": "gpu")";
+  for (auto &[key, value] : fields)
+    if (key != skip)
+      json += ", \"" + key + "\": " + value;
+  return json + "}";
+}
+
 TEST(MachineJSON, FullDescription) {
-  llvm::Expected<MachineModel> m = parseMachineJSON(
-      std::string(R"({"name": "unit", "kind": "gpu", )") + kRequired +
-      R"(, "tile_m": 1, "tile_n": 1, "compute_units": 1,
-          "devices_per_node": 4, "intra_node_bandwidth": 1e9,
-          "gemm_efficiency": 0.5})");
+  llvm::Expected<MachineModel> m =
+      parseMachineJSON(gpuMachine({{"gemm_efficiency", "0.5"}}));
   ASSERT_TRUE(static_cast<bool>(m)) << llvm::toString(m.takeError());
   EXPECT_EQ(m->name, "unit");
   EXPECT_FALSE(m->isWafer());
@@ -120,9 +151,10 @@ TEST(MachineJSON, FullDescription) {
   EXPECT_EQ(m->devicesPerNode, 4);
   EXPECT_EQ(m->intraNodeBandwidth, 1e9);
   EXPECT_EQ(m->gemmEfficiency, 0.5);
-  // Fields not given keep MachineModel's defaults.
-  EXPECT_EQ(m->memoryEfficiency, 1);
-  EXPECT_EQ(m->kernelLatency, 0);
+  EXPECT_EQ(m->interNodeBandwidth, 1e8);
+  // Optional fields not given keep MachineModel's defaults.
+  EXPECT_EQ(m->peakFlops8, 0);
+  EXPECT_EQ(m->specialFunctionRate, 0);
 }
 
 TEST(MachineJSON, BaseIsRefined) {
@@ -163,20 +195,26 @@ TEST(MachineJSONErrors, MissingOrNonStringName) {
 }
 
 TEST(MachineJSONErrors, MissingRequiredFieldWithoutBase) {
-  // Each of the three, reported by name.
+  // Each required field, left out alone, is named (the rest of the machine
+  // is complete); an MI300X-like file with only its peaks is not silently
+  // an ideal machine.
+  for (llvm::StringRef field : getRequiredMachineFields(MachineKind::Gpu))
+    EXPECT_EQ(parseError(gpuMachine({}, field)),
+              ("machine 'unit': missing field " + field +
+               " (give them, or a 'base' preset such as \"base\": "
+               "\"h100-sxm\" to start from)")
+                  .str());
   EXPECT_EQ(
-      parseError(
-          R"({"name": "m", "memory_bandwidth": 1, "memory_capacity": 1})"),
-      "machine 'm': missing field 'peak_flops_16' (or give a 'base' "
-      "preset)");
-  EXPECT_EQ(
-      parseError(R"({"name": "m", "peak_flops_16": 1, "memory_capacity": 1})"),
-      "machine 'm': missing field 'memory_bandwidth' (or give a 'base' "
-      "preset)");
-  EXPECT_EQ(
-      parseError(R"({"name": "m", "peak_flops_16": 1, "memory_bandwidth": 1})"),
-      "machine 'm': missing field 'memory_capacity' (or give a 'base' "
-      "preset)");
+      parseError(R"({"name": "mi300x", "peak_flops_16": 1.3e15,
+                     "memory_bandwidth": 5.3e12, "memory_capacity": 192e9,
+                     "compute_units": 304, "tile_m": 128, "tile_n": 128,
+                     "devices_per_node": 8, "max_devices": 8,
+                     "intra_node_bandwidth": 448e9, "intra_node_latency": 3e-6,
+                     "inter_node_bandwidth": 50e9, "inter_node_latency": 3e-5})"),
+      "machine 'mi300x': missing fields gemm_efficiency, attention_efficiency, "
+      "attention_backward_efficiency, memory_efficiency, kernel_latency, "
+      "grouped_gemm_efficiency, collective_efficiency (give them, or a "
+      "'base' preset such as \"base\": \"h100-sxm\" to start from)");
 }
 
 TEST(MachineJSONErrors, UnknownField) {
@@ -253,16 +291,25 @@ TEST(MachineJSONErrors, BadBase) {
 }
 
 TEST(MachineJSONErrors, NoIntraNodeLink) {
-  EXPECT_EQ(parseError(std::string(R"({"name": "m", )") + kRequired +
-                       R"(, "devices_per_node": 8})"),
-            "machine 'm': 'intra_node_bandwidth' must be positive when "
+  EXPECT_EQ(parseError(gpuMachine({{"intra_node_bandwidth", "0"}})),
+            "machine 'unit': 'intra_node_bandwidth' must be positive when "
             "'devices_per_node' > 1");
 }
 
+TEST(MachineJSONErrors, NoInterNodeLink) {
+  EXPECT_EQ(parseError(gpuMachine({{"inter_node_bandwidth", "0"}})),
+            "machine 'unit': 'inter_node_bandwidth' must be positive when "
+            "'max_devices' > 'devices_per_node' (plans span nodes)");
+  // One node needs no network.
+  EXPECT_TRUE(static_cast<bool>(parseMachineJSON(
+      gpuMachine({{"inter_node_bandwidth", "0"}, {"max_devices", "4"}}))));
+}
+
 TEST(MachineJSONErrors, WaferWithoutWeightStreaming) {
-  EXPECT_EQ(parseError(std::string(R"({"name": "m", "kind": "wafer", )") +
-                       kRequired + "}"),
-            "machine 'm': a wafer needs a positive 'weight_stream_bandwidth'");
+  EXPECT_EQ(
+      parseError(
+          R"({"name": "m", "base": "cs3", "weight_stream_bandwidth": 0})"),
+      "machine 'm': a wafer needs a positive 'weight_stream_bandwidth'");
 }
 
 TEST(MachineFile, Unreadable) {
