@@ -34,7 +34,7 @@ std::string parseError(llvm::StringRef json) {
   return errorOf(parseMachineJSON(json));
 }
 
-/// The three fields a machine without a base must give.
+/// A few fields, for the errors raised before the required ones are checked.
 constexpr const char *kRequired =
     R"("peak_flops_16": 1e12, "memory_bandwidth": 1e11, "memory_capacity": 1e12)";
 
