@@ -12,6 +12,8 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/JSON.h"
 
+#include <algorithm>
+
 using namespace mlir;
 using namespace mlir::moe;
 
@@ -115,6 +117,14 @@ void mlir::moe::writeServingText(const ServingResult &result, size_t top,
   std::stable_sort(front.begin(), front.end(), [](auto *a, auto *b) {
     return a->tokensPerSecondPerUser > b->tokensPerSecondPerUser;
   });
+  // Plans that differ only in how instances group the same per-GPU work
+  // (4 x 8 GPUs or 2 x 16 with dp=2) give the same figures: one row each.
+  auto same = [](const ServingCandidate *a, const ServingCandidate *b) {
+    return a->kind == b->kind && a->tokensPerSecond == b->tokensPerSecond &&
+           a->tokensPerSecondPerUser == b->tokensPerSecondPerUser &&
+           a->ttft == b->ttft;
+  };
+  front.erase(std::unique(front.begin(), front.end(), same), front.end());
   size_t rows = 0;
   for (const ServingCandidate *c : front) {
     if (rows++ == top) {
