@@ -10,10 +10,12 @@ Each row is one phase of a deployment: the model's Hugging Face config
 prefill or decode, the expert-parallel degree (experts over GPUs, attention
 data-parallel on every GPU, as DeepSeek's and SGLang's deployments run it),
 the batch per GPU (decode sequences, or prompts in one prefill step), the
-prompt or KV length, and the overlap of communication (two micro-batches).
-Every row runs FP8 GEMMs on FP8 weights (--moe-gpu-plan fp8). A decode row
-whose batch is not published (0) is priced at the batch whose step time is
-closest to the published tokens/s per user. Nothing is fitted on these rows.
+prompt or KV length, and the overlap of communication: a fraction, or `tbo`
+for two micro-batches (DeepSeek's dual-batch and SGLang's two-batch
+overlap), priced as --moe-serve-search two-batch-overlap does: twice the
+step of half the batch with its communication hidden where that is faster
+than one batch, the memory of the whole batch. Every row runs FP8 GEMMs on FP8 weights (--moe-gpu-plan fp8).
+Nothing is fitted on these rows.
 
 Tools come from $MOE_BIN (default: build/bin next to scripts/).
 """
@@ -32,7 +34,7 @@ def machine_option(name):
     return "machine-file=" + path if os.path.exists(path) else "machine=" + name
 
 
-def price(row, batch):
+def price(row, batch, overlap):
     """Seconds per step, tokens/s per GPU and memory per GPU of one step."""
     ep = int(row["ep"])
     config = os.path.join(ROOT, "examples", "configs", row["config"] + ".json")
@@ -52,14 +54,24 @@ def price(row, batch):
     report = subprocess.run(
         [os.path.join(BIN, "moe-opt"),
          "--moe-gpu-plan=ep=%d fp8=true %s" % (ep, machine),
-         "--moe-cost=%s overlap=%s check-memory=false" % (machine,
-                                                          row["overlap"]),
+         "--moe-cost=%s overlap=%s check-memory=false" % (machine, overlap),
          "--moe-cost-report=format=json", "-o", "/dev/null"],
         input=program, check=True, capture_output=True, text=True).stdout
     summary = json.loads(report)
     total = summary["total"]
-    return (total["seconds"], total["tokens_per_second"] / summary["devices"],
-            total["memory_bytes_per_device"], summary["memory"]["capacity"])
+    return (total["seconds"], total["memory_bytes_per_device"],
+            summary["memory"]["capacity"])
+
+
+def step(row, batch):
+    """Step seconds, memory and capacity per GPU of `batch` per GPU."""
+    if row["overlap"] != "tbo":
+        return price(row, batch, row["overlap"])
+    # Where two micro-batches are slower (reading the weights twice costs
+    # more than the hidden communication saves), engines run one batch.
+    half = price(row, batch // 2, 1)[0]
+    seconds, memory, capacity = price(row, batch, 0)
+    return min(seconds, 2 * half), memory, capacity
 
 
 def main():
@@ -68,32 +80,26 @@ def main():
     with open(path) as f:
         rows = list(csv.DictReader(f))
     print("| deployment | phase | GPUs | batch/GPU | step | memory/GPU | "
-          "tokens/s/GPU predicted | published | error |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+          "tokens/s/GPU predicted | published | error | tokens/s/user "
+          "predicted | published |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     errors = []
     for row in rows:
         batch = int(row["batch_per_gpu"])
-        if batch == 0:
-            # The published per-user speed fixes the step time: the batch
-            # whose step is closest to it (step time grows with the batch).
-            target = 1 / float(row["published_tokens_per_s_per_user"])
-            lo, hi = 1, 1024
-            while lo < hi:
-                mid = (lo + hi) // 2
-                if price(row, mid)[0] < target:
-                    lo = mid + 1
-                else:
-                    hi = mid
-            batch = min((lo - 1, lo), key=lambda b: abs(
-                price(row, max(b, 1))[0] - target) if b >= 1 else 1e9)
-        seconds, tokens, memory, capacity = price(row, batch)
+        seconds, memory, capacity = step(row, batch)
+        # Each GPU's tokens: its sequences (decode) or prompts' tokens.
+        tokens = batch * (1 if row["phase"] == "decode" else
+                          int(row["tokens"])) / seconds
         published = float(row["published_tokens_per_s_per_gpu"])
         error = tokens / published - 1
         errors.append(abs(error))
         fits = "" if memory <= capacity else " (over memory)"
-        print("| %s | %s | %s | %d | %.1f ms | %.1f GB%s | %.0f | %.0f | %+.0f%% |"
+        user = ("%.1f" % (1 / seconds)) if row["phase"] == "decode" else "-"
+        print("| %s | %s | %s | %d | %.1f ms | %.1f GB%s | %.0f | %.0f | %+.0f%% "
+              "| %s | %s |"
               % (row["id"], row["phase"], row["ep"], batch, seconds * 1e3,
-                 memory / 1e9, fits, tokens, published, 100 * error))
+                 memory / 1e9, fits, tokens, published, 100 * error, user,
+                 row["published_tokens_per_s_per_user"] or "-"))
     errors.sort()
     n = len(errors)
     median = (errors[n // 2] if n % 2 else

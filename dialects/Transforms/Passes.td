@@ -234,8 +234,11 @@ def MoEServeSearch : Pass<"moe-serve-search", "::mlir::ModuleOp"> {
            "Keep the KV caches in FP8 (f8E4M3FN) instead of the program's "
            "precision">,
     Option<"overlap", "overlap", "double", "0.0",
-           "Fraction of collective time hidden behind compute (two "
-           "micro-batches in flight)">,
+           "Fraction of collective time hidden behind compute">,
+    Option<"twoBatchOverlap", "two-batch-overlap", "bool", "false",
+           "Run an even batch as two micro-batches whose communication "
+           "hides behind each other's compute (dual-batch overlap) where "
+           "that is faster: a step then takes twice a half batch's">,
     Option<"maxTp", "max-tp", "int64_t", "8",
            "Largest tensor-parallel degree to search">,
     Option<"maxBatch", "max-batch", "int64_t", "512",

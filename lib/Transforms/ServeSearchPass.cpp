@@ -106,6 +106,7 @@ struct MoEServeSearchPass : moe::impl::MoEServeSearchBase<MoEServeSearchPass> {
     space.maxTp = maxTp;
     space.fp8 = fp8;
     space.overlap = overlap;
+    space.twoBatchOverlap = twoBatchOverlap;
     space.decodeBatches.clear();
     for (int64_t b = 1; b <= maxBatch; b *= 2)
       space.decodeBatches.push_back(b);

@@ -25,6 +25,11 @@
 // RUN: moe-opt %S/Inputs/serve-model.mlir --moe-serve-search="machine-file=%S/../Cost/Inputs/unit-machine.json gpus=8 gpus-per-node=4 input-tokens=64 output-tokens=32 max-batch=64 ttft=0.001 tpot=3e-6 format=json output=%t.slo.json" -o /dev/null
 // RUN: %python %S/Inputs/check-serving.py %t.slo.json %S/../Cost/Inputs/unit-machine.json 128 | FileCheck %s --check-prefix=CHECKED
 
+// Two micro-batches where they help: every figure still follows from the
+// phases (each phase's step is the faster of one batch and two halves).
+// RUN: moe-opt %S/Inputs/serve-model.mlir --moe-serve-search="machine-file=%S/../Cost/Inputs/unit-machine.json gpus=8 gpus-per-node=4 input-tokens=64 output-tokens=32 max-batch=64 two-batch-overlap=true format=json output=%t.tbo.json" -o /dev/null
+// RUN: %python %S/Inputs/check-serving.py %t.tbo.json %S/../Cost/Inputs/unit-machine.json 128 | FileCheck %s --check-prefix=CHECKED
+
 // The text report: both kinds, a verdict and the front.
 // RUN: moe-opt %S/Inputs/serve-model.mlir --moe-serve-search="machine-file=%S/../Cost/Inputs/unit-machine.json gpus=8 gpus-per-node=4 input-tokens=64 output-tokens=32 ttft=0.001 tpot=3e-6" -o /dev/null | FileCheck %s --check-prefix=TEXT
 // TEXT: moe-mlir serving search: 8 x unit, requests of 64 prompt + 32 output tokens, TTFT <= 1.000 ms, TPOT <= 3.00 us

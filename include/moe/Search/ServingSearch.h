@@ -40,9 +40,13 @@ struct ServingSpace {
   int64_t maxTp = 8;
   /// Run the GEMMs in FP8 with FP8 weights.
   bool fp8 = false;
-  /// Fraction of collective time hidden behind compute (two micro-batches
-  /// in flight).
+  /// Fraction of collective time hidden behind compute.
   double overlap = 0;
+  /// Two micro-batches in flight where they are faster (DeepSeek's
+  /// dual-batch overlap, SGLang's two-batch overlap): each half of a batch
+  /// computes while the other's all-to-alls run, so a step takes twice a
+  /// half batch's step with its communication hidden behind its compute.
+  bool twoBatchOverlap = false;
   /// Decode sequences per GPU and prompts per GPU in one prefill step.
   std::vector<int64_t> decodeBatches = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512};
   std::vector<int64_t> prefillBatches = {1, 2, 4, 8, 16};
