@@ -505,3 +505,20 @@ mlir::moe::resolveMachine(StringRef preset, StringRef file, ModuleOp module) {
     return machine.takeError();
   return applyTargetSystemSpec(module, std::move(*machine));
 }
+
+llvm::Expected<MachineModel>
+mlir::moe::resolveGPUCluster(StringRef preset, StringRef file, ModuleOp module,
+                             int64_t gpus, int64_t gpusPerNode) {
+  llvm::Expected<MachineModel> machine = resolveMachine(preset, file, module);
+  if (!machine)
+    return machine.takeError();
+  if (machine->isWafer())
+    return makeError("machine '" + machine->name +
+                     "' is a wafer-scale system; this search covers GPU plans");
+  if (gpus > machine->maxDevices)
+    return makeError("gpus (" + Twine(gpus) + ") is more than " +
+                     machine->name + " allows (" + Twine(machine->maxDevices) +
+                     ")");
+  machine->devicesPerNode = gpusPerNode;
+  return machine;
+}

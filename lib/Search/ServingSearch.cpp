@@ -216,11 +216,11 @@ ServingResult mlir::moe::searchServing(
         c.decode = *step;
         c.decodeInstances = space.devices / plan.devices();
         c.chunkTokens = static_cast<double>(batch) * input / output;
-        double step =
+        double iteration =
             c.decode.seconds + c.chunkTokens / c.prefill.tokensPerSecond;
-        c.tpot = step;
-        c.ttft = std::max(1.0, input / c.chunkTokens) * step;
-        c.tokensPerSecond = static_cast<double>(batch) / step;
+        c.tpot = iteration;
+        c.ttft = std::max(1.0, input / c.chunkTokens) * iteration;
+        c.tokensPerSecond = static_cast<double>(batch) / iteration;
         meets(c);
         result.candidates.push_back(c);
       }

@@ -191,24 +191,12 @@ void MoEPlanSearchPass::runOnOperation() {
       failed(checkCount(loc, "max-pp", maxPp, 1)))
     return signalPassFailure();
   llvm::Expected<MachineModel> machineOr =
-      resolveMachine(machine, machineFile, module);
+      resolveGPUCluster(machine, machineFile, module, gpus, gpusPerNode);
   if (!machineOr) {
     fail() << llvm::toString(machineOr.takeError());
     return;
   }
   MachineModel machineModel = *machineOr;
-  if (machineModel.isWafer()) {
-    fail() << "machine '" << machineModel.name
-           << "' is a wafer-scale system; this search covers GPU plans";
-    return;
-  }
-  if (gpus > machineModel.maxDevices) {
-    fail() << "gpus (" << int64_t(gpus) << ") is more than "
-           << machineModel.name << " allows (" << machineModel.maxDevices
-           << ")";
-    return;
-  }
-  machineModel.devicesPerNode = gpusPerNode;
 
   FailureOr<ProgramSummary> summary = ProgramSummary::build(module);
   if (failed(summary))

@@ -58,26 +58,12 @@ struct MoEServeSearchPass : moe::impl::MoEServeSearchBase<MoEServeSearchPass> {
       return signalPassFailure();
     }
     llvm::Expected<MachineModel> machineOr =
-        resolveMachine(machine, machineFile, module);
+        resolveGPUCluster(machine, machineFile, module, gpus, gpusPerNode);
     if (!machineOr) {
       emitError(loc) << llvm::toString(machineOr.takeError());
       return signalPassFailure();
     }
     MachineModel machineModel = *machineOr;
-    if (machineModel.isWafer()) {
-      emitError(loc) << "machine '" << machineModel.name
-                     << "' is a wafer-scale system; this search covers GPU "
-                        "serving plans (docs/Serving.md prices wafers with "
-                        "--moe-cost)";
-      return signalPassFailure();
-    }
-    if (gpus > machineModel.maxDevices) {
-      emitError(loc) << "gpus (" << int64_t(gpus) << ") is more than "
-                     << machineModel.name << " allows ("
-                     << machineModel.maxDevices << ")";
-      return signalPassFailure();
-    }
-    machineModel.devicesPerNode = gpusPerNode;
 
     // The two steps, each from a copy of the program.
     int64_t meanContext = inputTokens + outputTokens / 2;

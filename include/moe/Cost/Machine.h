@@ -102,6 +102,13 @@ llvm::Expected<MachineModel> applyTargetSystemSpec(ModuleOp module,
 /// the preset `preset`, refined by the module's DLTI spec.
 llvm::Expected<MachineModel> resolveMachine(StringRef preset, StringRef file,
                                             ModuleOp module);
+
+/// The machine of a search over a cluster of `gpus` GPUs, `gpusPerNode` to a
+/// node: resolveMachine's, refused when it is a wafer-scale system or allows
+/// fewer GPUs.
+llvm::Expected<MachineModel> resolveGPUCluster(StringRef preset, StringRef file,
+                                               ModuleOp module, int64_t gpus,
+                                               int64_t gpusPerNode);
 /// Rejects missing, negative or out-of-range values.
 llvm::Error validateMachine(const MachineModel &machine);
 
