@@ -183,17 +183,12 @@ Kernel mlir::moe::makeCachedAttention(int64_t sequences, int64_t groups,
                                       int64_t vDim, int64_t cacheElems,
                                       unsigned cacheBytes, bool causal,
                                       int64_t window, unsigned elemBytes) {
-  Kernel kernel;
-  kernel.kind = KernelKind::Attention;
+  // The shape of a fused core over every (sequence, KV head) pair, with
+  // the FLOPs and bytes of a step over a cache.
+  Kernel kernel =
+      makeAttention(sequences * groups, queryRows, cached + newTokens, qkDim,
+                    vDim, causal, window, elemBytes);
   kernel.name = "attn-decode";
-  kernel.elemBytes = elemBytes;
-  kernel.count = sequences * groups;
-  kernel.m = queryRows;
-  kernel.n = cached + newTokens;
-  kernel.k = qkDim;
-  kernel.vDim = vDim;
-  kernel.causal = causal;
-  kernel.window = window;
   kernel.cachedKeys = cached;
   double c = static_cast<double>(kernel.count);
   double attended = meanCachedKeys(cached, newTokens, causal, window);
