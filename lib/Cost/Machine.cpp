@@ -77,6 +77,7 @@ const Field kFields[] = {
     {"weight_stream_bandwidth", &MachineModel::weightStreamBandwidth, false},
     {"wafer_half_batch", &MachineModel::waferHalfBatch, false},
     {"external_memory_capacity", &MachineModel::externalMemoryCapacity, false},
+    {"resident_kernel_latency", &MachineModel::residentKernelLatency, false},
 };
 
 const Field *findField(StringRef key) {
@@ -202,6 +203,9 @@ MachineModel makeB200() {
   return m;
 }
 
+/// Seconds per kernel of a wafer serving from SRAM (see makeWafer).
+constexpr double kResidentKernelLatency = 1.23e-6;
+
 // Wafer-scale systems: one "device" is one CS system; "memory" is the
 // on-wafer SRAM; weights live in MemoryX and stream in over the system I/O.
 MachineModel makeWafer(StringRef name, double peak16, double sram,
@@ -232,8 +236,27 @@ MachineModel makeWafer(StringRef name, double peak16, double sram,
   m.weightStreamBandwidth = 150e9;
   m.waferHalfBatch = 1625;
   m.externalMemoryCapacity = externalCapacity;
+  // Fitted on one published single-stream speed, Cerebras' Llama 3.1 8B at
+  // 1,800 tokens/s in 16 bits (scripts/validate-wafer-serving.py --fit,
+  // docs/Validation.md "Wafer-scale serving").
+  m.residentKernelLatency = kResidentKernelLatency;
   return m;
 }
+
+} // namespace
+
+MachineModel mlir::moe::getResidentWafer(const MachineModel &wafer) {
+  MachineModel m = wafer;
+  m.weightStreamBandwidth = 0;
+  m.waferHalfBatch = 0;
+  m.gemmEfficiency = 1;
+  m.attentionEfficiency = 1;
+  m.attentionBackwardEfficiency = 1;
+  m.kernelLatency = wafer.residentKernelLatency;
+  return m;
+}
+
+namespace {
 
 MachineModel makeCS2() { return makeWafer("cs2", 62.5e15, 40e9, 20e15, 4e12); }
 MachineModel makeCS3() { return makeWafer("cs3", 125e15, 44e9, 21e15, 12e12); }
@@ -304,7 +327,8 @@ ArrayRef<StringRef> mlir::moe::getRequiredMachineFields(MachineKind kind) {
                                     "inter_node_latency",
                                     "collective_efficiency",
                                     "weight_stream_bandwidth",
-                                    "external_memory_capacity"};
+                                    "external_memory_capacity",
+                                    "resident_kernel_latency"};
   if (kind == MachineKind::Wafer)
     return wafer;
   return gpu;

@@ -123,8 +123,11 @@ KernelCost gemmCost(const MachineModel &machine, int64_t count, int64_t m,
          waferBatchEfficiency(machine, static_cast<double>(tokens)));
     // Each GEMM that reads a weight (forward, input gradient) streams it in;
     // the weight-gradient GEMM streams the same number of bytes out.
-    cost.ioSeconds = weightBytes / machine.weightStreamBandwidth;
-    return finish(cost, 0);
+    // A wafer serving from SRAM (getResidentWafer) streams nothing.
+    cost.ioSeconds = machine.weightStreamBandwidth > 0
+                         ? weightBytes / machine.weightStreamBandwidth
+                         : 0;
+    return finish(cost, machine.kernelLatency);
   }
   cost.computeSeconds = gemmComputeSeconds(machine, count, m, n, k, b);
   return finish(cost, machine.kernelLatency);

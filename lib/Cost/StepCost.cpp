@@ -101,6 +101,8 @@ FailureOr<CostSummary> mlir::moe::priceStep(MutableArrayRef<OpEntry> entries,
     peakLiveBytes = std::max(peakLiveBytes, entry.liveBytes);
   }
 
+  summary.paramBytes = paramBytes;
+
   // Memory per device (docs/CostModel.md, "Memory").
   MemoryBreakdown &mem = summary.memory;
   if (train) {

@@ -200,3 +200,142 @@ void mlir::moe::writeServingJSON(const ServingResult &result,
   });
   os << "\n";
 }
+
+namespace {
+
+std::string describeWaferRow(const WaferServingRow &row) {
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  os << row.systems << " system" << (row.systems == 1 ? "" : "s") << ", "
+     << row.batch << " seq/system";
+  return out;
+}
+
+void writeWaferBest(const WaferServingResult &result, WaferWeights weights,
+                    llvm::raw_ostream &os) {
+  std::string label = "best " + stringifyWaferWeights(weights).str();
+  const WaferServingRow *row = result.best(weights);
+  if (!row) {
+    os << llvm::format("  %-19s no batch fits and meets the targets\n",
+                       label.c_str());
+    return;
+  }
+  os << llvm::format("  %-19s %s: TTFT %s, TPOT %s\n", label.c_str(),
+                     describeWaferRow(*row).c_str(),
+                     formatSeconds(row->step.ttft).c_str(),
+                     formatSeconds(row->step.tpot).c_str());
+  os << llvm::format("  %-19s %s per system, %s per user; %s/system (KV "
+                     "cache %s)\n",
+                     "",
+                     formatScaled(row->step.tokensPerSecond, "tok/s").c_str(),
+                     formatScaled(row->tokensPerSecondPerUser, "tok/s").c_str(),
+                     formatBytes(row->memoryBytes).c_str(),
+                     formatBytes(row->kvCacheBytes).c_str());
+}
+
+} // namespace
+
+void mlir::moe::writeWaferServingText(const WaferServingResult &result,
+                                      llvm::raw_ostream &os) {
+  const ServingWorkload &w = result.workload;
+  os << "moe-mlir wafer-scale serving: up to " << result.maxSystems << " x "
+     << result.machine << ", requests of " << w.inputTokens << " prompt + "
+     << w.outputTokens << " output tokens, " << describeTargets(w) << "\n";
+  os << llvm::format("  %-19s %s per token; decode priced at the mean "
+                     "context of %lld tokens\n",
+                     "KV cache", formatBytes(result.kvBytesPerToken).c_str(),
+                     static_cast<long long>(result.meanContext));
+  os << llvm::format("  %-19s %s as the program stores them\n\n", "weights",
+                     formatBytes(result.modelWeightBytes).c_str());
+  writeWaferBest(result, WaferWeights::Resident, os);
+  writeWaferBest(result, WaferWeights::Streamed, os);
+  const WaferServingRow *res = result.best(WaferWeights::Resident);
+  const WaferServingRow *str = result.best(WaferWeights::Streamed);
+  if (res && str) {
+    double user = res->tokensPerSecondPerUser / str->tokensPerSecondPerUser;
+    double system = res->step.tokensPerSecond / str->step.tokensPerSecond;
+    os << llvm::format("  %-19s resident serves each user %.2fx as fast and "
+                       "%.2fx the tokens per system, on %lld systems per "
+                       "replica instead of 1\n",
+                       "verdict", user, system,
+                       static_cast<long long>(res->systems));
+  }
+  for (WaferWeights weights :
+       {WaferWeights::Resident, WaferWeights::Streamed}) {
+    os << (weights == WaferWeights::Resident
+               ? "\nweights resident in SRAM (layers pipelined over the "
+                 "systems of a replica; * meets the targets)\n"
+               : "\nweights streamed from external memory (KV cache on the "
+                 "wafer, one system per replica)\n");
+    os << llvm::format("  %10s %8s %13s %11s %10s %10s %14s\n", "seq/system",
+                       "systems", "tok/s/system", "tok/s/user", "TTFT", "TPOT",
+                       "memory/system");
+    bool any = false;
+    for (const WaferServingRow &row : result.rows) {
+      if (row.weights != weights)
+        continue;
+      any = true;
+      os << llvm::format("  %10lld %8lld %13s %11s %10s %10s %14s%s\n",
+                         static_cast<long long>(row.batch),
+                         static_cast<long long>(row.systems),
+                         formatScaled(row.step.tokensPerSecond, "").c_str(),
+                         formatScaled(row.tokensPerSecondPerUser, "").c_str(),
+                         formatSeconds(row.step.ttft).c_str(),
+                         formatSeconds(row.step.tpot).c_str(),
+                         formatBytes(row.memoryBytes).c_str(),
+                         row.meetsTargets ? " *" : "");
+    }
+    if (!any)
+      os << "  no batch fits\n";
+  }
+}
+
+void mlir::moe::writeWaferServingJSON(const WaferServingResult &result,
+                                      llvm::raw_ostream &os) {
+  auto row = [](llvm::json::OStream &j, const WaferServingRow &r) {
+    j.attribute("weights", stringifyWaferWeights(r.weights));
+    j.attribute("systems", r.systems);
+    j.attribute("batch_per_system", r.batch);
+    j.attribute("decode_step_seconds", r.decodeSeconds);
+    j.attribute("prefill_seconds", r.prefillSeconds);
+    j.attribute("prefill_tokens_per_second_per_system",
+                r.prefillTokensPerSecond);
+    j.attribute("chunk_tokens_per_system", r.step.chunkTokens);
+    j.attribute("ttft_seconds", r.step.ttft);
+    j.attribute("tpot_seconds", r.step.tpot);
+    j.attribute("tokens_per_second_per_system", r.step.tokensPerSecond);
+    j.attribute("tokens_per_second_per_user", r.tokensPerSecondPerUser);
+    j.attribute("weight_bytes_per_system", r.weightBytes);
+    j.attribute("kv_cache_bytes_per_system", r.kvCacheBytes);
+    j.attribute("memory_bytes_per_system", r.memoryBytes);
+    j.attribute("meets_targets", r.meetsTargets);
+  };
+  llvm::json::OStream j(os, 2);
+  j.object([&] {
+    j.attribute("machine", result.machine);
+    j.attribute("max_systems", result.maxSystems);
+    j.attributeObject("workload", [&] {
+      j.attribute("input_tokens", result.workload.inputTokens);
+      j.attribute("output_tokens", result.workload.outputTokens);
+      j.attribute("ttft_limit_seconds", result.workload.ttftLimit);
+      j.attribute("tpot_limit_seconds", result.workload.tpotLimit);
+    });
+    j.attribute("kv_bytes_per_token", result.kvBytesPerToken);
+    j.attribute("mean_context", result.meanContext);
+    j.attribute("model_weight_bytes", result.modelWeightBytes);
+    j.attribute("rejected", result.rejected);
+    for (WaferWeights weights :
+         {WaferWeights::Resident, WaferWeights::Streamed}) {
+      std::string key = "best_" + stringifyWaferWeights(weights).str();
+      if (const WaferServingRow *r = result.best(weights))
+        j.attributeObject(key, [&] { row(j, *r); });
+      else
+        j.attribute(key, nullptr);
+    }
+    j.attributeArray("rows", [&] {
+      for (const WaferServingRow &r : result.rows)
+        j.object([&] { row(j, r); });
+    });
+  });
+  os << "\n";
+}

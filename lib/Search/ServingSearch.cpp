@@ -83,6 +83,25 @@ void markPareto(std::vector<ServingCandidate> &candidates) {
 
 } // namespace
 
+ColocatedStep mlir::moe::colocate(double decodeSeconds, int64_t batch,
+                                  double prefillTokensPerSecond,
+                                  const ServingWorkload &workload) {
+  ColocatedStep step;
+  double input = static_cast<double>(workload.inputTokens);
+  double output = static_cast<double>(workload.outputTokens);
+  step.chunkTokens = static_cast<double>(batch) * input / output;
+  step.tpot = decodeSeconds + step.chunkTokens / prefillTokensPerSecond;
+  step.ttft = std::max(1.0, input / step.chunkTokens) * step.tpot;
+  step.tokensPerSecond = static_cast<double>(batch) / step.tpot;
+  return step;
+}
+
+bool mlir::moe::meetsTargets(const ServingWorkload &workload, double ttft,
+                             double tpot) {
+  return (workload.ttftLimit <= 0 || ttft <= workload.ttftLimit) &&
+         (workload.tpotLimit <= 0 || tpot <= workload.tpotLimit);
+}
+
 const ServingCandidate *ServingResult::best(ServingCandidate::Kind kind) const {
   for (const ServingCandidate &c : candidates)
     if (c.kind == kind && c.meetsTargets)
@@ -201,9 +220,7 @@ ServingResult mlir::moe::searchServing(
         continue;
       auto meets = [&](ServingCandidate &c) {
         c.tokensPerSecondPerUser = c.tpot > 0 ? 1 / c.tpot : 0;
-        c.meetsTargets =
-            (workload.ttftLimit <= 0 || c.ttft <= workload.ttftLimit) &&
-            (workload.tpotLimit <= 0 || c.tpot <= workload.tpotLimit);
+        c.meetsTargets = meetsTargets(workload, c.ttft, c.tpot);
       };
 
       // Co-located: each step also prefills the chunk that keeps the
@@ -215,12 +232,12 @@ ServingResult mlir::moe::searchServing(
         c.prefill = it->second;
         c.decode = *step;
         c.decodeInstances = space.devices / plan.devices();
-        c.chunkTokens = static_cast<double>(batch) * input / output;
-        double iteration =
-            c.decode.seconds + c.chunkTokens / c.prefill.tokensPerSecond;
-        c.tpot = iteration;
-        c.ttft = std::max(1.0, input / c.chunkTokens) * iteration;
-        c.tokensPerSecond = static_cast<double>(batch) / iteration;
+        ColocatedStep colocated = colocate(c.decode.seconds, batch,
+                                           c.prefill.tokensPerSecond, workload);
+        c.chunkTokens = colocated.chunkTokens;
+        c.tpot = colocated.tpot;
+        c.ttft = colocated.ttft;
+        c.tokensPerSecond = colocated.tokensPerSecond;
         meets(c);
         result.candidates.push_back(c);
       }

@@ -15,6 +15,7 @@
 #include "moe/Plan/ServingStep.h"
 #include "moe/Report/ServingReport.h"
 #include "moe/Search/ServingSearch.h"
+#include "moe/Search/WaferServing.h"
 #include "moe/Support/Checked.h"
 #include "moe/Support/Output.h"
 #include "moe/Transforms/Passes.h"
@@ -57,6 +58,30 @@ struct MoEServeSearchPass : moe::impl::MoEServeSearchBase<MoEServeSearchPass> {
                         "format=text or format=json";
       return signalPassFailure();
     }
+    int64_t meanContext = inputTokens + outputTokens / 2;
+    Type cacheType;
+    if (fp8KvCache)
+      cacheType = Float8E4M3FNType::get(&getContext());
+    std::vector<int64_t> decodeBatches;
+    for (int64_t b = 1; b <= maxBatch; b *= 2)
+      decodeBatches.push_back(b);
+    ServingWorkload workload;
+    workload.inputTokens = inputTokens;
+    workload.outputTokens = outputTokens;
+    workload.ttftLimit = ttft;
+    workload.tpotLimit = tpot;
+
+    llvm::Expected<MachineModel> wafer =
+        resolveMachine(machine, machineFile, module);
+    if (!wafer) {
+      emitError(loc) << llvm::toString(wafer.takeError());
+      return signalPassFailure();
+    }
+    if (wafer->isWafer()) {
+      if (failed(searchWafers(*wafer, workload, cacheType, decodeBatches)))
+        signalPassFailure();
+      return;
+    }
     llvm::Expected<MachineModel> machineOr =
         resolveGPUCluster(machine, machineFile, module, gpus, gpusPerNode);
     if (!machineOr) {
@@ -66,11 +91,8 @@ struct MoEServeSearchPass : moe::impl::MoEServeSearchBase<MoEServeSearchPass> {
     MachineModel machineModel = *machineOr;
 
     // The two steps, each from a copy of the program.
-    int64_t meanContext = inputTokens + outputTokens / 2;
     ServingStepShape prefillShape{1, inputTokens, 0, Type()};
-    ServingStepShape decodeShape{1, 1, meanContext, Type()};
-    if (fp8KvCache)
-      decodeShape.cacheType = Float8E4M3FNType::get(&getContext());
+    ServingStepShape decodeShape{1, 1, meanContext, cacheType};
     OwningOpRef<ModuleOp> prefill(cast<ModuleOp>(module->clone()));
     OwningOpRef<ModuleOp> decode(cast<ModuleOp>(module->clone()));
     if (failed(makeServingStep(*prefill, prefillShape)) ||
@@ -81,11 +103,6 @@ struct MoEServeSearchPass : moe::impl::MoEServeSearchBase<MoEServeSearchPass> {
     if (failed(prefillSummary) || failed(decodeSummary))
       return signalPassFailure();
 
-    ServingWorkload workload;
-    workload.inputTokens = inputTokens;
-    workload.outputTokens = outputTokens;
-    workload.ttftLimit = ttft;
-    workload.tpotLimit = tpot;
     ServingSpace space;
     space.devices = gpus;
     space.gpusPerNode = gpusPerNode;
@@ -93,9 +110,7 @@ struct MoEServeSearchPass : moe::impl::MoEServeSearchBase<MoEServeSearchPass> {
     space.fp8 = fp8;
     space.overlap = overlap;
     space.twoBatchOverlap = twoBatchOverlap;
-    space.decodeBatches.clear();
-    for (int64_t b = 1; b <= maxBatch; b *= 2)
-      space.decodeBatches.push_back(b);
+    space.decodeBatches = decodeBatches;
     ServingResult result = searchServing(
         *prefillSummary, *decodeSummary, getKvBytesPerToken(*decode),
         meanContext, machineModel, workload, space);
@@ -126,6 +141,69 @@ struct MoEServeSearchPass : moe::impl::MoEServeSearchBase<MoEServeSearchPass> {
     if (!result.candidates.front().meetsTargets)
       emitWarning(loc) << "no serving plan meets the latency targets; the "
                           "report ranks the closest";
+  }
+
+  /// Serving on wafer-scale systems (`gpus` counts systems): weights
+  /// resident or streamed, side by side.
+  LogicalResult searchWafers(const MachineModel &wafer,
+                             const ServingWorkload &workload, Type cacheType,
+                             ArrayRef<int64_t> decodeBatches) {
+    ModuleOp module = getOperation();
+    Location loc = module.getLoc();
+    // Options that describe GPU plans have no meaning here: refuse them
+    // rather than ignore them.
+    if (fp8) {
+      emitError(loc) << "fp8=true is not modelled on wafer-scale systems "
+                        "(machine '"
+                     << wafer.name
+                     << "'): they serve 16-bit weights; drop the option";
+      return failure();
+    }
+    if (twoBatchOverlap || overlap > 0) {
+      emitError(loc) << "two-batch-overlap and overlap hide all-to-alls "
+                        "between GPUs; a wafer-scale system (machine '"
+                     << wafer.name << "') has none: drop the option";
+      return failure();
+    }
+    if (gpus > wafer.maxDevices) {
+      emitError(loc) << "gpus (" << int64_t(gpus) << ") counts " << wafer.name
+                     << " systems here; at most " << wafer.maxDevices
+                     << " can be joined";
+      return failure();
+    }
+    WaferServingSpace space;
+    space.maxSystems = gpus;
+    space.cacheType = cacheType;
+    space.decodeBatches.assign(decodeBatches.begin(), decodeBatches.end());
+    FailureOr<WaferServingResult> result =
+        searchWaferServing(module, wafer, workload, space);
+    if (failed(result))
+      return failure();
+    if (failed(writeOutput(output, loc, [&](llvm::raw_ostream &os) {
+          if (format == ReportFormat::Json)
+            writeWaferServingJSON(*result, os);
+          else
+            writeWaferServingText(*result, os);
+        })))
+      return failure();
+    if (!svg.empty()) {
+      emitError(loc) << "svg= draws the GPU search's Pareto front; the wafer "
+                        "report lists every row instead";
+      return failure();
+    }
+    if (result->rows.empty()) {
+      emitError(loc) << "no wafer-scale serving plan fits on " << int64_t(gpus)
+                     << " x " << wafer.name
+                     << ": resident weights need more systems (raise gpus) "
+                        "and one sequence's KV cache does not fit beside a "
+                        "streamed layer";
+      return failure();
+    }
+    if (!result->best(WaferWeights::Resident) &&
+        !result->best(WaferWeights::Streamed))
+      emitWarning(loc) << "no wafer-scale serving plan meets the latency "
+                          "targets";
+    return success();
   }
 };
 

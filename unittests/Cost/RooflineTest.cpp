@@ -450,11 +450,12 @@ TEST(PriceKernel, NetworkBound) {
 TEST(PriceKernel, WeightStreamingOnAWafer) {
   // A wafer streaming weights at 1e9 B/s: the GEMM [16 x 32] * W[32 x 8]
   // reads 512 bytes of weight: 5.12e-7 s, beyond its compute (8.192e-9 s)
-  // and SRAM traffic (1792 bytes, 1.792e-8 s): weight_io, no latency.
+  // and SRAM traffic (1792 bytes, 1.792e-8 s): weight_io. The wafer presets
+  // charge no kernel latency (kernelLatency 0).
   MachineModel m = unitMachine();
   m.kind = MachineKind::Wafer;
   m.weightStreamBandwidth = 1e9;
-  m.kernelLatency = 1e-6; // a wafer prices no kernel launch
+  m.kernelLatency = 0;
   Kernel gemm = makeGemm("w", 1, 16, 8, 32, 2, true);
   KernelCost cost = priceKernel(m, gemm, Direction::Forward);
   EXPECT_EQ(cost.bound, Bound::weight_io);
@@ -470,6 +471,19 @@ TEST(PriceKernel, WeightStreamingOnAWafer) {
       priceKernel(m, makeGemm("a", 1, 16, 8, 32, 2, false), Direction::Forward);
   EXPECT_EQ(cost.bound, Bound::memory);
   EXPECT_REL(cost.seconds, 1.792e-8);
+
+  // Serving from SRAM (getResidentWafer): nothing streams, the GEMM runs at
+  // the stated peak and pays the resident kernel latency: memory 1.792e-8 s
+  // (compute 8.192e-9 s) + 1e-6 s.
+  m.residentKernelLatency = 1e-6;
+  m.gemmEfficiency = 0.5;
+  m.waferHalfBatch = 16;
+  MachineModel resident = getResidentWafer(m);
+  cost = priceKernel(resident, gemm, Direction::Forward);
+  EXPECT_EQ(cost.ioSeconds, 0);
+  EXPECT_REL(cost.computeSeconds, 8.192e-9);
+  EXPECT_REL(cost.seconds, 1.792e-8 + 1e-6);
+  EXPECT_EQ(cost.bound, Bound::latency);
 }
 
 TEST(PriceKernel, WaferBatchEfficiency) {

@@ -75,6 +75,8 @@ struct CostSummary {
   int64_t devices = 1;
   double seconds = 0, flops = 0, modelFlops = 0, bytes = 0, network = 0;
   double params = 0, activeParams = 0;
+  /// Bytes of the weights as stored (all of the program's, on one device).
+  double paramBytes = 0;
   double peakFlops = 0;
   MemoryBreakdown memory;
   /// Capacity the memory is checked against (HBM, or on-wafer SRAM).

@@ -76,11 +76,25 @@ struct MachineModel {
   double weightStreamBandwidth = 0;
   double waferHalfBatch = 0;
   double externalMemoryCapacity = 0;
+  /// Fixed cost of a kernel on a wafer serving from SRAM (getResidentWafer):
+  /// a step's data crossing the wafer's fabric. Training steps, long enough
+  /// to hide it, leave it out.
+  double residentKernelLatency = 0;
 
   /// Peak dense FLOP/s for operands of `elemBytes` bytes.
   double peakFor(unsigned elemBytes) const;
   bool isWafer() const { return kind == MachineKind::Wafer; }
 };
+
+/// `wafer` as it serves with every weight resident in its SRAM
+/// (docs/Serving.md, "Wafer-scale serving"): nothing streams from external
+/// memory, a step reads its weights at the SRAM bandwidth, and GEMMs and
+/// attention run at the wafer's stated peak. The fitted efficiencies describe
+/// weight-streaming training, where every weight arrives from outside and
+/// is broadcast across the wafer; there is no public measurement of a
+/// weight-stationary wafer's compute efficiency, so the peak is an
+/// assumption (an upper bound where a step is compute-bound).
+MachineModel getResidentWafer(const MachineModel &wafer);
 
 /// The fields a machine JSON without a `base` preset must give: every
 /// figure the cost model reads for a machine of `kind`.

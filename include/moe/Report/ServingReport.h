@@ -9,6 +9,7 @@
 #define MOE_REPORT_SERVINGREPORT_H
 
 #include "moe/Search/ServingSearch.h"
+#include "moe/Search/WaferServing.h"
 
 #include "llvm/Support/raw_ostream.h"
 
@@ -23,6 +24,13 @@ void writeServingJSON(const ServingResult &result, llvm::raw_ostream &os);
 /// Tokens/s per GPU against tokens/s per user, the front and the targets.
 void writeServingSVG(const ServingResult &result, StringRef title,
                      llvm::raw_ostream &os);
+
+/// Wafer-scale serving: the best row of each mode, the verdict and every
+/// row, for people; every row, for scripts.
+void writeWaferServingText(const WaferServingResult &result,
+                           llvm::raw_ostream &os);
+void writeWaferServingJSON(const WaferServingResult &result,
+                           llvm::raw_ostream &os);
 
 /// "co-located" or "disaggregated".
 StringRef stringifyServingKind(ServingCandidate::Kind kind);

@@ -104,6 +104,20 @@ struct ServingResult {
   const ServingCandidate *best(ServingCandidate::Kind kind) const;
 };
 
+/// A co-located step (chunked prefill, docs/Serving.md): `batch` sequences
+/// per device decode in `decodeSeconds`, and each step also prefills the
+/// `batch * input / output` prompt tokens that keep the batch full, at
+/// `prefillTokensPerSecond` per device.
+struct ColocatedStep {
+  double chunkTokens = 0, tpot = 0, ttft = 0, tokensPerSecond = 0;
+};
+ColocatedStep colocate(double decodeSeconds, int64_t batch,
+                       double prefillTokensPerSecond,
+                       const ServingWorkload &workload);
+
+/// Whether a request served with these latencies meets the targets.
+bool meetsTargets(const ServingWorkload &workload, double ttft, double tpot);
+
 /// Prices `prefill` (a program of one prompt of `workload.inputTokens`) and
 /// `decode` (one sequence's decode step over its mean context) on every
 /// plan and batch of `space`, and combines them into serving candidates.
