@@ -17,20 +17,26 @@
 #   --wse OPTS       --moe-wse-pipeline options (default "machine=cs2
 #                    systems=1 tiles=auto")
 #   --json FILE      also write both reports as one JSON object
+#   --serve "OPTS"   compare serving instead: --moe-serve-search with OPTS
+#                    (input-tokens, output-tokens, ttft, tpot) on the GPUs
+#                    of --gpu-serve (default "machine=h100-sxm gpus=32") and
+#                    the systems of --wse-serve (default "machine=cs3
+#                    gpus=16"): the best plan of each kind
 #
 # The tools are taken from $MOE_BIN (default: build/bin next to scripts/),
 # or from $MOE_OPT and $MOE_TRANSLATE.
 set -euo pipefail
 
 usage() {
-  sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
 [[ $# -ge 1 ]] || usage
 config=$1
 shift
-batch=64 seq_len=4096 num_layers="" phase=train json=""
+batch=64 seq_len=4096 num_layers="" phase=train json="" serve=""
+gpu_serve="machine=h100-sxm gpus=32" wse_serve="machine=cs3 gpus=16"
 gpu="machine=h100-sxm nodes=8 ep=64"
 wse="machine=cs2 systems=1 tiles=auto"
 while [[ $# -gt 0 ]]; do
@@ -42,6 +48,9 @@ while [[ $# -gt 0 ]]; do
   --gpu) gpu=$2; shift 2 ;;
   --wse) wse=$2; shift 2 ;;
   --json) json=$2; shift 2 ;;
+  --serve) serve="$2 "; shift 2 ;;
+  --gpu-serve) gpu_serve=$2; shift 2 ;;
+  --wse-serve) wse_serve=$2; shift 2 ;;
   -h | --help) usage ;;
   *) echo "error: unknown option '$1'" >&2; usage ;;
   esac
@@ -57,6 +66,72 @@ done
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+
+if [[ -n $serve ]]; then
+  # Serving: the best plan of each kind on GPUs (co-located, disaggregated)
+  # and on wafers (weights resident, streamed), from the two searches.
+  "$translate" --import-hf-config "$config" -o "$tmp/model.mlir"
+  "$opt" "$tmp/model.mlir" -o /dev/null \
+    --moe-serve-search="$gpu_serve $serve format=json output=$tmp/gpu.json"
+  "$opt" "$tmp/model.mlir" -o /dev/null \
+    --moe-serve-search="$wse_serve $serve format=json output=$tmp/wse.json"
+  python3 - "$config" "$tmp" "$json" <<'EOF'
+import json
+import os
+import sys
+
+config, tmp, out = sys.argv[1:4]
+gpu = json.load(open(os.path.join(tmp, "gpu.json")))
+wse = json.load(open(os.path.join(tmp, "wse.json")))
+w = gpu["workload"]
+
+
+def ms(s):
+    return "%.3f s" % s if s >= 1 else "%.2f ms" % (s * 1e3)
+
+
+targets = []
+if w["ttft_limit_seconds"] > 0:
+    targets.append("TTFT <= " + ms(w["ttft_limit_seconds"]))
+if w["tpot_limit_seconds"] > 0:
+    targets.append("TPOT <= " + ms(w["tpot_limit_seconds"]))
+print("moe-mlir serving comparison: %s, %d prompt + %d output tokens, %s" % (
+    os.path.basename(config), w["input_tokens"], w["output_tokens"],
+    ", ".join(targets) or "no latency targets"))
+print()
+print("  %-26s %8s %14s %12s %10s %10s" % (
+    "best plan", "devices", "tok/s/device", "tok/s/user", "TTFT", "TPOT"))
+best = []
+for label, key, result, unit in (
+        ("GPU co-located", "best_colocated", gpu, "gpus"),
+        ("GPU disaggregated", "best_disaggregated", gpu, "gpus"),
+        ("wafer, weights resident", "best_resident", wse, "systems"),
+        ("wafer, weights streamed", "best_streamed", wse, "systems")):
+    c = result[key]
+    if c is None:
+        print("  %-26s none meets the targets" % label)
+        continue
+    per_device = c.get("tokens_per_second_per_gpu",
+                       c.get("tokens_per_second_per_system"))
+    best.append((label, c["tokens_per_second_per_user"]))
+    print("  %-26s %8d %14.0f %12.1f %10s %10s" % (
+        label, c[unit], per_device, c["tokens_per_second_per_user"],
+        ms(c["ttft_seconds"]), ms(c["tpot_seconds"])))
+print()
+print("devices: %s GPUs in use, or %s systems per replica; a device is a GPU "
+      "on one side and a whole wafer-scale system on the other" % (
+          gpu["machine"], wse["machine"]))
+if best:
+    label, user = max(best, key=lambda b: b[1])
+    print("fastest per user under the targets: %s, %.1f tok/s" % (label, user))
+else:
+    print("no verdict: no plan meets the targets")
+if out:
+    with open(out, "w") as f:
+        json.dump({"gpu": gpu, "wse": wse}, f, indent=2, sort_keys=True)
+EOF
+  exit 0
+fi
 
 import=(--import-hf-config "$config" --batch "$batch" --seq-len "$seq_len")
 [[ -n $num_layers ]] && import+=(--num-layers "$num_layers")
