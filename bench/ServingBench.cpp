@@ -11,7 +11,8 @@
 // per step and batch), and by --moe-cost annotating the whole 61-layer IR.
 // The searches run the whole --moe-serve-search pass on a clone of the
 // imported model: reshaping it into its two steps, summarising them and
-// searching every plan and batch.
+// searching every plan and batch; on a wafer, pricing both ways of holding
+// the weights at every batch.
 //
 //===----------------------------------------------------------------------===//
 
@@ -74,7 +75,8 @@ void BM_DecodeStepCostPassDeepSeekV3(benchmark::State &state) {
 }
 BENCHMARK(BM_DecodeStepCostPassDeepSeekV3)->Unit(benchmark::kMillisecond);
 
-void runServeSearch(benchmark::State &state, ImportedModel &model) {
+void runServeSearch(benchmark::State &state, ImportedModel &model,
+                    bool wafer = false) {
   for (auto _ : state) {
     state.PauseTiming();
     OwningOpRef<ModuleOp> clone = model.module->clone();
@@ -86,8 +88,13 @@ void runServeSearch(benchmark::State &state, ImportedModel &model) {
     options.outputTokens = 512;
     options.ttft = 4;
     options.tpot = 0.1;
-    options.fp8 = true;
     options.output = "/dev/null";
+    // Wafers serve 16-bit weights; `gpus` counts their systems.
+    options.fp8 = !wafer;
+    if (wafer) {
+      options.machine = "cs3";
+      options.gpus = 16;
+    }
     pm.addPass(createMoEServeSearch(options));
     if (failed(pm.run(*clone)))
       std::abort();
@@ -105,5 +112,13 @@ void BM_ServeSearchDeepSeekV3(benchmark::State &state) {
   runServeSearch(state, model);
 }
 BENCHMARK(BM_ServeSearchDeepSeekV3)->Unit(benchmark::kMillisecond);
+
+/// Both wafer modes at every batch: each priced by the cost analysis on a
+/// reshaped copy of the model.
+void BM_ServeSearchWaferQwen3_235B(benchmark::State &state) {
+  static ImportedModel model("qwen3-235b-a22b.json");
+  runServeSearch(state, model, /*wafer=*/true);
+}
+BENCHMARK(BM_ServeSearchWaferQwen3_235B)->Unit(benchmark::kMillisecond);
 
 } // namespace

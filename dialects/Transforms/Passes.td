@@ -216,9 +216,17 @@ def MoEServeSearch : Pass<"moe-serve-search", "::mlir::ModuleOp"> {
     `tpot`, in seconds; 0 sets none), the verdict and the Pareto front of
     output tokens/s per GPU against tokens/s per user (`format=text|json` to
     `output`, the front as SVG to `svg`). The module is left unchanged.
+
+    On a wafer-scale machine (`machine=cs3`, or a file of kind `wafer`)
+    `gpus` counts systems, and the search prices the two ways a wafer holds
+    the model side by side: weights resident in the SRAM of the fewest
+    systems that hold them (layers pipelined over the systems), or streamed
+    from external memory with the KV cache on the wafer; both co-located,
+    every batch that fits listed.
   }];
   let options = !listconcat(MoE_MachineOptions<"h100-sxm">.options, [
-    Option<"gpus", "gpus", "int64_t", "8", "GPUs in the cluster">,
+    Option<"gpus", "gpus", "int64_t", "8",
+           "GPUs in the cluster (systems, on a wafer-scale machine)">,
     Option<"gpusPerNode", "gpus-per-node", "int64_t", "8", "GPUs per node">,
     Option<"inputTokens", "input-tokens", "int64_t", "1024",
            "Prompt tokens of every request">,
