@@ -42,6 +42,19 @@ std::string mlir::moe::describeServingCandidate(const ServingCandidate &c) {
 
 namespace {
 
+/// What both searches' JSON say of the requests and their KV cache.
+void writeRequestJSON(llvm::json::OStream &j, const ServingWorkload &w,
+                      double kvBytesPerToken, int64_t meanContext) {
+  j.attributeObject("workload", [&] {
+    j.attribute("input_tokens", w.inputTokens);
+    j.attribute("output_tokens", w.outputTokens);
+    j.attribute("ttft_limit_seconds", w.ttftLimit);
+    j.attribute("tpot_limit_seconds", w.tpotLimit);
+  });
+  j.attribute("kv_bytes_per_token", kvBytesPerToken);
+  j.attribute("mean_context", meanContext);
+}
+
 std::string describeTargets(const ServingWorkload &w) {
   std::string out;
   llvm::raw_string_ostream os(out);
@@ -175,14 +188,8 @@ void mlir::moe::writeServingJSON(const ServingResult &result,
   j.object([&] {
     j.attribute("machine", result.machine);
     j.attribute("gpus", result.devices);
-    j.attributeObject("workload", [&] {
-      j.attribute("input_tokens", result.workload.inputTokens);
-      j.attribute("output_tokens", result.workload.outputTokens);
-      j.attribute("ttft_limit_seconds", result.workload.ttftLimit);
-      j.attribute("tpot_limit_seconds", result.workload.tpotLimit);
-    });
-    j.attribute("kv_bytes_per_token", result.kvBytesPerToken);
-    j.attribute("mean_context", result.meanContext);
+    writeRequestJSON(j, result.workload, result.kvBytesPerToken,
+                     result.meanContext);
     j.attribute("phases_priced", result.phasesPriced);
     j.attribute("phases_rejected", result.phasesRejected);
     for (Kind kind : {Kind::Colocated, Kind::Disaggregated}) {
@@ -314,14 +321,8 @@ void mlir::moe::writeWaferServingJSON(const WaferServingResult &result,
   j.object([&] {
     j.attribute("machine", result.machine);
     j.attribute("max_systems", result.maxSystems);
-    j.attributeObject("workload", [&] {
-      j.attribute("input_tokens", result.workload.inputTokens);
-      j.attribute("output_tokens", result.workload.outputTokens);
-      j.attribute("ttft_limit_seconds", result.workload.ttftLimit);
-      j.attribute("tpot_limit_seconds", result.workload.tpotLimit);
-    });
-    j.attribute("kv_bytes_per_token", result.kvBytesPerToken);
-    j.attribute("mean_context", result.meanContext);
+    writeRequestJSON(j, result.workload, result.kvBytesPerToken,
+                     result.meanContext);
     j.attribute("model_weight_bytes", result.modelWeightBytes);
     j.attribute("rejected", result.rejected);
     for (WaferWeights weights :
