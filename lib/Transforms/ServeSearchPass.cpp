@@ -171,6 +171,11 @@ struct MoEServeSearchPass : moe::impl::MoEServeSearchBase<MoEServeSearchPass> {
                      << " can be joined";
       return failure();
     }
+    if (!svg.empty()) {
+      emitError(loc) << "svg= draws the GPU search's Pareto front; the wafer "
+                        "report lists every row instead";
+      return failure();
+    }
     WaferServingSpace space;
     space.maxSystems = gpus;
     space.cacheType = cacheType;
@@ -186,11 +191,6 @@ struct MoEServeSearchPass : moe::impl::MoEServeSearchBase<MoEServeSearchPass> {
             writeWaferServingText(*result, os);
         })))
       return failure();
-    if (!svg.empty()) {
-      emitError(loc) << "svg= draws the GPU search's Pareto front; the wafer "
-                        "report lists every row instead";
-      return failure();
-    }
     if (result->rows.empty()) {
       emitError(loc) << "no wafer-scale serving plan fits on " << int64_t(gpus)
                      << " x " << wafer.name
