@@ -35,6 +35,16 @@ def MoE_RoundedFigure : AttrParameter<"::mlir::moe::Figure",
   let printer = "::mlir::moe::printRoundedFigure($_printer, $_self)";
 }
 
+// A figure that is 0 unless given, and then not printed.
+def MoE_OptionalFigure : AttrParameter<"::mlir::moe::Figure",
+                                       "a finite non-negative figure",
+                                       "double"> {
+  let convertFromStorage = "$_self.value";
+  let parser = "::mlir::moe::parseFigure($_parser)";
+  let printer = "::mlir::moe::printFigure($_printer, $_self)";
+  let defaultValue = "0.0";
+}
+
 class MoE_Degree<string desc>
     : DefaultValuedParameter<"int64_t", "1", desc>;
 
@@ -189,6 +199,64 @@ def MoE_WSEPlanAttr : MoE_Attr<"WSEPlan", "wse_plan",
   }];
 }
 
+def MoE_RoleParameter : EnumParameter<MoE_OpRole> {
+  let defaultValue = "::mlir::moe::OpRole::Compute";
+}
+
+// The fraction of an op's time on the critical path: 1 unless given.
+def MoE_ExposedFraction : AttrParameter<"::mlir::moe::Figure",
+                                        "a fraction in [0, 1]", "double"> {
+  let convertFromStorage = "$_self.value";
+  let parser = "::mlir::moe::parseFigure($_parser)";
+  let printer = "::mlir::moe::printFigure($_printer, $_self)";
+  let defaultValue = "1.0";
+}
+
+def MoE_TimingAttr : MoE_Attr<"Timing", "timing"> {
+  let summary = "Where an op's time falls in a costed step";
+  let description = [{
+    Attached by `--moe-cost` next to `moe.cost` when the step is more than
+    one forward pass run end to end (training, pipeline stages, or
+    collectives that overlap compute); the step's timeline
+    (`--moe-cost-report` trace and time breakdown) is built from it.
+    Seconds per device over the whole step, before any overlap:
+
+    - `role`: how the step schedules the op (`compute`, `collective`,
+      `grad_sync`, `stream_in`, `stream_out`);
+    - `forward`, `backward`: of every micro-batch; `backward` excludes
+      `recompute` (the forward kernels a recomputing backward runs again)
+      and `sync` (gradient synchronisation);
+    - `optimizer`: the optimizer step of the weights it owns;
+    - `exposed`: the fraction of a collective's time on the critical path
+      (the rest hides behind compute: `overlap=`), in [0, 1];
+    - `stage`, `chunk`: the pipeline stage and model chunk that run it;
+    - `transfer`: seconds its input takes to arrive from the previous
+      stage (the first op of a stage).
+
+    So `moe.cost`'s seconds are `exposed * (forward + backward + recompute +
+    sync) + optimizer`. Omitted fields are 0 (`exposed` 1, `role` compute).
+
+    ```mlir
+    moe.timing = #moe.timing<forward = 1.2e-05, backward = 2.4e-05,
+                             optimizer = 3e-06, stage = 1>
+    ```
+  }];
+  let parameters = (ins MoE_RoleParameter:$role,
+                        MoE_OptionalFigure:$forward,
+                        MoE_OptionalFigure:$backward,
+                        MoE_OptionalFigure:$recompute,
+                        MoE_OptionalFigure:$sync,
+                        MoE_OptionalFigure:$optimizer,
+                        MoE_ExposedFraction:$exposed,
+                        DefaultValuedParameter<"int64_t", "0",
+                                               "pipeline stage">:$stage,
+                        DefaultValuedParameter<"int64_t", "0",
+                                               "model chunk">:$chunk,
+                        MoE_OptionalFigure:$transfer);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Cost summary
 //===----------------------------------------------------------------------===//
@@ -229,7 +297,8 @@ def MoE_CostSummaryAttr : MoE_Attr<"CostSummary", "cost_summary"> {
     no collectives), `bytes` of device memory traffic and `network_bytes`;
     the model's `params` and `active_params` (per token); the device's
     `peak_flops`; the fraction of the step a pipeline's slowest stage waits
-    (`pipeline_bubble`, in [0, 1)); `memory` per device.
+    (`pipeline_bubble`, in [0, 1)); `memory` per device;
+    `micro_batches` per optimizer step (1 unless given).
 
     Throughput (`tokens / seconds`) and MFU
     (`model_flops / (seconds * peak_flops)`) are derived, not stored.
@@ -248,7 +317,9 @@ def MoE_CostSummaryAttr : MoE_Attr<"CostSummary", "cost_summary"> {
                         MoE_Figure:$active_params,
                         MoE_Figure:$peak_flops,
                         MoE_Figure:$pipeline_bubble,
-                        "::mlir::moe::MemoryAttr":$memory);
+                        "::mlir::moe::MemoryAttr":$memory,
+                        DefaultValuedParameter<"int64_t", "1",
+                                               "micro-batches">:$micro_batches);
   let builders = [
     AttrBuilder<(ins "::llvm::StringRef":$machine, "::mlir::moe::Phase":$phase,
                      "int64_t":$tokens, "int64_t":$devices, "double":$seconds,
@@ -256,13 +327,14 @@ def MoE_CostSummaryAttr : MoE_Attr<"CostSummary", "cost_summary"> {
                      "double":$network_bytes, "double":$params,
                      "double":$active_params, "double":$peak_flops,
                      "double":$pipeline_bubble,
-                     "::mlir::moe::MemoryAttr":$memory), [{
+                     "::mlir::moe::MemoryAttr":$memory,
+                     CArg<"int64_t", "1">:$micro_batches), [{
       using ::mlir::moe::Figure;
       return $_get($_ctxt, machine, phase, tokens, devices, Figure(seconds),
                    Figure(flops), Figure(model_flops), Figure(bytes),
                    Figure(network_bytes), Figure(params),
                    Figure(active_params), Figure(peak_flops),
-                   Figure(pipeline_bubble), memory);
+                   Figure(pipeline_bubble), memory, micro_batches);
     }]>
   ];
   let assemblyFormat = "`<` struct(params) `>`";

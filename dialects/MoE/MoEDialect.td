@@ -50,6 +50,9 @@ def MoE_Dialect : Dialect {
     "::mlir::moe::CostSummaryAttr":$cost_summary,
     // Any op: its cost in the phase, left by --moe-cost.
     "::mlir::moe::CostAttr":$cost,
+    // Any op: where its time falls in the step (forward, backward, ...,
+    // pipeline stage), left by --moe-cost for the step's timeline.
+    "::mlir::moe::TimingAttr":$timing,
     // A collective a GPU plan inserted to synchronise a weight's gradient.
     "::mlir::UnitAttr":$grad_sync,
     // Function argument: a trainable weight, by name.
@@ -120,5 +123,20 @@ def MoE_Bound : I32EnumAttr<"Bound", "what limits an op's time", [
   let genSpecializedAttr = 0;
 }
 def MoE_BoundAttr : EnumAttr<MoE_Dialect, MoE_Bound, "bound">;
+
+def MoE_OpRole : I32EnumAttr<"OpRole", "how a step schedules an op", [
+    // Runs on the device's compute stream.
+    I32EnumAttrCase<"Compute", 0, "compute">,
+    // Every kernel is a collective: it may hide behind the layer's compute.
+    I32EnumAttrCase<"Collective", 1, "collective">,
+    // A gradient synchronisation: after the backward pass.
+    I32EnumAttrCase<"GradSync", 2, "grad_sync">,
+    // Weight streaming onto a wafer, and gradients streaming off it.
+    I32EnumAttrCase<"StreamIn", 3, "stream_in">,
+    I32EnumAttrCase<"StreamOut", 4, "stream_out">
+  ]> {
+  let cppNamespace = "::mlir::moe";
+  let genSpecializedAttr = 0;
+}
 
 #endif // MOE_DIALECT_MOE_IR_MOEDIALECT_TD

@@ -27,7 +27,8 @@ CostSummaryAttr CostSummary::toAttr(MLIRContext *ctx) const {
                              memory.kvCache, memory.total(), memoryCapacity);
   return CostSummaryAttr::get(ctx, machine, phase, tokens, devices, seconds,
                               flops, modelFlops, bytes, network, params,
-                              activeParams, peakFlops, pipelineBubble, mem);
+                              activeParams, peakFlops, pipelineBubble, mem,
+                              microBatches);
 }
 
 LogicalResult mlir::moe::verifyCostOptions(const CostOptions &options,
@@ -287,10 +288,13 @@ OpEntry &OpPricer::add(Operation *key, const OpWork &work, double runs,
   // locally and are synchronised once per step, before the optimizer.
   double perStep = runs * options.microBatches;
   KernelCost forward = work.forward, backward = work.backward;
+  KernelCost recompute;
   if (options.recompute)
-    backward += work.recompute;
+    recompute = work.recompute;
   forward *= perStep;
+  recompute *= perStep;
   backward *= perStep;
+  backward += recompute;
   // ZeRO-1 reduce-scatters the gradients and all-gathers the updated
   // weights once per step: the bytes of one all-reduce. ZeRO-2 shards the
   // accumulated gradients, so it reduce-scatters every micro-batch; ZeRO-3
@@ -304,6 +308,8 @@ OpEntry &OpPricer::add(Operation *key, const OpWork &work, double runs,
   backward += gradSync;
   cost.forward += forward;
   cost.backward += backward;
+  cost.recompute += recompute;
+  cost.sync += gradSync;
   cost.modelFlops += work.modelFlops * perStep;
 
   // Parameters: counted once however many ops or loop trips read them; the
@@ -592,7 +598,9 @@ FailureOr<CostAnalysis> CostAnalysis::run(ModuleOp module,
 
   CostAnalysis analysis;
   analysis.summary = std::move(*summary);
-  for (OpEntry &entry : entries)
+  for (OpEntry &entry : entries) {
+    entry.cost.role = entry.role;
     analysis.opCosts[entry.op] = std::move(entry.cost);
+  }
   return analysis;
 }

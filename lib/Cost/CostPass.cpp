@@ -74,11 +74,29 @@ void MoECostPass::runOnOperation() {
 
   MLIRContext *ctx = &getContext();
   auto *dialect = ctx->getLoadedDialect<MoEDialect>();
+  bool train = phase == Phase::Train;
   for (auto &[op, cost] : analysis->getOpCosts()) {
     const KernelCost &t = cost.total;
     dialect->getCostAttrHelper().setAttr(
         op,
         CostAttr::get(ctx, t.flops, t.bytes, t.network, t.seconds, t.bound));
+    // An op's place in the step's timeline, unless the step is one forward
+    // pass end to end. A wafer's timeline is its ops in order: weight
+    // streaming already overlaps compute in their times.
+    bool placed = cost.exposed < 1 || cost.stage > 0 || cost.chunk > 0 ||
+                  cost.transferIn > 0;
+    bool timed = cost.forward.seconds > 0 || cost.backward.seconds > 0 ||
+                 cost.optimizer.seconds > 0;
+    if (machineModel->isWafer() || !(placed || (train && timed)))
+      continue;
+    double backward = std::max(0.0, cost.backward.seconds -
+                                        cost.recompute.seconds -
+                                        cost.sync.seconds);
+    dialect->getTimingAttrHelper().setAttr(
+        op, TimingAttr::get(ctx, cost.role, cost.forward.seconds, backward,
+                            cost.recompute.seconds, cost.sync.seconds,
+                            cost.optimizer.seconds, cost.exposed, cost.stage,
+                            cost.chunk, cost.transferIn));
   }
 
   const CostSummary &s = analysis->getSummary();

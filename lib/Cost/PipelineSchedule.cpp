@@ -14,12 +14,175 @@
 using namespace mlir;
 using namespace mlir::moe;
 
+namespace {
+
+struct ScheduledOp {
+  bool backward = false;
+  int64_t microBatch = 0, chunk = 0;
+};
+
+/// Each stage's slots in the order it runs them.
+std::vector<std::vector<ScheduledOp>> getStageOrders(int64_t p, int64_t v,
+                                                     int64_t m, bool train) {
+  int64_t total = m * v;
+  // Forwards of (micro-batch, chunk): groups of p micro-batches, each group
+  // through every chunk; backwards in the same order, chunks reversed.
+  std::vector<std::pair<int64_t, int64_t>> sequence;
+  sequence.reserve(total);
+  for (int64_t first = 0; first < m; first += p)
+    for (int64_t c = 0; c < v; ++c)
+      for (int64_t i = 0; i < std::min(p, m - first); ++i)
+        sequence.push_back({first + i, c});
+  std::vector<std::vector<ScheduledOp>> orders(p);
+  for (int64_t s = 0; s < p; ++s) {
+    std::vector<ScheduledOp> &order = orders[s];
+    order.reserve(train ? 2 * total : total);
+    auto forward = [&](int64_t k) {
+      order.push_back({false, sequence[k].first, sequence[k].second});
+    };
+    auto backward = [&](int64_t k) {
+      order.push_back({true, sequence[k].first, v - 1 - sequence[k].second});
+    };
+    if (!train) {
+      for (int64_t k = 0; k < total; ++k)
+        forward(k);
+      continue;
+    }
+    // Warm-up forwards, then one forward and one backward in turn, then the
+    // cool-down backwards (Megatron-Core's warm-up counts).
+    int64_t warmUp = v == 1 ? std::min(p - s - 1, m)
+                            : std::min((p - s - 1) * 2 + (v - 1) * p, total);
+    int64_t f = 0, b = 0;
+    for (; f < warmUp; ++f)
+      forward(f);
+    for (; f < total; ++f, ++b) {
+      forward(f);
+      backward(b);
+    }
+    for (; b < total; ++b)
+      backward(b);
+  }
+  return orders;
+}
+
+} // namespace
+
+std::vector<PipelineSlot>
+mlir::moe::runPipelineSchedule(const PipelineWork &work) {
+  int64_t p = std::max<int64_t>(1, work.stages);
+  int64_t v = std::max<int64_t>(1, work.chunks);
+  int64_t m = std::max<int64_t>(1, work.microBatches);
+  std::vector<std::vector<ScheduledOp>> orders =
+      getStageOrders(p, v, m, work.train);
+
+  // When each slot ended (-1: not yet run).
+  std::vector<double> done(2 * p * v * m, -1);
+  auto key = [&](bool backward, int64_t s, int64_t c, int64_t mb) {
+    return ((static_cast<int64_t>(backward) * p + s) * v + c) * m + mb;
+  };
+  auto fill = [&](int64_t s) {
+    return static_cast<size_t>(s) < work.fill.size() ? work.fill[s] : 0.0;
+  };
+  // The slot `op` of stage `s` waits for (-1: none), and the transfer on
+  // that edge: the first micro-batch's activation in the fill, the last
+  // one's gradient in the drain.
+  auto dependency = [&](int64_t s, const ScheduledOp &op, double &lag) {
+    lag = 0;
+    if (!op.backward) {
+      if (s > 0) {
+        if (op.microBatch == 0 && op.chunk == 0)
+          lag = fill(s);
+        return key(false, s - 1, op.chunk, op.microBatch);
+      }
+      return op.chunk > 0 ? key(false, p - 1, op.chunk - 1, op.microBatch)
+                          : int64_t(-1);
+    }
+    if (s < p - 1) {
+      if (op.microBatch == m - 1 && op.chunk == 0)
+        lag = fill(s + 1);
+      return key(true, s + 1, op.chunk, op.microBatch);
+    }
+    return op.chunk < v - 1 ? key(true, 0, op.chunk + 1, op.microBatch)
+                            : key(false, p - 1, v - 1, op.microBatch);
+  };
+  auto ready = [&](int64_t s, const ScheduledOp &op, double freeAt,
+                   double &start) {
+    double lag;
+    int64_t dep = dependency(s, op, lag);
+    if (dep >= 0 && done[dep] < 0)
+      return false;
+    start = std::max(freeAt, dep >= 0 ? done[dep] + lag : 0.0);
+    return true;
+  };
+
+  std::vector<PipelineSlot> slots;
+  size_t remaining = 0;
+  for (const auto &order : orders)
+    remaining += order.size();
+  slots.reserve(remaining);
+  std::vector<size_t> next(p, 0);
+  std::vector<double> freeAt(p, 0);
+  auto run = [&](int64_t s, double start) {
+    const ScheduledOp &op = orders[s][next[s]++];
+    int64_t index = s * v + op.chunk;
+    const std::vector<double> &seconds =
+        op.backward ? work.backward : work.forward;
+    double duration =
+        static_cast<size_t>(index) < seconds.size() ? seconds[index] : 0;
+    PipelineSlot slot{s, op.chunk, op.microBatch, op.backward, start,
+                      start + duration};
+    done[key(op.backward, s, op.chunk, op.microBatch)] = slot.end;
+    freeAt[s] = slot.end;
+    slots.push_back(slot);
+    --remaining;
+  };
+  while (remaining > 0) {
+    bool progress = false;
+    for (int64_t s = 0; s < p; ++s) {
+      double start;
+      while (next[s] < orders[s].size() &&
+             ready(s, orders[s][next[s]], freeAt[s], start)) {
+        run(s, start);
+        progress = true;
+      }
+    }
+    if (progress)
+      continue;
+    // Every stage waits on another (interleaving with a partial group of
+    // micro-batches): the first ready slot later in a stage's order runs
+    // next, on the stage where it starts earliest.
+    int64_t bestStage = -1;
+    size_t bestIndex = 0;
+    double bestStart = 0;
+    for (int64_t s = 0; s < p; ++s)
+      for (size_t i = next[s]; i < orders[s].size(); ++i) {
+        double start;
+        if (!ready(s, orders[s][i], freeAt[s], start))
+          continue;
+        if (bestStage < 0 || start < bestStart) {
+          bestStage = s;
+          bestIndex = i;
+          bestStart = start;
+        }
+        break;
+      }
+    if (bestStage < 0)
+      break; // unreachable: the slots' dependencies form no cycle
+    auto &order = orders[bestStage];
+    std::rotate(order.begin() + next[bestStage], order.begin() + bestIndex,
+                order.begin() + bestIndex + 1);
+    run(bestStage, bestStart);
+  }
+  return slots;
+}
+
 FailureOr<PipelineResult> mlir::moe::schedulePipeline(
-    ArrayRef<OpEntry> entries, ArrayRef<LayerRun> layers,
+    MutableArrayRef<OpEntry> entries, ArrayRef<LayerRun> layers,
     const MachineModel &machine, const CostOptions &options,
     const StepShape &shape, Location loc) {
   int64_t stages = std::max<int64_t>(1, shape.stages);
-  int64_t virtualStages = std::max<int64_t>(1, shape.virtualStages);
+  int64_t chunks = std::max<int64_t>(1, shape.virtualStages);
+  int64_t virtualStages = stages * chunks;
   int64_t zeroStage = shape.zeroStage;
   int64_t decoderLayers = 0;
   for (const LayerRun &layer : layers)
@@ -32,81 +195,108 @@ FailureOr<PipelineResult> mlir::moe::schedulePipeline(
                              "has "
                           << decoderLayers;
 
-  // How many instances of each layer run each stage holds: decoder layers
-  // split evenly by position, the others in the first stage when they come
-  // before the first decoder layer and in the last one otherwise.
-  std::vector<SmallVector<double>> share(layers.size(),
-                                         SmallVector<double>(stages, 0.0));
+  // How many instances of each layer run each virtual stage holds: decoder
+  // layers split evenly by position, the others in the first virtual stage
+  // when they come before the first decoder layer and in the last one
+  // otherwise.
+  std::vector<SmallVector<double>> share(
+      layers.size(), SmallVector<double>(virtualStages, 0.0));
   int64_t position = 0;
   bool pastFirstDecoder = false;
   for (auto [index, layer] : llvm::enumerate(layers)) {
     if (!layer.decoder) {
-      share[index][pastFirstDecoder ? stages - 1 : 0] = 1;
+      share[index][pastFirstDecoder ? virtualStages - 1 : 0] = 1;
       continue;
     }
     pastFirstDecoder = true;
     for (int64_t i = 0; i < layer.count; ++i, ++position)
-      share[index][position * stages / decoderLayers] +=
+      share[index][position * virtualStages / decoderLayers] +=
           1.0 / static_cast<double>(layer.count);
   }
 
-  // Per stage: compute of all micro-batches, once-per-step work (gradient
-  // sync, optimizer), weights, saved activations.
+  // Per stage: once-per-step work (gradient sync, optimizer), weights,
+  // saved activations; per virtual stage, a micro-batch's forward and
+  // backward.
   struct Stage {
-    double compute = 0, perStep = 0, largestOpWeightBytes = 0;
+    double perStep = 0, largestOpWeightBytes = 0;
     MemoryBreakdown state;
     double saved = 0, layerInputs = 0, largestLayer = 0;
     double inputBytes = -1;
   };
+  bool train = options.phase == Phase::Train;
+  auto m = static_cast<double>(options.microBatches);
   std::vector<Stage> perStage(stages);
-  for (const OpEntry &entry : entries) {
-    for (int64_t i = 0; i < stages; ++i) {
-      double n = entry.instances * share[entry.stageLayer][i];
+  PipelineWork work;
+  work.stages = stages;
+  work.chunks = chunks;
+  work.microBatches = options.microBatches;
+  work.train = train;
+  work.forward.assign(virtualStages, 0);
+  work.backward.assign(virtualStages, 0);
+  work.fill.assign(stages, 0);
+  for (OpEntry &entry : entries) {
+    OpCost &cost = entry.cost;
+    double most = 0;
+    for (int64_t vs = 0; vs < virtualStages; ++vs) {
+      double n = entry.instances * share[entry.stageLayer][vs];
       if (n == 0)
         continue;
+      auto [i, chunk] = getStageAndChunk(vs, stages);
+      if (n > most) {
+        most = n;
+        cost.stage = i;
+        cost.chunk = chunk;
+      }
       Stage &s = perStage[i];
-      const OpCost &cost = entry.cost;
+      int64_t slot = i * chunks + chunk;
       if (entry.role == OpRole::GradSync) {
         s.perStep += cost.total.seconds * n;
       } else {
-        s.compute += (cost.total.seconds - cost.optimizer.seconds) * n;
+        work.forward[slot] += cost.forward.seconds * cost.exposed * n / m;
+        work.backward[slot] += cost.backward.seconds * cost.exposed * n / m;
         s.perStep += cost.optimizer.seconds * n;
-        if (s.inputBytes < 0)
+        if (s.inputBytes < 0) {
           s.inputBytes = entry.inputBytes;
+          // The activation entering each stage but the first crosses a
+          // link once in the fill (and its gradient once in the drain); in
+          // the steady state transfers hide behind compute.
+          if (i > 0 && s.inputBytes > 0 && machine.interNodeBandwidth > 0) {
+            work.fill[i] = machine.interNodeLatency +
+                           s.inputBytes / machine.interNodeBandwidth;
+            cost.transferIn = work.fill[i];
+          }
+        }
       }
-      entry.addStateMemory(s.state, n, options.phase == Phase::Train);
+      entry.addStateMemory(s.state, n, train);
       s.largestOpWeightBytes =
           std::max(s.largestOpWeightBytes, entry.readWeightBytes);
     }
   }
   for (auto [index, layer] : llvm::enumerate(layers))
-    for (int64_t i = 0; i < stages; ++i) {
-      double n = layer.count * share[index][i];
+    for (int64_t vs = 0; vs < virtualStages; ++vs) {
+      double n = layer.count * share[index][vs];
       if (n == 0)
         continue;
-      Stage &s = perStage[i];
+      Stage &s = perStage[getStageAndChunk(vs, stages).first];
       s.layerInputs += layer.inputSavedBytes * n;
       s.saved += layer.savedBytes * n;
       s.largestLayer = std::max(s.largestLayer, layer.savedBytes);
     }
 
-  bool train = options.phase == Phase::Train;
-  auto m = static_cast<double>(options.microBatches);
-  double slots = m + static_cast<double>(stages - 1) / virtualStages;
   PipelineResult result;
-  double perStep = 0, transfers = 0, worstMemory = -1;
+  std::vector<double> end(stages, 0), busy(stages, 0);
+  for (const PipelineSlot &slot : runPipelineSchedule(work)) {
+    end[slot.stage] = std::max(end[slot.stage], slot.end);
+    busy[slot.stage] += slot.end - slot.start;
+  }
+  double span = 0, busiest = 0, worstMemory = -1;
   for (int64_t i = 0; i < stages; ++i) {
     Stage &s = perStage[i];
-    result.slowestStageSeconds =
-        std::max(result.slowestStageSeconds, s.compute / m);
-    perStep = std::max(perStep, s.perStep);
-    // The activation entering each stage but the first crosses a link once
-    // in the fill (and its gradient once in the drain); in the steady state
-    // transfers hide behind compute.
-    if (i > 0 && s.inputBytes > 0 && machine.interNodeBandwidth > 0)
-      transfers +=
-          (train ? 2 : 1) * (machine.interNodeLatency +
-                             s.inputBytes / machine.interNodeBandwidth);
+    span = std::max(span, end[i]);
+    busiest = std::max(busiest, busy[i]);
+    result.seconds = std::max(result.seconds, end[i] + s.perStep);
+    result.slowestStageSeconds = std::max(result.slowestStageSeconds,
+                                          busy[i] / m);
     // 1F1B: stage i holds the activations of min(p - i, m) micro-batches.
     double inFlight = std::min<double>(stages - i, m);
     MemoryBreakdown mem = s.state;
@@ -123,7 +313,6 @@ FailureOr<PipelineResult> mlir::moe::schedulePipeline(
       result.memory = mem;
     }
   }
-  result.seconds = slots * result.slowestStageSeconds + perStep + transfers;
-  result.bubble = (slots - m) / slots;
+  result.bubble = span > 0 ? (span - busiest) / span : 0;
   return result;
 }

@@ -53,6 +53,7 @@ void hideCollectives(MutableArrayRef<OpEntry> entries,
     double scale = exposed / c;
     entry.cost.total.seconds *= scale;
     entry.cost.total.boundSeconds *= scale;
+    entry.cost.exposed = scale;
   }
 }
 
@@ -69,6 +70,7 @@ FailureOr<CostSummary> mlir::moe::priceStep(MutableArrayRef<OpEntry> entries,
   summary.phase = options.phase;
   summary.peakFlops = machine.peakFlops16;
   summary.devices = std::max<int64_t>(1, shape.devices);
+  summary.microBatches = options.microBatches;
   bool train = options.phase == Phase::Train;
 
   for (OpEntry &entry : entries) {

@@ -184,7 +184,7 @@ module attributes {dlti.target_system_spec = #dlti.target_system_spec<
 // 2 micro-batches: 2 x 739776 = 1479552 FLOPs, 2 x 166272 + 292096 = 624640
 // bytes, 6.2464e-6 s, 32 tokens (tokens/s 5.12295e6), model FLOPs 1479552
 // (MFU 0.236865); memory per device unchanged (180672).
-// CHECK-MICRO: moe.cost_summary = #moe.cost_summary<machine = "unit", phase = train, tokens = 32, devices = 1, seconds = {{6\.246(4|39999+[0-9]*)e-06}}, flops = 1479552, model_flops = 1479552, bytes = 624640, network_bytes = 0, params = 10432, active_params = 7360, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 20864, gradients = 20864, optimizer = 125184, activations = 13760, kv_cache = 0, total = 180672, capacity = 1.0e+12>>
+// CHECK-MICRO: moe.cost_summary = #moe.cost_summary<machine = "unit", phase = train, tokens = 32, devices = 1, seconds = {{6\.246(4|39999+[0-9]*)e-06}}, flops = 1479552, model_flops = 1479552, bytes = 624640, network_bytes = 0, params = 10432, active_params = 7360, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 20864, gradients = 20864, optimizer = 125184, activations = 13760, kv_cache = 0, total = 180672, capacity = 1.0e+12>, micro_batches = 2>
 // CHECK-MICROJSON: "tokens": 32,
 // CHECK-MICROJSON: "seconds": {{6\.246(4|39999+[0-9]*)e-0?6}},
 // CHECK-MICROJSON: "flops": 1479552,

@@ -50,6 +50,18 @@ struct CostOptions {
 /// What one op costs in the phase, summed over every time it runs.
 struct OpCost {
   KernelCost forward, backward, optimizer;
+  /// The parts of `backward` that are recomputed forward kernels and
+  /// gradient synchronisation.
+  KernelCost recompute, sync;
+  /// How the step schedules it.
+  OpRole role = OpRole::Compute;
+  /// Fraction of its time on the step's critical path (a collective hidden
+  /// in part behind compute has less than 1).
+  double exposed = 1;
+  /// The pipeline stage and model chunk that run it, and the seconds its
+  /// input takes to arrive from the previous stage when it starts one.
+  int64_t stage = 0, chunk = 0;
+  double transferIn = 0;
   /// forward + backward + optimizer, with the bound of the largest part.
   KernelCost total;
   /// Forward FLOPs that count as model FLOPs (no recompute, no collectives).
@@ -85,6 +97,8 @@ struct CostSummary {
   /// slowest stage waits in the pipeline's fill and drain.
   int64_t pipelineStages = 1;
   double pipelineBubble = 0;
+  /// Micro-batches per optimizer step.
+  int64_t microBatches = 1;
   double tokensPerSecond() const {
     return seconds > 0 ? static_cast<double>(tokens) / seconds : 0;
   }
@@ -110,17 +124,6 @@ struct LayerRun {
   double inputSavedBytes = 0, savedBytes = 0;
 };
 
-/// How an op's time is scheduled.
-enum class OpRole {
-  Compute,
-  /// Every kernel is a collective: it may hide behind the layer's compute.
-  Collective,
-  /// A gradient synchronisation: once per step, after the backward pass.
-  GradSync,
-  /// Weight streaming onto a wafer, and gradients streaming off it.
-  StreamIn,
-  StreamOut,
-};
 
 /// One op of the program, or the representative of the identical ops of a
 /// layer run: what one instance costs over the phase.

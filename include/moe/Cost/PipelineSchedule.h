@@ -6,8 +6,9 @@
 //===----------------------------------------------------------------------===//
 //
 // A GPU plan with `pp` pipeline stages keeps every layer in the one planned
-// function; the step model assigns the layers to stages and prices the 1F1B
-// schedule (docs/CostModel.md, "Pipeline parallelism").
+// function; the step model assigns the layers to stages and runs the 1F1B
+// schedule, op by op in time (docs/CostModel.md, "Pipeline parallelism").
+// The step's timeline (moe/Report/Timeline.h) draws the same schedule.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,14 +17,52 @@
 
 #include "moe/Cost/CostTypes.h"
 
+#include <vector>
+
 namespace mlir::moe {
 
+/// What a pipeline schedule runs: per stage and model chunk (index
+/// `stage * chunks + chunk`) the seconds of one micro-batch's forward and
+/// backward, and per stage the seconds the first micro-batch's activation
+/// takes to arrive from the previous stage (its gradient takes as long to
+/// return in the drain).
+struct PipelineWork {
+  int64_t stages = 1, chunks = 1, microBatches = 1;
+  bool train = true;
+  std::vector<double> forward, backward;
+  std::vector<double> fill;
+};
+
+/// One forward or backward of one micro-batch on one model chunk.
+struct PipelineSlot {
+  int64_t stage = 0, chunk = 0, microBatch = 0;
+  bool backward = false;
+  double start = 0, end = 0;
+};
+
+/// Runs the schedule in time: each stage runs its slots in 1F1B order
+/// (interleaved over model chunks as Megatron-Core does when `chunks` > 1:
+/// micro-batches in groups of `stages`, each group through every chunk),
+/// each slot starting when the stage is free and its input has arrived. A
+/// forward-only step runs every forward in order. Returns the slots in the
+/// order they ran. With equal stages the span is (m + (p - 1) / v) slots of
+/// one micro-batch's work (Narayanan et al., SC'21) plus the fill and drain
+/// transfers.
+std::vector<PipelineSlot> runPipelineSchedule(const PipelineWork &work);
+
+/// The model chunk and stage of virtual stage `index` of `stages * chunks`:
+/// chunk-major, as interleaving assigns them.
+inline std::pair<int64_t, int64_t>
+getStageAndChunk(int64_t index, int64_t stages) {
+  return {index % stages, index / stages};
+}
+
 struct PipelineResult {
-  /// Step time: the schedule, the slowest stage's gradient synchronisation
-  /// and optimizer step, and the fill and drain transfers between stages.
+  /// Step time: when the last stage finishes its share of the schedule and
+  /// then its gradient synchronisation and optimizer step.
   double seconds = 0;
-  /// Fraction of the schedule the slowest stage waits: ((p - 1) / v) /
-  /// (m + (p - 1) / v).
+  /// Fraction of the schedule the busiest stage waits (fill, drain and
+  /// transfers): ((p - 1) / v) / (m + (p - 1) / v) for equal stages.
   double bubble = 0;
   /// Per micro-batch compute time of the slowest stage.
   double slowestStageSeconds = 0;
@@ -32,16 +71,16 @@ struct PipelineResult {
 };
 
 /// Splits the decoder layers (`layers.N`, in program order; a run of
-/// identical layers counts each) into `stages` contiguous stages of equal
-/// layer counts (layers before the first decoder layer go to the first
-/// stage, after it to the last; a gradient synchronisation goes with the
-/// layer that reads its weight) and prices a 1F1B schedule with
-/// `virtualStages` model chunks per device (Narayanan et al., SC'21):
-/// (m + (p - 1) / v) x the slowest stage's time per micro-batch. Fails with
-/// an error at `loc` when there are fewer decoder layers than stages.
-/// `shape` gives the stages, chunks and ZeRO stage.
+/// identical layers counts each) into `stages * virtualStages` contiguous
+/// virtual stages of equal layer counts (layers before the first decoder
+/// layer go to the first, after it to the last; a gradient synchronisation
+/// goes with the layer that reads its weight), virtual stage i to stage
+/// i mod p as chunk i / p, and runs the schedule (runPipelineSchedule).
+/// Records each entry's stage, chunk and incoming transfer in its cost.
+/// Fails with an error at `loc` when there are fewer decoder layers than
+/// stages. `shape` gives the stages, chunks and ZeRO stage.
 FailureOr<PipelineResult>
-schedulePipeline(ArrayRef<OpEntry> entries, ArrayRef<LayerRun> layers,
+schedulePipeline(MutableArrayRef<OpEntry> entries, ArrayRef<LayerRun> layers,
                  const MachineModel &machine, const CostOptions &options,
                  const StepShape &shape, Location loc);
 

@@ -210,7 +210,7 @@ func.func @split_result(%x: tensor<4xf32>) -> (tensor<4xf32> {moe.split_axes = "
 // -----
 
 // A misspelt attribute is named, with the ones the dialect knows.
-// expected-error @below {{unknown moe attribute 'moe.plans' (known: moe.plan, moe.cost_summary, moe.cost, moe.grad_sync, moe.param, moe.split_axes, moe.architecture)}}
+// expected-error @below {{unknown moe attribute 'moe.plans' (known: moe.plan, moe.cost_summary, moe.cost, moe.timing, moe.grad_sync, moe.param, moe.split_axes, moe.architecture)}}
 module attributes {moe.plans = #moe.gpu_plan<ep = 2>} {
 }
 
@@ -226,4 +226,38 @@ func.func @unknown_arg(%w: tensor<4xf32> {moe.weight = "w"}) {
 // expected-error @below {{unknown moe attribute 'moe.param' of result #0}}
 func.func @unknown_result(%x: tensor<4xf32>) -> (tensor<4xf32> {moe.param = "w"}) {
   return %x : tensor<4xf32>
+}
+
+// -----
+
+// expected-error @below {{'exposed' is a fraction in [0, 1] (got 1.5)}}
+func.func @exposed_above_one() attributes {moe.timing = #moe.timing<exposed = 1.5>} {
+  return
+}
+
+// -----
+
+// expected-error @below {{'backward' must not be negative (got -2)}}
+func.func @negative_backward() attributes {moe.timing = #moe.timing<backward = -2>} {
+  return
+}
+
+// -----
+
+// expected-error @below {{'stage' and 'chunk' must not be negative (got -1, 0)}}
+func.func @negative_stage() attributes {moe.timing = #moe.timing<stage = -1>} {
+  return
+}
+
+// -----
+
+// expected-error @below {{'moe.timing' must be a #moe.timing<...>, not #moe.cost<flops = 0, bytes = 0, network = 0, seconds = 0, bound = none>}}
+func.func @timing_not_timing() attributes {moe.timing = #moe.cost<flops = 0, bytes = 0, network = 0, seconds = 0, bound = none>} {
+  return
+}
+
+// -----
+
+// expected-error @below {{'micro_batches' must be at least 1 (got 0)}}
+module attributes {moe.cost_summary = #moe.cost_summary<machine = "m", phase = train, tokens = 16, devices = 1, seconds = 1, flops = 0, model_flops = 0, bytes = 0, network_bytes = 0, params = 0, active_params = 0, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 0, gradients = 0, optimizer = 0, activations = 0, kv_cache = 0, total = 0, capacity = 1>, micro_batches = 0>} {
 }

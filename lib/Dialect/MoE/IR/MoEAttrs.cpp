@@ -306,7 +306,8 @@ CostSummaryAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                         int64_t devices, Figure seconds, Figure flops,
                         Figure modelFlops, Figure bytes, Figure networkBytes,
                         Figure params, Figure activeParams, Figure peakFlops,
-                        Figure pipelineBubble, MemoryAttr memory) {
+                        Figure pipelineBubble, MemoryAttr memory,
+                        int64_t microBatches) {
   if (machine.empty())
     return emitError() << "a cost summary needs the machine's name";
   if (tokens < 0)
@@ -317,6 +318,9 @@ CostSummaryAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                        << ")";
   if (!memory)
     return emitError() << "a cost summary needs its memory";
+  if (microBatches < 1)
+    return emitError() << "'micro_batches' must be at least 1 (got "
+                       << microBatches << ")";
   if (failed(verifyFigures(emitError, {{"seconds", seconds},
                                        {"flops", flops},
                                        {"model_flops", modelFlops},
@@ -334,5 +338,26 @@ CostSummaryAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (activeParams.value > params.value * (1 + 1e-9))
     return emitError() << "'active_params' (" << formatFigure(activeParams)
                        << ") exceeds 'params' (" << formatFigure(params) << ")";
+  return success();
+}
+
+LogicalResult
+TimingAttr::verify(function_ref<InFlightDiagnostic()> emitError, OpRole,
+                   Figure forward, Figure backward, Figure recompute,
+                   Figure sync, Figure optimizer, Figure exposed,
+                   int64_t stage, int64_t chunk, Figure transfer) {
+  if (failed(verifyFigures(emitError, {{"forward", forward},
+                                       {"backward", backward},
+                                       {"recompute", recompute},
+                                       {"sync", sync},
+                                       {"optimizer", optimizer},
+                                       {"transfer", transfer}})))
+    return failure();
+  if (!(exposed.value >= 0 && exposed.value <= 1))
+    return emitError() << "'exposed' is a fraction in [0, 1] (got "
+                       << formatFigure(exposed) << ")";
+  if (stage < 0 || chunk < 0)
+    return emitError() << "'stage' and 'chunk' must not be negative (got "
+                       << stage << ", " << chunk << ")";
   return success();
 }

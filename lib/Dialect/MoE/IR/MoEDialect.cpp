@@ -36,7 +36,8 @@ void MoEDialect::initialize() {
 ArrayRef<StringRef> MoEDialect::getDiscardableAttrNames() {
   static const StringRef names[] = {
       PlanAttrHelper::getNameStr(),        CostSummaryAttrHelper::getNameStr(),
-      CostAttrHelper::getNameStr(),        GradSyncAttrHelper::getNameStr(),
+      CostAttrHelper::getNameStr(),        TimingAttrHelper::getNameStr(),
+      GradSyncAttrHelper::getNameStr(),
       ParamAttrHelper::getNameStr(),       SplitAxesAttrHelper::getNameStr(),
       ArchitectureAttrHelper::getNameStr()};
   return names;
@@ -101,6 +102,8 @@ LogicalResult MoEDialect::verifyOperationAttribute(Operation *op,
         failed(expect<CostSummaryAttr>(op, attr, "a #moe.cost_summary<...>")));
   if (name == CostAttrHelper::getNameStr())
     return expect<CostAttr>(op, attr, "a #moe.cost<...>");
+  if (name == TimingAttrHelper::getNameStr())
+    return expect<TimingAttr>(op, attr, "a #moe.timing<...>");
   if (name == GradSyncAttrHelper::getNameStr()) {
     if (failed(expect<UnitAttr>(op, attr, "a unit attribute")))
       return failure();
