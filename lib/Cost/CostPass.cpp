@@ -83,8 +83,8 @@ void MoECostPass::runOnOperation() {
     // An op's place in the step's timeline, unless the step is one forward
     // pass end to end. A wafer's timeline is its ops in order: weight
     // streaming already overlaps compute in their times.
-    bool placed = cost.exposed < 1 || cost.stage > 0 || cost.chunk > 0 ||
-                  cost.transferIn > 0;
+    bool placed = cost.role != OpRole::Compute || cost.exposed < 1 ||
+                  cost.stage > 0 || cost.chunk > 0 || cost.transferIn > 0;
     bool timed = cost.forward.seconds > 0 || cost.backward.seconds > 0 ||
                  cost.optimizer.seconds > 0;
     if (machineModel->isWafer() || !(placed || (train && timed)))

@@ -289,12 +289,13 @@ FailureOr<PipelineResult> mlir::moe::schedulePipeline(
     end[slot.stage] = std::max(end[slot.stage], slot.end);
     busy[slot.stage] += slot.end - slot.start;
   }
-  double span = 0, busiest = 0, worstMemory = -1;
+  double worstMemory = -1, criticalWork = 0;
   for (int64_t i = 0; i < stages; ++i) {
     Stage &s = perStage[i];
-    span = std::max(span, end[i]);
-    busiest = std::max(busiest, busy[i]);
-    result.seconds = std::max(result.seconds, end[i] + s.perStep);
+    if (end[i] + s.perStep > result.seconds) {
+      result.seconds = end[i] + s.perStep;
+      criticalWork = busy[i] + s.perStep;
+    }
     result.slowestStageSeconds = std::max(result.slowestStageSeconds,
                                           busy[i] / m);
     // 1F1B: stage i holds the activations of min(p - i, m) micro-batches.
@@ -313,6 +314,9 @@ FailureOr<PipelineResult> mlir::moe::schedulePipeline(
       result.memory = mem;
     }
   }
-  result.bubble = span > 0 ? (span - busiest) / span : 0;
+  result.bubble = result.seconds > 0
+                      ? std::max(0.0, result.seconds - criticalWork) /
+                            result.seconds
+                      : 0;
   return result;
 }

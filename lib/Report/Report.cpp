@@ -6,12 +6,14 @@
 //===----------------------------------------------------------------------===//
 
 #include "moe/Report/Report.h"
+#include "moe/Report/Timeline.h"
 #include "moe/Cost/Roofline.h"
 #include "moe/Support/OpLocation.h"
 
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/ToolOutputFile.h"
 
@@ -52,6 +54,29 @@ FailureOr<Report> mlir::moe::collectReport(ModuleOp module) {
     row.network = cost.getNetwork();
     row.seconds = cost.getSeconds();
     row.bound = cost.getBound();
+    row.forward = row.seconds;
+    if (auto timing = op->getAttrOfType<TimingAttr>(
+            MoEDialect::TimingAttrHelper::getNameStr())) {
+      row.role = timing.getRole();
+      row.forward = timing.getForward();
+      row.backward = timing.getBackward();
+      row.recompute = timing.getRecompute();
+      row.sync = timing.getSync();
+      row.optimizer = timing.getOptimizer();
+      row.exposed = timing.getExposed();
+      row.stage = timing.getStage();
+      row.chunk = timing.getChunk();
+      row.transfer = timing.getTransfer();
+    }
+    if (row.role != OpRole::Compute) {
+      row.group = row.op;
+      if (auto axes = op->getAttrOfType<DenseI16ArrayAttr>("grid_axes")) {
+        row.group += " (grid axes";
+        for (int16_t axis : axes.asArrayRef())
+          row.group += " " + std::to_string(axis);
+        row.group += ")";
+      }
+    }
     report.ops.push_back(row);
 
     auto [it, inserted] =
@@ -118,10 +143,14 @@ void mlir::moe::writeTextReport(const Report &r, llvm::raw_ostream &os) {
     os << llvm::format("  %-18s %s (%s)\n", "plan",
                        r.plan.getKindName().str().c_str(), settings.c_str());
   }
-  if (s.getPipelineBubble() > 0)
-    os << llvm::format("  %-18s 1F1B, bubble %.1f%% of the schedule (fill "
-                       "and drain)\n",
-                       "pipeline", 100 * s.getPipelineBubble());
+  if (s.getPipelineBubble() > 0) {
+    int64_t chunks = r.plan ? r.plan.getPipeline().second : 1;
+    os << llvm::format("  %-18s %s1F1B, %lld micro-batches: the last stage "
+                       "to finish waits %.1f%% of the step (bubble)\n",
+                       "pipeline", chunks > 1 ? "interleaved " : "",
+                       static_cast<long long>(s.getMicroBatches()),
+                       100 * s.getPipelineBubble());
+  }
   os << llvm::format("  %-18s %s\n", "step time",
                      formatSeconds(s.getSeconds()).c_str());
   if (r.servingContext > 0) {
@@ -137,6 +166,32 @@ void mlir::moe::writeTextReport(const Report &r, llvm::raw_ostream &os) {
         static_cast<long long>(r.servingContext),
         formatSeconds(perToken).c_str(),
         formatScaled(perToken > 0 ? 1 / perToken : 0, "tokens/s").c_str());
+  }
+  Timeline timeline = buildTimeline(r);
+  if (timeline.hasBreakdown) {
+    const StepBreakdown &b = timeline.breakdown;
+    std::string parts;
+    auto part = [&](StringRef name, double seconds) {
+      if (seconds <= 0)
+        return;
+      parts += (parts.empty() ? "" : ", ") + name.str() + " " +
+               formatSeconds(seconds) +
+               llvm::formatv(" ({0:f1}%)",
+                             100 * seconds / std::max(s.getSeconds(), 1e-300))
+                   .str();
+    };
+    part("forward", b.forward);
+    part("backward", b.backward);
+    part("recompute", b.recompute);
+    part("communication", b.communication);
+    part("gradient sync", b.sync);
+    part("optimizer", b.optimizer);
+    part("pipeline bubble", b.bubble);
+    if (!parts.empty())
+      os << llvm::format("  %-18s %s\n", "time by phase", parts.c_str());
+    if (b.hiddenCommunication > 0)
+      os << llvm::format("  %-18s %s of collectives run beside compute\n",
+                         "hidden", formatSeconds(b.hiddenCommunication).c_str());
   }
   double rate = s.getTokensPerSecond();
   os << llvm::format("  %-18s %s (%s per device)\n", "throughput",
@@ -289,6 +344,21 @@ void mlir::moe::writeJSONReport(const Report &r, llvm::raw_ostream &os) {
       j.attribute("memory_bytes_per_device", mem.getTotal());
       j.attribute("pipeline_bubble", s.getPipelineBubble());
     });
+    // Where the step's time goes on its critical path; adds up to
+    // total.seconds.
+    Timeline timeline = buildTimeline(r);
+    if (timeline.hasBreakdown)
+      j.attributeObject("breakdown", [&] {
+        const StepBreakdown &b = timeline.breakdown;
+        j.attribute("forward", b.forward);
+        j.attribute("backward", b.backward);
+        j.attribute("recompute", b.recompute);
+        j.attribute("communication", b.communication);
+        j.attribute("gradient_sync", b.sync);
+        j.attribute("optimizer", b.optimizer);
+        j.attribute("pipeline_bubble", b.bubble);
+        j.attribute("hidden_communication", b.hiddenCommunication);
+      });
     if (r.servingContext > 0)
       j.attributeObject("serving", [&] {
         double perToken =
@@ -327,6 +397,18 @@ void mlir::moe::writeJSONReport(const Report &r, llvm::raw_ostream &os) {
           j.attribute("loc", row.loc);
           j.attribute("layer", row.layer);
           rowFields(row);
+          // Where its time falls in the step (seconds before overlap).
+          j.attributeObject("timing", [&] {
+            j.attribute("role", stringifyOpRole(row.role));
+            j.attribute("forward", row.forward);
+            j.attribute("backward", row.backward);
+            j.attribute("recompute", row.recompute);
+            j.attribute("sync", row.sync);
+            j.attribute("optimizer", row.optimizer);
+            j.attribute("exposed", row.exposed);
+            j.attribute("stage", row.stage);
+            j.attribute("chunk", row.chunk);
+          });
         });
     });
   });
@@ -360,61 +442,65 @@ void mlir::moe::writeCSVReport(const Report &r, llvm::raw_ostream &os) {
 }
 
 void mlir::moe::writeChromeTrace(const Report &r, llvm::raw_ostream &os) {
+  Timeline timeline = buildTimeline(r);
   llvm::json::OStream j(os, 1);
-  auto event = [&](StringRef name, StringRef cat, int tid, double start,
-                   const ReportRow &row) {
+  auto metadata = [&](StringRef what, std::optional<int> tid,
+                      llvm::function_ref<void()> args) {
     j.object([&] {
-      j.attribute("name", name);
-      j.attribute("cat", cat);
-      j.attribute("ph", "X");
+      j.attribute("name", what);
+      j.attribute("ph", "M");
       j.attribute("pid", 1);
-      j.attribute("tid", tid);
-      j.attribute("ts", start * 1e6);
-      j.attribute("dur", row.seconds * 1e6);
-      j.attributeObject("args", [&] {
-        j.attribute("loc", row.loc);
-        j.attribute("flops", row.flops);
-        j.attribute("bytes", row.bytes);
-        j.attribute("network_bytes", row.network);
-        j.attribute("bound", stringifyBound(row.bound));
-      });
+      if (tid)
+        j.attribute("tid", *tid);
+      j.attributeObject("args", args);
     });
   };
   j.object([&] {
     j.attribute("displayTimeUnit", "ms");
+    j.attributeObject("otherData", [&] {
+      j.attribute("step_seconds", r.summary.getSeconds());
+      j.attribute("micro_batches", r.summary.getMicroBatches());
+      std::string detail;
+      for (int64_t mb : timeline.detailedMicroBatches)
+        detail += (detail.empty() ? "" : " ") + std::to_string(mb + 1);
+      j.attribute("micro_batches_drawn_op_by_op", detail);
+    });
     j.attributeArray("traceEvents", [&] {
-      j.object([&] {
-        j.attribute("name", "process_name");
-        j.attribute("ph", "M");
-        j.attribute("pid", 1);
-        j.attributeObject("args", [&] {
-          j.attribute("name", (r.summary.getMachine() + " (" +
-                               stringifyPhase(r.summary.getPhase()) + ")")
-                                  .str());
-        });
+      metadata("process_name", std::nullopt, [&] {
+        j.attribute("name", (r.summary.getMachine() + " (" +
+                             stringifyPhase(r.summary.getPhase()) + ")")
+                                .str());
       });
-      for (const std::pair<int, const char *> &track :
-           {std::pair<int, const char *>{1, "layers"}, {2, "ops"}})
-        j.object([&] {
-          j.attribute("name", "thread_name");
-          j.attribute("ph", "M");
-          j.attribute("pid", 1);
-          j.attribute("tid", track.first);
-          j.attributeObject("args", [&] { j.attribute("name", track.second); });
-        });
-      double t = 0;
-      for (const ReportRow &layer : r.layers) {
-        event(layer.layer, stringifyBound(layer.bound), 1, t, layer);
-        t += layer.seconds;
+      for (auto [index, track] : llvm::enumerate(timeline.tracks)) {
+        int tid = static_cast<int>(index) + 1;
+        metadata("thread_name", tid, [&] { j.attribute("name", track); });
+        metadata("thread_sort_index", tid,
+                 [&] { j.attribute("sort_index", tid); });
       }
-      // Ops in layer order so each op lies inside its layer's slice.
-      t = 0;
-      for (const ReportRow &layer : r.layers)
-        for (const ReportRow &row : r.ops)
-          if (row.layer == layer.layer) {
-            event(row.op, stringifyBound(row.bound), 2, t, row);
-            t += row.seconds;
-          }
+      for (const TimelineEvent &event : timeline.events)
+        j.object([&] {
+          j.attribute("name", event.name);
+          j.attribute("cat", stringifyTimelinePhase(event.phase));
+          j.attribute("ph", "X");
+          j.attribute("pid", 1);
+          j.attribute("tid", static_cast<int64_t>(event.track) + 1);
+          j.attribute("ts", event.start * 1e6);
+          j.attribute("dur", event.duration * 1e6);
+          j.attributeObject("args", [&] {
+            if (event.microBatch >= 0)
+              j.attribute("micro_batch", event.microBatch + 1);
+            if (event.chunk > 0)
+              j.attribute("chunk", event.chunk + 1);
+            if (!event.row)
+              return;
+            const ReportRow &row = *event.row;
+            j.attribute("loc", row.loc);
+            j.attribute("layer", row.layer);
+            j.attribute("bound", stringifyBound(row.bound));
+            if (row.role != OpRole::Compute)
+              j.attribute("exposed_seconds", event.exposed);
+          });
+        });
     });
   });
   os << "\n";

@@ -171,6 +171,9 @@
 // step is 2.0544e-7 / 1.97344e-6 = 10.4%.
 // CHECK-TEXT: moe-mlir cost report: machine unit, phase forward, 1 device, 16 tokens per step
 // CHECK-TEXT: step time          1.97 us
+// The critical path: forward compute 0.20544 us (10.4%), then the
+// all-to-all 1.768 us (89.6%) that compute waits for.
+// CHECK-TEXT-NEXT: time by phase      forward 0.21 us (10.4%), communication 1.77 us (89.6%)
 // CHECK-TEXT-NEXT: throughput         8.11 Mtokens/s (8.11 Mtokens/s per device)
 // CHECK-TEXT-NEXT: FLOPs              137 kFLOP (model 137 kFLOP), MFU 7.0% of 1 TFLOP/s
 // CHECK-TEXT-NEXT: traffic            20.5 kB memory, 768 B network
@@ -190,40 +193,50 @@
 // CHECK-TEXT-NEXT: moe.rms_norm @ layers.0.norm 0.02 us    1.1%    97 GFLOP/s     100 GB/s        0 B  memory
 // CHECK-TEXT-NEXT: func.return @
 
-// Chrome trace: metadata events naming the process and the two tracks, then
-// one complete ("X") event per layer on track 1 and per op on track 2, in
-// microseconds, laid end to end.
+// Chrome trace: the step's timeline. Metadata events name the process and
+// the tracks (compute, and one per collective group); then, in microseconds,
+// the forward pass's ops on the compute track (rms_norm 0.02112 us, ffn
+// 0.18432 us, from 0), layer slices holding them (layers.0 0.20544 us), the
+// all-to-all on its own track, and layers.1 on the compute track for as long
+// as compute waits for it (the whole 1.768 us: nothing overlaps it).
+// CHECK-TRACE:      "micro_batches": 1,
 // CHECK-TRACE:      "traceEvents": [
 // CHECK-TRACE:        "name": "process_name",
 // CHECK-TRACE-NEXT:   "ph": "M",
 // CHECK-TRACE:          "name": "unit (forward)"
+// CHECK-TRACE:          "name": "compute"
+// CHECK-TRACE:          "name": "shard.all_to_all (grid axes 1)"
+// CHECK-TRACE:        "name": "moe.rms_norm",
+// CHECK-TRACE-NEXT:   "cat": "forward",
+// CHECK-TRACE-NEXT:   "ph": "X",
+// CHECK-TRACE-NEXT:   "pid": 1,
+// CHECK-TRACE-NEXT:   "tid": 1,
+// CHECK-TRACE-NEXT:   "ts": 0,
+// CHECK-TRACE-NEXT:   "dur": 0.02112{{(0000+[0-9]*|19999+[0-9]*)?}},
 // CHECK-TRACE:        "name": "layers.0",
-// CHECK-TRACE-NEXT:   "cat": "memory",
+// CHECK-TRACE-NEXT:   "cat": "forward",
 // CHECK-TRACE-NEXT:   "ph": "X",
 // CHECK-TRACE-NEXT:   "pid": 1,
 // CHECK-TRACE-NEXT:   "tid": 1,
 // CHECK-TRACE-NEXT:   "ts": 0,
 // CHECK-TRACE-NEXT:   "dur": 0.2054{{(4|39999+[0-9]*|40000+[0-9]*)}},
-// CHECK-TRACE:        "name": "layers.1",
-// CHECK-TRACE-NEXT:   "cat": "network",
-// CHECK-TRACE-NEXT:   "ph": "X",
-// CHECK-TRACE-NEXT:   "pid": 1,
-// CHECK-TRACE-NEXT:   "tid": 1,
-// CHECK-TRACE-NEXT:   "ts": 0.2054{{(4|39999+[0-9]*|40000+[0-9]*)}},
-// CHECK-TRACE-NEXT:   "dur": 1.76{{(8|79999+[0-9]*|80000+[0-9]*)}},
-// CHECK-TRACE:        "name": "moe.rms_norm",
-// CHECK-TRACE-NEXT:   "cat": "memory",
+// CHECK-TRACE:        "name": "shard.all_to_all",
+// CHECK-TRACE-NEXT:   "cat": "forward",
 // CHECK-TRACE-NEXT:   "ph": "X",
 // CHECK-TRACE-NEXT:   "pid": 1,
 // CHECK-TRACE-NEXT:   "tid": 2,
-// CHECK-TRACE-NEXT:   "ts": 0,
-// CHECK-TRACE-NEXT:   "dur": 0.02112{{(0000+[0-9]*|19999+[0-9]*)?}},
-// The whole file is valid JSON, every event is "M" or a complete "X" event
-// with a name, ts and dur, each track's events are back to back, every op
-// lies inside its layer's slice, and the layers add up to the report's step
-// time (1.97344 us).
-// CHECK-TRACEOK: events 10 layers 3 ops 4
-// CHECK-TRACEOK-NEXT: layers end at 1.97344 us, report total 1.97344 us
+// CHECK-TRACE-NEXT:   "ts": 0.2054{{(4|39999+[0-9]*|40000+[0-9]*)}},
+// CHECK-TRACE-NEXT:   "dur": 1.76{{(8|79999+[0-9]*|80000+[0-9]*)}},
+// CHECK-TRACE:        "name": "forward, micro-batch 1",
+// The whole file is valid JSON, events nest on each track, the timeline
+// spans the report's step time (1.97344 us), each op's events add up to its
+// timing in the JSON report, and the breakdown adds up to the step.
+// CHECK-TRACEOK: tracks: compute, shard.all_to_all (grid axes 1)
+// CHECK-TRACEOK-NEXT: events: forward 6
+// CHECK-TRACEOK-NEXT: timeline 0 to 1.97344 us, step 1.97344 us
+// CHECK-TRACEOK-NEXT: collectives beside compute: 0 us
+// CHECK-TRACEOK-NEXT: every op's events add up to its timing
+// CHECK-TRACEOK-NEXT: breakdown adds up to 1.97344 us
 // CHECK-TRACEOK-NEXT: ok
 
 shard.grid @grid(shape = 2x4)

@@ -61,8 +61,9 @@ struct PipelineResult {
   /// Step time: when the last stage finishes its share of the schedule and
   /// then its gradient synchronisation and optimizer step.
   double seconds = 0;
-  /// Fraction of the schedule the busiest stage waits (fill, drain and
-  /// transfers): ((p - 1) / v) / (m + (p - 1) / v) for equal stages.
+  /// Fraction of the step the stage that ends it waits (fill, drain,
+  /// transfers, slower stages): ((p - 1) / v) / (m + (p - 1) / v) of the
+  /// schedule for equal stages.
   double bubble = 0;
   /// Per micro-batch compute time of the slowest stage.
   double slowestStageSeconds = 0;

@@ -29,6 +29,14 @@ struct ReportRow {
   std::string op, loc, layer;
   double flops = 0, bytes = 0, network = 0, seconds = 0;
   Bound bound = Bound::none;
+  /// Where its time falls in the step (`moe.timing`; without one, all of
+  /// `seconds` is forward compute).
+  OpRole role = OpRole::Compute;
+  double forward = 0, backward = 0, recompute = 0, sync = 0, optimizer = 0;
+  double exposed = 1, transfer = 0;
+  int64_t stage = 0, chunk = 0;
+  /// A collective's communication group, naming its timeline track.
+  std::string group;
 };
 
 struct Report {

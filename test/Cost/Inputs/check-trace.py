@@ -2,13 +2,17 @@
 
 Usage: check-trace.py TRACE.json REPORT.json
 
-The trace must be valid JSON with a "traceEvents" list whose events are
-metadata ("M") or complete ("X") events; track 1 holds the layers and track 2
-the ops, each laid end to end from 0; every op lies inside the slice of its
-layer (taken from the JSON report), and the layers end at the report's total
-time. Prints a summary for FileCheck; exits non-zero on the first violation.
+The trace is the step's timeline. It must be valid JSON with a "traceEvents"
+list of metadata ("M") and complete ("X") events, every track named; on each
+track the events nest (a pass holds its layers, a layer its ops) and never
+overlap otherwise; the timeline starts at 0 and ends at the report's step
+time. Where every micro-batch is drawn op by op, each op's events add up to
+its time in the JSON report's "timing" (forward, backward, recompute, sync,
+optimizer), and the report's "breakdown" adds up to the step. Prints a
+summary for FileCheck; exits non-zero on the first violation.
 """
 
+import collections
 import json
 import sys
 
@@ -18,8 +22,8 @@ def fail(message):
     sys.exit(1)
 
 
-def close(a, b):
-    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+def close(a, b, rel=1e-9):
+    return abs(a - b) <= rel * max(1e-9, abs(a), abs(b))
 
 
 def main():
@@ -31,50 +35,97 @@ def main():
     events = trace.get("traceEvents")
     if not isinstance(events, list):
         fail("no traceEvents list")
-    tracks = {1: [], 2: []}
+    names, tracks = {}, collections.defaultdict(list)
     for event in events:
         ph = event.get("ph")
         if ph == "M":
+            if event.get("name") == "thread_name":
+                names[event["tid"]] = event["args"]["name"]
             continue
         if ph != "X":
             fail("unexpected phase %r" % ph)
-        for key in ("name", "pid", "tid", "ts", "dur"):
+        for key in ("name", "cat", "pid", "tid", "ts", "dur"):
             if key not in event:
                 fail("event without %r: %r" % (key, event))
-        if event["ts"] < 0 or event["dur"] < 0:
+        if event["ts"] < -1e-9 or event["dur"] < 0:
             fail("negative time in %r" % event)
-        if event["tid"] not in tracks:
-            fail("unknown track %r" % event["tid"])
         tracks[event["tid"]].append(event)
+    for tid in tracks:
+        if tid not in names:
+            fail("track %d has no name" % tid)
 
+    # Events on a track nest: sorted by start (longest first), each one
+    # lies inside the innermost open one or starts after it ends.
+    slack = 1e-6 * max(1.0, report["total"]["seconds"] * 1e6)
     for tid, track in tracks.items():
-        t = 0.0
-        for event in track:
-            if not close(event["ts"], t):
-                fail("track %d: %s starts at %r, expected %r"
-                     % (tid, event["name"], event["ts"], t))
-            t = event["ts"] + event["dur"]
+        stack = []
+        for event in sorted(track, key=lambda e: (e["ts"], -e["dur"])):
+            end = event["ts"] + event["dur"]
+            while stack and stack[-1] <= event["ts"] + slack:
+                stack.pop()
+            if stack and end > stack[-1] + slack:
+                fail("%s: %s at %r overlaps the event before it"
+                     % (names[tid], event["name"], event["ts"]))
+            stack.append(end)
 
-    layers, ops = tracks[1], tracks[2]
-    if [l["name"] for l in layers] != [l["layer"] for l in report["layers"]]:
-        fail("layer events do not match the report's layers")
-    # Ops appear grouped by layer, in program order within a layer.
-    expected = [op for layer in report["layers"] for op in report["ops"]
-                if op["layer"] == layer["layer"]]
-    if [o["name"] for o in ops] != [op["op"] for op in expected]:
-        fail("op events do not match the report's ops")
-    slices = {l["name"]: (l["ts"], l["ts"] + l["dur"]) for l in layers}
-    for event, op in zip(ops, expected):
-        start, end = slices[op["layer"]]
-        if event["ts"] < start - 1e-9 or event["ts"] + event["dur"] > end + 1e-9:
-            fail("%s lies outside layer %s" % (event["name"], op["layer"]))
-
-    end = layers[-1]["ts"] + layers[-1]["dur"] if layers else 0.0
+    all_events = [e for track in tracks.values() for e in track]
+    start = min(e["ts"] for e in all_events)
+    end = max(e["ts"] + e["dur"] for e in all_events)
     total = report["total"]["seconds"] * 1e6
-    print("events %d layers %d ops %d" % (len(events), len(layers), len(ops)))
-    print("layers end at %.6g us, report total %.6g us" % (end, total))
-    if not close(end, total):
-        fail("the layers do not add up to the step time")
+    print("tracks: " + ", ".join(names[t] for t in sorted(tracks)))
+    phases = collections.Counter(e["cat"] for e in all_events)
+    print("events: " + ", ".join("%s %d" % (k, phases[k])
+                                 for k in sorted(phases)))
+    print("timeline %.6g to %.6g us, step %.6g us" % (start, end, total))
+    if not close(start, 0, 1e-9) or not close(end, total, 1e-9):
+        fail("the timeline's span is not the step time")
+
+    # Collectives beside compute: time a collective event shares with the
+    # compute ops of its stage.
+    compute_ops = [e for t, track in tracks.items()
+                   if names[t].endswith("compute")
+                   for e in track if "loc" in e.get("args", {})]
+    beside = 0.0
+    for t, track in tracks.items():
+        if names[t].endswith(("compute", "optimizer", "receive")):
+            continue
+        prefix = names[t].split("shard.")[0]
+        for c in track:
+            for e in compute_ops:
+                if not names[e["tid"]].startswith(prefix):
+                    continue
+                overlap = (min(c["ts"] + c["dur"], e["ts"] + e["dur"])
+                           - max(c["ts"], e["ts"]))
+                if overlap > 0:
+                    beside += overlap
+    print("collectives beside compute: %.6g us" % beside)
+
+    drawn = trace["otherData"]["micro_batches_drawn_op_by_op"].split()
+    if len(drawn) == trace["otherData"]["micro_batches"]:
+        phase_key = {"forward": "forward", "backward": "backward",
+                     "recompute": "recompute", "gradient sync": "sync",
+                     "optimizer": "optimizer"}
+        sums = collections.defaultdict(float)
+        for e in all_events:
+            if "loc" in e.get("args", {}):
+                sums[(e["args"]["loc"], phase_key[e["cat"]])] += e["dur"]
+        for op in report["ops"]:
+            timing = op.get("timing", {"forward": op["seconds"]})
+            for key in phase_key.values():
+                want = timing.get(key, 0) * 1e6
+                got = sums.get((op["loc"], key), 0.0)
+                if not close(got, want, 1e-9) and abs(got - want) > 1e-9:
+                    fail("%s @ %s: %s events add up to %r us, timing says %r"
+                         % (op["op"], op["loc"], key, got, want))
+        print("every op's events add up to its timing")
+
+    breakdown = report.get("breakdown")
+    if breakdown is not None:
+        parts = sum(v for k, v in breakdown.items()
+                    if k != "hidden_communication")
+        print("breakdown adds up to %.6g us" % (parts * 1e6))
+        if not close(parts * 1e6, total, 1e-9):
+            fail("the breakdown does not add up to the step time")
     print("ok")
 
 
