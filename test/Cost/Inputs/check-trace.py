@@ -12,6 +12,7 @@ optimizer), and the report's "breakdown" adds up to the step. Prints a
 summary for FileCheck; exits non-zero on the first violation.
 """
 
+import bisect
 import collections
 import json
 import sys
@@ -81,24 +82,27 @@ def main():
         fail("the timeline's span is not the step time")
 
     # Collectives beside compute: time a collective event shares with the
-    # compute ops of its stage.
-    compute_ops = [e for t, track in tracks.items()
-                   if names[t].endswith("compute")
-                   for e in track if "loc" in e.get("args", {})]
+    # compute ops of its stage (leaf op events, which never overlap).
+    leaves = collections.defaultdict(list)
+    for t, track in tracks.items():
+        if names[t].endswith("compute"):
+            prefix = names[t][:-len("compute")]
+            leaves[prefix] = sorted((e["ts"], e["ts"] + e["dur"])
+                                    for e in track if "loc" in e["args"])
     beside = 0.0
     for t, track in tracks.items():
         if names[t].endswith(("compute", "optimizer", "receive")):
             continue
         prefix = names[t].split("shard.")[0]
+        ops = leaves.get(prefix, [])
+        starts = [op[0] for op in ops]
         for c in track:
-            for e in compute_ops:
-                if not names[e["tid"]].startswith(prefix):
-                    continue
-                overlap = (min(c["ts"] + c["dur"], e["ts"] + e["dur"])
-                           - max(c["ts"], e["ts"]))
-                if overlap > 0:
-                    beside += overlap
-    print("collectives beside compute: %.6g us" % beside)
+            lo, hi = c["ts"], c["ts"] + c["dur"]
+            i = max(0, bisect.bisect_left(starts, lo) - 1)
+            while i < len(ops) and ops[i][0] < hi:
+                beside += max(0.0, min(hi, ops[i][1]) - max(lo, ops[i][0]))
+                i += 1
+    print("collectives beside compute: %.6g us" % (beside if beside > 1e-6 else 0))
 
     drawn = trace["otherData"]["micro_batches_drawn_op_by_op"].split()
     if len(drawn) == trace["otherData"]["micro_batches"]:
@@ -109,14 +113,16 @@ def main():
         for e in all_events:
             if "loc" in e.get("args", {}):
                 sums[(e["args"]["loc"], phase_key[e["cat"]])] += e["dur"]
+        # Ops that share a location add up together.
+        wants = collections.defaultdict(float)
         for op in report["ops"]:
-            timing = op.get("timing", {"forward": op["seconds"]})
             for key in phase_key.values():
-                want = timing.get(key, 0) * 1e6
-                got = sums.get((op["loc"], key), 0.0)
-                if not close(got, want, 1e-9) and abs(got - want) > 1e-9:
-                    fail("%s @ %s: %s events add up to %r us, timing says %r"
-                         % (op["op"], op["loc"], key, got, want))
+                wants[(op["loc"], key)] += op["timing"][key] * 1e6
+        for (loc, key), want in sorted(wants.items()):
+            got = sums.get((loc, key), 0.0)
+            if not close(got, want, 1e-9) and abs(got - want) > 1e-9:
+                fail("%s: %s events add up to %r us, timing says %r"
+                     % (loc, key, got, want))
         print("every op's events add up to its timing")
 
     breakdown = report.get("breakdown")
