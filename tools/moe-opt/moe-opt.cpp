@@ -24,6 +24,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/ToolUtilities.h"
@@ -80,6 +81,115 @@ LogicalResult checkGrids(const llvm::MemoryBuffer &input,
       checkChunk, sink, config.inputSplitMarker(), config.outputSplitMarker());
 }
 
+/// The options of registered pass `entry`, as its textual pipeline lists
+/// them.
+std::vector<std::string> getPassOptions(const PassRegistryEntry &entry,
+                                        MLIRContext &context) {
+  OpPassManager pm;
+  std::vector<std::string> names;
+  if (failed(entry.addToPipeline(pm, "", [](const Twine &) {
+        return failure();
+      })))
+    return names;
+  for (Pass &pass : pm.getPasses()) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    pass.printAsTextualPipeline(os);
+    // moe-cost{machine=h100-sxm phase=forward ...}: a name follows '{' or
+    // ' ' and precedes '='.
+    StringRef rest(text);
+    size_t brace = rest.find('{');
+    if (brace == StringRef::npos)
+      continue;
+    rest = rest.drop_front(brace + 1);
+    while (!rest.empty()) {
+      size_t eq = rest.find('=');
+      if (eq == StringRef::npos)
+        break;
+      StringRef name = rest.take_front(eq).rtrim();
+      name = name.substr(name.find_last_of(' ') + 1);
+      if (!name.empty() && !llvm::is_contained(names, name.str()))
+        names.push_back(name.str());
+      size_t next = rest.find(' ', eq);
+      if (next == StringRef::npos)
+        break;
+      rest = rest.drop_front(next + 1);
+    }
+  }
+  (void)context;
+  return names;
+}
+
+/// A pass option that does not exist gets an error naming the pass, the
+/// closest option and every valid one, instead of the option parser's bare
+/// "no such option". Only `--pass=options` arguments are checked; the
+/// parser handles the rest.
+bool checkPassOptionNames(ArrayRef<char *> args) {
+  MLIRContext context;
+  for (StringRef arg : args) {
+    if (!arg.consume_front("--") && !arg.consume_front("-"))
+      continue;
+    auto [passName, options] = arg.split('=');
+    if (options.empty())
+      continue;
+    const PassInfo *info = PassInfo::lookup(passName);
+    if (!info)
+      continue;
+    std::vector<std::string> valid = getPassOptions(*info, context);
+    if (valid.empty())
+      continue;
+    // Option keys: words before '=' at depth 0 (values may hold braces
+    // or quotes).
+    int depth = 0;
+    char quote = 0;
+    size_t start = 0;
+    options = options.trim("\"'");
+    for (size_t i = 0; i <= options.size(); ++i) {
+      char c = i < options.size() ? options[i] : ' ';
+      if (quote) {
+        if (c == quote)
+          quote = 0;
+        continue;
+      }
+      if (c == '"' || c == '\'') {
+        quote = c;
+        continue;
+      }
+      if (c == '{')
+        ++depth;
+      if (c == '}')
+        --depth;
+      if (depth != 0 || c != ' ')
+        continue;
+      StringRef word = options.slice(start, i).trim();
+      start = i + 1;
+      if (word.empty())
+        continue;
+      StringRef key = word.split('=').first;
+      if (llvm::is_contained(valid, key.str()))
+        continue;
+      std::string closest;
+      unsigned best = ~0u;
+      for (const std::string &name : valid) {
+        unsigned d = key.edit_distance(name);
+        if (d < best) {
+          best = d;
+          closest = name;
+        }
+      }
+      llvm::errs() << "moe-opt: error: --" << passName << " has no option '"
+                   << key << "'";
+      if (best <= std::max<unsigned>(2, key.size() / 3))
+        llvm::errs() << "; did you mean '" << closest << "'?";
+      llvm::errs() << "\n  its options: ";
+      llvm::interleaveComma(valid, llvm::errs());
+      llvm::errs() << "\n  (moe-opt --help lists each with its meaning)\n";
+      return false;
+    }
+  }
+  return true;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -102,6 +212,8 @@ int main(int argc, char **argv) {
   auto [inputFilename, outputFilename] = registerAndParseCLIOptions(
       argCount, argValues,
       "moe-mlir optimizer driver: moe programs, plans and costs\n", registry);
+  if (!checkPassOptionNames(ArrayRef<char *>(argValues, argCount).drop_front()))
+    return EXIT_FAILURE;
   MlirOptMainConfig config = MlirOptMainConfig::createFromCLOptions();
   if (config.shouldShowDialects()) {
     llvm::outs() << "Available Dialects: ";
