@@ -10,6 +10,9 @@
 #include "moe/Cost/Roofline.h"
 #include "moe/Support/OpLocation.h"
 
+#include "mlir/Dialect/Shard/IR/ShardOps.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "llvm/ADT/StringSet.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Format.h"
@@ -22,6 +25,37 @@
 using namespace mlir;
 using namespace mlir::moe;
 
+/// Elements of every weight (`moe.param`, each name once) times the devices
+/// its `moe.split_axes` splits it over on the plan's grid.
+static double countModelParams(ModuleOp module) {
+  SmallVector<int64_t> grid;
+  module.walk([&](shard::GridOp op) {
+    if (grid.empty())
+      grid.assign(op.getShape().begin(), op.getShape().end());
+  });
+  llvm::StringSet<> seen;
+  double total = 0;
+  for (auto func : module.getOps<FunctionOpInterface>())
+    for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i) {
+      auto name = func.getArgAttrOfType<StringAttr>(
+          i, MoEDialect::ParamAttrHelper::getNameStr());
+      auto type = dyn_cast<RankedTensorType>(func.getArgumentTypes()[i]);
+      if (!name || !type || !type.hasStaticShape() ||
+          !seen.insert(name.getValue()).second)
+        continue;
+      double count = static_cast<double>(type.getNumElements());
+      if (auto split = func.getArgAttrOfType<shard::GridAxesArrayAttr>(
+              i, MoEDialect::SplitAxesAttrHelper::getNameStr()))
+        for (shard::GridAxesAttr axes : split.getAxes())
+          for (int16_t axis : axes.asArrayRef())
+            if (axis >= 0 && static_cast<size_t>(axis) < grid.size() &&
+                grid[axis] > 0)
+              count *= static_cast<double>(grid[axis]);
+      total += count;
+    }
+  return total;
+}
+
 FailureOr<Report> mlir::moe::collectReport(ModuleOp module) {
   Report report;
   report.summary = module->getAttrOfType<CostSummaryAttr>(
@@ -30,6 +64,10 @@ FailureOr<Report> mlir::moe::collectReport(ModuleOp module) {
     return emitError(module.getLoc())
            << "no cost annotations: run --moe-cost before --moe-cost-report";
   report.plan = getPlan(module);
+  // A program that names no weights (moe.param) is its own model.
+  report.modelParams = countModelParams(module);
+  if (report.modelParams == 0)
+    report.modelParams = report.summary.getParams();
 
   llvm::StringMap<size_t> layerIndex;
   llvm::StringMap<BoundSeconds> layerBoundTime;
@@ -220,16 +258,19 @@ void mlir::moe::writeTextReport(const Report &r, llvm::raw_ostream &os) {
   // The costed program is one replica of the plan: every pipeline stage's
   // layers, each sharded over the other degrees.
   int64_t stages = r.plan ? r.plan.getPipeline().first : 1;
+  std::string model = formatScaled(r.modelParams, "") + " in the model, ";
   if (stages > 1)
-    os << llvm::format("  %-18s %s in a replica's %lld stages (%s per "
+    os << llvm::format("  %-18s %s%s over a replica's %lld stages (%s per "
                        "device), %s active per token\n",
-                       "parameters", formatScaled(s.getParams(), "").c_str(),
+                       "parameters", model.c_str(),
+                       formatScaled(s.getParams(), "").c_str(),
                        static_cast<long long>(stages),
                        formatScaled(s.getParams() / stages, "").c_str(),
                        formatScaled(s.getActiveParams(), "").c_str());
   else
-    os << llvm::format("  %-18s %s per device, %s active per token\n",
-                       "parameters", formatScaled(s.getParams(), "").c_str(),
+    os << llvm::format("  %-18s %s%s per device, %s active per token\n",
+                       "parameters", model.c_str(),
+                       formatScaled(s.getParams(), "").c_str(),
                        formatScaled(s.getActiveParams(), "").c_str());
 
   // Runs of identical layers (same figures and bound) print as one row with
@@ -380,6 +421,7 @@ void mlir::moe::writeJSONReport(const Report &r, llvm::raw_ostream &os) {
       j.attribute("capacity", mem.getCapacity());
     });
     j.attributeObject("params", [&] {
+      j.attribute("model", r.modelParams);
       j.attribute("total", s.getParams());
       j.attribute("active", s.getActiveParams());
     });

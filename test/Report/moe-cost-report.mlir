@@ -85,6 +85,7 @@
 // CHECK-JSON:     "capacity": 1000000000000
 // CHECK-JSON:   },
 // CHECK-JSON:   "params": {
+// CHECK-JSON:     "model": 4128,
 // CHECK-JSON:     "total": 4128,
 // CHECK-JSON:     "active": 4128
 // CHECK-JSON:   },
@@ -178,7 +179,7 @@
 // CHECK-TEXT-NEXT: FLOPs              137 kFLOP (model 137 kFLOP), MFU 7.0% of 1 TFLOP/s
 // CHECK-TEXT-NEXT: traffic            20.5 kB memory, 768 B network
 // CHECK-TEXT-NEXT: memory/device      10.3 kB of 1 TB (weights 8.26 kB, gradients 0 B, optimizer 0 B, activations 2.05 kB)
-// CHECK-TEXT-NEXT: parameters         4.13 k per device, 4.13 k active per token
+// CHECK-TEXT-NEXT: parameters         4.13 k in the model, 4.13 k per device, 4.13 k active per token
 // CHECK-TEXT: per layer
 // CHECK-TEXT-NEXT: layer time   share       compute       memory    network  bound
 // CHECK-TEXT-NEXT: layers.0 0.21 us   10.4%   668 GFLOP/s     100 GB/s        0 B  memory

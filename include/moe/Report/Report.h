@@ -50,6 +50,9 @@ struct Report {
   /// A serving step (attention over KV caches): sequences per device, new
   /// tokens per sequence and cached tokens per sequence; 0 otherwise.
   int64_t servingSequences = 0, servingNewTokens = 0, servingContext = 0;
+  /// Parameters of the whole model: each weight of the program (by
+  /// `moe.param` name) times the devices its plan splits it over.
+  double modelParams = 0;
 };
 
 /// Reads the `moe.cost` attributes and `moe.cost_summary` of `module`;
