@@ -308,8 +308,8 @@ OpEntry &OpPricer::add(Operation *key, const OpWork &work, double runs,
   backward += gradSync;
   cost.forward += forward;
   cost.backward += backward;
-  cost.recompute += recompute;
-  cost.sync += gradSync;
+  cost.recomputeSeconds += recompute.seconds;
+  cost.syncSeconds += gradSync.seconds;
   cost.modelFlops += work.modelFlops * perStep;
 
   // Parameters: counted once however many ops or loop trips read them; the
@@ -561,6 +561,11 @@ FailureOr<CostAnalysis> CostAnalysis::run(ModuleOp module,
     pricer.zeroStage = plan.getZeroStage();
     pricer.syncGroups = collectSyncGroups(module);
   }
+  // One entry per op: reserve them, so that the (large) entries are not
+  // copied as the vector grows.
+  size_t ops = 0;
+  module.walk([&](Operation *) { ++ops; });
+  pricer.entries.reserve(ops);
   Walker walker(pricer);
   bool any = false;
   for (auto func : module.getOps<FunctionOpInterface>()) {

@@ -90,11 +90,11 @@ void MoECostPass::runOnOperation() {
     if (machineModel->isWafer() || !(placed || (train && timed)))
       continue;
     double backward = std::max(0.0, cost.backward.seconds -
-                                        cost.recompute.seconds -
-                                        cost.sync.seconds);
+                                        cost.recomputeSeconds -
+                                        cost.syncSeconds);
     dialect->getTimingAttrHelper().setAttr(
         op, TimingAttr::get(ctx, cost.role, cost.forward.seconds, backward,
-                            cost.recompute.seconds, cost.sync.seconds,
+                            cost.recomputeSeconds, cost.syncSeconds,
                             cost.optimizer.seconds, cost.exposed, cost.stage,
                             cost.chunk, cost.transferIn));
   }

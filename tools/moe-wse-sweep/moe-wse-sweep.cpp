@@ -472,7 +472,13 @@ int main(int argc, char **argv) {
       // relative throughput falls as it grows: bisect on it, refitting the
       // efficiency at each step.
       double lo = 0, hi = 65536;
-      for (int i = 0; i < 24; ++i) {
+      // Each step refits the efficiency (tens of sweeps): say how far it is
+      // on stderr, which the sweep's table does not share.
+      constexpr int kSteps = 24;
+      for (int i = 0; i < kSteps; ++i) {
+        llvm::errs() << llvm::format(
+            "\rmoe-wse-sweep: fitting wafer_half_batch, step %d of %d", i + 1,
+            kSteps);
         double mid = i == 0 ? 0 : (lo + hi) / 2;
         m.waferHalfBatch = mid;
         if (failed(fitEfficiency()))
@@ -487,6 +493,7 @@ int main(int argc, char **argv) {
         if (i > 0)
           (row->relativeBTA() > fitBTA ? lo : hi) = mid;
       }
+      llvm::errs() << "\n";
       m.waferHalfBatch = std::round((lo + hi) / 2);
     }
     if (failed(fitEfficiency()))

@@ -50,9 +50,9 @@ struct CostOptions {
 /// What one op costs in the phase, summed over every time it runs.
 struct OpCost {
   KernelCost forward, backward, optimizer;
-  /// The parts of `backward` that are recomputed forward kernels and
+  /// Seconds of `backward` that are recomputed forward kernels and
   /// gradient synchronisation.
-  KernelCost recompute, sync;
+  double recomputeSeconds = 0, syncSeconds = 0;
   /// How the step schedules it.
   OpRole role = OpRole::Compute;
   /// Fraction of its time on the step's critical path (a collective hidden
