@@ -89,9 +89,8 @@ void MoECostPass::runOnOperation() {
                  cost.optimizer.seconds > 0;
     if (machineModel->isWafer() || !(placed || (train && timed)))
       continue;
-    double backward = std::max(0.0, cost.backward.seconds -
-                                        cost.recomputeSeconds -
-                                        cost.syncSeconds);
+    double backward = std::max(
+        0.0, cost.backward.seconds - cost.recomputeSeconds - cost.syncSeconds);
     dialect->getTimingAttrHelper().setAttr(
         op, TimingAttr::get(ctx, cost.role, cost.forward.seconds, backward,
                             cost.recomputeSeconds, cost.syncSeconds,

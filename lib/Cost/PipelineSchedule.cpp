@@ -129,8 +129,8 @@ mlir::moe::runPipelineSchedule(const PipelineWork &work) {
         op.backward ? work.backward : work.forward;
     double duration =
         static_cast<size_t>(index) < seconds.size() ? seconds[index] : 0;
-    PipelineSlot slot{s, op.chunk, op.microBatch, op.backward, start,
-                      start + duration};
+    PipelineSlot slot{s,           op.chunk, op.microBatch,
+                      op.backward, start,    start + duration};
     done[key(op.backward, s, op.chunk, op.microBatch)] = slot.end;
     freeAt[s] = slot.end;
     slots.push_back(slot);
@@ -296,8 +296,8 @@ FailureOr<PipelineResult> mlir::moe::schedulePipeline(
       result.seconds = end[i] + s.perStep;
       criticalWork = busy[i] + s.perStep;
     }
-    result.slowestStageSeconds = std::max(result.slowestStageSeconds,
-                                          busy[i] / m);
+    result.slowestStageSeconds =
+        std::max(result.slowestStageSeconds, busy[i] / m);
     // 1F1B: stage i holds the activations of min(p - i, m) micro-batches.
     double inFlight = std::min<double>(stages - i, m);
     MemoryBreakdown mem = s.state;
@@ -314,9 +314,9 @@ FailureOr<PipelineResult> mlir::moe::schedulePipeline(
       result.memory = mem;
     }
   }
-  result.bubble = result.seconds > 0
-                      ? std::max(0.0, result.seconds - criticalWork) /
-                            result.seconds
-                      : 0;
+  result.bubble =
+      result.seconds > 0
+          ? std::max(0.0, result.seconds - criticalWork) / result.seconds
+          : 0;
   return result;
 }

@@ -6,15 +6,15 @@
 //===----------------------------------------------------------------------===//
 
 #include "moe/Report/Report.h"
-#include "moe/Report/Timeline.h"
 #include "moe/Cost/Roofline.h"
+#include "moe/Report/Timeline.h"
 #include "moe/Support/OpLocation.h"
 
 #include "mlir/Dialect/Shard/IR/ShardOps.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
-#include "llvm/ADT/StringSet.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
@@ -229,7 +229,8 @@ void mlir::moe::writeTextReport(const Report &r, llvm::raw_ostream &os) {
       os << llvm::format("  %-18s %s\n", "time by phase", parts.c_str());
     if (b.hiddenCommunication > 0)
       os << llvm::format("  %-18s %s of collectives run beside compute\n",
-                         "hidden", formatSeconds(b.hiddenCommunication).c_str());
+                         "hidden",
+                         formatSeconds(b.hiddenCommunication).c_str());
   }
   double rate = s.getTokensPerSecond();
   os << llvm::format("  %-18s %s (%s per device)\n", "throughput",

@@ -130,8 +130,8 @@ private:
 };
 
 double TimelineBuilder::lay(ArrayRef<Item> items, double start,
-                    const std::string &prefix, int64_t microBatch,
-                    int64_t chunk, bool detailed, StepBreakdown *into) {
+                            const std::string &prefix, int64_t microBatch,
+                            int64_t chunk, bool detailed, StepBreakdown *into) {
   double t = start;
   unsigned compute = getTrack(prefix + "compute");
   std::string layer;
@@ -240,17 +240,18 @@ void TimelineBuilder::dropUnusedTracks() {
   timeline.tracks = std::move(tracks);
 }
 
-std::vector<Item> TimelineBuilder::forwardItems(int64_t stage, int64_t chunk) const {
+std::vector<Item> TimelineBuilder::forwardItems(int64_t stage,
+                                                int64_t chunk) const {
   std::vector<Item> items;
   for (const ReportRow &row : report.ops)
     if (row.role != OpRole::GradSync && in(row, stage, chunk))
-      items.push_back({&row, TimelinePhase::Forward,
-                       row.forward / microBatches,
+      items.push_back({&row, TimelinePhase::Forward, row.forward / microBatches,
                        row.role != OpRole::Compute});
   return items;
 }
 
-std::vector<Item> TimelineBuilder::backwardItems(int64_t stage, int64_t chunk) const {
+std::vector<Item> TimelineBuilder::backwardItems(int64_t stage,
+                                                 int64_t chunk) const {
   // Layers in reverse; in each, the recomputed forward, then the backward
   // of its ops in reverse.
   std::vector<Item> items;
@@ -293,8 +294,8 @@ static std::vector<Item> perStepItems(const Report &report, int64_t stage) {
   std::vector<Item> items;
   for (const ReportRow &row : llvm::reverse(report.ops))
     if (row.sync > 0 && (stage < 0 || row.stage == stage))
-      items.push_back({&row, TimelinePhase::Sync, row.sync,
-                       row.role != OpRole::Compute});
+      items.push_back(
+          {&row, TimelinePhase::Sync, row.sync, row.role != OpRole::Compute});
   for (const ReportRow &row : report.ops)
     if (row.optimizer > 0 && (stage < 0 || row.stage == stage))
       items.push_back({&row, TimelinePhase::Optimizer, row.optimizer, false});
@@ -303,7 +304,8 @@ static std::vector<Item> perStepItems(const Report &report, int64_t stage) {
 
 void TimelineBuilder::layStep() {
   std::vector<Item> forward = forwardItems(-1, 0);
-  std::vector<Item> backward = train ? backwardItems(-1, 0) : std::vector<Item>();
+  std::vector<Item> backward =
+      train ? backwardItems(-1, 0) : std::vector<Item>();
   chooseDetail(static_cast<double>(forward.size() + backward.size()));
   StepBreakdown &b = timeline.breakdown;
   addTracks("", -1);
@@ -320,8 +322,8 @@ void TimelineBuilder::layStep() {
       continue;
     start = t;
     t = lay(backward, t, "", mb, 0, detailed, &b);
-    addSpan("backward" + suffix, compute, TimelinePhase::Backward, start, t,
-            mb, 0);
+    addSpan("backward" + suffix, compute, TimelinePhase::Backward, start, t, mb,
+            0);
   }
   t = lay(perStepItems(report, -1), t, "", -1, 0, true, &b);
   timeline.span = t;
@@ -346,15 +348,13 @@ void TimelineBuilder::layPipeline(int64_t stages, int64_t chunks) {
       if (train)
         backward[slot] = backwardItems(s, c);
       for (const Item &item : forward[slot])
-        work.forward[slot] += item.seconds * (item.collective
-                                                  ? item.row->exposed
-                                                  : 1.0);
+        work.forward[slot] +=
+            item.seconds * (item.collective ? item.row->exposed : 1.0);
       for (const Item &item : backward[slot])
-        work.backward[slot] += item.seconds * (item.collective
-                                                   ? item.row->exposed
-                                                   : 1.0);
-      opEvents += static_cast<double>(forward[slot].size() +
-                                      backward[slot].size());
+        work.backward[slot] +=
+            item.seconds * (item.collective ? item.row->exposed : 1.0);
+      opEvents +=
+          static_cast<double>(forward[slot].size() + backward[slot].size());
     }
   for (const ReportRow &row : report.ops)
     if (row.transfer > 0 && row.stage < stages && work.fill[row.stage] == 0)
@@ -403,10 +403,8 @@ void TimelineBuilder::layPipeline(int64_t stages, int64_t chunks) {
     // stage, and in the drain the last one's gradient leaving.
     bool fill = !slot.backward && slot.microBatch == 0 && slot.chunk == 0 &&
                 slot.stage + 1 < stages && work.fill[slot.stage + 1] > 0;
-    bool drain = slot.backward &&
-                 slot.microBatch == work.microBatches - 1 &&
-                 slot.chunk == 0 && slot.stage > 0 &&
-                 work.fill[slot.stage] > 0;
+    bool drain = slot.backward && slot.microBatch == work.microBatches - 1 &&
+                 slot.chunk == 0 && slot.stage > 0 && work.fill[slot.stage] > 0;
     if (fill || drain) {
       int64_t to = fill ? slot.stage + 1 : slot.stage - 1;
       double seconds = work.fill[fill ? slot.stage + 1 : slot.stage];

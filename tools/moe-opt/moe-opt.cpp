@@ -87,9 +87,8 @@ std::vector<std::string> getPassOptions(const PassRegistryEntry &entry,
                                         MLIRContext &context) {
   OpPassManager pm;
   std::vector<std::string> names;
-  if (failed(entry.addToPipeline(pm, "", [](const Twine &) {
-        return failure();
-      })))
+  if (failed(
+          entry.addToPipeline(pm, "", [](const Twine &) { return failure(); })))
     return names;
   for (Pass &pass : pm.getPasses()) {
     std::string text;

@@ -56,8 +56,8 @@ TEST(PipelineSchedule, EqualStagesMatchTheClosedForm) {
                          {16, 1, 64},
                          {8, 4, 32},
                          {4, 1, 2}}) {
-    PipelineWork work = makeWork(p, v, m, std::vector<double>(p, 1),
-                                 std::vector<double>(p, 2));
+    PipelineWork work =
+        makeWork(p, v, m, std::vector<double>(p, 1), std::vector<double>(p, 2));
     double closedForm = (m + static_cast<double>(p - 1) / v) * 3;
     EXPECT_NEAR(span(runPipelineSchedule(work)), closedForm, 1e-9)
         << "p=" << p << " v=" << v << " m=" << m;
@@ -89,8 +89,8 @@ TEST(PipelineSchedule, OneMicroBatchThroughInterleavedChunks) {
   // One micro-batch visits 8 stages x 2 chunks in turn: 16 forwards of 0.5
   // and 16 backwards of 1, nothing overlaps: 24 (the closed form's 13.5
   // cannot hold).
-  PipelineWork work = makeWork(8, 2, 1, std::vector<double>(8, 1),
-                               std::vector<double>(8, 2));
+  PipelineWork work =
+      makeWork(8, 2, 1, std::vector<double>(8, 1), std::vector<double>(8, 2));
   EXPECT_NEAR(span(runPipelineSchedule(work)), 24, 1e-9);
 }
 
@@ -99,24 +99,23 @@ TEST(PipelineSchedule, SlowLastStageSetsThePaceLessThanTheClosedForm) {
   // as slow, (8 + 3) * 4.5 = 49.5. Run in time: the last stage starts
   // after 3 forwards (3), runs 8 * 4.5 = 36 back to back, and the last
   // gradient returns through 3 stages' backwards (6): 45.
-  PipelineWork work =
-      makeWork(4, 1, 8, {1, 1, 1, 1.5}, {2, 2, 2, 3});
+  PipelineWork work = makeWork(4, 1, 8, {1, 1, 1, 1.5}, {2, 2, 2, 3});
   EXPECT_NEAR(span(runPipelineSchedule(work)), 45, 1e-9);
 }
 
 TEST(PipelineSchedule, FillAndDrainTransfersAddOnce) {
   // Each boundary's transfer (0.1) delays the first micro-batch's forward
   // and the last one's backward: (8 + 3) * 3 + 2 * 3 * 0.1.
-  PipelineWork work = makeWork(4, 1, 8, std::vector<double>(4, 1),
-                               std::vector<double>(4, 2));
+  PipelineWork work =
+      makeWork(4, 1, 8, std::vector<double>(4, 1), std::vector<double>(4, 2));
   work.fill = {0, 0.1, 0.1, 0.1};
   EXPECT_NEAR(span(runPipelineSchedule(work)), 33.6, 1e-9);
 }
 
 TEST(PipelineSchedule, ForwardOnlyRunsEveryForward) {
   // Inference: (m + p - 1) forwards of 1.
-  PipelineWork work = makeWork(4, 1, 8, std::vector<double>(4, 1),
-                               std::vector<double>(4, 0));
+  PipelineWork work =
+      makeWork(4, 1, 8, std::vector<double>(4, 1), std::vector<double>(4, 0));
   work.train = false;
   std::vector<PipelineSlot> slots = runPipelineSchedule(work);
   EXPECT_EQ(slots.size(), 32u);

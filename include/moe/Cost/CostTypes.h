@@ -124,7 +124,6 @@ struct LayerRun {
   double inputSavedBytes = 0, savedBytes = 0;
 };
 
-
 /// One op of the program, or the representative of the identical ops of a
 /// layer run: what one instance costs over the phase.
 struct OpEntry {

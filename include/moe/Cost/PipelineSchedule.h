@@ -52,8 +52,8 @@ std::vector<PipelineSlot> runPipelineSchedule(const PipelineWork &work);
 
 /// The model chunk and stage of virtual stage `index` of `stages * chunks`:
 /// chunk-major, as interleaving assigns them.
-inline std::pair<int64_t, int64_t>
-getStageAndChunk(int64_t index, int64_t stages) {
+inline std::pair<int64_t, int64_t> getStageAndChunk(int64_t index,
+                                                    int64_t stages) {
   return {index % stages, index / stages};
 }
 

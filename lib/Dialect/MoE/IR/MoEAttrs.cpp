@@ -300,14 +300,12 @@ LogicalResult MemoryAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
-LogicalResult
-CostSummaryAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                        StringRef machine, Phase, int64_t tokens,
-                        int64_t devices, Figure seconds, Figure flops,
-                        Figure modelFlops, Figure bytes, Figure networkBytes,
-                        Figure params, Figure activeParams, Figure peakFlops,
-                        Figure pipelineBubble, MemoryAttr memory,
-                        int64_t microBatches) {
+LogicalResult CostSummaryAttr::verify(
+    function_ref<InFlightDiagnostic()> emitError, StringRef machine, Phase,
+    int64_t tokens, int64_t devices, Figure seconds, Figure flops,
+    Figure modelFlops, Figure bytes, Figure networkBytes, Figure params,
+    Figure activeParams, Figure peakFlops, Figure pipelineBubble,
+    MemoryAttr memory, int64_t microBatches) {
   if (machine.empty())
     return emitError() << "a cost summary needs the machine's name";
   if (tokens < 0)
@@ -341,11 +339,12 @@ CostSummaryAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
-LogicalResult
-TimingAttr::verify(function_ref<InFlightDiagnostic()> emitError, OpRole,
-                   Figure forward, Figure backward, Figure recompute,
-                   Figure sync, Figure optimizer, Figure exposed,
-                   int64_t stage, int64_t chunk, Figure transfer) {
+LogicalResult TimingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 OpRole, Figure forward, Figure backward,
+                                 Figure recompute, Figure sync,
+                                 Figure optimizer, Figure exposed,
+                                 int64_t stage, int64_t chunk,
+                                 Figure transfer) {
   if (failed(verifyFigures(emitError, {{"forward", forward},
                                        {"backward", backward},
                                        {"recompute", recompute},

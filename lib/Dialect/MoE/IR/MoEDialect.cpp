@@ -35,11 +35,10 @@ void MoEDialect::initialize() {
 
 ArrayRef<StringRef> MoEDialect::getDiscardableAttrNames() {
   static const StringRef names[] = {
-      PlanAttrHelper::getNameStr(),        CostSummaryAttrHelper::getNameStr(),
-      CostAttrHelper::getNameStr(),        TimingAttrHelper::getNameStr(),
-      GradSyncAttrHelper::getNameStr(),
-      ParamAttrHelper::getNameStr(),       SplitAxesAttrHelper::getNameStr(),
-      ArchitectureAttrHelper::getNameStr()};
+      PlanAttrHelper::getNameStr(),      CostSummaryAttrHelper::getNameStr(),
+      CostAttrHelper::getNameStr(),      TimingAttrHelper::getNameStr(),
+      GradSyncAttrHelper::getNameStr(),  ParamAttrHelper::getNameStr(),
+      SplitAxesAttrHelper::getNameStr(), ArchitectureAttrHelper::getNameStr()};
   return names;
 }
 
