@@ -296,8 +296,8 @@ def MoE_CostSummaryAttr : MoE_Attr<"CostSummary", "cost_summary"> {
     (all executed), `model_flops` (what the model needs: no recomputation,
     no collectives), `bytes` of device memory traffic and `network_bytes`;
     the model's `params` and `active_params` (per token); the device's
-    `peak_flops`; the fraction of the step a pipeline's slowest stage waits
-    (`pipeline_bubble`, in [0, 1)); `memory` per device;
+    `peak_flops`; the fraction of the step the pipeline stage that ends it
+    waits (`pipeline_bubble`, in [0, 1)); `memory` per device;
     `micro_batches` per optimizer step (1 unless given).
 
     Throughput (`tokens / seconds`) and MFU
