@@ -18,6 +18,7 @@
 #include "moe/Cost/Passes.h"
 #include "moe/Cost/Roofline.h"
 #include "moe/Report/Passes.h"
+#include "moe/Transforms/Passes.h"
 
 #include "mlir/Pass/PassManager.h"
 
@@ -67,6 +68,47 @@ void BM_AnnotateAndReportDeepSeekV3(benchmark::State &state) {
   state.counters["peak_rss_MB"] = peakRssMB();
 }
 BENCHMARK(BM_AnnotateAndReportDeepSeekV3)->Unit(benchmark::kMillisecond);
+
+// Issue 16: the step's timeline of DeepSeek-V3 (one sequence of 4,096
+// tokens per micro-batch) over 16 pipeline stages with 64 micro-batches and
+// recomputation: the JSON report and the Chrome trace (the first and last
+// micro-batch drawn op by op, the 1F1B slots of all 64) from the annotated
+// module, each iteration.
+void BM_ReportAndTraceDeepSeekV3Pipeline(benchmark::State &state) {
+  static ImportedModel fixture("deepseek-v3.json");
+  static OwningOpRef<ModuleOp> annotated = [] {
+    OwningOpRef<ModuleOp> clone = fixture.module->clone();
+    PassManager pm(clone.get()->getName());
+    MoEGPUPlanOptions plan;
+    plan.pp = 16;
+    plan.fp8 = true;
+    plan.zero = 1;
+    plan.capacityFactor = 1.0;
+    plan.phase = Phase::Train;
+    pm.addPass(createMoEGPUPlan(plan));
+    MoECostOptions cost;
+    cost.phase = Phase::Train;
+    cost.microBatches = 64;
+    cost.recompute = true;
+    cost.checkMemory = false;
+    pm.addPass(createMoECost(cost));
+    if (failed(pm.run(*clone)))
+      std::abort();
+    return clone;
+  }();
+  for (auto _ : state) {
+    PassManager pm(annotated.get()->getName());
+    MoECostReportOptions report;
+    report.format = ReportFormat::Json;
+    report.output = "/dev/null";
+    report.trace = "/dev/null";
+    pm.addPass(createMoECostReport(report));
+    if (failed(pm.run(*annotated)))
+      std::abort();
+  }
+  state.counters["peak_rss_MB"] = peakRssMB();
+}
+BENCHMARK(BM_ReportAndTraceDeepSeekV3Pipeline)->Unit(benchmark::kMillisecond);
 
 void BM_PriceGemmKernel(benchmark::State &state) {
   MachineModel machine = cantFail(getMachinePreset("h100-sxm"));
