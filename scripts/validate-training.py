@@ -4,10 +4,12 @@ and prints predicted next to published tokens/s per GPU (docs/Validation.md,
 "Training at scale").
 
     scripts/validate-training.py [docs/data/megatron-h100-training.csv]
+    scripts/validate-training.py docs/data/megatron-b200-training.csv
 
 Each row of the CSV is one run: the model's Hugging Face config
 (examples/configs/), GPUs, precision, sequence length, global and micro-batch
-size, TP, PP, virtual stages and EP. The plan: ZeRO-1 (Megatron-Core's
+size, TP, PP, virtual stages and EP, and optionally the machine preset
+(`machine`; h100-sxm when absent). The plan: ZeRO-1 (Megatron-Core's
 distributed optimizer), FP8 GEMMs where the run used FP8, no recomputation,
 capacity factor 1.0: the runs are dropless but force-balance tokens across
 experts, so every expert receives exactly its T x top_k / E share, which a
@@ -37,9 +39,11 @@ def price(row):
     micro = int(row["micro_batch"])
     batch = micro * dp * tool_ep
     micro_batches = int(row["global_batch"]) // batch
+    machine = row.get("machine") or "h100-sxm"
     plan = "ep=%d dp=%d tp=%d pp=%d virtual-stages=%d zero=1 phase=train" % (
         tool_ep, dp, tp, pp, vpp)
-    if row["precision"] == "fp8":
+    # MXFP8 (Blackwell's block-scaled FP8) runs at the FP8 peak too.
+    if row["precision"] in ("fp8", "mxfp8"):
         plan += " fp8"
     config = os.path.join(ROOT, "examples", "configs", row["config"] + ".json")
     program = subprocess.run(
@@ -48,9 +52,11 @@ def price(row):
          "--capacity-factor=1.0"],
         check=True, capture_output=True, text=True).stdout
     report = subprocess.run(
-        [os.path.join(BIN, "moe-opt"), "--moe-gpu-plan=" + plan,
-         "--moe-cost=phase=train check-memory=false micro-batches=%d" %
-         micro_batches, "--moe-cost-report=format=json", "-o", "/dev/null"],
+        [os.path.join(BIN, "moe-opt"),
+         "--moe-gpu-plan=%s machine=%s" % (plan, machine),
+         "--moe-cost=machine=%s phase=train check-memory=false "
+         "micro-batches=%d" % (machine, micro_batches),
+         "--moe-cost-report=format=json", "-o", "/dev/null"],
         input=program, check=True, capture_output=True, text=True).stdout
     summary = json.loads(report)
     total = summary["total"]
@@ -62,6 +68,7 @@ def price(row):
         "tflops": total["model_flops"] / total["seconds"] / 1e12,
         "memory": total["memory_bytes_per_device"],
         "fits": total["memory_bytes_per_device"] <= capacity,
+        "capacity": capacity,
     }
 
 
@@ -70,7 +77,7 @@ def main():
         ROOT, "docs", "data", "megatron-h100-training.csv")
     with open(path) as f:
         rows = list(csv.DictReader(f))
-    print("| run | GPUs | plan priced | fits in 80 GB | memory/GPU | "
+    print("| run | GPUs | plan priced | fits | memory/GPU | "
           "tokens/s/GPU predicted | published | error |")
     print("|---|---:|---|---|---:|---:|---:|---:|")
     errors = []
@@ -83,7 +90,8 @@ def main():
         if p["capped"]:
             plan += " (published ep=%s)" % row["ep"]
         print("| %s | %s | %s | %s | %.1f GB | %.0f | %.0f | %+.0f%% |" % (
-            row["id"], row["gpus"], plan, "yes" if p["fits"] else "no",
+            row["id"], row["gpus"], plan,
+            ("yes" if p["fits"] else "no") + " (%.0f GB)" % (p["capacity"] / 1e9),
             p["memory"] / 1e9, p["tokens"], published, 100 * error))
     errors.sort()
     n = len(errors)
