@@ -136,6 +136,7 @@ FailureOr<Report> mlir::moe::collectReport(ModuleOp module) {
   for (ReportRow &layer : report.layers) {
     layer.bound = layerBoundTime[layer.layer].dominant();
   }
+  report.timeline = std::make_shared<const Timeline>(buildTimeline(report));
   return report;
 }
 
@@ -205,7 +206,7 @@ void mlir::moe::writeTextReport(const Report &r, llvm::raw_ostream &os) {
         formatSeconds(perToken).c_str(),
         formatScaled(perToken > 0 ? 1 / perToken : 0, "tokens/s").c_str());
   }
-  Timeline timeline = buildTimeline(r);
+  const Timeline &timeline = *r.timeline;
   if (timeline.hasBreakdown) {
     const StepBreakdown &b = timeline.breakdown;
     std::string parts;
@@ -388,7 +389,7 @@ void mlir::moe::writeJSONReport(const Report &r, llvm::raw_ostream &os) {
     });
     // Where the step's time goes on its critical path; adds up to
     // total.seconds.
-    Timeline timeline = buildTimeline(r);
+    const Timeline &timeline = *r.timeline;
     if (timeline.hasBreakdown)
       j.attributeObject("breakdown", [&] {
         const StepBreakdown &b = timeline.breakdown;
@@ -485,7 +486,7 @@ void mlir::moe::writeCSVReport(const Report &r, llvm::raw_ostream &os) {
 }
 
 void mlir::moe::writeChromeTrace(const Report &r, llvm::raw_ostream &os) {
-  Timeline timeline = buildTimeline(r);
+  const Timeline &timeline = *r.timeline;
   llvm::json::OStream j(os, 1);
   auto metadata = [&](StringRef what, std::optional<int> tid,
                       llvm::function_ref<void()> args) {
@@ -534,9 +535,9 @@ void mlir::moe::writeChromeTrace(const Report &r, llvm::raw_ostream &os) {
               j.attribute("micro_batch", event.microBatch + 1);
             if (event.chunk > 0)
               j.attribute("chunk", event.chunk + 1);
-            if (!event.row)
+            if (event.op < 0)
               return;
-            const ReportRow &row = *event.row;
+            const ReportRow &row = r.ops[event.op];
             j.attribute("loc", row.loc);
             j.attribute("layer", row.layer);
             j.attribute("bound", stringifyBound(row.bound));

@@ -158,7 +158,7 @@ double TimelineBuilder::lay(ArrayRef<Item> items, double start,
     event.duration = item.seconds;
     event.microBatch = microBatch;
     event.chunk = chunk;
-    event.row = &row;
+    event.op = &row - report.ops.data();
     if (item.collective) {
       double stall = item.seconds * row.exposed;
       event.track = getTrack(prefix + row.group);
@@ -443,7 +443,7 @@ Timeline TimelineBuilder::build() {
       event.track = track;
       event.start = t;
       event.duration = row.seconds;
-      event.row = &row;
+      event.op = &row - report.ops.data();
       timeline.events.push_back(std::move(event));
       t += row.seconds;
     }

@@ -83,8 +83,7 @@ LogicalResult checkGrids(const llvm::MemoryBuffer &input,
 
 /// The options of registered pass `entry`, as its textual pipeline lists
 /// them.
-std::vector<std::string> getPassOptions(const PassRegistryEntry &entry,
-                                        MLIRContext &context) {
+std::vector<std::string> getPassOptions(const PassRegistryEntry &entry) {
   OpPassManager pm;
   std::vector<std::string> names;
   if (failed(
@@ -115,7 +114,6 @@ std::vector<std::string> getPassOptions(const PassRegistryEntry &entry,
       rest = rest.drop_front(next + 1);
     }
   }
-  (void)context;
   return names;
 }
 
@@ -124,7 +122,6 @@ std::vector<std::string> getPassOptions(const PassRegistryEntry &entry,
 /// "no such option". Only `--pass=options` arguments are checked; the
 /// parser handles the rest.
 bool checkPassOptionNames(ArrayRef<char *> args) {
-  MLIRContext context;
   for (StringRef arg : args) {
     if (!arg.consume_front("--") && !arg.consume_front("-"))
       continue;
@@ -134,7 +131,7 @@ bool checkPassOptionNames(ArrayRef<char *> args) {
     const PassInfo *info = PassInfo::lookup(passName);
     if (!info)
       continue;
-    std::vector<std::string> valid = getPassOptions(*info, context);
+    std::vector<std::string> valid = getPassOptions(*info);
     if (valid.empty())
       continue;
     // Option keys: words before '=' at depth 0 (values may hold braces

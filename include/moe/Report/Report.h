@@ -20,6 +20,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,8 @@ struct ReportRow {
   std::string group;
 };
 
+struct Timeline;
+
 struct Report {
   /// The totals `--moe-cost` left (`moe.cost_summary`).
   CostSummaryAttr summary;
@@ -53,6 +56,9 @@ struct Report {
   /// Parameters of the whole model: each weight of the program (by
   /// `moe.param` name) times the devices its plan splits it over.
   double modelParams = 0;
+  /// The step laid out in time (moe/Report/Timeline.h), built once for
+  /// every writer.
+  std::shared_ptr<const Timeline> timeline;
 };
 
 /// Reads the `moe.cost` attributes and `moe.cost_summary` of `module`;

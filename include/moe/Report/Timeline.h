@@ -45,8 +45,9 @@ struct TimelineEvent {
   double start = 0, duration = 0;
   /// The micro-batch (-1: once per step) and model chunk.
   int64_t microBatch = -1, chunk = 0;
-  /// The op it runs; null for a pass, slot or layer that holds ops.
-  const ReportRow *row = nullptr;
+  /// The op it runs (an index into Report::ops); -1 for a pass, slot or
+  /// layer that holds ops.
+  int64_t op = -1;
   /// For a collective: the part on the critical path.
   double exposed = 0;
 };
