@@ -142,24 +142,45 @@ FailureOr<Report> mlir::moe::collectReport(ModuleOp module) {
 
 namespace {
 
-void writeRow(llvm::raw_ostream &os, const ReportRow &row, StringRef name,
-              double total) {
-  double share = total > 0 ? 100 * row.seconds / total : 0;
-  double achieved = row.seconds > 0 ? row.flops / row.seconds : 0;
-  double bandwidth = row.seconds > 0 ? row.bytes / row.seconds : 0;
-  os << llvm::format("  %-34s %12s %6.1f%% %13s %12s %10s  %s\n",
-                     name.str().c_str(), formatSeconds(row.seconds).c_str(),
-                     share, formatScaled(achieved, "FLOP/s").c_str(),
-                     formatScaled(bandwidth, "B/s").c_str(),
-                     formatBytes(row.network).c_str(),
-                     stringifyBound(row.bound).str().c_str());
-}
+/// A table of rows under a header; the name column widens to the longest
+/// name so that the figures stay aligned.
+class Table {
+public:
+  explicit Table(StringRef what) : what(what.str()) {}
+  void add(std::string name, const ReportRow &row, double total) {
+    rows.push_back({std::move(name), row, total});
+  }
+  void write(llvm::raw_ostream &os) const {
+    int width = static_cast<int>(what.size());
+    for (const Line &line : rows)
+      width = std::max(width, static_cast<int>(line.name.size()));
+    width = std::max(width, 34);
+    os << llvm::format("  %-*s %12s %7s %13s %12s %10s  %s\n", width,
+                       what.c_str(), "time", "share", "compute", "memory",
+                       "network", "bound");
+    for (const Line &line : rows) {
+      const ReportRow &row = line.row;
+      double share = line.total > 0 ? 100 * row.seconds / line.total : 0;
+      double achieved = row.seconds > 0 ? row.flops / row.seconds : 0;
+      double bandwidth = row.seconds > 0 ? row.bytes / row.seconds : 0;
+      os << llvm::format("  %-*s %12s %6.1f%% %13s %12s %10s  %s\n", width,
+                         line.name.c_str(), formatSeconds(row.seconds).c_str(),
+                         share, formatScaled(achieved, "FLOP/s").c_str(),
+                         formatScaled(bandwidth, "B/s").c_str(),
+                         formatBytes(row.network).c_str(),
+                         stringifyBound(row.bound).str().c_str());
+    }
+  }
 
-void writeHeader(llvm::raw_ostream &os, StringRef what) {
-  os << llvm::format("  %-34s %12s %7s %13s %12s %10s  %s\n",
-                     what.str().c_str(), "time", "share", "compute", "memory",
-                     "network", "bound");
-}
+private:
+  struct Line {
+    std::string name;
+    ReportRow row;
+    double total;
+  };
+  std::string what;
+  std::vector<Line> rows;
+};
 
 } // namespace
 
@@ -289,7 +310,7 @@ void mlir::moe::writeTextReport(const Report &r, llvm::raw_ostream &os) {
   if (s.getPipelineBubble() > 0)
     os << "  (pipeline stages run at once: these times are the work of every "
           "stage and add up to more than the step; shares are of that work)\n";
-  writeHeader(os, "layer");
+  Table layers("layer");
   auto same = [](const ReportRow &a, const ReportRow &b) {
     return a.seconds == b.seconds && a.flops == b.flops && a.bytes == b.bytes &&
            a.network == b.network && a.bound == b.bound;
@@ -304,15 +325,16 @@ void mlir::moe::writeTextReport(const Report &r, llvm::raw_ostream &os) {
       continue;
     }
     if (j - i == 1) {
-      writeRow(os, layer, layer.layer, shareTotal);
+      layers.add(layer.layer, layer, shareTotal);
     } else {
       std::string name = layer.layer + " .. " + r.layers[j - 1].layer + " (" +
                          std::to_string(j - i) + "x, each)";
-      ReportRow run = layer;
-      writeRow(os, run, name, shareTotal / static_cast<double>(j - i));
+      layers.add(std::move(name), layer,
+                 shareTotal / static_cast<double>(j - i));
     }
     i = j;
   }
+  layers.write(os);
 
   // The ten most expensive ops say where the time goes. Identical ops (the
   // same op with the same figures, as in identical layers) fold into one
@@ -342,14 +364,15 @@ void mlir::moe::writeTextReport(const Report &r, llvm::raw_ostream &os) {
                      return a.total.seconds > b.total.seconds;
                    });
   os << "\ntop ops by time\n";
-  writeHeader(os, "op @ location");
+  Table top("op @ location");
   for (size_t i = 0; i < std::min<size_t>(10, folded.size()); ++i) {
     const Folded &f = folded[i];
     std::string name = f.first->op + " @ " + f.first->loc;
     if (f.count > 1)
       name += " (+" + std::to_string(f.count - 1) + " identical)";
-    writeRow(os, f.total, name, shareTotal);
+    top.add(std::move(name), f.total, shareTotal);
   }
+  top.write(os);
 }
 
 void mlir::moe::writeJSONReport(const Report &r, llvm::raw_ostream &os) {
