@@ -74,6 +74,12 @@ void MoECostPass::runOnOperation() {
 
   MLIRContext *ctx = &getContext();
   auto *dialect = ctx->getLoadedDialect<MoEDialect>();
+  // Annotations of an earlier run (another machine or phase), or written by
+  // hand, would mix with this step's: the report reads every one.
+  module.walk([&](Operation *op) {
+    dialect->getCostAttrHelper().removeAttr(op);
+    dialect->getTimingAttrHelper().removeAttr(op);
+  });
   bool train = phase == Phase::Train;
   for (auto &[op, cost] : analysis->getOpCosts()) {
     const KernelCost &t = cost.total;

@@ -163,6 +163,19 @@ Report fuzz::checkReports(ModuleOp module) {
   writeChromeTrace(*report, traceOS);
   checkJSONText("the JSON report", json, module);
   checkJSONText("the Chrome trace", trace, module);
+  // The timeline spans the step, and its breakdown adds up to it: up to the
+  // six significant digits an op's `moe.cost` seconds keep (the timeline
+  // reads them for ops without `moe.timing`).
+  const Timeline &timeline = *report->timeline;
+  double step = report->summary.getSeconds();
+  auto close = [&](double seconds) {
+    return closeEnough(seconds, step, 1e-5) ||
+           std::fabs(seconds - step) < 1e-15;
+  };
+  if (!close(timeline.span))
+    finding("the trace's timeline does not span the step time", module);
+  if (timeline.hasBreakdown && !close(timeline.breakdown.total()))
+    finding("the report's time breakdown does not add up to the step", module);
   return *report;
 }
 

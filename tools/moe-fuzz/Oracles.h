@@ -18,6 +18,7 @@
 
 #include "moe/Cost/Passes.h"
 #include "moe/Report/Report.h"
+#include "moe/Report/Timeline.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
