@@ -50,6 +50,10 @@ struct Item {
   TimelinePhase phase;
   double seconds;
   bool collective;
+  /// The part of its time compute waits for.
+  double criticalSeconds() const {
+    return collective ? seconds * row->exposed : seconds;
+  }
 };
 
 class TimelineBuilder {
@@ -123,9 +127,11 @@ private:
   std::map<unsigned, std::vector<Pending>> pending;
   double microBatches = 1;
   bool train = false;
-  /// Whether an op runs in stage and chunk (stage -1: any).
-  static bool in(const ReportRow &row, int64_t stage, int64_t chunk) {
-    return stage < 0 || (row.stage == stage && row.chunk == chunk);
+  /// Whether an op runs in the passes of `stage` and `chunk` (stage -1:
+  /// any): gradient synchronisations run once per step, not in a pass.
+  static bool inPass(const ReportRow &row, int64_t stage, int64_t chunk) {
+    return row.role != OpRole::GradSync &&
+           (stage < 0 || (row.stage == stage && row.chunk == chunk));
   }
 };
 
@@ -160,7 +166,7 @@ double TimelineBuilder::lay(ArrayRef<Item> items, double start,
     event.chunk = chunk;
     event.op = &row - report.ops.data();
     if (item.collective) {
-      double stall = item.seconds * row.exposed;
+      double stall = item.criticalSeconds();
       event.track = getTrack(prefix + row.group);
       event.exposed = stall;
       if (detailed) {
@@ -244,7 +250,7 @@ std::vector<Item> TimelineBuilder::forwardItems(int64_t stage,
                                                 int64_t chunk) const {
   std::vector<Item> items;
   for (const ReportRow &row : report.ops)
-    if (row.role != OpRole::GradSync && in(row, stage, chunk))
+    if (inPass(row, stage, chunk))
       items.push_back({&row, TimelinePhase::Forward, row.forward / microBatches,
                        row.role != OpRole::Compute});
   return items;
@@ -262,12 +268,12 @@ std::vector<Item> TimelineBuilder::backwardItems(int64_t stage,
     while (begin > 0 && ops[begin - 1].layer == ops[end - 1].layer)
       --begin;
     for (size_t i = begin; i < end; ++i)
-      if (ops[i].role != OpRole::GradSync && in(ops[i], stage, chunk))
+      if (inPass(ops[i], stage, chunk))
         items.push_back({&ops[i], TimelinePhase::Recompute,
                          ops[i].recompute / microBatches,
                          ops[i].role != OpRole::Compute});
     for (size_t i = end; i > begin; --i)
-      if (ops[i - 1].role != OpRole::GradSync && in(ops[i - 1], stage, chunk))
+      if (inPass(ops[i - 1], stage, chunk))
         items.push_back({&ops[i - 1], TimelinePhase::Backward,
                          ops[i - 1].backward / microBatches,
                          ops[i - 1].role != OpRole::Compute});
@@ -348,11 +354,9 @@ void TimelineBuilder::layPipeline(int64_t stages, int64_t chunks) {
       if (train)
         backward[slot] = backwardItems(s, c);
       for (const Item &item : forward[slot])
-        work.forward[slot] +=
-            item.seconds * (item.collective ? item.row->exposed : 1.0);
+        work.forward[slot] += item.criticalSeconds();
       for (const Item &item : backward[slot])
-        work.backward[slot] +=
-            item.seconds * (item.collective ? item.row->exposed : 1.0);
+        work.backward[slot] += item.criticalSeconds();
       opEvents +=
           static_cast<double>(forward[slot].size() + backward[slot].size());
     }
@@ -373,7 +377,7 @@ void TimelineBuilder::layPipeline(int64_t stages, int64_t chunks) {
     perStep[s] = perStepItems(report, s);
     double t = end[s];
     for (const Item &item : perStep[s])
-      t += item.seconds * (item.collective ? item.row->exposed : 1.0);
+      t += item.criticalSeconds();
     if (t > finish) {
       finish = t;
       critical = s;
