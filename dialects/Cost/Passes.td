@@ -42,8 +42,18 @@ def MoECost : Pass<"moe-cost", "::mlir::ModuleOp"> {
            "Train phase: recompute activations in the backward pass instead "
            "of storing them">,
     Option<"imbalance", "imbalance", "double", "1.0",
-           "Routed tokens of the most loaded expert over the mean (>= 1); the "
-           "slowest expert sets the pace">,
+           "Routed tokens of the hottest expert (expert 0) over the mean "
+           "(>= 1); the others share the rest">,
+    Option<"zipf", "zipf", "double", "0.0",
+           "Zipf exponent of the experts' loads: expert i gets a share "
+           "proportional to 1/(i+1)^s (0: uniform)">,
+    Option<"routingFile", "routing-file", "std::string", "",
+           "JSON of each expert's routed tokens from a router trace: "
+           "{\"default\": [...], \"layers\": {\"layers.3\": [...]}}">,
+    Option<"placementFile", "placement-file", "std::string", "",
+           "JSON of the experts each expert-parallel rank holds, "
+           "{\"ranks\": [[...], ...]} (default: contiguous blocks; an "
+           "expert on several ranks splits its tokens)">,
     Option<"tokens", "tokens", "int64_t", "0",
            "Tokens per micro-batch per device for tokens/s; 0 infers it from "
            "the program's token tensors">,

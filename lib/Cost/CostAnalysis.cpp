@@ -34,7 +34,8 @@ CostSummaryAttr CostSummary::toAttr(MLIRContext *ctx) const {
 LogicalResult mlir::moe::verifyCostOptions(const CostOptions &options,
                                            Location loc) {
   return success(
-      succeeded(checkRange(loc, "imbalance", options.imbalance, 1.0)) &&
+      succeeded(checkRange(loc, "imbalance", options.routing.hot, 1.0)) &&
+      succeeded(checkRange(loc, "zipf", options.routing.zipf, 0.0)) &&
       succeeded(checkCount(loc, "micro-batches", options.microBatches, 1)) &&
       succeeded(checkCount(loc, "tokens", options.tokens, 0)) &&
       succeeded(checkRange(loc, "overlap", options.overlap, 0.0, 1.0)));
@@ -71,30 +72,55 @@ double firstOperandBytes(Operation *op) {
 
 } // namespace
 
-Kernel OpPricer::applyImbalance(const Kernel &kernel) const {
-  if (!kernel.routed || options.imbalance == 1.0 || kernel.m <= 0)
+Kernel OpPricer::applyRouting(const Kernel &kernel, StringRef layer) const {
+  const RoutingModel &routing = options.routing;
+  if (routing.isUniform() || kernel.layerExperts <= 0 || machine.isWafer())
     return kernel;
-  // The most loaded expert gets `imbalance` times the mean rows (up to its
-  // capacity); the device holding it runs it with its other experts at the
-  // mean, as one grouped kernel whose time follows the total rows. So the
-  // device's rows grow by (count - 1 + hot) / count: the hot expert's own
-  // factor on a device of one expert, close to 1 on a GPU of 128.
-  double hot = options.imbalance;
-  if (kernel.maxRows > 0)
-    hot = std::min(hot, static_cast<double>(kernel.maxRows) / kernel.m);
-  double count = static_cast<double>(std::max<int64_t>(1, kernel.count));
-  double factor = (count - 1 + hot) / count;
-  if (kernel.kind == KernelKind::Gemm) {
-    int64_t rows = static_cast<int64_t>(std::ceil(kernel.m * factor));
-    Kernel scaled = makeGemm(kernel.name, kernel.count, rows, kernel.n,
-                             kernel.k, kernel.elemBytes, kernel.weightOperand);
-    scaled.routed = true;
-    scaled.maxRows = kernel.maxRows;
+  // The most loaded expert-parallel rank sets the pace of its experts and
+  // of the all-to-alls (it receives, and returns, the most rows).
+  SmallVector<double> shares = routing.shares(layer, kernel.layerExperts);
+  RankLoad rank = busiestRank(shares, kernel.expertGroup,
+                              routing.placement.get());
+  double group = static_cast<double>(kernel.expertGroup);
+  if (kernel.kind == KernelKind::Collective) {
+    Kernel scaled = kernel;
+    scaled.bufferBytes *= rank.total() * group;
+    return scaled;
+  }
+  if (!kernel.routed || kernel.m <= 0)
+    return kernel;
+  // Each expert copy the rank holds gets its share of the group's routed
+  // rows, at most the capacity and one row per token; it runs when at
+  // least one token picks it (each token picks top_k distinct experts).
+  auto groupedRows = std::make_shared<GroupedRows>();
+  double groupRows = kernel.routedRows * group, rows = 0;
+  for (double share : rank.copies) {
+    double pick = std::min(1.0, kernel.topK * share);
+    double runs = 1 - std::pow(1 - pick, kernel.groupTokens);
+    double expected = runs > 0 ? groupRows * share / runs : 0;
+    if (kernel.maxRows > 0)
+      expected = std::min<double>(expected, kernel.maxRows);
+    expected = std::min(expected, std::max(1.0, kernel.groupTokens));
+    groupedRows->rows.push_back(expected);
+    groupedRows->runs.push_back(runs);
+    rows += runs * expected;
+  }
+  double meanRows = static_cast<double>(kernel.count) * kernel.m;
+  if (kernel.kind != KernelKind::Gemm) {
+    Kernel scaled = kernel;
+    scaled.bytes *= rows / meanRows;
+    scaled.flops *= rows / meanRows;
     return scaled;
   }
   Kernel scaled = kernel;
-  scaled.bytes *= factor;
-  scaled.flops *= factor;
+  scaled.count = std::max<int64_t>(1, rank.copies.size());
+  scaled.m = static_cast<int64_t>(std::ceil(rows / scaled.count));
+  double n = static_cast<double>(kernel.n), k = static_cast<double>(kernel.k);
+  scaled.flops = 2 * rows * n * k;
+  scaled.bytes = 0;
+  for (auto [r, runs] : llvm::zip(groupedRows->rows, groupedRows->runs))
+    scaled.bytes += runs * (r * k + k * n + r * n) * kernel.elemBytes;
+  scaled.groupedRows = std::move(groupedRows);
   return scaled;
 }
 
@@ -148,11 +174,11 @@ static KernelList runGemmsInFP8(const KernelList &kernels, bool storedWeights) {
     Kernel cast = makeMemory("fp8-cast", 3 * inputs, 0, 1);
     cast.backwardOnly = kernel.backwardOnly;
     result.push_back(cast);
-    Kernel fp8 = makeGemm(kernel.name, kernel.count, kernel.m, kernel.n,
-                          kernel.k, 1, kernel.weightOperand);
-    fp8.routed = kernel.routed;
-    fp8.maxRows = kernel.maxRows;
-    fp8.backwardOnly = kernel.backwardOnly;
+    // The same GEMM on 1-byte operands and result.
+    Kernel fp8 = kernel;
+    fp8.elemBytes = 1;
+    fp8.bytes /= 2;
+    fp8.weightBytes /= 2;
     result.push_back(fp8);
   }
   return result;
@@ -179,7 +205,7 @@ OpWork OpPricer::measure(Operation *op, CostModelOpInterface costOp,
         return isWeightCopy(p.weight);
       });
   for (const Kernel &original : kernels) {
-    Kernel kernel = applyImbalance(original);
+    Kernel kernel = applyRouting(original, getLayerName(op));
     if (streamed)
       kernel.weightBytes = 0;
     if (kernel.backwardOnly) {
@@ -244,7 +270,8 @@ OpWork OpPricer::measure(Operation *op, CostModelOpInterface costOp,
 
 OpWork OpPricer::measure(const Kernel &original, double inputBytes,
                          double resultBytes) const {
-  Kernel kernel = options.fp8Gemms ? sendDispatchInFP8(original) : original;
+  Kernel kernel = applyRouting(
+      options.fp8Gemms ? sendDispatchInFP8(original) : original, "");
   OpWork work;
   work.kernels.push_back(kernel);
   work.role = getRole(work.kernels);
@@ -537,11 +564,40 @@ void assignGradSyncStages(MutableArrayRef<OpEntry> entries) {
 
 } // namespace
 
+/// Checks a router trace and a placement against every routed layer of
+/// `module`: an error at the layer's expert op naming the file otherwise.
+static LogicalResult checkRouting(ModuleOp module,
+                                  const RoutingModel &routing) {
+  if (!routing.trace && !routing.placement)
+    return success();
+  WalkResult result = module.walk([&](CostModelOpInterface costOp) {
+    KernelList kernels;
+    if (failed(costOp.getKernels(kernels)))
+      return WalkResult::advance();
+    for (const Kernel &kernel : kernels) {
+      if (!kernel.routed || kernel.layerExperts <= 0)
+        continue;
+      if (llvm::Error error =
+              routing.check(getLayerName(costOp), kernel.layerExperts,
+                            kernel.expertGroup)) {
+        costOp->emitError() << llvm::toString(std::move(error));
+        return WalkResult::interrupt();
+      }
+      break;
+    }
+    return WalkResult::advance();
+  });
+  return failure(result.wasInterrupted());
+}
+
 FailureOr<CostAnalysis> CostAnalysis::run(ModuleOp module,
                                           const MachineModel &machine,
                                           const CostOptions &options) {
   if (failed(verifyCostOptions(options, module.getLoc())) ||
       failed(verifyDeviceGrids(module)))
+    return failure();
+
+  if (failed(checkRouting(module, options.routing)))
     return failure();
 
   // Entry points: functions with a body that no call targets.

@@ -56,7 +56,13 @@ void MoECostPass::runOnOperation() {
   CostOptions options;
   options.phase = phase;
   options.recompute = recompute;
-  options.imbalance = imbalance;
+  llvm::Expected<RoutingModel> routing =
+      makeRoutingModel(imbalance, zipf, routingFile, placementFile);
+  if (!routing) {
+    emitError(module.getLoc()) << llvm::toString(routing.takeError());
+    return signalPassFailure();
+  }
+  options.routing = std::move(*routing);
   options.tokens = tokens;
   options.microBatches = microBatches;
   options.overlap = overlap;

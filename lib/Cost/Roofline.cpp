@@ -133,26 +133,90 @@ KernelCost gemmCost(const MachineModel &machine, int64_t count, int64_t m,
   return finish(cost, machine.kernelLatency);
 }
 
+/// A GPU launch of the GEMMs `shapes`: FLOPs and traffic as makeGemm counts
+/// them, summed.
+KernelCost groupedGemmCost(const MachineModel &machine,
+                           ArrayRef<GemmShape> shapes, unsigned b,
+                           bool grouped) {
+  KernelCost cost;
+  for (const GemmShape &s : shapes) {
+    cost.flops += 2.0 * s.count * s.m * s.n * s.k;
+    cost.bytes += s.count * (s.m * s.k + s.k * s.n + s.m * s.n) * b;
+  }
+  cost.memorySeconds = memorySeconds(machine, cost.bytes);
+  cost.computeSeconds = gemmComputeSeconds(machine, shapes, b, grouped);
+  return finish(cost, machine.kernelLatency);
+}
+
+/// The forward, or the input- and weight-gradient launches, of a grouped
+/// GEMM whose experts have unequal rows.
+KernelCost unequalGroupedGemmCost(const MachineModel &machine,
+                                  const Kernel &kernel, bool backward) {
+  const GroupedRows &group = *kernel.groupedRows;
+  double n = static_cast<double>(kernel.n), k = static_cast<double>(kernel.k);
+  bool grouped = kernel.count > 1;
+  SmallVector<GemmShape> shapes;
+  auto launch = [&](auto shapeOf) {
+    shapes.clear();
+    for (auto [rows, runs] : llvm::zip(group.rows, group.runs))
+      shapes.push_back(shapeOf(rows, runs));
+    return groupedGemmCost(machine, shapes, kernel.elemBytes, grouped);
+  };
+  if (!backward)
+    return launch([&](double m, double c) { return GemmShape{c, m, n, k}; });
+  KernelCost cost =
+      launch([&](double m, double c) { return GemmShape{c, m, k, n}; });
+  cost += launch([&](double m, double c) { return GemmShape{c, k, n, m}; });
+  return cost;
+}
+
 } // namespace
+
+double mlir::moe::gemmComputeSeconds(const MachineModel &machine,
+                                     ArrayRef<GemmShape> shapes,
+                                     unsigned elemBytes, bool grouped) {
+  // One tile shape for the launch, from the mean rows. Hopper's smallest
+  // warpgroup MMA is 64 rows: skinny GEMMs use 64-row tiles.
+  double gemms = 0, rows = 0;
+  for (const GemmShape &s : shapes)
+    if (s.count > 0 && s.m > 0 && s.n > 0 && s.k > 0) {
+      gemms += s.count;
+      rows += s.count * s.m;
+    }
+  if (gemms <= 0)
+    return 0;
+  double tileM = rows / gemms <= 64
+                     ? std::min<double>(64, machine.tileM)
+                     : static_cast<double>(machine.tileM);
+  double tileN = static_cast<double>(machine.tileN);
+  // Each GEMM's tiles run a K loop of its own length; the units take the
+  // tiles of every GEMM in waves, so the launch is padded to whole waves.
+  double tiles = 0, work = 0;
+  for (const GemmShape &s : shapes) {
+    if (!(s.count > 0 && s.m > 0 && s.n > 0 && s.k > 0))
+      continue;
+    double gemmTiles =
+        s.count * std::ceil(s.m / tileM) * std::ceil(s.n / tileN);
+    double kEfficiency = s.k / (s.k + machine.gemmHalfK);
+    tiles += gemmTiles;
+    work += gemmTiles * 2.0 * tileM * tileN * s.k / kEfficiency;
+  }
+  double units = static_cast<double>(std::max<int64_t>(1, machine.computeUnits));
+  double waves = std::ceil(tiles / units - 1e-9);
+  double padded = work * waves * units / tiles;
+  double groupedEfficiency = grouped ? machine.groupedGemmEfficiency : 1.0;
+  return padded / (machine.peakFor(elemBytes) * machine.gemmEfficiency *
+                   groupedEfficiency);
+}
 
 double mlir::moe::gemmComputeSeconds(const MachineModel &machine, int64_t count,
                                      int64_t m, int64_t n, int64_t k,
                                      unsigned elemBytes) {
   if (count <= 0 || m <= 0 || n <= 0 || k <= 0)
     return 0;
-  // Hopper's smallest warpgroup MMA is 64 rows: skinny GEMMs use 64-row tiles.
-  int64_t tileM =
-      m <= 64 ? std::min<int64_t>(64, machine.tileM) : machine.tileM;
-  int64_t tileN = machine.tileN;
-  int64_t tiles = ceilDiv(m, tileM) * ceilDiv(n, tileN) * count;
-  int64_t units = std::max<int64_t>(1, machine.computeUnits);
-  int64_t waves = ceilDiv(tiles, units);
-  double paddedFlops =
-      2.0 * static_cast<double>(waves) * units * tileM * tileN * k;
-  double kEfficiency = static_cast<double>(k) / (k + machine.gemmHalfK);
-  double grouped = count > 1 ? machine.groupedGemmEfficiency : 1.0;
-  return paddedFlops / (machine.peakFor(elemBytes) * machine.gemmEfficiency *
-                        kEfficiency * grouped);
+  GemmShape shape{static_cast<double>(count), static_cast<double>(m),
+                  static_cast<double>(n), static_cast<double>(k)};
+  return gemmComputeSeconds(machine, shape, elemBytes, count > 1);
 }
 
 double mlir::moe::attentionEfficiency(const MachineModel &machine, int64_t seq,
@@ -237,6 +301,8 @@ KernelCost mlir::moe::priceKernel(const MachineModel &machine,
   unsigned b = kernel.elemBytes;
   switch (kernel.kind) {
   case KernelKind::Gemm: {
+    if (kernel.groupedRows && !machine.isWafer())
+      return unequalGroupedGemmCost(machine, kernel, backward);
     if (!backward)
       return gemmCost(machine, kernel.count, kernel.m, kernel.n, kernel.k, b,
                       kernel.weightBytes, kernel.m);

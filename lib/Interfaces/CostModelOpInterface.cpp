@@ -278,5 +278,10 @@ void mlir::moe::appendExpertKernels(KernelList &kernels, double routedRows,
   for (Kernel &kernel : llvm::drop_begin(kernels, first)) {
     kernel.routed = true;
     kernel.maxRows = capacity;
+    kernel.layerExperts = std::llround(allExperts);
+    kernel.expertGroup = std::max<int64_t>(1, std::llround(1 / share));
+    kernel.groupTokens = allTokens;
+    kernel.topK = topK;
+    kernel.routedRows = routedRows;
   }
 }

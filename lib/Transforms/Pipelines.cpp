@@ -94,9 +94,22 @@ struct GPUPipelineOptions : public CostReportOptions<GPUPipelineOptions> {
       *this, "capacity-factor",
       llvm::cl::desc("Dispatch capacity factor (0 keeps the program's)"),
       llvm::cl::init(0)};
-  Option<double> imbalance{*this, "imbalance",
-                           llvm::cl::desc("Most loaded expert over the mean"),
-                           llvm::cl::init(1.0)};
+  Option<double> imbalance{
+      *this, "imbalance",
+      llvm::cl::desc("Hottest expert's tokens over the mean (--moe-cost)"),
+      llvm::cl::init(1.0)};
+  Option<double> zipf{
+      *this, "zipf",
+      llvm::cl::desc("Zipf exponent of the experts' loads (--moe-cost)"),
+      llvm::cl::init(0.0)};
+  Option<std::string> routingFile{
+      *this, "routing-file",
+      llvm::cl::desc("Experts' routed tokens from a router trace, JSON "
+                     "(--moe-cost)")};
+  Option<std::string> placementFile{
+      *this, "placement-file",
+      llvm::cl::desc("Experts each expert-parallel rank holds, JSON "
+                     "(--moe-cost)")};
   Option<double> overlap{
       *this, "overlap",
       llvm::cl::desc("Fraction of collective time that may hide behind the "
@@ -132,6 +145,9 @@ void buildGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &o) {
 
   MoECostOptions cost;
   cost.imbalance = o.imbalance;
+  cost.zipf = o.zipf;
+  cost.routingFile = o.routingFile;
+  cost.placementFile = o.placementFile;
   cost.overlap = o.overlap;
   cost.microBatches = o.microBatches;
   o.addCostAndReport(pm, cost);

@@ -85,27 +85,27 @@ func.func @dispatch_dropping(%x: tensor<16x32xbf16>, %idx: tensor<16x2xi32>)
 // CHECK-LABEL: func.func @experts_routed
 // CHECK: moe.experts {{.*}}moe.cost = #moe.cost<flops = 100864, bytes = 24576, network = 0, seconds = 2.4576e-07, bound = memory>
 //
-// imbalance 1.5: the busiest expert gets 8*1.5 = 12 rows (capacity 16
-// allows it) and the other three the mean 8: 36 rows over 4 experts, a
-// factor (3 + 1.5)/4 = 1.125 on every row count, ceil(8*1.125) = 9 rows.
-// gate/up: FLOPs 2*4*9*16*32 = 36864,
-//   bytes 4*(9*32 + 32*16 + 9*16)*2 = 4*944*2 = 7552;
-// act: 2560*1.125 = 2880 FLOPs, 3072*1.125 = 3456 bytes;
-// down: FLOPs 36864, bytes 4*(9*16 + 16*32 + 9*32)*2 = 7552.
-// total: FLOPs 3*36864 + 2880 = 113472, bytes 3*7552 + 3456 = 26112,
-//   time 2.6112e-7.
+// imbalance 1.5: expert 0 takes 1.5/4 = 0.375 of the 32 routed rows (12)
+// and the three others 0.625/3 each (6.667): one device holds them all, so
+// the grouped kernels keep their 32 rows and FLOPs (100864); on 1x1 tiles
+// nothing is padded. An expert reads its weights only when a token picks
+// it: expert 0 with probability 1 - (1 - 2*0.375)^16 = 1.0000, the others
+// 1 - (1 - 2*0.2083)^16 = 0.99982, 3.99945 experts in all.
+// gate/up/down: (32*(32 + 16) + 3.99945*32*16)*2 = 7167.44 bytes each;
+// act 3072. Total 3*7167.44 + 3072 = 24574.3 bytes, 2.45743e-7 s.
 // IMB15-LABEL: func.func @experts_routed
-// IMB15: moe.experts {{.*}}moe.cost = #moe.cost<flops = 113472, bytes = 26112, network = 0, seconds = 2.6112e-07, bound = memory>
+// IMB15: moe.experts {{.*}}moe.cost = #moe.cost<flops = 100864, bytes = 24574.3, network = 0, seconds = 2.45743e-07, bound = memory>
 //
-// imbalance 3 would give the hot expert 24 rows but the capacity caps them
-// at 16 (2x the mean): factor (3 + 2)/4 = 1.25, 10 rows.
-// gate/up: FLOPs 2*4*10*16*32 = 40960,
-//   bytes 4*(10*32 + 32*16 + 10*16)*2 = 4*992*2 = 7936;
-// act: 2560*1.25 = 3200 FLOPs, 3072*1.25 = 3840 bytes; down: 40960, 7936.
-// total: FLOPs 3*40960 + 3200 = 126080, bytes 3*7936 + 3840 = 27648,
-//   time 2.7648e-7.
+// imbalance 3 gives expert 0 0.75 of the rows (24) but it holds at most 16
+// (the capacity, also one row per token): 8 rows are dropped. The others
+// take 0.25/3 each (2.667 rows), each picked by some token with
+// probability 1 - (1 - 2*0.08333)^16 = 0.94591: 24 rows run.
+// gate/up/down: FLOPs 2*24*16*32 = 24576 each; bytes (24*48 + (1 +
+// 3*0.94591)*512)*2 = 6234.0 each. act: 2560*24/32 = 1920 FLOPs,
+// 3072*24/32 = 2304 bytes. Total FLOPs 3*24576 + 1920 = 75648, bytes
+// 3*6234.0 + 2304 = 21005.5, time 2.10055e-7.
 // IMB3-LABEL: func.func @experts_routed
-// IMB3: moe.experts {{.*}}moe.cost = #moe.cost<flops = 126080, bytes = 27648, network = 0, seconds = 2.7648e-07, bound = memory>
+// IMB3: moe.experts {{.*}}moe.cost = #moe.cost<flops = 75648, bytes = 21005.5, network = 0, seconds = 2.10055e-07, bound = memory>
 func.func @experts_routed(%x: tensor<16x32xbf16>, %idx: tensor<16x2xi32>,
                           %wg: tensor<4x32x16xbf16>, %wu: tensor<4x32x16xbf16>,
                           %wd: tensor<4x16x32xbf16>) -> tensor<4x16x32xbf16> {

@@ -102,7 +102,10 @@ public:
   std::vector<LayerRun> layers;
 
 private:
-  Kernel applyImbalance(const Kernel &kernel) const;
+  /// `kernel` as the most loaded expert-parallel rank runs it under the
+  /// options' routing (unchanged when routing is uniform or the kernel is
+  /// not routed). `layer` names the layer for a router trace.
+  Kernel applyRouting(const Kernel &kernel, StringRef layer) const;
 
   const MachineModel &machine;
   const CostOptions &options;

@@ -16,6 +16,7 @@
 #ifndef MOE_COST_COSTTYPES_H
 #define MOE_COST_COSTTYPES_H
 
+#include "moe/Cost/ExpertLoad.h"
 #include "moe/Cost/Machine.h"
 #include "moe/Cost/Roofline.h"
 
@@ -33,8 +34,8 @@ constexpr double kOptimizerStateBytesPerParam = 12;
 struct CostOptions {
   Phase phase = Phase::Forward;
   bool recompute = false;
-  /// Most loaded expert's tokens over the mean.
-  double imbalance = 1.0;
+  /// How routed tokens spread over each layer's experts and ranks.
+  RoutingModel routing;
   /// Tokens per micro-batch per device; 0 infers them.
   int64_t tokens = 0;
   /// Micro-batches (gradient accumulation) per optimizer step: forward and

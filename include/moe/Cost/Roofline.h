@@ -60,8 +60,18 @@ struct KernelCost {
   KernelCost &operator*=(double factor);
 };
 
-/// Seconds of `count` [m x k] * [k x n] GEMMs on the compute units, with tile
-/// and wave quantisation and the K-loop ramp.
+/// `count` [m x k] * [k x n] products of one launch; `count` and `m` may be
+/// expectations (an expert that receives a token with some probability).
+struct GemmShape {
+  double count = 1, m = 0, n = 0, k = 0;
+};
+/// Seconds of one launch running the GEMMs `shapes` (a grouped GEMM when
+/// `grouped`) on the compute units: every tile of every GEMM spread over
+/// the units, with tile and wave quantisation and the K-loop ramp.
+double gemmComputeSeconds(const MachineModel &machine,
+                          ArrayRef<GemmShape> shapes, unsigned elemBytes,
+                          bool grouped);
+/// The same for `count` equal GEMMs (grouped when `count > 1`).
 double gemmComputeSeconds(const MachineModel &machine, int64_t count, int64_t m,
                           int64_t n, int64_t k, unsigned elemBytes);
 /// Fraction of peak a fused attention core reaches at sequence length `seq`.

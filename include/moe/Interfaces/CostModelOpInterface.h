@@ -16,6 +16,8 @@
 #include "mlir/IR/OpDefinition.h"
 #include "llvm/ADT/SmallVector.h"
 
+#include <memory>
+
 namespace mlir {
 class DialectRegistry;
 namespace moe {
@@ -45,6 +47,13 @@ enum class CollectiveKind {
   ReduceScatter,
   Broadcast,
   PointToPoint
+};
+
+/// The GEMMs of a grouped GEMM whose experts have unequal rows: each
+/// expert copy's rows when it runs and the expected number of times it runs
+/// (the probability that it receives a token).
+struct GroupedRows {
+  llvm::SmallVector<double, 0> rows, runs;
 };
 
 /// One unit of work on one device. FLOPs and bytes are totals over `count`.
@@ -87,10 +96,21 @@ struct Kernel {
   /// FP8).
   bool expertDispatch = false;
 
-  /// The rows (`m`) are tokens routed to one expert: the analysis scales
-  /// them by the routing imbalance, up to `maxRows` (the capacity).
+  /// The rows (`m`) are tokens routed to one expert: under skewed routing
+  /// the analysis gives each expert its own rows, up to `maxRows` (the
+  /// capacity).
   bool routed = false;
   int64_t maxRows = 0;
+  /// Routed work (an expert kernel, or an all-to-all of a dropless expert
+  /// buffer): the layer's experts over all `expertGroup` expert-parallel
+  /// ranks, the tokens those ranks route, top_k, and the routed rows this
+  /// rank runs when every expert is equally loaded. The analysis moves the
+  /// work to the most loaded rank under skewed routing.
+  int64_t layerExperts = 0, expertGroup = 1;
+  double groupTokens = 0, topK = 1, routedRows = 0;
+  /// A grouped GEMM whose experts have unequal rows (null: `count` GEMMs of
+  /// `m` rows).
+  std::shared_ptr<const GroupedRows> groupedRows;
 };
 
 using KernelList = llvm::SmallVector<Kernel, 4>;

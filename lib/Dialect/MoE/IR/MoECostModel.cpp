@@ -111,6 +111,16 @@ Kernel mlir::moe::makeExchange(CollectiveKind kind, Value buffer,
       elementBytes(buffer.getType()), groupSize, groupStride, gradientSync);
   kernel.expertDispatch =
       kind == CollectiveKind::AllToAll && isDispatchExchange(buffer);
+  // A dropless buffer moves the routed rows, so a rank that receives more
+  // (and, for the return, sends more) moves more; a padded buffer moves its
+  // capacity whatever the load.
+  if (kind == CollectiveKind::AllToAll) {
+    DispatchOp dispatch = findDispatch(buffer);
+    if (dispatch && dispatch.getDropless() && allStatic(dispatch)) {
+      kernel.layerExperts = dim(dispatch.getResult(), 0);
+      kernel.expertGroup = groupSize;
+    }
+  }
   return kernel;
 }
 
