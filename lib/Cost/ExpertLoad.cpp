@@ -119,7 +119,8 @@ llvm::Expected<ExpertPlacement> mlir::moe::readExpertPlacement(StringRef path) {
     return makeError(path + ": expected {\"ranks\": [[experts of rank 0], "
                             "[experts of rank 1], ...]}");
   for (const llvm::json::Value &rank : *ranks) {
-    Twine where = path + ": \"ranks\"[" + Twine(placement.ranks.size()) + "]";
+    std::string where =
+        (path + ": \"ranks\"[" + Twine(placement.ranks.size()) + "]").str();
     const llvm::json::Array *experts = rank.getAsArray();
     if (!experts || experts->empty())
       return makeError(where + " must be a non-empty array of expert indices");
