@@ -79,8 +79,8 @@ Kernel OpPricer::applyRouting(const Kernel &kernel, StringRef layer) const {
   // The most loaded expert-parallel rank sets the pace of its experts and
   // of the all-to-alls (it receives, and returns, the most rows).
   SmallVector<double> shares = routing.shares(layer, kernel.layerExperts);
-  RankLoad rank = busiestRank(shares, kernel.expertGroup,
-                              routing.placement.get());
+  RankLoad rank =
+      busiestRank(shares, kernel.expertGroup, routing.placement.get());
   double group = static_cast<double>(kernel.expertGroup);
   if (kernel.kind == KernelKind::Collective) {
     Kernel scaled = kernel;
@@ -577,9 +577,8 @@ static LogicalResult checkRouting(ModuleOp module,
     for (const Kernel &kernel : kernels) {
       if (!kernel.routed || kernel.layerExperts <= 0)
         continue;
-      if (llvm::Error error =
-              routing.check(getLayerName(costOp), kernel.layerExperts,
-                            kernel.expertGroup)) {
+      if (llvm::Error error = routing.check(
+              getLayerName(costOp), kernel.layerExperts, kernel.expertGroup)) {
         costOp->emitError() << llvm::toString(std::move(error));
         return WalkResult::interrupt();
       }

@@ -18,13 +18,11 @@ using namespace mlir::moe;
 namespace {
 
 llvm::Error makeError(const Twine &message) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 message.str());
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message.str());
 }
 
 /// The JSON document in file `path`, whose kind (`what`) names it in errors.
-llvm::Expected<llvm::json::Value> readJsonFile(StringRef path,
-                                               StringRef what) {
+llvm::Expected<llvm::json::Value> readJsonFile(StringRef path, StringRef what) {
   auto buffer = llvm::MemoryBuffer::getFile(path);
   if (!buffer)
     return makeError("cannot read " + what + " '" + path +
@@ -106,15 +104,13 @@ llvm::Expected<RoutingTrace> mlir::moe::readRoutingTrace(StringRef path) {
 }
 
 llvm::Expected<ExpertPlacement> mlir::moe::readExpertPlacement(StringRef path) {
-  llvm::Expected<llvm::json::Value> json =
-      readJsonFile(path, "placement file");
+  llvm::Expected<llvm::json::Value> json = readJsonFile(path, "placement file");
   if (!json)
     return json.takeError();
   ExpertPlacement placement;
   placement.path = path.str();
   const llvm::json::Object *root = json->getAsObject();
-  const llvm::json::Array *ranks =
-      root ? root->getArray("ranks") : nullptr;
+  const llvm::json::Array *ranks = root ? root->getArray("ranks") : nullptr;
   if (!ranks || ranks->empty() || root->size() != 1)
     return makeError(path + ": expected {\"ranks\": [[experts of rank 0], "
                             "[experts of rank 1], ...]}");
@@ -143,8 +139,8 @@ llvm::Error RoutingModel::check(StringRef layer, int64_t experts,
   if (trace)
     if (const std::vector<double> *counts = trace->lookup(layer))
       if (static_cast<int64_t>(counts->size()) != experts)
-        return makeError(trace->path + ": " + layer + " has " +
-                         Twine(experts) + " experts but the file counts " +
+        return makeError(trace->path + ": " + layer + " has " + Twine(experts) +
+                         " experts but the file counts " +
                          Twine(counts->size()));
   if (!placement)
     return llvm::Error::success();
@@ -175,7 +171,8 @@ SmallVector<double> RoutingModel::shares(StringRef layer,
   if (experts <= 0)
     return result;
   double e = static_cast<double>(experts);
-  if (const std::vector<double> *counts = trace ? trace->lookup(layer) : nullptr;
+  if (const std::vector<double> *counts =
+          trace ? trace->lookup(layer) : nullptr;
       counts && static_cast<int64_t>(counts->size()) == experts) {
     double sum = 0;
     for (double c : *counts)
@@ -221,8 +218,7 @@ mlir::moe::makeRoutingModel(double hot, double zipf, StringRef routingFile,
         readExpertPlacement(placementFile);
     if (!placement)
       return placement.takeError();
-    model.placement =
-        std::make_shared<ExpertPlacement>(std::move(*placement));
+    model.placement = std::make_shared<ExpertPlacement>(std::move(*placement));
   }
   return model;
 }
@@ -261,8 +257,8 @@ RankLoad mlir::moe::busiestRank(ArrayRef<double> shares, int64_t ranks,
   };
   RankLoad best = load(0);
   double top = best.total();
-  int64_t count = placement ? static_cast<int64_t>(placement->ranks.size())
-                            : ranks;
+  int64_t count =
+      placement ? static_cast<int64_t>(placement->ranks.size()) : ranks;
   for (int64_t rank = 1; rank < count; ++rank) {
     RankLoad candidate = load(rank);
     if (candidate.total() > top * (1 + 1e-12)) {

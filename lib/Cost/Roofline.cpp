@@ -185,9 +185,8 @@ double mlir::moe::gemmComputeSeconds(const MachineModel &machine,
     }
   if (gemms <= 0)
     return 0;
-  double tileM = rows / gemms <= 64
-                     ? std::min<double>(64, machine.tileM)
-                     : static_cast<double>(machine.tileM);
+  double tileM = rows / gemms <= 64 ? std::min<double>(64, machine.tileM)
+                                    : static_cast<double>(machine.tileM);
   double tileN = static_cast<double>(machine.tileN);
   // Each GEMM's tiles run a K loop of its own length; the units take the
   // tiles of every GEMM in waves, so the launch is padded to whole waves.
@@ -201,7 +200,8 @@ double mlir::moe::gemmComputeSeconds(const MachineModel &machine,
     tiles += gemmTiles;
     work += gemmTiles * 2.0 * tileM * tileN * s.k / kEfficiency;
   }
-  double units = static_cast<double>(std::max<int64_t>(1, machine.computeUnits));
+  double units =
+      static_cast<double>(std::max<int64_t>(1, machine.computeUnits));
   double waves = std::ceil(tiles / units - 1e-9);
   double padded = work * waves * units / tiles;
   double groupedEfficiency = grouped ? machine.groupedGemmEfficiency : 1.0;
