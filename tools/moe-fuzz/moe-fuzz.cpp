@@ -135,7 +135,11 @@ void fuzzIR(StringRef source) {
   cost.machine = machines[hash % 4];
   cost.phase = (hash >> 2) & 1 ? Phase::Train : Phase::Forward;
   cost.recompute = (hash >> 3) & 1;
-  cost.imbalance = 1.0 + static_cast<double>((hash >> 4) & 3);
+  // Skewed routing: a hot expert, or (when that bit pattern is 3) Zipf.
+  if (((hash >> 4) & 3) == 3)
+    cost.zipf = 1.2;
+  else
+    cost.imbalance = 1.0 + static_cast<double>((hash >> 4) & 3);
   cost.microBatches = 1 + ((hash >> 6) & 1);
   cost.checkMemory = (hash >> 7) & 1;
   cost.overlap = ((hash >> 8) & 1) ? 0.5 : 0.0;
@@ -143,7 +147,7 @@ void fuzzIR(StringRef source) {
     llvm::errs() << "moe-fuzz: --moe-cost=\"machine=" << cost.machine
                  << " phase=" << stringifyPhase(cost.phase)
                  << " recompute=" << cost.recompute
-                 << " imbalance=" << cost.imbalance
+                 << " imbalance=" << cost.imbalance << " zipf=" << cost.zipf
                  << " micro-batches=" << cost.microBatches
                  << " check-memory=" << cost.checkMemory
                  << " overlap=" << cost.overlap << "\"\n";
