@@ -110,6 +110,12 @@ def MoEPlanSearch : Pass<"moe-plan-search", "::mlir::ModuleOp"> {
     MoE_PhaseOption<"Train", "What the plans run">.option,
     Option<"overlap", "overlap", "double", "0.0",
            "Fraction of collective time that may hide behind compute">,
+    Option<"imbalance", "imbalance", "double", "1.0",
+           "Routed tokens of the hottest expert over the mean (>= 1), as "
+           "--moe-cost prices them">,
+    Option<"zipf", "zipf", "double", "0.0",
+           "Zipf exponent of the experts' loads (0: uniform), as --moe-cost "
+           "prices them">,
     MoE_FormatOption,
     Option<"output", "output", "std::string", "\"-\"",
            "Where to write the ranked table ('-' is stdout)">,

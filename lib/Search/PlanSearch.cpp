@@ -42,7 +42,7 @@ SearchResult mlir::moe::searchGPUPlans(const ProgramSummary &summary,
   int64_t sequences = space.globalSequences;
   if (devices <= 0 || sequences <= 0)
     return result;
-  PlanEstimator estimator(summary, machine);
+  PlanEstimator estimator(summary, machine, space.routing);
   /// Prices `plan`; true when it was estimated but needs more memory than
   /// the device has.
   auto price = [&](const GPUPlan &plan) {

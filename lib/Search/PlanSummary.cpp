@@ -189,8 +189,9 @@ struct PlanEstimator::Scratch {
 };
 
 PlanEstimator::PlanEstimator(const ProgramSummary &summary,
-                             const MachineModel &machine)
-    : summary(summary), machine(machine), weights(getWeights(summary.func)),
+                             const MachineModel &machine, RoutingModel routing)
+    : summary(summary), machine(machine), routing(std::move(routing)),
+      weights(getWeights(summary.func)),
       scratch(std::make_unique<Scratch>()) {
   scratch->module =
       ModuleOp::create(UnknownLoc::get(ModuleOp(summary.module).getContext()));
@@ -325,6 +326,7 @@ const OpWork &PlanEstimator::measureOp(Operation *op,
   CostOptions options;
   options.phase = train ? Phase::Train : Phase::Forward;
   options.fp8Gemms = fp8;
+  options.routing = routing;
   OpPricer measurer(machine, options);
   auto costOp = cast<CostModelOpInterface>(clone);
   KernelList kernels;
@@ -353,6 +355,7 @@ const OpWork &PlanEstimator::measureCollective(const Kernel &kernel,
                               kernel.groupSize,
                               kernel.groupStride,
                               kernel.backwardOnly ? 1 : 0,
+                              kernel.layerExperts,
                               bits(inputBytes),
                               bits(resultBytes)};
   auto it = collectiveWork.find(key);
@@ -361,6 +364,7 @@ const OpWork &PlanEstimator::measureCollective(const Kernel &kernel,
   CostOptions options;
   options.phase = train ? Phase::Train : Phase::Forward;
   options.fp8Gemms = fp8;
+  options.routing = routing;
   OpPricer measurer(machine, options);
   return collectiveWork
       .emplace(std::move(key),
@@ -495,6 +499,7 @@ FailureOr<PlanEstimate> PlanEstimator::estimate(const GPUPlan &plan,
   options.microBatches = plan.microBatches;
   options.overlap = plan.overlap;
   options.fp8Gemms = plan.fp8;
+  options.routing = routing;
   OpPricer pricer(machine, options);
   pricer.zeroStage = plan.zero;
   pricer.syncGroups = (*laid)->syncGroups;

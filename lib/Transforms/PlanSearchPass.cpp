@@ -95,6 +95,8 @@ MoEPlanSearchPass::lowerAndCost(ModuleOp module, const GPUPlan &plan) {
   cost.phase = phase;
   cost.recompute = plan.recompute;
   cost.overlap = plan.overlap;
+  cost.imbalance = imbalance;
+  cost.zipf = zipf;
   cost.microBatches = plan.microBatches;
   cost.checkMemory = false;
   pm.addPass(createMoECost(cost));
@@ -185,6 +187,8 @@ void MoEPlanSearchPass::runOnOperation() {
       failed(checkCount(loc, "gpus-per-node", gpusPerNode, 1)) ||
       failed(checkCount(loc, "global-batch", globalBatch, 0)) ||
       failed(checkRange(loc, "overlap", overlap, 0.0, 1.0)) ||
+      failed(checkRange(loc, "imbalance", imbalance, 1.0)) ||
+      failed(checkRange(loc, "zipf", zipf, 0.0)) ||
       failed(checkCount(loc, "top", top, 0)) ||
       failed(checkRange(loc, "max-disagreement", maxDisagreement, 0.0)) ||
       failed(checkCount(loc, "max-tp", maxTp, 1)) ||
@@ -211,6 +215,13 @@ void MoEPlanSearchPass::runOnOperation() {
   space.maxPp = maxPp;
   space.fp8 = fp8;
   space.pruneOverMemory = !exhaustive;
+  llvm::Expected<RoutingModel> routing =
+      makeRoutingModel(imbalance, zipf, "", "");
+  if (!routing) {
+    fail() << llvm::toString(routing.takeError());
+    return;
+  }
+  space.routing = std::move(*routing);
   if (!checkedMul(space.globalSequences, summary->seqLen)) {
     fail() << "global-batch (" << space.globalSequences << ") x seq_len ("
            << summary->seqLen << ") is more than " << kMaxCount

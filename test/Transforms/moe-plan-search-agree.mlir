@@ -28,3 +28,9 @@
 // routed slots of the dropless buffers, in the estimate as in the IR.
 // RUN: moe-translate --import-hf-config %S/../../examples/configs/qwen3-30b-a3b.json --num-layers 2 --batch 16 --seq-len 256 --capacity-factor 0 | moe-opt --moe-plan-search="gpus=16 check-all max-disagreement=1e-9 apply=false output=/dev/null" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-DROPLESS
 // CHECK-DROPLESS: remark: checked 80 plans lowered and costed as IR against their estimates: largest difference 0.00% in time, 0.00% in memory per device
+
+// The same under skewed routing (Zipf 1.2, docs/CostModel.md "Skewed
+// routing"): each plan's busiest expert-parallel rank paces its experts and
+// all-to-alls, in the estimate as in the lowered IR costed with zipf=1.2.
+// RUN: moe-translate --import-hf-config %S/../../examples/configs/qwen3-30b-a3b.json --num-layers 2 --batch 16 --seq-len 256 --capacity-factor 0 | moe-opt --moe-plan-search="gpus=16 check-all max-disagreement=1e-9 apply=false output=/dev/null zipf=1.2" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-ZIPF
+// CHECK-ZIPF: remark: checked 80 plans lowered and costed as IR against their estimates: largest difference 0.00% in time, 0.00% in memory per device

@@ -29,6 +29,9 @@ struct GPUSearchSpace {
   std::vector<int64_t> zeroStages = {0, 1, 2, 3};
   /// Run the 16-bit GEMMs of every plan in FP8.
   bool fp8 = false;
+  /// How routed tokens spread over the experts (a hot expert or Zipf; the
+  /// busiest expert-parallel rank of each plan sets its pace).
+  RoutingModel routing;
   /// Skip the micro-batch sizes past one whose every variant is over memory
   /// (memory does not fall as micro-batches grow); off prices them all.
   bool pruneOverMemory = true;

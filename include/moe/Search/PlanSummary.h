@@ -92,7 +92,10 @@ struct PlanEstimate {
 /// Prices GPU plans of one program on one machine.
 class PlanEstimator {
 public:
-  PlanEstimator(const ProgramSummary &summary, const MachineModel &machine);
+  /// `routing` spreads the routed tokens over the experts (uniform by
+  /// default), as the cost options of the lowered plan do.
+  PlanEstimator(const ProgramSummary &summary, const MachineModel &machine,
+                RoutingModel routing = {});
   ~PlanEstimator();
 
   /// The plan's step time, throughput and memory per device. Fails when a
@@ -134,6 +137,7 @@ private:
 
   const ProgramSummary &summary;
   MachineModel machine;
+  RoutingModel routing;
   llvm::DenseSet<Value> weights;
   std::unique_ptr<Scratch> scratch;
   /// Measured ops and collectives, by what they depend on (a key of
