@@ -45,6 +45,16 @@ def MoE_OptionalFigure : AttrParameter<"::mlir::moe::Figure",
   let defaultValue = "0.0";
 }
 
+// A ratio that is 1 unless given, and then not printed.
+def MoE_OptionalRatio : AttrParameter<"::mlir::moe::Figure",
+                                      "a finite non-negative figure",
+                                      "double"> {
+  let convertFromStorage = "$_self.value";
+  let parser = "::mlir::moe::parseFigure($_parser)";
+  let printer = "::mlir::moe::printFigure($_printer, $_self)";
+  let defaultValue = "1.0";
+}
+
 class MoE_Degree<string desc>
     : DefaultValuedParameter<"int64_t", "1", desc>;
 
@@ -298,7 +308,9 @@ def MoE_CostSummaryAttr : MoE_Attr<"CostSummary", "cost_summary"> {
     the model's `params` and `active_params` (per token); the device's
     `peak_flops`; the fraction of the step the pipeline stage that ends it
     waits (`pipeline_bubble`, in [0, 1)); `memory` per device;
-    `micro_batches` per optimizer step (1 unless given).
+    `micro_batches` per optimizer step (1 unless given); the routed tokens
+    of the most loaded expert-parallel rank over a balanced share, in the
+    most skewed layer (`routing_load`, at least 1; 1 unless given).
 
     Throughput (`tokens / seconds`) and MFU
     (`model_flops / (seconds * peak_flops)`) are derived, not stored.
@@ -319,7 +331,8 @@ def MoE_CostSummaryAttr : MoE_Attr<"CostSummary", "cost_summary"> {
                         MoE_Figure:$pipeline_bubble,
                         "::mlir::moe::MemoryAttr":$memory,
                         DefaultValuedParameter<"int64_t", "1",
-                                               "micro-batches">:$micro_batches);
+                                               "micro-batches">:$micro_batches,
+                        MoE_OptionalRatio:$routing_load);
   let builders = [
     AttrBuilder<(ins "::llvm::StringRef":$machine, "::mlir::moe::Phase":$phase,
                      "int64_t":$tokens, "int64_t":$devices, "double":$seconds,
@@ -328,13 +341,15 @@ def MoE_CostSummaryAttr : MoE_Attr<"CostSummary", "cost_summary"> {
                      "double":$active_params, "double":$peak_flops,
                      "double":$pipeline_bubble,
                      "::mlir::moe::MemoryAttr":$memory,
-                     CArg<"int64_t", "1">:$micro_batches), [{
+                     CArg<"int64_t", "1">:$micro_batches,
+                     CArg<"double", "1.0">:$routing_load), [{
       using ::mlir::moe::Figure;
       return $_get($_ctxt, machine, phase, tokens, devices, Figure(seconds),
                    Figure(flops), Figure(model_flops), Figure(bytes),
                    Figure(network_bytes), Figure(params),
                    Figure(active_params), Figure(peak_flops),
-                   Figure(pipeline_bubble), memory, micro_batches);
+                   Figure(pipeline_bubble), memory, micro_batches,
+                   Figure(routing_load));
     }]>
   ];
   let assemblyFormat = "`<` struct(params) `>`";

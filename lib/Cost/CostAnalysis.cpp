@@ -28,7 +28,7 @@ CostSummaryAttr CostSummary::toAttr(MLIRContext *ctx) const {
   return CostSummaryAttr::get(ctx, machine, phase, tokens, devices, seconds,
                               flops, modelFlops, bytes, network, params,
                               activeParams, peakFlops, pipelineBubble, mem,
-                              microBatches);
+                              microBatches, routingLoad);
 }
 
 LogicalResult mlir::moe::verifyCostOptions(const CostOptions &options,
@@ -82,6 +82,7 @@ Kernel OpPricer::applyRouting(const Kernel &kernel, StringRef layer) const {
   RankLoad rank =
       busiestRank(shares, kernel.expertGroup, routing.placement.get());
   double group = static_cast<double>(kernel.expertGroup);
+  routingLoad = std::max(routingLoad, rank.total() * group);
   if (kernel.kind == KernelKind::Collective) {
     Kernel scaled = kernel;
     scaled.bufferBytes *= rank.total() * group;
@@ -658,6 +659,7 @@ FailureOr<CostAnalysis> CostAnalysis::run(ModuleOp module,
 
   CostAnalysis analysis;
   analysis.summary = std::move(*summary);
+  analysis.summary.routingLoad = pricer.getRoutingLoad();
   for (OpEntry &entry : entries) {
     entry.cost.role = entry.role;
     analysis.opCosts[entry.op] = std::move(entry.cost);

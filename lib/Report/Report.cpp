@@ -211,6 +211,11 @@ void mlir::moe::writeTextReport(const Report &r, llvm::raw_ostream &os) {
                        static_cast<long long>(s.getMicroBatches()),
                        100 * s.getPipelineBubble());
   }
+  if (s.getRoutingLoad() > 1)
+    os << llvm::format("  %-18s skewed: the busiest expert-parallel rank "
+                       "gets %.2fx a balanced share of the routed tokens and "
+                       "sets its layer's pace\n",
+                       "routing", s.getRoutingLoad());
   os << llvm::format("  %-18s %s\n", "step time",
                      formatSeconds(s.getSeconds()).c_str());
   if (r.servingContext > 0) {
@@ -409,6 +414,7 @@ void mlir::moe::writeJSONReport(const Report &r, llvm::raw_ostream &os) {
       j.attribute("mfu", s.getMFU());
       j.attribute("memory_bytes_per_device", mem.getTotal());
       j.attribute("pipeline_bubble", s.getPipelineBubble());
+      j.attribute("routing_load", s.getRoutingLoad());
     });
     // Where the step's time goes on its critical path; adds up to
     // total.seconds.

@@ -191,8 +191,7 @@ struct PlanEstimator::Scratch {
 PlanEstimator::PlanEstimator(const ProgramSummary &summary,
                              const MachineModel &machine, RoutingModel routing)
     : summary(summary), machine(machine), routing(std::move(routing)),
-      weights(getWeights(summary.func)),
-      scratch(std::make_unique<Scratch>()) {
+      weights(getWeights(summary.func)), scratch(std::make_unique<Scratch>()) {
   scratch->module =
       ModuleOp::create(UnknownLoc::get(ModuleOp(summary.module).getContext()));
 }

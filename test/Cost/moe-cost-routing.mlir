@@ -15,6 +15,20 @@
 // RUN: moe-opt %S/Inputs/routing/two-layers.mlir --moe-gpu-plan="ep=8 nodes=2 gpus-per-node=4 machine-file=%S/Inputs/unit-machine.json" --moe-cost="machine-file=%S/Inputs/unit-machine.json imbalance=4" | FileCheck %s --check-prefix=EPHOT
 // RUN: moe-opt %S/Inputs/routing/two-layers.mlir --moe-gpu-plan="ep=8 nodes=2 gpus-per-node=4 machine-file=%S/Inputs/unit-machine.json" --moe-cost="machine-file=%S/Inputs/unit-machine.json imbalance=4 placement-file=%S/Inputs/routing/hot-replicated.json" | FileCheck %s --check-prefix=EPLB
 // RUN: moe-opt %S/Inputs/routing/two-layers.mlir --moe-gpu-plan="ep=8 nodes=2 gpus-per-node=4 machine-file=%S/Inputs/unit-machine.json" --moe-cost="machine-file=%S/Inputs/unit-machine.json routing-file=%S/Inputs/routing/trace-8.json" | FileCheck %s --check-prefix=TRACE
+//
+// The report says how skewed the routing is: the busiest rank's load over a
+// balanced share in the most skewed layer (4x under imbalance=4; the EPLB
+// placement halves it; the trace's layers.0 gives 3x). Balanced routing
+// prints no routing line and routing_load 1.
+// RUN: moe-opt %S/Inputs/routing/two-layers.mlir --moe-gpu-plan="ep=8 nodes=2 gpus-per-node=4 machine-file=%S/Inputs/unit-machine.json" --moe-cost="machine-file=%S/Inputs/unit-machine.json imbalance=4" --moe-cost-report -o /dev/null | FileCheck %s --check-prefix=REPORT
+// REPORT: routing            skewed: the busiest expert-parallel rank gets 4.00x a balanced share of the routed tokens and sets its layer's pace
+// RUN: moe-opt %S/Inputs/routing/two-layers.mlir --moe-gpu-plan="ep=8 nodes=2 gpus-per-node=4 machine-file=%S/Inputs/unit-machine.json" --moe-cost="machine-file=%S/Inputs/unit-machine.json imbalance=4 placement-file=%S/Inputs/routing/hot-replicated.json" --moe-cost-report="format=json" -o /dev/null | FileCheck %s --check-prefix=JSONEPLB
+// JSONEPLB: "routing_load": 2
+// RUN: moe-opt %S/Inputs/routing/two-layers.mlir --moe-gpu-plan="ep=8 nodes=2 gpus-per-node=4 machine-file=%S/Inputs/unit-machine.json" --moe-cost="machine-file=%S/Inputs/unit-machine.json routing-file=%S/Inputs/routing/trace-8.json" | FileCheck %s --check-prefix=SUMMARY
+// SUMMARY: moe.cost_summary = #moe.cost_summary<{{.*}}routing_load = 3>
+// RUN: moe-opt %S/Inputs/routing/two-layers.mlir --moe-gpu-plan="ep=8 nodes=2 gpus-per-node=4 machine-file=%S/Inputs/unit-machine.json" --moe-cost="machine-file=%S/Inputs/unit-machine.json" --moe-cost-report -o /dev/null | FileCheck %s --check-prefix=BALANCED
+// BALANCED-NOT: routing
+// BALANCED: step time
 
 // T = 4096 tokens, top_k = 8 over E = 128 experts: 32768 routed rows, 256 per
 // expert when uniform. H = 128, F = 64, swiglu. Every expert receives tokens

@@ -88,6 +88,10 @@ public:
   /// The layer run of `op`'s layer name, created when new.
   unsigned getLayer(Operation *op);
 
+  /// The largest load of an expert-parallel rank over a balanced share in
+  /// the kernels measured so far (1 when routing is balanced).
+  double getRoutingLoad() const { return routingLoad; }
+
   /// Values the wafer streams out as they are produced (the program's
   /// outputs): not in its SRAM.
   llvm::DenseSet<Value> streamedOut;
@@ -114,6 +118,8 @@ private:
   llvm::DenseMap<Operation *, unsigned> entryIndex;
   /// Layers whose first op has been added.
   llvm::DenseSet<unsigned> startedLayers;
+  /// What measuring observed (measure() is otherwise pure).
+  mutable double routingLoad = 1;
 };
 
 class CostAnalysis {

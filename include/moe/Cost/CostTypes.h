@@ -100,6 +100,9 @@ struct CostSummary {
   double pipelineBubble = 0;
   /// Micro-batches per optimizer step.
   int64_t microBatches = 1;
+  /// Routed tokens of the most loaded expert-parallel rank over a balanced
+  /// share, in the most skewed layer (1 when routing is balanced).
+  double routingLoad = 1;
   double tokensPerSecond() const {
     return seconds > 0 ? static_cast<double>(tokens) / seconds : 0;
   }

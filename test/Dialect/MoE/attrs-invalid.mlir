@@ -261,3 +261,9 @@ func.func @timing_not_timing() attributes {moe.timing = #moe.cost<flops = 0, byt
 // expected-error @below {{'micro_batches' must be at least 1 (got 0)}}
 module attributes {moe.cost_summary = #moe.cost_summary<machine = "m", phase = train, tokens = 16, devices = 1, seconds = 1, flops = 0, model_flops = 0, bytes = 0, network_bytes = 0, params = 0, active_params = 0, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 0, gradients = 0, optimizer = 0, activations = 0, kv_cache = 0, total = 0, capacity = 1>, micro_batches = 0>} {
 }
+
+// -----
+
+// expected-error @below {{'routing_load' is a rank's load over a balanced share and must be at least 1 (got 0.5)}}
+module attributes {moe.cost_summary = #moe.cost_summary<machine = "m", phase = train, tokens = 16, devices = 1, seconds = 1, flops = 0, model_flops = 0, bytes = 0, network_bytes = 0, params = 0, active_params = 0, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 0, gradients = 0, optimizer = 0, activations = 0, kv_cache = 0, total = 0, capacity = 1>, routing_load = 0.5>} {
+}

@@ -42,7 +42,7 @@ module attributes {moe.cost_summary = #moe.cost_summary<machine = "h100-sxm",
 
 // Where an op's time falls in the step: fields at their defaults (role
 // compute, exposed 1, stage and chunk 0, the seconds 0) are not printed;
-// a summary prints micro_batches unless 1.
+// a summary prints micro_batches and routing_load unless 1.
 // CHECK-LABEL: func.func @timed
 // CHECK: moe.timing = #moe.timing<forward = 1.0e-05, backward = 2.0e-05, optimizer = 3.0e-06>
 // CHECK: moe.timing = #moe.timing<role = collective, forward = 1.0e-06, backward = 1.0e-06, exposed = 0.25, stage = 3, chunk = 1, transfer = 5.0e-06>
@@ -56,6 +56,6 @@ func.func @timed_collective() attributes {moe.timing = #moe.timing<role = collec
 func.func @timed_sync() attributes {moe.timing = #moe.timing<role = grad_sync, sync = 4.0e-6, exposed = 1>} {
   return
 }
-// CHECK: micro_batches = 8>
-module attributes {moe.cost_summary = #moe.cost_summary<machine = "m", phase = train, tokens = 16, devices = 1, seconds = 1, flops = 0, model_flops = 0, bytes = 0, network_bytes = 0, params = 0, active_params = 0, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 0, gradients = 0, optimizer = 0, activations = 0, kv_cache = 0, total = 0, capacity = 1>, micro_batches = 8>} {
+// CHECK: micro_batches = 8, routing_load = 2.5>
+module attributes {moe.cost_summary = #moe.cost_summary<machine = "m", phase = train, tokens = 16, devices = 1, seconds = 1, flops = 0, model_flops = 0, bytes = 0, network_bytes = 0, params = 0, active_params = 0, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 0, gradients = 0, optimizer = 0, activations = 0, kv_cache = 0, total = 0, capacity = 1>, micro_batches = 8, routing_load = 2.5>} {
 }

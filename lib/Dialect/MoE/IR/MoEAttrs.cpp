@@ -305,7 +305,7 @@ LogicalResult CostSummaryAttr::verify(
     int64_t tokens, int64_t devices, Figure seconds, Figure flops,
     Figure modelFlops, Figure bytes, Figure networkBytes, Figure params,
     Figure activeParams, Figure peakFlops, Figure pipelineBubble,
-    MemoryAttr memory, int64_t microBatches) {
+    MemoryAttr memory, int64_t microBatches, Figure routingLoad) {
   if (machine.empty())
     return emitError() << "a cost summary needs the machine's name";
   if (tokens < 0)
@@ -319,6 +319,10 @@ LogicalResult CostSummaryAttr::verify(
   if (microBatches < 1)
     return emitError() << "'micro_batches' must be at least 1 (got "
                        << microBatches << ")";
+  if (routingLoad.value < 1)
+    return emitError() << "'routing_load' is a rank's load over a balanced "
+                          "share and must be at least 1 (got "
+                       << formatFigure(routingLoad.value) << ")";
   if (failed(verifyFigures(emitError, {{"seconds", seconds},
                                        {"flops", flops},
                                        {"model_flops", modelFlops},
