@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "moe/Cost/Calibration.h"
+#include "moe/Cost/ExpertLoad.h"
 #include "moe/Cost/Roofline.h"
 #include "moe/Interfaces/CostModelOpInterface.h"
 #include "moe/Support/Checked.h"
@@ -13,6 +14,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/Format.h"
 
 #include <algorithm>
 #include <cmath>
@@ -74,6 +76,32 @@ double field(StringRef text, StringRef key) {
   return leadingNumber(text.drop_front(pos + key.size() + 1));
 }
 
+/// A decimal `key=value` ("zipf=1.2"); 0 when absent or not a number.
+double decimalField(StringRef text, StringRef key) {
+  size_t pos = text.find((key + "=").str());
+  if (pos == StringRef::npos)
+    return 0;
+  StringRef digits =
+      text.drop_front(pos + key.size() + 1).take_while([](char c) {
+        return llvm::isDigit(c) || c == '.';
+      });
+  double value = 0;
+  return digits.getAsDouble(value) ? 0 : value;
+}
+
+/// The priced time of `kernels` in `direction`, or forward plus backward.
+double priceKernels(const MachineModel &machine, ArrayRef<Kernel> kernels,
+                    bool forward, bool backward) {
+  KernelCost cost;
+  for (const Kernel &kernel : kernels) {
+    if (forward)
+      cost += priceKernel(machine, kernel, Direction::Forward);
+    if (backward)
+      cost += priceKernel(machine, kernel, Direction::Backward);
+  }
+  return cost.seconds;
+}
+
 /// A size read from a row: a count the checked helpers accept (finite, not
 /// negative, at most kMaxCount), so that the kernels priced from it stay
 /// finite and convert to counts.
@@ -86,6 +114,9 @@ bool checkedSize(double value) { return toCount(value).has_value(); }
 /// or fabrics than the preset models (FlashAttention-2, an Ethernet cluster,
 /// a run its reporter calls degraded) are listed but count in neither set.
 std::string classify(const Row &row) {
+  // A file of one's own measurements may say which set each row is in.
+  if (auto it = row.find("set"); it != row.end() && !it->second.empty())
+    return it->second;
   StringRef id = row.at("id");
   if (id.contains("flashattention-2") || id.starts_with("coll-a3mega-") ||
       id == "gemm-fastcu-issue13-cublas-8192" ||
@@ -127,6 +158,10 @@ std::optional<CalibrationSample> makeSample(const Row &row) {
   s.id = row.at("id");
   s.kind = row.at("kind");
   s.set = classify(row);
+  StringRef direction = row.at("direction");
+  bool both = direction.starts_with("fwd+bwd");
+  bool backwardOnly = !both && direction.starts_with("bwd");
+  s.category = s.kind + (both ? " fwd+bwd" : backwardOnly ? " bwd" : " fwd");
   StringRef dtype = row.at("dtype");
   if (dtype.starts_with("fp8") || dtype.starts_with("fp32"))
     if (s.kind == "gemm" || s.kind == "attention")
@@ -163,8 +198,7 @@ std::optional<CalibrationSample> makeSample(const Row &row) {
       return priceKernel(machine, kernel, dir).seconds;
     };
   } else if (s.kind == "moe_expert_ffn" && m > 0 && n > 0 && k > 0 &&
-             StringRef(row.at("direction")).starts_with("fwd") &&
-             !StringRef(row.at("direction")).contains("inference")) {
+             direction.starts_with("fwd") && !direction.contains("inference")) {
     StringRef groups = row.at("batch_or_groups");
     // "E=8 experts, top-2"
     double experts = field(groups, "E");
@@ -179,33 +213,58 @@ std::optional<CalibrationSample> makeSample(const Row &row) {
     double active =
         std::max(1.0, std::round(expectedActiveExperts(m, topK, experts)));
     double rows = std::ceil(m * topK / active);
-    s.flops = 2 * 3 * m * topK * n * k;
+    // Backward is twice the forward's GEMM FLOPs (input and weight
+    // gradients).
+    s.flops = 2 * 3 * m * topK * n * k * (both ? 3 : 1);
     s.measured = toSeconds(row, s.flops, 0);
+    int64_t r = static_cast<int64_t>(rows), e = static_cast<int64_t>(active);
+    KernelList kernels = {makeGemm("gate", e, r, n, k, 2, true),
+                          makeGemm("up", e, r, n, k, 2, true),
+                          makeMemory("act", 3.0 * e * r * n * 2, 0, 2),
+                          makeGemm("down", e, r, k, n, 2, true)};
     s.predict = [=](const MachineModel &machine) {
-      int64_t r = static_cast<int64_t>(rows), e = static_cast<int64_t>(active);
-      KernelCost cost = priceKernel(
-          machine, makeGemm("gate", e, r, n, k, 2, true), Direction::Forward);
-      cost += priceKernel(machine, makeGemm("up", e, r, n, k, 2, true),
-                          Direction::Forward);
-      cost += priceKernel(machine, makeMemory("act", 3.0 * e * r * n * 2, 0, 2),
-                          Direction::Forward);
-      cost += priceKernel(machine, makeGemm("down", e, r, k, n, 2, true),
-                          Direction::Forward);
-      return cost.seconds;
+      return priceKernels(machine, kernels, true, both);
     };
   } else if (s.kind == "grouped_gemm" && m > 0 && n > 0 && k > 0) {
     // One grouped GEMM: m rows in total over E groups.
     double experts = field(row.at("batch_or_groups"), "E");
     if (experts <= 0 || !checkedSize(experts))
       return std::nullopt;
-    s.flops = 2 * m * n * k;
+    s.flops = 2 * m * n * k * (both ? 3 : 1);
     s.measured = toSeconds(row, s.flops, 0);
     int64_t e = static_cast<int64_t>(experts);
     int64_t r = static_cast<int64_t>(std::ceil(m / experts));
+    Kernel kernel = makeGemm("grouped", e, r, n, k, 2, true);
+    // Unequal loads: "zipf=s" (expert i holds m * (i+1)^-s / sum_j
+    // (j+1)^-s of the rows, the routing model's Zipf shares; docs/
+    // CostModel.md, "Skewed routing"), or "hot_experts=h, hot_share=f" (h
+    // experts hold f of the rows, the others the rest, evenly).
+    StringRef groups = row.at("batch_or_groups");
+    double zipf = decimalField(groups, "zipf");
+    double hot = decimalField(groups, "hot_experts");
+    double hotShare = decimalField(groups, "hot_share");
+    if (zipf > 0 ||
+        (hot > 0 && hot < experts && hotShare > 0 && hotShare < 1)) {
+      s.category += " skewed";
+      SmallVector<double> shares;
+      if (zipf > 0) {
+        RoutingModel routing;
+        routing.zipf = zipf;
+        shares = routing.shares("", e);
+      } else {
+        for (int64_t i = 0; i < e; ++i)
+          shares.push_back(i < hot ? hotShare / hot
+                                   : (1 - hotShare) / (experts - hot));
+      }
+      auto grouped = std::make_shared<GroupedRows>();
+      for (double share : shares) {
+        grouped->rows.push_back(m * share);
+        grouped->runs.push_back(1);
+      }
+      kernel.groupedRows = std::move(grouped);
+    }
     s.predict = [=](const MachineModel &machine) {
-      return priceKernel(machine, makeGemm("grouped", e, r, n, k, 2, true),
-                         Direction::Forward)
-          .seconds;
+      return priceKernels(machine, kernel, !backwardOnly, both || backwardOnly);
     };
   } else if (s.kind == "memory_bound" && number(row, "bytes") > 0) {
     double bytes = number(row, "bytes");
@@ -399,4 +458,80 @@ void mlir::moe::fitCalibration(ArrayRef<CalibrationSample> samples,
       }
       *p.value = best;
     }
+}
+
+std::vector<CategoryErrors>
+mlir::moe::crossValidateCalibration(ArrayRef<CalibrationSample> samples,
+                                    const MachineModel &machine, int64_t folds,
+                                    double floor) {
+  // Fold of each sample: its index among its category's samples, mod folds.
+  std::vector<int64_t> fold(samples.size(), -1);
+  std::vector<std::string> order;
+  std::map<std::string, int64_t> seen;
+  for (auto [i, s] : llvm::enumerate(samples)) {
+    if (s.set != "fit")
+      continue;
+    auto [it, inserted] = seen.try_emplace(s.category, 0);
+    if (inserted)
+      order.push_back(s.category);
+    fold[i] = it->second++ % folds;
+  }
+  std::map<std::string, std::vector<std::pair<double, double>>> errors;
+  for (int64_t f = 0; f < folds; ++f) {
+    std::vector<CalibrationSample> training(samples.begin(), samples.end());
+    for (auto [i, s] : llvm::enumerate(training))
+      s.set = fold[i] < 0 ? "reference" : fold[i] == f ? "validate" : "fit";
+    MachineModel fitted = machine;
+    fitCalibration(training, fitted);
+    for (auto [i, s] : llvm::enumerate(samples))
+      if (fold[i] == f)
+        errors[s.category].push_back(
+            {std::abs(s.predict(fitted) / s.measured - 1), s.measured});
+  }
+  auto stats = [](std::vector<double> values) {
+    CalibrationStats st;
+    st.count = values.size();
+    if (values.empty())
+      return st;
+    std::sort(values.begin(), values.end());
+    size_t n = values.size();
+    st.median = n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    st.worst = values.back();
+    return st;
+  };
+  std::vector<CategoryErrors> result;
+  for (const std::string &category : order) {
+    std::vector<double> all, above;
+    for (auto [error, measured] : errors[category]) {
+      all.push_back(error);
+      if (measured >= floor)
+        above.push_back(error);
+    }
+    result.push_back({category, stats(all), stats(above)});
+  }
+  return result;
+}
+
+std::string mlir::moe::writeCalibratedMachine(const MachineModel &machine,
+                                              StringRef name, StringRef base) {
+  // The constants fitCalibration fits; the rest come from the base preset.
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  os << "{\n  \"name\": \"" << name << "\",\n  \"base\": \"" << base << "\"";
+  auto field = [&](StringRef key, double value) {
+    // The grid's values (steps of 0.005, 8, 0.5 us) need six digits.
+    os << ",\n  \"" << key << "\": " << llvm::format("%.6g", value);
+  };
+  field("gemm_efficiency", machine.gemmEfficiency);
+  field("gemm_half_k", machine.gemmHalfK);
+  field("kernel_latency", machine.kernelLatency);
+  field("grouped_gemm_efficiency", machine.groupedGemmEfficiency);
+  field("attention_efficiency", machine.attentionEfficiency);
+  field("attention_backward_efficiency", machine.attentionBackwardEfficiency);
+  field("attention_half_seq", machine.attentionHalfSeq);
+  field("memory_efficiency", machine.memoryEfficiency);
+  field("collective_efficiency", machine.collectiveEfficiency);
+  field("inter_node_latency", machine.interNodeLatency);
+  os << "\n}\n";
+  return out;
 }

@@ -19,6 +19,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
@@ -46,6 +47,33 @@ static llvm::cl::opt<bool>
     fit(llvm::cl::cat(calibrateOptions), "fit",
         llvm::cl::desc("Fit the efficiency constants on the fit set "
                        "and print them"));
+enum class FitRows { Rule, All };
+static llvm::cl::opt<FitRows> fitRows(
+    llvm::cl::cat(calibrateOptions), "fit-rows",
+    llvm::cl::desc("Which rows --fit fits on"),
+    llvm::cl::values(
+        clEnumValN(FitRows::Rule, "rule",
+                   "The fit set: a 'set' column, else the fixed rule of "
+                   "docs/Validation.md for the published rows"),
+        clEnumValN(FitRows::All, "all",
+                   "Every row not in the reference set (your own "
+                   "measurements; --folds says how well that generalises)")),
+    llvm::cl::init(FitRows::Rule));
+static llvm::cl::opt<std::string> emitMachine(
+    llvm::cl::cat(calibrateOptions), "emit-machine",
+    llvm::cl::desc("With --fit: write the fitted constants as a machine file "
+                   "(JSON, starting from --machine) for machine-file="),
+    llvm::cl::value_desc("file"));
+static llvm::cl::opt<std::string> machineFileName(
+    llvm::cl::cat(calibrateOptions), "name",
+    llvm::cl::desc("Name of the emitted machine (default: the preset's name "
+                   "with -calibrated)"));
+static llvm::cl::opt<int64_t> folds(
+    llvm::cl::cat(calibrateOptions), "folds",
+    llvm::cl::desc("K-fold cross-validation of the rows --fit-rows selects: "
+                   "fit on K-1 folds, predict the held-out fold, and print "
+                   "the errors by kernel category"),
+    llvm::cl::init(0));
 static llvm::cl::opt<double> maxMedian(
     llvm::cl::cat(calibrateOptions), "max-median-error",
     llvm::cl::desc("Fail when the validation set's median error (of kernels "
@@ -105,8 +133,77 @@ int main(int argc, char **argv) {
   }
   std::vector<CalibrationSample> &samples = *samplesOr;
 
+  if (!emitMachine.empty() && !fit) {
+    llvm::errs() << "error: --emit-machine writes fitted constants: give "
+                    "--fit too\n";
+    return 1;
+  }
+  if (folds.getNumOccurrences() && folds < 2) {
+    llvm::errs() << "error: --folds must be at least 2 (got " << folds << ")\n";
+    return 1;
+  }
+  if (fitRows == FitRows::All)
+    for (CalibrationSample &s : samples)
+      if (s.set != "reference")
+        s.set = "fit";
+  if (folds >= 2) {
+    int64_t rows = llvm::count_if(
+        samples, [](const CalibrationSample &s) { return s.set == "fit"; });
+    if (rows < folds) {
+      llvm::errs() << "error: --folds=" << folds << " needs at least as many "
+                   << "rows to fit as folds; '" << dataFile << "' has " << rows
+                   << "\n";
+      return 1;
+    }
+    llvm::outs() << "| category | rows | median | worst | rows >= "
+                 << formatTime(minSeconds) << " | median | worst |\n"
+                 << "|---|---:|---:|---:|---:|---:|---:|\n";
+    bool ok = true;
+    for (const CategoryErrors &c :
+         crossValidateCalibration(samples, machine, folds, minSeconds)) {
+      auto figure = [](const CalibrationStats &st, double value) {
+        return st.count ? llvm::formatv("{0:f1}%", 100 * value).str()
+                        : std::string("-");
+      };
+      llvm::outs() << "| " << c.category << " | " << c.all.count << " | "
+                   << figure(c.all, c.all.median) << " | "
+                   << figure(c.all, c.all.worst) << " | " << c.aboveFloor.count
+                   << " | " << figure(c.aboveFloor, c.aboveFloor.median)
+                   << " | " << figure(c.aboveFloor, c.aboveFloor.worst)
+                   << " |\n";
+      if (maxMedian > 0 && c.aboveFloor.median > maxMedian)
+        ok = false;
+      if (maxWorst > 0 && c.aboveFloor.worst > maxWorst)
+        ok = false;
+    }
+    llvm::outs() << "\nHeld-out errors of " << folds
+                 << "-fold cross-validation: each fold predicted by constants "
+                    "fitted on the others.\n";
+    if (!ok) {
+      llvm::errs() << "error: cross-validated error above the allowed "
+                      "bounds\n";
+      return 1;
+    }
+    return 0;
+  }
+
   if (fit) {
     fitCalibration(samples, machine);
+    if (!emitMachine.empty()) {
+      std::string name = machineFileName.empty() ? machine.name + "-calibrated"
+                                                 : machineFileName.getValue();
+      std::string json =
+          writeCalibratedMachine(machine, name, machineName.getValue());
+      std::error_code ec;
+      llvm::raw_fd_ostream out(emitMachine, ec);
+      if (ec) {
+        llvm::errs() << "error: cannot write '" << emitMachine
+                     << "': " << ec.message() << "\n";
+        return 1;
+      }
+      out << json;
+      return 0;
+    }
     llvm::outs() << llvm::format(
         "gemm_efficiency %.3f\ngemm_half_k %.0f\nkernel_latency %.2e\n"
         "attention_efficiency %.3f\nattention_backward_efficiency %.3f\n"

@@ -32,6 +32,10 @@ namespace mlir::moe {
 /// One measurement the roofline can price.
 struct CalibrationSample {
   std::string id, kind;
+  /// What cross-validation reports errors by: the kind and the direction
+  /// ("gemm fwd", "attention bwd", "moe_expert_ffn fwd+bwd"), with " skewed"
+  /// for grouped GEMMs of unequal loads.
+  std::string category;
   /// "fit", "validate" or "reference" (listed, counted in neither).
   std::string set;
   double measured = 0; ///< seconds, positive and finite
@@ -62,6 +66,27 @@ CalibrationStats calibrationStatistics(ArrayRef<CalibrationSample> samples,
 /// Fits `machine`'s efficiency constants on the fit set: coordinate descent
 /// of the mean absolute log error, each constant over a fixed grid.
 void fitCalibration(ArrayRef<CalibrationSample> samples, MachineModel &machine);
+
+/// Held-out errors of one category in k-fold cross-validation.
+struct CategoryErrors {
+  std::string category;
+  /// Every held-out sample, and those measured at `floor` seconds or more.
+  CalibrationStats all, aboveFloor;
+};
+
+/// K-fold cross-validation over the samples of the fit set: the i-th of
+/// each category falls in fold i mod `folds`; each fold is predicted by
+/// constants fitted (from `machine`) on the other folds. The held-out errors
+/// by category, in order of first appearance.
+std::vector<CategoryErrors>
+crossValidateCalibration(ArrayRef<CalibrationSample> samples,
+                         const MachineModel &machine, int64_t folds,
+                         double floor);
+
+/// The fitted constants of `machine` as a machine file that starts from
+/// preset `base` (loadMachineFile reads it back).
+std::string writeCalibratedMachine(const MachineModel &machine, StringRef name,
+                                   StringRef base);
 
 } // namespace mlir::moe
 
