@@ -11,7 +11,8 @@ Each row of the CSV is one run: the model's Hugging Face config
 size, TP, PP, virtual stages and EP, and optionally the machine preset
 (`machine`; h100-sxm when absent). The plan: ZeRO-1 (Megatron-Core's
 distributed optimizer), FP8 GEMMs where the run used FP8, no recomputation,
-capacity factor 1.0: the runs are dropless but force-balance tokens across
+capacity factor 1.0, and the modules the run recomputes (column `recompute`,
+selective recomputation; none when empty): the runs are dropless but force-balance tokens across
 experts, so every expert receives exactly its T x top_k / E share, which a
 capacity factor of 1.0 prices the same way as a dropless buffer. The
 tool's expert parallelism lives inside the data-parallel group of attention
@@ -51,18 +52,23 @@ def price(row):
          "--batch=%d" % batch, "--seq-len=%s" % row["seq_len"],
          "--capacity-factor=1.0"],
         check=True, capture_output=True, text=True).stdout
+    # The modules the run's recipe recomputes (selective recomputation).
+    recompute = ",".join(row.get("recompute", "").split())
+    cost = "machine=%s phase=train check-memory=false micro-batches=%d" % (
+        machine, micro_batches)
+    if recompute:
+        cost += " recompute-modules=" + recompute
     report = subprocess.run(
         [os.path.join(BIN, "moe-opt"),
          "--moe-gpu-plan=%s machine=%s" % (plan, machine),
-         "--moe-cost=machine=%s phase=train check-memory=false "
-         "micro-batches=%d" % (machine, micro_batches),
+         "--moe-cost=" + cost,
          "--moe-cost-report=format=json", "-o", "/dev/null"],
         input=program, check=True, capture_output=True, text=True).stdout
     summary = json.loads(report)
     total = summary["total"]
     capacity = summary["memory"]["capacity"]
     return {
-        "plan": plan,
+        "plan": plan + (" recompute-modules=" + recompute if recompute else ""),
         "capped": tool_ep != ep,
         "tokens": total["tokens_per_second"] / summary["devices"],
         "tflops": total["model_flops"] / total["seconds"] / 1e12,

@@ -41,6 +41,12 @@ def MoECost : Pass<"moe-cost", "::mlir::ModuleOp"> {
     Option<"recompute", "recompute", "bool", "false",
            "Train phase: recompute activations in the backward pass instead "
            "of storing them">,
+    // Names, not an enum: MLIR's list options do not hand cl::values to the
+    // parser of their elements. parseRecomputeModules checks them.
+    ListOption<"recomputeModules", "recompute-modules", "std::string",
+               "Train phase, selective recomputation: the parts of each layer "
+               "recomputed in the backward pass instead of stored (core_attn, "
+               "mla_up_proj, moe_act, mlp, moe)">,
     Option<"imbalance", "imbalance", "double", "1.0",
            "Routed tokens of the hottest expert (expert 0) over the mean "
            "(>= 1); the others share the rest">,

@@ -45,6 +45,16 @@ def CostModelOpInterface : OpInterface<"CostModelOpInterface"> {
         return ::mlir::moe::defaultSavedActivationBytes($_op);
       }]>,
     InterfaceMethod<[{
+        Selective recomputation of `module`: the bytes of this op's saved
+        activations (getSavedActivationBytes) that the backward pass no
+        longer keeps because it recomputes them, and (appended to
+        `kernels`) the names of the op's forward kernels it runs again to
+        do so. 0 and none when the module is not part of this op.
+      }], "double", "getRecomputed",
+      (ins "::mlir::moe::RecomputeModule":$module,
+           "::llvm::SmallVectorImpl<::llvm::StringRef> &":$kernels), "",
+      [{ return 0; }]>,
+    InterfaceMethod<[{
         Appends the serving caches (KV caches) the op reads: state that stays
         on the device between steps, counted as memory of its own.
       }], "void", "getCaches",

@@ -69,10 +69,12 @@ def MoE_AttentionOpInterface : OpInterface<"AttentionOpInterface"> {
 }
 
 defvar MoE_CostModel = DeclareOpInterfaceMethods<CostModelOpInterface,
-    ["getKernels", "getParameters", "getSavedActivationBytes"]>;
+    ["getKernels", "getParameters", "getSavedActivationBytes",
+     "getRecomputed"]>;
 // Attention ops also read serving caches.
 defvar MoE_CachedCostModel = DeclareOpInterfaceMethods<CostModelOpInterface,
-    ["getKernels", "getParameters", "getSavedActivationBytes", "getCaches"]>;
+    ["getKernels", "getParameters", "getSavedActivationBytes", "getCaches",
+     "getRecomputed"]>;
 
 //===----------------------------------------------------------------------===//
 // Routing

@@ -205,6 +205,13 @@ OpWork OpPricer::measure(Operation *op, CostModelOpInterface costOp,
       !params.empty() && llvm::all_of(params, [](const ParameterUse &p) {
         return isWeightCopy(p.weight);
       });
+  // Selective recomputation: the kernels of the chosen modules run again.
+  SmallVector<StringRef, 4> rerun;
+  if (train && options.recomputeModules)
+    for (unsigned m = 0; m < kNumRecomputeModules; ++m)
+      if (options.recomputeModules & (1u << m))
+        work.selectiveFreedBytes +=
+            costOp.getRecomputed(static_cast<RecomputeModule>(m), rerun);
   for (const Kernel &original : kernels) {
     Kernel kernel = applyRouting(original, getLayerName(op));
     if (streamed)
@@ -216,6 +223,9 @@ OpWork OpPricer::measure(Operation *op, CostModelOpInterface costOp,
     }
     KernelCost fwd = priceKernel(machine, kernel, Direction::Forward);
     work.forward += fwd;
+    if (kernel.kind != KernelKind::Collective &&
+        llvm::is_contained(rerun, StringRef(kernel.name)))
+      work.selectiveRecompute += fwd;
     if (kernel.kind != KernelKind::Collective)
       work.modelFlops += fwd.flops;
     if (!train)
@@ -242,6 +252,8 @@ OpWork OpPricer::measure(Operation *op, CostModelOpInterface costOp,
     work.weights.push_back({use.weight, bytes, count, use.activeFraction});
   }
   work.savedBytes = costOp.getSavedActivationBytes();
+  work.selectiveFreedBytes =
+      std::min(work.selectiveFreedBytes, work.savedBytes);
   SmallVector<Value, 2> caches;
   costOp.getCaches(caches);
   for (Value cache : caches)
@@ -319,6 +331,8 @@ OpEntry &OpPricer::add(Operation *key, const OpWork &work, double runs,
   KernelCost recompute;
   if (options.recompute)
     recompute = work.recompute;
+  else if (options.recomputeModules)
+    recompute = work.selectiveRecompute;
   forward *= perStep;
   recompute *= perStep;
   backward *= perStep;
@@ -367,7 +381,7 @@ OpEntry &OpPricer::add(Operation *key, const OpWork &work, double runs,
   }
   entry.readWeightBytes = std::max(entry.readWeightBytes, readBytes);
 
-  double saved = work.savedBytes * runs;
+  double saved = (work.savedBytes - work.selectiveFreedBytes) * runs;
   cost.savedActivationBytes += saved;
   // A layer's input is what its first op keeps.
   LayerRun &run = layers[layer];

@@ -45,8 +45,16 @@ FailureOr<MachineModel> MoECostPass::resolveMachine() {
 
 void MoECostPass::runOnOperation() {
   ModuleOp module = getOperation();
-  if (recompute && phase != Phase::Train) {
-    emitError(module.getLoc()) << "recompute only applies to phase=train";
+  if ((recompute || !recomputeModules.empty()) && phase != Phase::Train) {
+    emitError(module.getLoc())
+        << (recompute ? "recompute" : "recompute-modules")
+        << " only applies to phase=train";
+    return signalPassFailure();
+  }
+  if (recompute && !recomputeModules.empty()) {
+    emitError(module.getLoc())
+        << "recompute recomputes whole layers and recompute-modules parts of "
+           "them: give one";
     return signalPassFailure();
   }
   FailureOr<MachineModel> machineModel = resolveMachine();
@@ -56,6 +64,11 @@ void MoECostPass::runOnOperation() {
   CostOptions options;
   options.phase = phase;
   options.recompute = recompute;
+  if (std::optional<std::string> error =
+          parseRecomputeModules(recomputeModules, options.recomputeModules)) {
+    emitError(module.getLoc()) << *error;
+    return signalPassFailure();
+  }
   llvm::Expected<RoutingModel> routing =
       makeRoutingModel(imbalance, zipf, routingFile, placementFile);
   if (!routing) {

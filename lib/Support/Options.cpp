@@ -18,6 +18,40 @@ llvm::cl::ValuesClass mlir::moe::phaseOptionValues() {
                  "a training step: forward, backward and the optimizer"));
 }
 
+llvm::StringRef mlir::moe::stringifyRecomputeModule(RecomputeModule module) {
+  switch (module) {
+  case RecomputeModule::CoreAttn:
+    return "core_attn";
+  case RecomputeModule::MlaUpProj:
+    return "mla_up_proj";
+  case RecomputeModule::MoeAct:
+    return "moe_act";
+  case RecomputeModule::Mlp:
+    return "mlp";
+  case RecomputeModule::Moe:
+    return "moe";
+  }
+  llvm_unreachable("unknown recompute module");
+}
+
+std::optional<std::string>
+mlir::moe::parseRecomputeModules(llvm::ArrayRef<std::string> names,
+                                 unsigned &mask) {
+  mask = 0;
+  for (const std::string &name : names) {
+    bool found = false;
+    for (unsigned m = 0; m < kNumRecomputeModules; ++m)
+      if (name == stringifyRecomputeModule(static_cast<RecomputeModule>(m))) {
+        mask |= 1u << m;
+        found = true;
+      }
+    if (!found)
+      return "recompute-modules: unknown module '" + name +
+             "' (known: core_attn, mla_up_proj, moe_act, mlp, moe)";
+  }
+  return std::nullopt;
+}
+
 llvm::cl::ValuesClass mlir::moe::formatOptionValues() {
   return llvm::cl::values(
       clEnumValN(ReportFormat::Text, "text", "aligned tables for people"),

@@ -24,6 +24,8 @@ template <typename Derived>
 struct CostReportOptions : public PassPipelineOptions<Derived> {
   template <typename T>
   using Option = mlir::detail::PassOptions::Option<T>;
+  template <typename T>
+  using ListOption = mlir::detail::PassOptions::ListOption<T>;
 
   // Derived::kDefaultMachine: the preset a pipeline plans for by default.
   Option<std::string> machine{
@@ -39,6 +41,10 @@ struct CostReportOptions : public PassPipelineOptions<Derived> {
   Option<bool> recompute{*this, "recompute",
                          llvm::cl::desc("Recompute activations (train)"),
                          llvm::cl::init(false)};
+  ListOption<std::string> recomputeModules{
+      *this, "recompute-modules",
+      llvm::cl::desc("Parts of each layer recomputed (train; selective: "
+                     "core_attn, mla_up_proj, moe_act, mlp, moe)")};
   Option<bool> checkMemory{*this, "check-memory",
                            llvm::cl::desc("Fail when memory does not fit"),
                            llvm::cl::init(true)};
@@ -58,6 +64,8 @@ struct CostReportOptions : public PassPipelineOptions<Derived> {
     cost.machineFile = machineFile;
     cost.phase = phase;
     cost.recompute = recompute;
+    cost.recomputeModules.assign(recomputeModules.begin(),
+                                 recomputeModules.end());
     cost.checkMemory = checkMemory;
     pm.addPass(createMoECost(cost));
     MoECostReportOptions report;

@@ -117,6 +117,18 @@ std::vector<std::string> getPassOptions(const PassRegistryEntry &entry) {
   return names;
 }
 
+/// Whether `key` is an option of pass `entry`, as its own parser decides
+/// (the textual pipeline leaves out empty list options).
+bool isPassOption(const PassRegistryEntry &entry, StringRef key) {
+  OpPassManager pm;
+  bool unknown = false;
+  (void)entry.addToPipeline(pm, (key + "=").str(), [&](const Twine &message) {
+    unknown = StringRef(message.str()).contains("no such option");
+    return failure();
+  });
+  return !unknown;
+}
+
 /// A pass option that does not exist gets an error naming the pass, the
 /// closest option and every valid one, instead of the option parser's bare
 /// "no such option". Only `--pass=options` arguments are checked; the
@@ -162,7 +174,7 @@ bool checkPassOptionNames(ArrayRef<char *> args) {
       if (word.empty())
         continue;
       StringRef key = word.split('=').first;
-      if (llvm::is_contained(valid, key.str()))
+      if (llvm::is_contained(valid, key.str()) || isPassOption(*info, key))
         continue;
       std::string closest;
       unsigned best = ~0u;

@@ -33,8 +33,11 @@ namespace mlir::moe {
 /// measure each distinct op once.
 struct OpWork {
   KernelCost forward, backward;
-  /// The forward kernels a recomputing backward pass runs again.
-  KernelCost recompute;
+  /// The forward kernels a recomputing backward pass runs again: all of
+  /// them (full recomputation), or those of the selected modules and the
+  /// saved bytes they free (selective).
+  KernelCost recompute, selectiveRecompute;
+  double selectiveFreedBytes = 0;
   /// Backward-only kernels (gradient synchronisation): once per step.
   KernelCost gradSync;
   /// Model FLOPs of one execution (3x the forward's for a training step).

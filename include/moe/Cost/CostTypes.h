@@ -33,7 +33,11 @@ constexpr double kOptimizerStateBytesPerParam = 12;
 
 struct CostOptions {
   Phase phase = Phase::Forward;
+  /// Full recomputation: each layer keeps its input only.
   bool recompute = false;
+  /// Selective recomputation: a bit (1 << RecomputeModule) for each part of
+  /// a layer recomputed instead of kept.
+  unsigned recomputeModules = 0;
   /// How routed tokens spread over each layer's experts and ranks.
   RoutingModel routing;
   /// Tokens per micro-batch per device; 0 infers them.

@@ -13,6 +13,8 @@
 #ifndef MOE_INTERFACES_COSTMODELOPINTERFACE_H
 #define MOE_INTERFACES_COSTMODELOPINTERFACE_H
 
+#include "moe/Support/RecomputeModule.h"
+
 #include "mlir/IR/OpDefinition.h"
 #include "llvm/ADT/SmallVector.h"
 

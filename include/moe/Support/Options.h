@@ -15,11 +15,13 @@
 #define MOE_SUPPORT_OPTIONS_H
 
 #include "moe/Dialect/MoE/IR/MoEAttrs.h"
+#include "moe/Support/RecomputeModule.h"
 
 #include "mlir/Support/LLVM.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <optional>
 #include <string>
 
 namespace mlir::moe {
@@ -29,6 +31,11 @@ enum class ReportFormat { Text, Json, Csv };
 
 /// The values of a `phase` option.
 llvm::cl::ValuesClass phaseOptionValues();
+/// The modules a `recompute-modules` option names, as a mask of bits
+/// `1 << RecomputeModule`; an error naming the option and the known names
+/// otherwise.
+std::optional<std::string>
+parseRecomputeModules(llvm::ArrayRef<std::string> names, unsigned &mask);
 /// The values of a `format` option.
 llvm::cl::ValuesClass formatOptionValues();
 

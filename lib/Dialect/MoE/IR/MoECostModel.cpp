@@ -178,6 +178,15 @@ double RouterOp::getSavedActivationBytes() {
                                        getNumExperts() * bytesOf(getInput());
 }
 
+double RouterOp::getRecomputed(RecomputeModule module,
+                               SmallVectorImpl<StringRef> &kernels) {
+  // The MoE block keeps its input; the scores are recomputed.
+  if (module != RecomputeModule::Moe)
+    return 0;
+  kernels.append({"gate", "topk"});
+  return getSavedActivationBytes() - tensorBytes(getInput());
+}
+
 //===----------------------------------------------------------------------===//
 // DispatchOp
 //===----------------------------------------------------------------------===//
@@ -203,6 +212,14 @@ void DispatchOp::getParameters(SmallVectorImpl<ParameterUse> &) {}
 
 double DispatchOp::getSavedActivationBytes() {
   return static_cast<double>(dim(getIndices(), 0)) * dim(getIndices(), 1) * 4;
+}
+
+double DispatchOp::getRecomputed(RecomputeModule module,
+                                 SmallVectorImpl<StringRef> &kernels) {
+  if (module != RecomputeModule::Moe)
+    return 0;
+  kernels.push_back("permute");
+  return getSavedActivationBytes();
 }
 
 //===----------------------------------------------------------------------===//
@@ -245,6 +262,20 @@ double ExpertsOp::getSavedActivationBytes() {
   return rows * perRow * bytesOf(getInput());
 }
 
+double ExpertsOp::getRecomputed(RecomputeModule module,
+                                SmallVectorImpl<StringRef> &kernels) {
+  if (module == RecomputeModule::Moe) {
+    kernels.append({"gate", "up", "act", "down"});
+    return getSavedActivationBytes();
+  }
+  if (module != RecomputeModule::MoeAct)
+    return 0;
+  // The activation's output; gate and up stay saved.
+  kernels.push_back("act");
+  return tokensPerExpert(*this) * getNumExperts() * getFfnSize() *
+         bytesOf(getInput());
+}
+
 //===----------------------------------------------------------------------===//
 // CombineOp
 //===----------------------------------------------------------------------===//
@@ -270,6 +301,14 @@ void CombineOp::getParameters(SmallVectorImpl<ParameterUse> &) {}
 
 double CombineOp::getSavedActivationBytes() {
   return tensorBytes(getWeights()) + tensorBytes(getIndices());
+}
+
+double CombineOp::getRecomputed(RecomputeModule module,
+                                SmallVectorImpl<StringRef> &kernels) {
+  if (module != RecomputeModule::Moe)
+    return 0;
+  kernels.push_back("unpermute");
+  return getSavedActivationBytes();
 }
 
 //===----------------------------------------------------------------------===//
@@ -325,6 +364,18 @@ double AttentionOp::getSavedActivationBytes() {
   return tokens * (dim(getInput(), 1) + (2 * heads + 2 * kvHeads) * d) *
              bytesOf(getInput()) +
          tokens * heads * 4;
+}
+
+double AttentionOp::getRecomputed(RecomputeModule module,
+                                  SmallVectorImpl<StringRef> &kernels) {
+  if (module != RecomputeModule::CoreAttn || getKCache())
+    return 0;
+  // The core's output and its fp32 log-sum-exp.
+  kernels.push_back("attn-core");
+  double tokens = dim(getInput(), 0);
+  double heads = getNumHeadsAttr().getInt();
+  return tokens * heads *
+         (getHeadDimAttr().getInt() * bytesOf(getInput()) + 4.0);
 }
 
 //===----------------------------------------------------------------------===//
@@ -397,6 +448,26 @@ double MLAttentionOp::getSavedActivationBytes() {
          tokens * heads * 4;
 }
 
+double MLAttentionOp::getRecomputed(RecomputeModule module,
+                                    SmallVectorImpl<StringRef> &kernels) {
+  if (getCache())
+    return 0;
+  double tokens = dim(getInput(), 0);
+  double heads = getNumHeadsAttr().getInt();
+  double qk = getQkNopeDimAttr().getInt() + getQkRopeDimAttr().getInt();
+  double v = getVHeadDimAttr().getInt();
+  unsigned b = bytesOf(getInput());
+  if (module == RecomputeModule::CoreAttn) {
+    kernels.push_back("attn-core");
+    return tokens * heads * (v * b + 4.0);
+  }
+  if (module != RecomputeModule::MlaUpProj)
+    return 0;
+  // Queries, keys and values per head, rebuilt from the saved latents.
+  kernels.append({"q_up", "kv_up"});
+  return tokens * heads * (2 * qk + v) * b;
+}
+
 //===----------------------------------------------------------------------===//
 // RMSNormOp
 //===----------------------------------------------------------------------===//
@@ -417,6 +488,10 @@ void RMSNormOp::getParameters(SmallVectorImpl<ParameterUse> &params) {
 }
 
 double RMSNormOp::getSavedActivationBytes() { return tensorBytes(getInput()); }
+
+double RMSNormOp::getRecomputed(RecomputeModule, SmallVectorImpl<StringRef> &) {
+  return 0;
+}
 
 //===----------------------------------------------------------------------===//
 // FFNOp
@@ -445,6 +520,14 @@ double FFNOp::getSavedActivationBytes() {
   return tokens * perRow * bytesOf(getInput());
 }
 
+double FFNOp::getRecomputed(RecomputeModule module,
+                            SmallVectorImpl<StringRef> &kernels) {
+  if (module != RecomputeModule::Mlp)
+    return 0;
+  kernels.append({"gate", "up", "act", "down"});
+  return getSavedActivationBytes() - tensorBytes(getInput());
+}
+
 //===----------------------------------------------------------------------===//
 // EmbeddingOp
 //===----------------------------------------------------------------------===//
@@ -465,3 +548,8 @@ void EmbeddingOp::getParameters(SmallVectorImpl<ParameterUse> &params) {
 }
 
 double EmbeddingOp::getSavedActivationBytes() { return tensorBytes(getIds()); }
+
+double EmbeddingOp::getRecomputed(RecomputeModule,
+                                  SmallVectorImpl<StringRef> &) {
+  return 0;
+}
