@@ -50,6 +50,12 @@
 // CHECK-PHASE: for the --phase option: 'inference' is not one of: forward, train
 // RUN: not moe-opt %s --moe-cost="phase=forward recompute" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-RECOMPUTE
 // CHECK-RECOMPUTE: error: recompute only applies to phase=train
+// RUN: not moe-opt %s --moe-cost="phase=forward recompute-modules=moe_act" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-MODULES-PHASE
+// CHECK-MODULES-PHASE: error: recompute-modules only applies to phase=train
+// RUN: not moe-opt %s --moe-cost="phase=train recompute recompute-modules=moe_act" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-MODULES-BOTH
+// CHECK-MODULES-BOTH: error: recompute recomputes whole layers and recompute-modules parts of them: give one
+// RUN: not moe-opt %s --moe-cost="phase=train recompute-modules=moe_act,attention" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-MODULES-NAME
+// CHECK-MODULES-NAME: error: recompute-modules: unknown module 'attention' (known: core_attn, mla_up_proj, moe_act, mlp, moe)
 // RUN: not moe-opt %s --moe-cost="tokens=-16" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-TOKENS
 // CHECK-TOKENS: error: tokens (-16) must be at least 0
 // RUN: not moe-opt %s --moe-cost="imbalance=0.5" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-IMBALANCE
