@@ -116,6 +116,9 @@ def MoEPlanSearch : Pass<"moe-plan-search", "::mlir::ModuleOp"> {
     Option<"zipf", "zipf", "double", "0.0",
            "Zipf exponent of the experts' loads (0: uniform), as --moe-cost "
            "prices them">,
+    ListOption<"recomputeModules", "recompute-modules", "std::string",
+               "Also try selective recomputation of these modules (core_attn, "
+               "mla_up_proj, moe_act, mlp, moe) next to none and full">,
     MoE_FormatOption,
     Option<"output", "output", "std::string", "\"-\"",
            "Where to write the ranked table ('-' is stdout)">,

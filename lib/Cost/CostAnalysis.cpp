@@ -381,7 +381,9 @@ OpEntry &OpPricer::add(Operation *key, const OpWork &work, double runs,
   }
   entry.readWeightBytes = std::max(entry.readWeightBytes, readBytes);
 
-  double saved = (work.savedBytes - work.selectiveFreedBytes) * runs;
+  double saved = work.savedBytes * runs;
+  if (!options.recompute && options.recomputeModules)
+    saved -= work.selectiveFreedBytes * runs;
   cost.savedActivationBytes += saved;
   // A layer's input is what its first op keeps.
   LayerRun &run = layers[layer];

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "moe/Report/SearchReport.h"
+#include "moe/Support/Options.h"
 
 #include "llvm/Support/Format.h"
 #include "llvm/Support/JSON.h"
@@ -70,6 +71,8 @@ void mlir::moe::writeSearchJSON(const SearchResult &result, int64_t seqLen,
           j.attribute("micro_batches", c.plan.microBatches);
           j.attribute("capacity_factor", c.plan.capacityFactor);
           j.attribute("recompute", c.plan.recompute);
+          j.attribute("recompute_modules",
+                      describeRecomputeModules(c.plan.recomputeModules));
           j.attribute("zero", c.plan.zero);
           j.attribute("seconds", c.estimate.seconds);
           j.attribute("tokens_per_second", c.estimate.tokensPerSecond);
@@ -90,7 +93,7 @@ void mlir::moe::writeSearchCSV(const SearchResult &result, int64_t seqLen,
                                llvm::raw_ostream &os) {
   os << "rank,ep,dp,sequences_per_micro_batch,micro_batches,capacity_factor,"
         "recompute,seconds,tokens_per_second,mfu,memory_bytes_per_device,"
-        "bound,feasible,pareto,tp,pp,zero\n";
+        "bound,feasible,pareto,tp,pp,zero,recompute_modules\n";
   size_t rank = 0;
   for (const PlanCandidate &c : result.plans)
     os << ++rank << "," << c.plan.ep << "," << c.plan.dp << ","
@@ -102,5 +105,6 @@ void mlir::moe::writeSearchCSV(const SearchResult &result, int64_t seqLen,
                        c.estimate.memoryBytes)
        << stringifyBound(c.estimate.bound) << "," << (c.feasible ? 1 : 0) << ","
        << (c.pareto ? 1 : 0) << "," << c.plan.tp << "," << c.plan.pp << ","
-       << c.plan.zero << "\n";
+       << c.plan.zero << ",\""
+       << describeRecomputeModules(c.plan.recomputeModules) << "\"\n";
 }

@@ -7,6 +7,7 @@
 
 #include "moe/Search/PlanSearch.h"
 #include "moe/Support/Format.h"
+#include "moe/Support/Options.h"
 
 #include "llvm/Support/Format.h"
 #include "llvm/Support/JSON.h"
@@ -42,7 +43,14 @@ SearchResult mlir::moe::searchGPUPlans(const ProgramSummary &summary,
   int64_t sequences = space.globalSequences;
   if (devices <= 0 || sequences <= 0)
     return result;
-  PlanEstimator estimator(summary, machine, space.routing);
+  PlanEstimator estimator(summary, machine, space.routing,
+                          space.recomputeModules);
+  // Recomputation choices: none, full, and selective when asked for.
+  SmallVector<std::pair<bool, unsigned>, 3> recomputations;
+  for (bool full : space.recompute)
+    recomputations.push_back({full, 0});
+  if (space.recomputeModules)
+    recomputations.push_back({false, space.recomputeModules});
   /// Prices `plan`; true when it was estimated but needs more memory than
   /// the device has.
   auto price = [&](const GPUPlan &plan) {
@@ -98,9 +106,9 @@ SearchResult mlir::moe::searchGPUPlans(const ProgramSummary &summary,
           // are too: they are counted, not priced.
           bool allOverMemory = true;
           for (double cf : space.capacityFactors)
-            for (bool recompute : space.recompute)
+            for (auto [recompute, modules] : recomputations)
               for (int64_t zero : space.zeroStages) {
-                if ((recompute || zero > 0) && !space.train)
+                if ((recompute || modules || zero > 0) && !space.train)
                   continue;
                 GPUPlan plan;
                 plan.ep = ep;
@@ -111,6 +119,7 @@ SearchResult mlir::moe::searchGPUPlans(const ProgramSummary &summary,
                 plan.microBatches = perGroup / mb;
                 plan.capacityFactor = cf;
                 plan.recompute = recompute;
+                plan.recomputeModules = modules;
                 plan.zero = zero;
                 plan.fp8 = space.fp8;
                 plan.train = space.train;
@@ -170,6 +179,8 @@ std::string mlir::moe::describePlan(const GPUPlan &plan, int64_t seqLen) {
      << plan.microBatches << llvm::format(" cf=%.2f", plan.capacityFactor);
   if (plan.recompute)
     os << " recompute";
+  if (plan.recomputeModules)
+    os << " recompute=" << describeRecomputeModules(plan.recomputeModules);
   if (plan.zero > 0)
     os << " zero=" << plan.zero;
   if (plan.fp8)

@@ -189,9 +189,11 @@ struct PlanEstimator::Scratch {
 };
 
 PlanEstimator::PlanEstimator(const ProgramSummary &summary,
-                             const MachineModel &machine, RoutingModel routing)
+                             const MachineModel &machine, RoutingModel routing,
+                             unsigned selective)
     : summary(summary), machine(machine), routing(std::move(routing)),
-      weights(getWeights(summary.func)), scratch(std::make_unique<Scratch>()) {
+      selective(selective), weights(getWeights(summary.func)),
+      scratch(std::make_unique<Scratch>()) {
   scratch->module =
       ModuleOp::create(UnknownLoc::get(ModuleOp(summary.module).getContext()));
 }
@@ -326,6 +328,9 @@ const OpWork &PlanEstimator::measureOp(Operation *op,
   options.phase = train ? Phase::Train : Phase::Forward;
   options.fp8Gemms = fp8;
   options.routing = routing;
+  // What the selective modules free and re-run; a plan uses it only when
+  // it recomputes selectively.
+  options.recomputeModules = selective;
   OpPricer measurer(machine, options);
   auto costOp = cast<CostModelOpInterface>(clone);
   KernelList kernels;
@@ -495,6 +500,7 @@ FailureOr<PlanEstimate> PlanEstimator::estimate(const GPUPlan &plan,
   CostOptions options;
   options.phase = plan.train ? Phase::Train : Phase::Forward;
   options.recompute = plan.recompute;
+  options.recomputeModules = plan.recomputeModules;
   options.microBatches = plan.microBatches;
   options.overlap = plan.overlap;
   options.fp8Gemms = plan.fp8;

@@ -52,6 +52,15 @@ mlir::moe::parseRecomputeModules(llvm::ArrayRef<std::string> names,
   return std::nullopt;
 }
 
+std::string mlir::moe::describeRecomputeModules(unsigned mask) {
+  std::string names;
+  for (unsigned m = 0; m < kNumRecomputeModules; ++m)
+    if (mask & (1u << m))
+      names += (names.empty() ? "" : ",") +
+               stringifyRecomputeModule(static_cast<RecomputeModule>(m)).str();
+  return names;
+}
+
 llvm::cl::ValuesClass mlir::moe::formatOptionValues() {
   return llvm::cl::values(
       clEnumValN(ReportFormat::Text, "text", "aligned tables for people"),

@@ -94,6 +94,13 @@ MoEPlanSearchPass::lowerAndCost(ModuleOp module, const GPUPlan &plan) {
   cost.machineFile = machineFile;
   cost.phase = phase;
   cost.recompute = plan.recompute;
+  if (plan.recomputeModules) {
+    SmallVector<StringRef> names;
+    std::string list = describeRecomputeModules(plan.recomputeModules);
+    StringRef(list).split(names, ',');
+    for (StringRef name : names)
+      cost.recomputeModules.push_back(name.str());
+  }
   cost.overlap = plan.overlap;
   cost.imbalance = imbalance;
   cost.zipf = zipf;
@@ -222,6 +229,11 @@ void MoEPlanSearchPass::runOnOperation() {
     return;
   }
   space.routing = std::move(*routing);
+  if (std::optional<std::string> error =
+          parseRecomputeModules(recomputeModules, space.recomputeModules)) {
+    fail() << *error;
+    return;
+  }
   if (!checkedMul(space.globalSequences, summary->seqLen)) {
     fail() << "global-batch (" << space.globalSequences << ") x seq_len ("
            << summary->seqLen << ") is more than " << kMaxCount

@@ -24,6 +24,12 @@
 // RUN: moe-translate --import-hf-config %S/../../examples/configs/deepseek-v3.json --num-layers 5 --batch 8 --seq-len 32 | moe-opt --moe-plan-search="gpus=8 max-tp=2 max-pp=2 check-all max-disagreement=1e-9 output=/dev/null machine=b200" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-DSV3
 // CHECK-DSV3: remark: checked 352 plans lowered and costed as IR against their estimates: largest difference 0.00% in time, 0.00% in memory per device
 
+// With selective recomputation of MLA's up-projections and the dense MLPs
+// as a third recomputation choice (176 more plans); the plans without it
+// must not drop what it frees (a bug this check caught).
+// RUN: moe-translate --import-hf-config %S/../../examples/configs/deepseek-v3.json --num-layers 5 --batch 8 --seq-len 32 | moe-opt --moe-plan-search="gpus=8 max-tp=2 max-pp=2 check-all max-disagreement=1e-9 output=/dev/null machine=b200 recompute-modules=mla_up_proj,mlp" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-SELECTIVE
+// CHECK-SELECTIVE: remark: checked 528 plans lowered and costed as IR against their estimates: largest difference 0.00% in time, 0.00% in memory per device
+
 // A dropless Qwen3-30B-A3B of 2 layers on 16 GPUs: the all-to-alls move the
 // routed slots of the dropless buffers, in the estimate as in the IR.
 // RUN: moe-translate --import-hf-config %S/../../examples/configs/qwen3-30b-a3b.json --num-layers 2 --batch 16 --seq-len 256 --capacity-factor 0 | moe-opt --moe-plan-search="gpus=16 check-all max-disagreement=1e-9 apply=false output=/dev/null" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-DROPLESS

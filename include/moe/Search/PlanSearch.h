@@ -23,6 +23,9 @@ struct GPUSearchSpace {
   double overlap = 0;
   std::vector<double> capacityFactors = {1.0, 1.25};
   std::vector<bool> recompute = {false, true};
+  /// Selective recomputation of these modules (bits 1 << RecomputeModule)
+  /// as a third choice; 0 tries none.
+  unsigned recomputeModules = 0;
   /// Largest tensor-parallel degree and pipeline depth to try.
   int64_t maxTp = 1, maxPp = 1;
   /// ZeRO stages to try in training (kMaxZeroStage).

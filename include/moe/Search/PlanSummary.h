@@ -67,7 +67,10 @@ struct GPUPlan {
   /// Tokens per GPU per micro-batch and micro-batches per step.
   int64_t tokensPerDevice = 0, microBatches = 1;
   double capacityFactor = 0; ///< 0 keeps each layer's own
+  /// Full recomputation, or (a mask of bits 1 << RecomputeModule) the
+  /// modules selective recomputation recomputes.
   bool recompute = false;
+  unsigned recomputeModules = 0;
   /// ZeRO stage (kMaxZeroStage).
   int64_t zero = 0;
   /// 16-bit GEMMs run in FP8.
@@ -94,8 +97,10 @@ class PlanEstimator {
 public:
   /// `routing` spreads the routed tokens over the experts (uniform by
   /// default), as the cost options of the lowered plan do.
+  /// `selective` (bits 1 << RecomputeModule) are the modules a plan with
+  /// selective recomputation recomputes.
   PlanEstimator(const ProgramSummary &summary, const MachineModel &machine,
-                RoutingModel routing = {});
+                RoutingModel routing = {}, unsigned selective = 0);
   ~PlanEstimator();
 
   /// The plan's step time, throughput and memory per device. Fails when a
@@ -138,6 +143,7 @@ private:
   const ProgramSummary &summary;
   MachineModel machine;
   RoutingModel routing;
+  unsigned selective = 0;
   llvm::DenseSet<Value> weights;
   std::unique_ptr<Scratch> scratch;
   /// Measured ops and collectives, by what they depend on (a key of

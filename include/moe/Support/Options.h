@@ -36,6 +36,8 @@ llvm::cl::ValuesClass phaseOptionValues();
 /// otherwise.
 std::optional<std::string>
 parseRecomputeModules(llvm::ArrayRef<std::string> names, unsigned &mask);
+/// The names of the modules in `mask`, comma-separated ("mla_up_proj,mlp").
+std::string describeRecomputeModules(unsigned mask);
 /// The values of a `format` option.
 llvm::cl::ValuesClass formatOptionValues();
 
