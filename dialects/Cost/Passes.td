@@ -50,6 +50,8 @@ def MoECost : Pass<"moe-cost", "::mlir::ModuleOp"> {
     Option<"imbalance", "imbalance", "double", "1.0",
            "Routed tokens of the hottest expert (expert 0) over the mean "
            "(>= 1); the others share the rest">,
+    Option<"hotExperts", "hot-experts", "int64_t", "1",
+           "How many experts (0 to N-1) imbalance= makes hot">,
     Option<"zipf", "zipf", "double", "0.0",
            "Zipf exponent of the experts' loads: expert i gets a share "
            "proportional to 1/(i+1)^s (0: uniform)">,

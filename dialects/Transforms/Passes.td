@@ -113,6 +113,8 @@ def MoEPlanSearch : Pass<"moe-plan-search", "::mlir::ModuleOp"> {
     Option<"imbalance", "imbalance", "double", "1.0",
            "Routed tokens of the hottest expert over the mean (>= 1), as "
            "--moe-cost prices them">,
+    Option<"hotExperts", "hot-experts", "int64_t", "1",
+           "How many experts imbalance= makes hot, as --moe-cost prices them">,
     Option<"zipf", "zipf", "double", "0.0",
            "Zipf exponent of the experts' loads (0: uniform), as --moe-cost "
            "prices them">,

@@ -246,18 +246,16 @@ std::optional<CalibrationSample> makeSample(const Row &row) {
     if (zipf > 0 ||
         (hot > 0 && hot < experts && hotShare > 0 && hotShare < 1)) {
       s.category += " skewed";
-      SmallVector<double> shares;
-      if (zipf > 0) {
-        RoutingModel routing;
-        routing.zipf = zipf;
-        shares = routing.shares("", e);
-      } else {
-        for (int64_t i = 0; i < e; ++i)
-          shares.push_back(i < hot ? hotShare / hot
-                                   : (1 - hotShare) / (experts - hot));
+      // The cost model's routing rules: h hot experts holding f of the
+      // rows are each f * E / h times the mean.
+      RoutingModel routing;
+      routing.zipf = zipf;
+      if (zipf <= 0) {
+        routing.hot = hotShare * experts / hot;
+        routing.hotExperts = static_cast<int64_t>(hot);
       }
       auto grouped = std::make_shared<GroupedRows>();
-      for (double share : shares) {
+      for (double share : routing.shares("", e)) {
         grouped->rows.push_back(m * share);
         grouped->runs.push_back(1);
       }

@@ -70,7 +70,7 @@ void MoECostPass::runOnOperation() {
     return signalPassFailure();
   }
   llvm::Expected<RoutingModel> routing =
-      makeRoutingModel(imbalance, zipf, routingFile, placementFile);
+      makeRoutingModel(imbalance, zipf, routingFile, placementFile, hotExperts);
   if (!routing) {
     emitError(module.getLoc()) << llvm::toString(routing.takeError());
     return signalPassFailure();

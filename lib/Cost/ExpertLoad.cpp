@@ -185,11 +185,13 @@ SmallVector<double> RoutingModel::shares(StringRef layer,
       sum += result[i] = std::pow(static_cast<double>(i + 1), -zipf);
     for (double &s : result)
       s /= sum;
-  } else if (hot > 1 && experts > 1) {
-    // Expert 0 takes `hot` times the mean; the others share what is left.
-    result[0] = std::min(hot, e) / e;
-    for (int64_t i = 1; i < experts; ++i)
-      result[i] = (1 - result[0]) / (e - 1);
+  } else if (hot > 1 && hotExperts < experts) {
+    // The hot experts take `hot` times the mean each (together at most
+    // everything); the others share what is left.
+    double h = static_cast<double>(std::max<int64_t>(1, hotExperts));
+    double each = std::min(hot, e / h) / e;
+    for (int64_t i = 0; i < experts; ++i)
+      result[i] = i < h ? each : (1 - each * h) / (e - h);
   } else {
     for (double &s : result)
       s = 1 / e;
@@ -199,13 +201,20 @@ SmallVector<double> RoutingModel::shares(StringRef layer,
 
 llvm::Expected<RoutingModel>
 mlir::moe::makeRoutingModel(double hot, double zipf, StringRef routingFile,
-                            StringRef placementFile) {
+                            StringRef placementFile, int64_t hotExperts) {
   int skews = (hot != 1) + (zipf != 0) + !routingFile.empty();
   if (skews > 1)
     return makeError("give one of imbalance=, zipf= and routing-file=: each "
                      "describes the whole spread of the experts' loads");
+  if (hotExperts < 1)
+    return makeError("hot-experts must be at least 1 (got " +
+                     Twine(hotExperts) + ")");
+  if (hotExperts > 1 && hot == 1)
+    return makeError("hot-experts says how many experts imbalance= makes "
+                     "hot: give imbalance= too");
   RoutingModel model;
   model.hot = hot;
+  model.hotExperts = hotExperts;
   model.zipf = zipf;
   if (!routingFile.empty()) {
     llvm::Expected<RoutingTrace> trace = readRoutingTrace(routingFile);

@@ -106,6 +106,10 @@ struct GPUPipelineOptions : public CostReportOptions<GPUPipelineOptions> {
       *this, "imbalance",
       llvm::cl::desc("Hottest expert's tokens over the mean (--moe-cost)"),
       llvm::cl::init(1.0)};
+  Option<int64_t> hotExperts{
+      *this, "hot-experts",
+      llvm::cl::desc("How many experts imbalance= makes hot (--moe-cost)"),
+      llvm::cl::init(1)};
   Option<double> zipf{
       *this, "zipf",
       llvm::cl::desc("Zipf exponent of the experts' loads (--moe-cost)"),
@@ -153,6 +157,7 @@ void buildGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &o) {
 
   MoECostOptions cost;
   cost.imbalance = o.imbalance;
+  cost.hotExperts = o.hotExperts;
   cost.zipf = o.zipf;
   cost.routingFile = o.routingFile;
   cost.placementFile = o.placementFile;

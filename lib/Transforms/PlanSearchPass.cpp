@@ -103,6 +103,7 @@ MoEPlanSearchPass::lowerAndCost(ModuleOp module, const GPUPlan &plan) {
   }
   cost.overlap = plan.overlap;
   cost.imbalance = imbalance;
+  cost.hotExperts = hotExperts;
   cost.zipf = zipf;
   cost.microBatches = plan.microBatches;
   cost.checkMemory = false;
@@ -223,7 +224,7 @@ void MoEPlanSearchPass::runOnOperation() {
   space.fp8 = fp8;
   space.pruneOverMemory = !exhaustive;
   llvm::Expected<RoutingModel> routing =
-      makeRoutingModel(imbalance, zipf, "", "");
+      makeRoutingModel(imbalance, zipf, "", "", hotExperts);
   if (!routing) {
     fail() << llvm::toString(routing.takeError());
     return;

@@ -8,6 +8,7 @@
 // RUN: moe-opt %s --moe-cost="machine-file=%S/Inputs/tiled-machine.json" | FileCheck %s --check-prefix=UNIFORM
 // RUN: moe-opt %s --moe-cost="machine-file=%S/Inputs/tiled-machine.json imbalance=8" | FileCheck %s --check-prefix=HOT
 // RUN: moe-opt %s --moe-cost="machine-file=%S/Inputs/tiled-machine.json zipf=0.5" | FileCheck %s --check-prefix=ZIPF
+// RUN: moe-opt %s --moe-cost="machine-file=%S/Inputs/tiled-machine.json imbalance=6.4 hot-experts=16" | FileCheck %s --check-prefix=HOT16
 //
 // Eight GPUs, one expert each (Inputs/routing/two-layers.mlir, ep=8 over two
 // nodes of 4), on Inputs/unit-machine.json.
@@ -58,6 +59,13 @@
 // 73*16*2*64*64*64 / 1e12 = 6.12368e-4 s. Total 2*6.20757e-4 + 6.12368e-4
 // + 1.2583e-8 = 1.85389e-3 s.
 // ZIPF: moe.experts {{.*}}moe.cost = #moe.cost<flops = 1.6211e+09, bytes = 5.66231e+07, network = 0, seconds = 0.00185389, bound = compute>
+//
+// imbalance=6.4 hot-experts=16: 16 experts hold 16*6.4/128 = 80% of the
+// rows (1638.4 each: 26 tiles), the other 112 the rest (58.5 each: 1
+// tile): 16*26 + 112 = 528 tiles for gate and up, 33 waves,
+// 33*16*2*64*64*128 / 1e12 = 5.53648e-4 s; down twice the tiles, 66 waves,
+// the same time. 3*5.53648e-4 + 1.2583e-8 = 1.66096e-3 s.
+// HOT16: moe.experts {{.*}}moe.cost = #moe.cost<flops = 1.6211e+09, bytes = 5.66231e+07, network = 0, seconds = 0.00166096, bound = compute>
 func.func @experts(%x: tensor<4096x128xbf16>, %idx: tensor<4096x8xi32>,
                    %wg: tensor<128x128x64xbf16> {moe.param = "gate"},
                    %wu: tensor<128x128x64xbf16> {moe.param = "up"},

@@ -52,8 +52,10 @@ llvm::Expected<ExpertPlacement> readExpertPlacement(StringRef path);
 
 /// How a step's routed tokens spread over each layer's experts.
 struct RoutingModel {
-  /// The hottest expert's tokens over the mean (1: none hot).
+  /// The hot experts' tokens over the mean (1: none hot), and how many are
+  /// hot (experts 0 to hotExperts - 1).
   double hot = 1;
+  int64_t hotExperts = 1;
   /// Zipf exponent: expert `i` (from 0) gets a share proportional to
   /// `1 / (i + 1)^zipf` (0: uniform).
   double zipf = 0;
@@ -76,7 +78,8 @@ struct RoutingModel {
 /// of the first three may skew the loads; an error names the option.
 llvm::Expected<RoutingModel> makeRoutingModel(double hot, double zipf,
                                               StringRef routingFile,
-                                              StringRef placementFile);
+                                              StringRef placementFile,
+                                              int64_t hotExperts = 1);
 
 /// The expert copies one rank holds and each copy's share of the layer's
 /// routed tokens.
