@@ -43,6 +43,23 @@ TEST(ExpertLoad, UniformAndHotShares) {
   EXPECT_EQ(hot.shares("x", 8)[1], 0.0);
 }
 
+TEST(ExpertLoad, SeveralHotExperts) {
+  // Two experts of 8 at twice the mean: 2/8 each; the other six share the
+  // remaining half, 1/12 each.
+  RoutingModel hot;
+  hot.hot = 2;
+  hot.hotExperts = 2;
+  SmallVector<double> shares = hot.shares("x", 8);
+  EXPECT_REL(shares[0], 0.25);
+  EXPECT_REL(shares[1], 0.25);
+  for (double s : ArrayRef(shares).drop_front(2))
+    EXPECT_REL(s, 1.0 / 12);
+  // More hot experts than the factor allows: together they take all.
+  hot.hot = 6;
+  EXPECT_REL(hot.shares("x", 8)[1], 0.5);
+  EXPECT_EQ(hot.shares("x", 8)[2], 0.0);
+}
+
 TEST(ExpertLoad, ZipfShares) {
   // s = 1 over 3 experts: 1, 1/2, 1/3 over 11/6.
   RoutingModel zipf;
