@@ -395,6 +395,20 @@ mlir::moe::readCalibrationCSV(StringRef text, StringRef name) {
   return samples;
 }
 
+/// The median and worst of `errors`.
+static CalibrationStats summarize(std::vector<double> errors) {
+  CalibrationStats stats;
+  stats.count = errors.size();
+  if (errors.empty())
+    return stats;
+  std::sort(errors.begin(), errors.end());
+  size_t n = errors.size();
+  stats.median =
+      n % 2 ? errors[n / 2] : (errors[n / 2 - 1] + errors[n / 2]) / 2;
+  stats.worst = errors.back();
+  return stats;
+}
+
 /// Relative error of each sample; statistics over those above `floor`.
 CalibrationStats
 mlir::moe::calibrationStatistics(ArrayRef<CalibrationSample> samples,
@@ -406,17 +420,7 @@ mlir::moe::calibrationStatistics(ArrayRef<CalibrationSample> samples,
       continue;
     errors.push_back(std::abs(s.predict(machine) / s.measured - 1));
   }
-  CalibrationStats stats;
-  stats.count = errors.size();
-  if (errors.empty())
-    return stats;
-  std::sort(errors.begin(), errors.end());
-  stats.median =
-      errors.size() % 2
-          ? errors[errors.size() / 2]
-          : (errors[errors.size() / 2 - 1] + errors[errors.size() / 2]) / 2;
-  stats.worst = errors.back();
-  return stats;
+  return summarize(std::move(errors));
 }
 
 /// Coordinate descent over a grid for each parameter, a few sweeps.
@@ -486,17 +490,6 @@ mlir::moe::crossValidateCalibration(ArrayRef<CalibrationSample> samples,
         errors[s.category].push_back(
             {std::abs(s.predict(fitted) / s.measured - 1), s.measured});
   }
-  auto stats = [](std::vector<double> values) {
-    CalibrationStats st;
-    st.count = values.size();
-    if (values.empty())
-      return st;
-    std::sort(values.begin(), values.end());
-    size_t n = values.size();
-    st.median = n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-    st.worst = values.back();
-    return st;
-  };
   std::vector<CategoryErrors> result;
   for (const std::string &category : order) {
     std::vector<double> all, above;
@@ -505,9 +498,25 @@ mlir::moe::crossValidateCalibration(ArrayRef<CalibrationSample> samples,
       if (measured >= floor)
         above.push_back(error);
     }
-    result.push_back({category, stats(all), stats(above)});
+    result.push_back(
+        {category, summarize(std::move(all)), summarize(std::move(above))});
   }
   return result;
+}
+
+SmallVector<std::pair<StringRef, double>>
+mlir::moe::getFittedConstants(const MachineModel &machine) {
+  return {
+      {"gemm_efficiency", machine.gemmEfficiency},
+      {"gemm_half_k", machine.gemmHalfK},
+      {"kernel_latency", machine.kernelLatency},
+      {"grouped_gemm_efficiency", machine.groupedGemmEfficiency},
+      {"attention_efficiency", machine.attentionEfficiency},
+      {"attention_backward_efficiency", machine.attentionBackwardEfficiency},
+      {"attention_half_seq", machine.attentionHalfSeq},
+      {"memory_efficiency", machine.memoryEfficiency},
+      {"collective_efficiency", machine.collectiveEfficiency},
+      {"inter_node_latency", machine.interNodeLatency}};
 }
 
 std::string mlir::moe::writeCalibratedMachine(const MachineModel &machine,
@@ -516,20 +525,9 @@ std::string mlir::moe::writeCalibratedMachine(const MachineModel &machine,
   std::string out;
   llvm::raw_string_ostream os(out);
   os << "{\n  \"name\": \"" << name << "\",\n  \"base\": \"" << base << "\"";
-  auto field = [&](StringRef key, double value) {
-    // The grid's values (steps of 0.005, 8, 0.5 us) need six digits.
+  // The grid's values (steps of 0.005, 8, 0.5 us) need six digits.
+  for (auto [key, value] : getFittedConstants(machine))
     os << ",\n  \"" << key << "\": " << llvm::format("%.6g", value);
-  };
-  field("gemm_efficiency", machine.gemmEfficiency);
-  field("gemm_half_k", machine.gemmHalfK);
-  field("kernel_latency", machine.kernelLatency);
-  field("grouped_gemm_efficiency", machine.groupedGemmEfficiency);
-  field("attention_efficiency", machine.attentionEfficiency);
-  field("attention_backward_efficiency", machine.attentionBackwardEfficiency);
-  field("attention_half_seq", machine.attentionHalfSeq);
-  field("memory_efficiency", machine.memoryEfficiency);
-  field("collective_efficiency", machine.collectiveEfficiency);
-  field("inter_node_latency", machine.interNodeLatency);
   os << "\n}\n";
   return out;
 }

@@ -204,17 +204,8 @@ int main(int argc, char **argv) {
       out << json;
       return 0;
     }
-    llvm::outs() << llvm::format(
-        "gemm_efficiency %.3f\ngemm_half_k %.0f\nkernel_latency %.2e\n"
-        "attention_efficiency %.3f\nattention_backward_efficiency %.3f\n"
-        "attention_half_seq %.0f\nmemory_efficiency %.3f\n"
-        "collective_efficiency %.3f\ninter_node_latency %.2e\n"
-        "grouped_gemm_efficiency %.3f\n",
-        machine.gemmEfficiency, machine.gemmHalfK, machine.kernelLatency,
-        machine.attentionEfficiency, machine.attentionBackwardEfficiency,
-        machine.attentionHalfSeq, machine.memoryEfficiency,
-        machine.collectiveEfficiency, machine.interNodeLatency,
-        machine.groupedGemmEfficiency);
+    for (auto [name, value] : getFittedConstants(machine))
+      llvm::outs() << name << " " << llvm::format("%.6g", value) << "\n";
     return 0;
   }
 

@@ -83,6 +83,10 @@ crossValidateCalibration(ArrayRef<CalibrationSample> samples,
                          const MachineModel &machine, int64_t folds,
                          double floor);
 
+/// The constants fitCalibration fits, by their machine-file names.
+SmallVector<std::pair<StringRef, double>>
+getFittedConstants(const MachineModel &machine);
+
 /// The fitted constants of `machine` as a machine file that starts from
 /// preset `base` (loadMachineFile reads it back).
 std::string writeCalibratedMachine(const MachineModel &machine, StringRef name,
