@@ -258,6 +258,13 @@ def MoEServeSearch : Pass<"moe-serve-search", "::mlir::ModuleOp"> {
            "Run an even batch as two micro-batches whose communication "
            "hides behind each other's compute (dual-batch overlap) where "
            "that is faster: a step then takes twice a half batch's">,
+    Option<"imbalance", "imbalance", "double", "1.0",
+           "Routed tokens of the hot experts over the mean (>= 1), as "
+           "--moe-cost prices them">,
+    Option<"hotExperts", "hot-experts", "int64_t", "1",
+           "How many experts imbalance= makes hot">,
+    Option<"zipf", "zipf", "double", "0.0",
+           "Zipf exponent of the experts' loads (0: uniform)">,
     Option<"maxTp", "max-tp", "int64_t", "8",
            "Largest tensor-parallel degree to search">,
     Option<"maxBatch", "max-batch", "int64_t", "512",

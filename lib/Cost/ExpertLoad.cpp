@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "moe/Cost/ExpertLoad.h"
+#include "moe/Support/Checked.h"
 #include "moe/Support/Json.h"
 
 #include "llvm/Support/MemoryBuffer.h"
@@ -202,6 +203,11 @@ SmallVector<double> RoutingModel::shares(StringRef layer,
 llvm::Expected<RoutingModel>
 mlir::moe::makeRoutingModel(double hot, double zipf, StringRef routingFile,
                             StringRef placementFile, int64_t hotExperts) {
+  if (std::optional<std::string> error =
+          describeRangeError("imbalance", hot, 1.0))
+    return makeError(*error);
+  if (std::optional<std::string> error = describeRangeError("zipf", zipf, 0.0))
+    return makeError(*error);
   int skews = (hot != 1) + (zipf != 0) + !routingFile.empty();
   if (skews > 1)
     return makeError("give one of imbalance=, zipf= and routing-file=: each "

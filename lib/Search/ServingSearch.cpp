@@ -172,7 +172,7 @@ ServingResult mlir::moe::searchServing(
   // Prefill: every plan and prompts per GPU; the best throughput of each
   // plan's degrees (for co-located chunks) and of each instance size
   // meeting the TTFT target (for disaggregated pools).
-  PlanEstimator prefillEstimator(prefill, machine);
+  PlanEstimator prefillEstimator(prefill, machine, space.routing);
   std::map<std::tuple<int64_t, int64_t, int64_t>, ServingPhase> bestPrefill;
   // Per instance size: the fastest prefill meeting the TTFT target and the
   // fastest of all (used when none meets it), with their TTFT.
@@ -211,7 +211,7 @@ ServingResult mlir::moe::searchServing(
         keep(pool.meeting);
     }
 
-  PlanEstimator decodeEstimator(decode, machine);
+  PlanEstimator decodeEstimator(decode, machine, space.routing);
   for (const GPUPlan &plan : getInstancePlans(decode, space))
     for (int64_t batch : space.decodeBatches) {
       std::optional<ServingPhase> step =

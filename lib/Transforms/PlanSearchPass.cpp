@@ -195,8 +195,6 @@ void MoEPlanSearchPass::runOnOperation() {
       failed(checkCount(loc, "gpus-per-node", gpusPerNode, 1)) ||
       failed(checkCount(loc, "global-batch", globalBatch, 0)) ||
       failed(checkRange(loc, "overlap", overlap, 0.0, 1.0)) ||
-      failed(checkRange(loc, "imbalance", imbalance, 1.0)) ||
-      failed(checkRange(loc, "zipf", zipf, 0.0)) ||
       failed(checkCount(loc, "top", top, 0)) ||
       failed(checkRange(loc, "max-disagreement", maxDisagreement, 0.0)) ||
       failed(checkCount(loc, "max-tp", maxTp, 1)) ||

@@ -110,6 +110,13 @@ struct MoEServeSearchPass : moe::impl::MoEServeSearchBase<MoEServeSearchPass> {
     space.fp8 = fp8;
     space.overlap = overlap;
     space.twoBatchOverlap = twoBatchOverlap;
+    llvm::Expected<RoutingModel> routing =
+        makeRoutingModel(imbalance, zipf, "", "", hotExperts);
+    if (!routing) {
+      emitError(loc) << llvm::toString(routing.takeError());
+      return signalPassFailure();
+    }
+    space.routing = std::move(*routing);
     space.decodeBatches = decodeBatches;
     ServingResult result = searchServing(
         *prefillSummary, *decodeSummary, getKvBytesPerToken(*decode),

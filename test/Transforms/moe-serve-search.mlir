@@ -11,6 +11,17 @@
 // RUN: FileCheck %s --check-prefix=JSON < %t.json
 // RUN: FileCheck %s --check-prefix=SVG < %t.svg
 
+// Under skewed routing (Zipf 1.2, docs/CostModel.md "Skewed routing") every
+// phase is priced on its busiest expert-parallel rank: the candidates still
+// add up (the checker re-derives them) and the priced phases change.
+// RUN: moe-opt %S/Inputs/serve-model.mlir --moe-serve-search="machine-file=%S/../Cost/Inputs/unit-machine.json gpus=8 gpus-per-node=4 input-tokens=64 output-tokens=32 max-batch=64 format=json output=%t.zipf.json zipf=1.2" -o /dev/null
+// RUN: %python %S/Inputs/check-serving.py %t.zipf.json %S/../Cost/Inputs/unit-machine.json 128 | FileCheck %s --check-prefix=CHECKED
+// RUN: not cmp -s %t.json %t.zipf.json
+// RUN: not moe-opt %S/Inputs/serve-model.mlir --moe-serve-search="gpus=8 input-tokens=64 output-tokens=32 zipf=1 imbalance=2" -o /dev/null 2>&1 | FileCheck %s --check-prefix=SKEWS
+// SKEWS: error: give one of imbalance=, zipf= and routing-file=
+// RUN: not moe-opt %S/Inputs/serve-model.mlir --moe-serve-search="gpus=8 input-tokens=64 output-tokens=32 zipf=-2" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BADZIPF
+// BADZIPF: error: zipf (-2) must be at least 0
+
 // The KV transfer of a prefill of 16 prompts per GPU, by hand: 16 * 64
 // tokens * 128 B = 131072 B over 1e8 B/s, plus 10 us: 1.32072 ms.
 // JSON: "kv_bytes_per_token": 128,

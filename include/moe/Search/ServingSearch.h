@@ -47,6 +47,9 @@ struct ServingSpace {
   /// computes while the other's all-to-alls run, so a step takes twice a
   /// half batch's step with its communication hidden behind its compute.
   bool twoBatchOverlap = false;
+  /// How routed tokens spread over the experts (the busiest
+  /// expert-parallel rank of each plan sets its pace).
+  RoutingModel routing;
   /// Decode sequences per GPU and prompts per GPU in one prefill step.
   std::vector<int64_t> decodeBatches = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512};
   std::vector<int64_t> prefillBatches = {1, 2, 4, 8, 16};
