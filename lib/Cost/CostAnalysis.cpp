@@ -212,8 +212,10 @@ OpWork OpPricer::measure(Operation *op, CostModelOpInterface costOp,
       if (options.recomputeModules & (1u << m))
         work.selectiveFreedBytes +=
             costOp.getRecomputed(static_cast<RecomputeModule>(m), rerun);
+  // A router trace names layers; uniform routing needs no name.
+  std::string layer = options.routing.isUniform() ? "" : getLayerName(op);
   for (const Kernel &original : kernels) {
-    Kernel kernel = applyRouting(original, getLayerName(op));
+    Kernel kernel = applyRouting(original, layer);
     if (streamed)
       kernel.weightBytes = 0;
     if (kernel.backwardOnly) {
