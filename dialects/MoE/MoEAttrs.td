@@ -135,6 +135,11 @@ def MoE_PlanAttrInterface : AttrInterface<"PlanAttrInterface"> {
         activations and weights cast to FP8 per GEMM, forward and backward).
       }], "bool", "usesFP8Gemms", (ins), "", [{ return false; }]>,
     InterfaceMethod<[{
+        Whether weight gradients accumulate over micro-batches, and are
+        reduced, in FP32 main_grad buffers (otherwise at the weights' own
+        width).
+      }], "bool", "usesFP32Gradients", (ins), "", [{ return false; }]>,
+    InterfaceMethod<[{
         Every setting as (name, value), names in alphabetical order, for
         reports.
       }], "void", "getSettings",
@@ -146,7 +151,8 @@ def MoE_GPUPlanAttr : MoE_Attr<"GPUPlan", "gpu_plan",
                                [DeclareAttrInterfaceMethods<MoE_PlanAttrInterface,
                                                             ["getPipeline",
                                                              "getZeroStage",
-                                                             "usesFP8Gemms"]>]> {
+                                                             "usesFP8Gemms",
+                                                             "usesFP32Gradients"]>]> {
   let summary = "An expert-parallel GPU plan (--moe-gpu-plan)";
   let description = [{
     The degrees of a GPU plan: `dp x ep x tp` devices run the planned
@@ -156,7 +162,10 @@ def MoE_GPUPlanAttr : MoE_Attr<"GPUPlan", "gpu_plan",
     `dp * ep * tp * pp`. `zero` (0 to 3) is the ZeRO stage: how far the
     optimizer state, gradients and weights of each weight are sharded over
     the devices that replicate it (for a routed expert `dp`, for other
-    weights `dp * ep`). `fp8` runs the 16-bit GEMMs in FP8.
+    weights `dp * ep`). `fp8` runs the 16-bit GEMMs in FP8. `fp32_grads`
+    accumulates weight gradients over micro-batches in FP32 main_grad
+    buffers and reduces them in FP32 (Megatron-Core's
+    `grad_reduce_in_fp32`); by default they stay at the weights' width.
 
     Degrees are at least 1 (omitted ones are 1); `gpus_per_node` defaults
     to 8, `zero` and `tokens` to 0 (none; unknown).
@@ -176,6 +185,8 @@ def MoE_GPUPlanAttr : MoE_Attr<"GPUPlan", "gpu_plan",
                                                "ZeRO stage">:$zero,
                         DefaultValuedParameter<"bool", "false",
                                                "GEMMs in FP8">:$fp8,
+                        DefaultValuedParameter<"bool", "false",
+                                               "FP32 gradients">:$fp32_grads,
                         DefaultValuedParameter<"int64_t", "0",
                                                "tokens per step">:$tokens);
   let assemblyFormat = "`<` struct(params) `>`";

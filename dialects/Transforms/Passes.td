@@ -71,6 +71,10 @@ def MoEGPUPlan : Pass<"moe-gpu-plan", "::mlir::ModuleOp"> {
     Option<"fp8", "fp8", "bool", "false",
            "Run the 16-bit GEMMs in FP8 at the machine's FP8 peak, with the "
            "casts of their inputs (DeepSeek-V3's recipe)">,
+    Option<"fp32Grads", "fp32-grads", "bool", "false",
+           "Accumulate weight gradients over micro-batches in FP32 main_grad "
+           "buffers and reduce them in FP32 (Megatron-Core's "
+           "grad_reduce_in_fp32); otherwise at the weights' width">,
     MoE_PhaseOption<"Forward",
                     "What the plan runs (train adds gradient synchronisation)">.option,
   ]);
@@ -138,6 +142,9 @@ def MoEPlanSearch : Pass<"moe-plan-search", "::mlir::ModuleOp"> {
            "Largest number of pipeline stages to search">,
     Option<"fp8", "fp8", "bool", "false",
            "Run the 16-bit GEMMs of every plan in FP8 (--moe-gpu-plan fp8)">,
+    Option<"fp32Grads", "fp32-grads", "bool", "false",
+           "Accumulate and reduce every plan's weight gradients in FP32 "
+           "(--moe-gpu-plan fp32-grads)">,
     Option<"exhaustive", "exhaustive", "bool", "false",
            "Price every plan, also the micro-batch sizes past one that does "
            "not fit (which the search otherwise skips: memory does not fall "

@@ -180,9 +180,39 @@ static KernelList runGemmsInFP8(const KernelList &kernels, bool storedWeights) {
     fp8.elemBytes = 1;
     fp8.bytes /= 2;
     fp8.weightBytes /= 2;
+    // Its weight's gradient still accumulates at the weight's width.
+    if (!fp8.gradElemBytes)
+      fp8.gradElemBytes = kernel.elemBytes;
     result.push_back(fp8);
   }
   return result;
+}
+
+/// `kernel` when weight gradients accumulate in FP32: a weight GEMM's
+/// main_grad buffer is 4 bytes per element.
+static Kernel withGradientPrecision(const Kernel &kernel,
+                                    const CostOptions &options) {
+  if (!options.fp32Gradients || kernel.kind != KernelKind::Gemm ||
+      !kernel.weightOperand)
+    return kernel;
+  Kernel result = kernel;
+  result.gradElemBytes = 4;
+  return result;
+}
+
+void OpPricer::priceSync(const Kernel &kernel, OpWork &work) const {
+  KernelCost weights = priceKernel(machine, kernel, Direction::Forward);
+  work.weightSync += weights;
+  if (!options.fp32Gradients || kernel.kind != KernelKind::Collective ||
+      kernel.elemBytes >= 4) {
+    work.gradSync += weights;
+    return;
+  }
+  // FP32 gradients move 4 bytes per element.
+  Kernel gradients = kernel;
+  gradients.bufferBytes *= 4.0 / kernel.elemBytes;
+  gradients.elemBytes = 4;
+  work.gradSync += priceKernel(machine, gradients, Direction::Forward);
 }
 
 OpWork OpPricer::measure(Operation *op, CostModelOpInterface costOp,
@@ -215,12 +245,13 @@ OpWork OpPricer::measure(Operation *op, CostModelOpInterface costOp,
   // A router trace names layers; uniform routing needs no name.
   std::string layer = options.routing.isUniform() ? "" : getLayerName(op);
   for (const Kernel &original : kernels) {
-    Kernel kernel = applyRouting(original, layer);
+    Kernel kernel =
+        withGradientPrecision(applyRouting(original, layer), options);
     if (streamed)
       kernel.weightBytes = 0;
     if (kernel.backwardOnly) {
       if (train)
-        work.gradSync += priceKernel(machine, kernel, Direction::Forward);
+        priceSync(kernel, work);
       continue;
     }
     KernelCost fwd = priceKernel(machine, kernel, Direction::Forward);
@@ -292,14 +323,14 @@ OpWork OpPricer::measure(const Kernel &original, double inputBytes,
   work.role = getRole(work.kernels);
   work.inputBytes = inputBytes;
   work.liveBytes = inputBytes + resultBytes;
-  KernelCost cost = priceKernel(machine, kernel, Direction::Forward);
   if (kernel.backwardOnly) {
     if (options.phase == Phase::Train)
-      work.gradSync = cost;
+      priceSync(kernel, work);
     // A gradient synchronisation reads a weight, which is not live memory.
     work.liveBytes = resultBytes;
     return work;
   }
+  KernelCost cost = priceKernel(machine, kernel, Direction::Forward);
   work.forward = cost;
   if (options.phase == Phase::Train) {
     work.backward = priceKernel(machine, kernel, Direction::Backward);
@@ -339,16 +370,20 @@ OpEntry &OpPricer::add(Operation *key, const OpWork &work, double runs,
   recompute *= perStep;
   backward *= perStep;
   backward += recompute;
-  // ZeRO-1 reduce-scatters the gradients and all-gathers the updated
-  // weights once per step: the bytes of one all-reduce. ZeRO-2 shards the
-  // accumulated gradients, so it reduce-scatters every micro-batch; ZeRO-3
-  // also all-gathers the weights for each micro-batch's forward and
-  // backward. A reduce-scatter or an all-gather moves half an all-reduce's
-  // bytes (a ring's two phases).
-  KernelCost gradSync = work.gradSync;
+  // Without ZeRO the gradients are all-reduced once per step. ZeRO-1
+  // reduce-scatters them and all-gathers the updated weights once per step.
+  // ZeRO-2 shards the accumulated gradients, so it reduce-scatters every
+  // micro-batch; ZeRO-3 also all-gathers the weights for each micro-batch's
+  // forward and backward. A reduce-scatter or an all-gather moves half an
+  // all-reduce's bytes (a ring's two phases); gradients move at their
+  // precision, weights at theirs.
   auto m = static_cast<double>(options.microBatches);
-  double syncs = zeroStage == 2 ? (m + 1) / 2 : zeroStage == 3 ? 1.5 * m : 1;
-  gradSync *= runs * syncs;
+  double gradReduces = zeroStage == 0 ? 1 : zeroStage == 1 ? 0.5 : 0.5 * m;
+  double weightGathers = zeroStage == 0 ? 0 : zeroStage == 3 ? m : 0.5;
+  KernelCost gradSync = work.gradSync, weightSync = work.weightSync;
+  gradSync *= runs * gradReduces;
+  weightSync *= runs * weightGathers;
+  gradSync += weightSync;
   backward += gradSync;
   cost.forward += forward;
   cost.backward += backward;
@@ -373,7 +408,9 @@ OpEntry &OpPricer::add(Operation *key, const OpWork &work, double runs,
     double gradientShard = zeroStage >= 2 ? group : 1;
     double weightShard = zeroStage >= 3 ? group : 1;
     entry.residentWeightBytes += weight.bytes / weightShard;
-    entry.gradientBytes += weight.bytes / gradientShard;
+    double gradBytes =
+        options.fp32Gradients ? 4 * weight.count : weight.bytes;
+    entry.gradientBytes += gradBytes / gradientShard;
     entry.optimizerBytes +=
         weight.count * kOptimizerStateBytesPerParam / optimizerShard;
     // A wafer updates weights in MemoryX, off the wafer's critical path.
@@ -624,10 +661,11 @@ FailureOr<CostAnalysis> CostAnalysis::run(ModuleOp module,
     if (Operation *callee = call.resolveCallable())
       callees.insert(callee);
   });
-  // The plan decides the GEMMs' precision.
+  // The plan decides the GEMMs' and the gradients' precision.
   PlanAttrInterface plan = getPlan(module);
   CostOptions planned = options;
   planned.fp8Gemms = plan && plan.usesFP8Gemms();
+  planned.fp32Gradients = plan && plan.usesFP32Gradients();
   OpPricer pricer(machine, planned);
   if (machine.isWafer())
     pricer.streamedOut = collectProgramOutputs(module);

@@ -107,14 +107,28 @@ double waferBatchEfficiency(const MachineModel &machine, double rows) {
   return rows / (rows + machine.waferHalfBatch);
 }
 
+/// The traffic a weight-gradient GEMM adds by accumulating `runs` weights'
+/// gradients into their main_grad buffer in its epilogue (Megatron-Core's
+/// gradient-accumulation fusion): it reads the buffer and writes it at the
+/// buffer's width instead of the GEMM's. 16-bit buffers: one more read of
+/// each gradient; FP32: 4 + 2 bytes more per element. A wafer streams each
+/// gradient out to its weight store as it is produced.
+double gradAccumulateBytes(const MachineModel &machine, const Kernel &kernel,
+                           double runs) {
+  if (!kernel.weightOperand || machine.isWafer())
+    return 0;
+  double grad = kernel.gradElemBytes ? kernel.gradElemBytes : kernel.elemBytes;
+  return runs * kernel.k * kernel.n * (2 * grad - kernel.elemBytes);
+}
+
 KernelCost gemmCost(const MachineModel &machine, int64_t count, int64_t m,
                     int64_t n, int64_t k, unsigned b, double weightBytes,
-                    int64_t tokens) {
+                    int64_t tokens, double extraBytes = 0) {
   KernelCost cost;
   // FLOPs and traffic as the kernel builder counts them.
   Kernel gemm = makeGemm("gemm", count, m, n, k, b, /*weight=*/false);
   cost.flops = gemm.flops;
-  cost.bytes = gemm.bytes;
+  cost.bytes = gemm.bytes + extraBytes;
   cost.memorySeconds = memorySeconds(machine, cost.bytes);
   if (machine.isWafer()) {
     cost.computeSeconds =
@@ -134,11 +148,12 @@ KernelCost gemmCost(const MachineModel &machine, int64_t count, int64_t m,
 }
 
 /// A GPU launch of the GEMMs `shapes`: FLOPs and traffic as makeGemm counts
-/// them, summed.
+/// them, summed, and `extraBytes`.
 KernelCost groupedGemmCost(const MachineModel &machine,
-                           ArrayRef<GemmShape> shapes, unsigned b,
-                           bool grouped) {
+                           ArrayRef<GemmShape> shapes, unsigned b, bool grouped,
+                           double extraBytes = 0) {
   KernelCost cost;
+  cost.bytes = extraBytes;
   for (const GemmShape &s : shapes) {
     cost.flops += 2.0 * s.count * s.m * s.n * s.k;
     cost.bytes += s.count * (s.m * s.k + s.k * s.n + s.m * s.n) * b;
@@ -156,17 +171,23 @@ KernelCost unequalGroupedGemmCost(const MachineModel &machine,
   double n = static_cast<double>(kernel.n), k = static_cast<double>(kernel.k);
   bool grouped = kernel.count > 1;
   SmallVector<GemmShape> shapes;
-  auto launch = [&](auto shapeOf) {
+  auto launch = [&](auto shapeOf, double extraBytes) {
     shapes.clear();
     for (auto [rows, runs] : llvm::zip(group.rows, group.runs))
       shapes.push_back(shapeOf(rows, runs));
-    return groupedGemmCost(machine, shapes, kernel.elemBytes, grouped);
+    return groupedGemmCost(machine, shapes, kernel.elemBytes, grouped,
+                           extraBytes);
   };
   if (!backward)
-    return launch([&](double m, double c) { return GemmShape{c, m, n, k}; });
+    return launch([&](double m, double c) { return GemmShape{c, m, n, k}; },
+                  0);
   KernelCost cost =
-      launch([&](double m, double c) { return GemmShape{c, m, k, n}; });
-  cost += launch([&](double m, double c) { return GemmShape{c, k, n, m}; });
+      launch([&](double m, double c) { return GemmShape{c, m, k, n}; }, 0);
+  double runs = 0;
+  for (double r : group.runs)
+    runs += r;
+  cost += launch([&](double m, double c) { return GemmShape{c, k, n, m}; },
+                 gradAccumulateBytes(machine, kernel, runs));
   return cost;
 }
 
@@ -309,8 +330,10 @@ KernelCost mlir::moe::priceKernel(const MachineModel &machine,
     // dA = dC * B^T is [m x n] * [n x k]; dB = A^T * dC is [k x m] * [m x n].
     KernelCost inputGrad = gemmCost(machine, kernel.count, kernel.m, kernel.k,
                                     kernel.n, b, kernel.weightBytes, kernel.m);
-    KernelCost weightGrad = gemmCost(machine, kernel.count, kernel.k, kernel.n,
-                                     kernel.m, b, kernel.weightBytes, kernel.m);
+    KernelCost weightGrad = gemmCost(
+        machine, kernel.count, kernel.k, kernel.n, kernel.m, b,
+        kernel.weightBytes, kernel.m,
+        gradAccumulateBytes(machine, kernel, static_cast<double>(kernel.count)));
     inputGrad += weightGrad;
     return inputGrad;
   }
@@ -363,10 +386,10 @@ KernelCost mlir::moe::priceKernel(const MachineModel &machine,
   }
   case KernelKind::Memory: {
     KernelCost cost;
-    // The backward of an element-wise op reads the output gradient and the
-    // saved input and writes the input gradient: twice the traffic.
+    // The kernel says what its backward moves over its forward; the
+    // backward of element-wise math does about twice its arithmetic.
     cost.flops = backward ? 2 * kernel.flops : kernel.flops;
-    cost.bytes = backward ? 2 * kernel.bytes : kernel.bytes;
+    cost.bytes = backward ? kernel.backwardTraffic * kernel.bytes : kernel.bytes;
     cost.memorySeconds = memorySeconds(machine, cost.bytes);
     return finish(cost, cost.bytes > 0 ? machine.kernelLatency : 0);
   }

@@ -35,8 +35,11 @@ struct CopyCostModel
       return success(); // scalar insert/extract: a register move
     if (!type.hasStaticShape())
       return failure();
-    kernels.push_back(
-        makeMemory("copy", 2 * tensorBytes(moved), 0, elementBytes(type)));
+    Kernel copy =
+        makeMemory("copy", 2 * tensorBytes(moved), 0, elementBytes(type));
+    // The backward moves the gradient back: the same traffic.
+    copy.backwardTraffic = 1;
+    kernels.push_back(copy);
     return success();
   }
   /// tensor.generate's body is part of the copy.

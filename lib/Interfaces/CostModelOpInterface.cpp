@@ -254,6 +254,9 @@ void mlir::moe::appendFfnKernels(KernelList &kernels, int64_t count,
   double inputs = gated ? 2 : 1;
   Kernel activation =
       makeMemory("act", (inputs + 1) * elems * b, actFlops * elems, b);
+  // Backward: read the saved inputs and the output gradient, write each
+  // input's gradient: 5 tensors against 3 gated (SwiGLU), 3 against 2.
+  activation.backwardTraffic = (2 * inputs + 1) / (inputs + 1);
   activation.m = tokens;
   activation.count = count;
   kernels.push_back(activation);

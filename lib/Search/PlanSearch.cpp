@@ -122,6 +122,7 @@ SearchResult mlir::moe::searchGPUPlans(const ProgramSummary &summary,
                 plan.recomputeModules = modules;
                 plan.zero = zero;
                 plan.fp8 = space.fp8;
+                plan.fp32Grads = space.fp32Grads;
                 plan.train = space.train;
                 plan.overlap = space.overlap;
                 allOverMemory &= price(plan);
@@ -185,5 +186,7 @@ std::string mlir::moe::describePlan(const GPUPlan &plan, int64_t seqLen) {
     os << " zero=" << plan.zero;
   if (plan.fp8)
     os << " fp8";
+  if (plan.fp32Grads)
+    os << " fp32-grads";
   return out;
 }

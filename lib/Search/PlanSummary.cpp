@@ -296,11 +296,21 @@ private:
 
 } // namespace
 
+CostOptions PlanEstimator::measureOptions(const GPUPlan &plan) const {
+  CostOptions options;
+  options.phase = plan.train ? Phase::Train : Phase::Forward;
+  options.fp8Gemms = plan.fp8;
+  options.fp32Gradients = plan.fp32Grads;
+  options.routing = routing;
+  return options;
+}
+
 const OpWork &PlanEstimator::measureOp(Operation *op,
                                        const FunctionLayout &layout,
-                                       const PlanLayoutState &state, bool train,
-                                       bool fp8) {
-  std::vector<int64_t> key = {train ? 1 : 0, fp8 ? 1 : 0};
+                                       const PlanLayoutState &state,
+                                       const GPUPlan &plan) {
+  std::vector<int64_t> key = {plan.train ? 1 : 0, plan.fp8 ? 1 : 0,
+                              plan.fp32Grads ? 1 : 0};
   appendKey(key, op, layout, state, /*depth=*/1);
   auto it = opWork.find(key);
   if (it != opWork.end())
@@ -324,10 +334,7 @@ const OpWork &PlanEstimator::measureOp(Operation *op,
                     MoEDialect::ParamAttrHelper::getNameStr(),
                     StringAttr::get(ctx, "w"));
 
-  CostOptions options;
-  options.phase = train ? Phase::Train : Phase::Forward;
-  options.fp8Gemms = fp8;
-  options.routing = routing;
+  CostOptions options = measureOptions(plan);
   // What the selective modules free and re-run; a plan uses it only when
   // it recomputes selectively.
   options.recomputeModules = selective;
@@ -348,11 +355,12 @@ const OpWork &PlanEstimator::measureOp(Operation *op,
 
 const OpWork &PlanEstimator::measureCollective(const Kernel &kernel,
                                                double inputBytes,
-                                               double resultBytes, bool train,
-                                               bool fp8) {
+                                               double resultBytes,
+                                               const GPUPlan &plan) {
   auto bits = [](double value) { return llvm::bit_cast<int64_t>(value); };
-  std::vector<int64_t> key = {train ? 1 : 0,
-                              fp8 && kernel.expertDispatch ? 1 : 0,
+  std::vector<int64_t> key = {plan.train ? 1 : 0,
+                              plan.fp8 && kernel.expertDispatch ? 1 : 0,
+                              plan.fp32Grads && kernel.backwardOnly ? 1 : 0,
                               static_cast<int64_t>(kernel.collective),
                               bits(kernel.bufferBytes),
                               kernel.elemBytes,
@@ -365,10 +373,7 @@ const OpWork &PlanEstimator::measureCollective(const Kernel &kernel,
   auto it = collectiveWork.find(key);
   if (it != collectiveWork.end())
     return it->second;
-  CostOptions options;
-  options.phase = train ? Phase::Train : Phase::Forward;
-  options.fp8Gemms = fp8;
-  options.routing = routing;
+  CostOptions options = measureOptions(plan);
   OpPricer measurer(machine, options);
   return collectiveWork
       .emplace(std::move(key),
@@ -386,7 +391,8 @@ PlanEstimator::layOut(const GPUPlan &plan, std::string *reason) {
                               plan.tokensPerDevice,
                               llvm::bit_cast<int64_t>(plan.capacityFactor),
                               plan.train ? 1 : 0,
-                              plan.fp8 ? 1 : 0};
+                              plan.fp8 ? 1 : 0,
+                              plan.fp32Grads ? 1 : 0};
   auto it = laidOut.find(key);
   if (it != laidOut.end()) {
     if (!it->second.error.empty()) {
@@ -436,7 +442,7 @@ PlanEstimator::layOut(const GPUPlan &plan, std::string *reason) {
         makeExchange(c.kind, value, inBytes, outBytes, size, stride, false);
     result.items.push_back(
         {nullptr,
-         &measureCollective(kernel, inBytes, outBytes, plan.train, plan.fp8),
+         &measureCollective(kernel, inBytes, outBytes, plan),
          s.runs, s.layer, static_cast<double>(summary.layers[s.layer].count),
          s.layer});
   };
@@ -451,7 +457,7 @@ PlanEstimator::layOut(const GPUPlan &plan, std::string *reason) {
         addCollective(s, *collective, op->getOperand(i),
                       state.shape(op->getOperand(i)));
     if (isa<CostModelOpInterface>(op)) {
-      const OpWork &work = measureOp(op, *layout, state, plan.train, plan.fp8);
+      const OpWork &work = measureOp(op, *layout, state, plan);
       result.items.push_back(
           {op, &work, s.runs, s.layer,
            static_cast<double>(summary.layers[s.layer].count), s.layer});
@@ -482,8 +488,7 @@ PlanEstimator::layOut(const GPUPlan &plan, std::string *reason) {
                                        size, stride, true);
         result.items.push_back(
             {nullptr,
-             &measureCollective(kernel, weight.bytes, weight.bytes, true,
-                                false),
+             &measureCollective(kernel, weight.bytes, weight.bytes, plan),
              1, gradLayer, static_cast<double>(summary.layers[layer].count),
              layer});
       }
@@ -497,14 +502,11 @@ FailureOr<PlanEstimate> PlanEstimator::estimate(const GPUPlan &plan,
   if (failed(laid))
     return failure();
 
-  CostOptions options;
-  options.phase = plan.train ? Phase::Train : Phase::Forward;
+  CostOptions options = measureOptions(plan);
   options.recompute = plan.recompute;
   options.recomputeModules = plan.recomputeModules;
   options.microBatches = plan.microBatches;
   options.overlap = plan.overlap;
-  options.fp8Gemms = plan.fp8;
-  options.routing = routing;
   OpPricer pricer(machine, options);
   pricer.zeroStage = plan.zero;
   pricer.syncGroups = (*laid)->syncGroups;

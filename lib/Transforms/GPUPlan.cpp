@@ -210,7 +210,7 @@ void MoEGPUPlanPass::runOnOperation() {
   MLIRContext *ctx = &getContext();
   ctx->getLoadedDialect<MoEDialect>()->getPlanAttrHelper().setAttr(
       module, GPUPlanAttr::get(ctx, dpDegree, ep, tp, pp, virtualStages,
-                               gpusPerNode, zero, fp8, tokens));
+                               gpusPerNode, zero, fp8, fp32Grads, tokens));
   if (!module->hasAttr(DLTIDialect::kTargetSystemDescAttrName)) {
     auto entry =
         DataLayoutEntryAttr::get(StringAttr::get(ctx, "devices_per_node"),

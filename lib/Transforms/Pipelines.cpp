@@ -133,6 +133,11 @@ struct GPUPipelineOptions : public CostReportOptions<GPUPipelineOptions> {
   Option<bool> fp8{*this, "fp8",
                    llvm::cl::desc("GEMMs in FP8 (--moe-gpu-plan)"),
                    llvm::cl::init(false)};
+  Option<bool> fp32Grads{
+      *this, "fp32-grads",
+      llvm::cl::desc("Weight gradients accumulated and reduced in FP32 "
+                     "(--moe-gpu-plan)"),
+      llvm::cl::init(false)};
   Option<int64_t> zero{*this, "zero",
                        llvm::cl::desc("ZeRO stage (0 to 3; --moe-gpu-plan)"),
                        llvm::cl::init(0)};
@@ -150,6 +155,7 @@ void buildGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &o) {
   plan.capacityFactor = o.capacityFactor;
   plan.zero = o.zero;
   plan.fp8 = o.fp8;
+  plan.fp32Grads = o.fp32Grads;
   plan.phase = o.phase;
   plan.machine = o.machine;
   plan.machineFile = o.machineFile;

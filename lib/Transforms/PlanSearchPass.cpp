@@ -85,6 +85,7 @@ MoEPlanSearchPass::lowerAndCost(ModuleOp module, const GPUPlan &plan) {
   planOptions.capacityFactor = plan.capacityFactor;
   planOptions.zero = plan.zero;
   planOptions.fp8 = plan.fp8;
+  planOptions.fp32Grads = plan.fp32Grads;
   planOptions.phase = phase;
   planOptions.machine = machine;
   planOptions.machineFile = machineFile;
@@ -148,6 +149,7 @@ LogicalResult MoEPlanSearchPass::checkEveryPlan(const SearchResult &result,
   ModuleOp module = getOperation();
   double worstTime = 0, worstMemory = 0;
   const PlanCandidate *worst = nullptr;
+  CostSummaryAttr worstIR;
   size_t checked = 0;
   for (const PlanCandidate &candidate : result.plans) {
     // Plans a rule rejected have no estimate to check.
@@ -167,8 +169,10 @@ LogicalResult MoEPlanSearchPass::checkEveryPlan(const SearchResult &result,
         relativeDifference(candidate.estimate.seconds, summary->getSeconds());
     double memory = relativeDifference(candidate.estimate.memoryBytes,
                                        summary->getMemory().getTotal());
-    if (std::max(time, memory) >= std::max(worstTime, worstMemory))
+    if (std::max(time, memory) >= std::max(worstTime, worstMemory)) {
       worst = &candidate;
+      worstIR = *summary;
+    }
     worstTime = std::max(worstTime, time);
     worstMemory = std::max(worstMemory, memory);
   }
@@ -180,7 +184,11 @@ LogicalResult MoEPlanSearchPass::checkEveryPlan(const SearchResult &result,
     return emitError(module.getLoc())
            << "the estimate of plan " << describePlan(worst->plan, seqLen)
            << " disagrees with its lowered IR's cost by more than "
-           << percent(maxDisagreement);
+           << percent(maxDisagreement) << ": estimate "
+           << formatSeconds(worst->estimate.seconds) << " and "
+           << formatBytes(worst->estimate.memoryBytes) << " per device, IR "
+           << formatSeconds(worstIR.getSeconds()) << " and "
+           << formatBytes(worstIR.getMemory().getTotal());
   return success();
 }
 
@@ -220,6 +228,7 @@ void MoEPlanSearchPass::runOnOperation() {
   space.maxTp = maxTp;
   space.maxPp = maxPp;
   space.fp8 = fp8;
+  space.fp32Grads = fp32Grads;
   space.pruneOverMemory = !exhaustive;
   llvm::Expected<RoutingModel> routing =
       makeRoutingModel(imbalance, zipf, "", "", hotExperts);

@@ -48,6 +48,33 @@
 // CHECK-ZERO3-NEXT: "gradients": 200704,
 // CHECK-ZERO3-NEXT: "optimizer": 1204224,
 
+// fp32-grads: gradients accumulate in FP32 main_grad buffers (4 B per
+// parameter, sharded as above) and are reduced in FP32, so the gradient
+// all-reduce moves 2 x 417792 = 835584 B; ZeRO's weight all-gathers stay
+// 16-bit (417792 B for a whole all-reduce's worth). The all-to-alls move
+// 679936 - 417792 = 262144 B.
+// - zero=0: gradients 204800 x 4 = 819200 B; network 262144 + 835584 =
+//   1097728 B.
+// - zero=1: reduce-scatter half of 835584, all-gather half of 417792:
+//   262144 + 417792 + 208896 = 888832 B.
+// - zero=3: reduce-scatter per micro-batch (2 x 0.5 x 835584), gathers
+//   2 x 1 x 417792: 262144 + 835584 + 835584 = 1933312 B; gradients
+//   8192 x 4 / 4 + 196608 x 4 / 2 = 401408 B.
+// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=2 phase=train zero=0 fp32-grads" --moe-cost="phase=train micro-batches=2" --moe-cost-report=format=json -o /dev/null | FileCheck %s --check-prefix=CHECK-FP32-ZERO0
+// CHECK-FP32-ZERO0: "network_bytes": 1097728,
+// CHECK-FP32-ZERO0: "weights": 409600,
+// CHECK-FP32-ZERO0-NEXT: "gradients": 819200,
+// CHECK-FP32-ZERO0-NEXT: "optimizer": 2457600,
+// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=2 phase=train zero=1 fp32-grads" --moe-cost="phase=train micro-batches=2" --moe-cost-report=format=json -o /dev/null | FileCheck %s --check-prefix=CHECK-FP32-ZERO1
+// CHECK-FP32-ZERO1: "network_bytes": 888832,
+// CHECK-FP32-ZERO1: "gradients": 819200,
+// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=2 phase=train zero=3 fp32-grads" --moe-cost="phase=train micro-batches=2" --moe-cost-report=format=json -o /dev/null | FileCheck %s --check-prefix=CHECK-FP32-ZERO3
+// CHECK-FP32-ZERO3: "network_bytes": 1933312,
+// CHECK-FP32-ZERO3: "weights": 593920,
+// CHECK-FP32-ZERO3-NEXT: "gradients": 401408,
+// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=2 fp32-grads" | FileCheck %s --check-prefix=CHECK-FP32-ATTR
+// CHECK-FP32-ATTR: moe.plan = #moe.gpu_plan<dp = 2, ep = 2, fp32_grads = true, tokens = 64>
+
 // The plan records the stage; a stage past 3 is an error naming the option.
 // RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 dp=2 zero=1" | FileCheck %s --check-prefix=CHECK-ATTR
 // CHECK-ATTR: moe.plan = #moe.gpu_plan<dp = 2, ep = 2, zero = 1, tokens = 64>

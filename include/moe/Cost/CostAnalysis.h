@@ -38,8 +38,10 @@ struct OpWork {
   /// saved bytes they free (selective).
   KernelCost recompute, selectiveRecompute;
   double selectiveFreedBytes = 0;
-  /// Backward-only kernels (gradient synchronisation): once per step.
-  KernelCost gradSync;
+  /// Backward-only kernels (gradient synchronisation): one all-reduce of
+  /// the gradients at their precision, and the same collective at the
+  /// weights' width (what ZeRO's weight all-gathers move).
+  KernelCost gradSync, weightSync;
   /// Model FLOPs of one execution (3x the forward's for a training step).
   double modelFlops = 0;
   /// The weights it reads: the weight, its bytes and elements, and the
@@ -113,6 +115,9 @@ private:
   /// options' routing (unchanged when routing is uniform or the kernel is
   /// not routed). `layer` names the layer for a router trace.
   Kernel applyRouting(const Kernel &kernel, StringRef layer) const;
+  /// Adds the gradient synchronisation `kernel` (at its weight's width) to
+  /// `work`.
+  void priceSync(const Kernel &kernel, OpWork &work) const;
 
   const MachineModel &machine;
   const CostOptions &options;

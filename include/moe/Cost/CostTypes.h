@@ -50,6 +50,9 @@ struct CostOptions {
   double overlap = 0;
   /// 16-bit GEMMs run in FP8 (from the plan).
   bool fp8Gemms = false;
+  /// Weight gradients accumulate and reduce in FP32 main_grad buffers (from
+  /// the plan); otherwise at the weights' width.
+  bool fp32Gradients = false;
 };
 
 /// What one op costs in the phase, summed over every time it runs.

@@ -68,6 +68,10 @@ struct Kernel {
   double flops = 0;
   /// Bytes read and written in device memory.
   double bytes = 0;
+  /// Memory kernels: the traffic of its backward over its forward's. 2 for an element-wise op (read the output gradient and the
+  /// saved input, write the input gradient); each op states its own where
+  /// its backward moves other tensors (docs/CostModel.md, "Phases").
+  double backwardTraffic = 2;
 
   // Gemm / Attention shape.
   int64_t m = 0, n = 0, k = 0, count = 1, vDim = 0;
@@ -77,6 +81,10 @@ struct Kernel {
   /// Bytes of trainable weights the kernel reads (what weight streaming
   /// must deliver).
   double weightBytes = 0;
+  /// A weight GEMM on a GPU: bytes per element of the buffer its weight
+  /// gradient accumulates into over micro-batches (main_grad; 0: the
+  /// weight's own width). The weight-gradient GEMM reads it and writes it.
+  unsigned gradElemBytes = 0;
   /// Attention: causal mask, sliding window (0 = none).
   bool causal = false;
   int64_t window = 0;

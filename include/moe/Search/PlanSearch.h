@@ -32,6 +32,8 @@ struct GPUSearchSpace {
   std::vector<int64_t> zeroStages = {0, 1, 2, 3};
   /// Run the 16-bit GEMMs of every plan in FP8.
   bool fp8 = false;
+  /// Accumulate and reduce every plan's weight gradients in FP32.
+  bool fp32Grads = false;
   /// How routed tokens spread over the experts (a hot expert or Zipf; the
   /// busiest expert-parallel rank of each plan sets its pace).
   RoutingModel routing;

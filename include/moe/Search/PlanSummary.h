@@ -75,6 +75,8 @@ struct GPUPlan {
   int64_t zero = 0;
   /// 16-bit GEMMs run in FP8.
   bool fp8 = false;
+  /// Weight gradients accumulate and reduce in FP32.
+  bool fp32Grads = false;
   bool train = true;
   double overlap = 0;
 
@@ -136,9 +138,11 @@ private:
   };
   FailureOr<const LaidOut *> layOut(const GPUPlan &plan, std::string *reason);
   const OpWork &measureOp(Operation *op, const FunctionLayout &layout,
-                          const PlanLayoutState &state, bool train, bool fp8);
+                          const PlanLayoutState &state, const GPUPlan &plan);
   const OpWork &measureCollective(const Kernel &kernel, double inputBytes,
-                                  double resultBytes, bool train, bool fp8);
+                                  double resultBytes, const GPUPlan &plan);
+  /// What measuring an op for `plan` prices: its phase and precisions.
+  CostOptions measureOptions(const GPUPlan &plan) const;
 
   const ProgramSummary &summary;
   MachineModel machine;

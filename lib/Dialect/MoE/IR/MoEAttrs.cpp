@@ -175,7 +175,8 @@ LogicalResult CostAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 LogicalResult GPUPlanAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                   int64_t dp, int64_t ep, int64_t tp,
                                   int64_t pp, int64_t vpp, int64_t gpusPerNode,
-                                  int64_t zero, bool fp8, int64_t tokens) {
+                                  int64_t zero, bool fp8, bool fp32Grads,
+                                  int64_t tokens) {
   for (auto [name, value] : {std::pair<StringRef, int64_t>{"dp", dp},
                              {"ep", ep},
                              {"tp", tp},
@@ -214,6 +215,8 @@ int64_t GPUPlanAttr::getZeroStage() const { return getZero(); }
 
 bool GPUPlanAttr::usesFP8Gemms() const { return getFp8(); }
 
+bool GPUPlanAttr::usesFP32Gradients() const { return getFp32Grads(); }
+
 bool GPUPlanAttr::isWafer() const { return false; }
 
 void GPUPlanAttr::getSettings(
@@ -221,6 +224,7 @@ void GPUPlanAttr::getSettings(
   settings.append({{"devices", getDeviceCount()},
                    {"dp", getDp()},
                    {"ep", getEp()},
+                   {"fp32_grads", getFp32Grads() ? 1 : 0},
                    {"fp8", getFp8() ? 1 : 0},
                    {"gpus_per_node", getGpusPerNode()},
                    {"pp", getPp()},

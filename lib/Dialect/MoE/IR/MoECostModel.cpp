@@ -160,9 +160,13 @@ LogicalResult RouterOp::getKernels(KernelList &kernels) {
   double scores = static_cast<double>(tokens) * experts;
   // Softmax/sigmoid over the scores (about 5 FLOPs each), then the top-k
   // selection: read the scores, write indices (i32) and weights.
-  kernels.push_back(makeMemory(
-      "topk", scores * b + static_cast<double>(tokens) * topK * (4 + b),
-      5 * scores, b));
+  double selected = static_cast<double>(tokens) * topK * (4 + b);
+  Kernel topk = makeMemory("topk", scores * b + selected, 5 * scores, b);
+  // Backward (one fused kernel, as Megatron-Core's router fusion runs it):
+  // read the chosen weights' gradients, their indices and the saved
+  // probabilities, write the scores' gradient: 2 score tensors against 1.
+  topk.backwardTraffic = (2 * scores * b + selected) / topk.bytes;
+  kernels.push_back(topk);
   return success();
 }
 
@@ -200,11 +204,15 @@ LogicalResult DispatchOp::getKernels(KernelList &kernels) {
   unsigned b = bytesOf(getInput());
   // A permutation: read each token once, write each routed copy once.
   double routed = std::min<double>(slots, static_cast<double>(tokens) * topK);
-  kernels.push_back(
+  Kernel permute =
       makeMemory("permute",
                  (static_cast<double>(tokens) + routed) * hidden * b +
                      static_cast<double>(tokens) * topK * 4,
-                 0, b));
+                 0, b);
+  // Its backward is the inverse permutation: read each routed copy's
+  // gradient, write (summing the copies) each token's: the same traffic.
+  permute.backwardTraffic = 1;
+  kernels.push_back(permute);
   return success();
 }
 
@@ -290,10 +298,16 @@ LogicalResult CombineOp::getKernels(KernelList &kernels) {
   double routed = std::min<double>(slots, static_cast<double>(tokens) * topK);
   // Read each routed row, the indices and weights; write each token once;
   // one multiply-add per routed element.
-  kernels.push_back(makeMemory("unpermute",
-                               (routed + tokens) * hidden * b +
-                                   static_cast<double>(tokens) * topK * (4 + b),
-                               2.0 * routed * hidden, b));
+  double indexBytes = static_cast<double>(tokens) * topK * (4 + b);
+  Kernel unpermute = makeMemory("unpermute",
+                                (routed + tokens) * hidden * b + indexBytes,
+                                2.0 * routed * hidden, b);
+  // Backward: read the tokens' output gradient and the saved routed rows
+  // (for the weights' gradient), write the routed rows' gradient and the
+  // weights': (T + 2R) rows against the forward's (R + T).
+  unpermute.backwardTraffic =
+      ((tokens + 2 * routed) * hidden * b + indexBytes) / unpermute.bytes;
+  kernels.push_back(unpermute);
   return success();
 }
 
@@ -477,9 +491,15 @@ LogicalResult RMSNormOp::getKernels(KernelList &kernels) {
     return failure();
   double elems = cast<ShapedType>(getInput().getType()).getNumElements();
   // Read x and the weight, write y; square, sum, scale and weight: 4 FLOPs.
-  kernels.push_back(makeMemory(
+  Kernel norm = makeMemory(
       "rms_norm", 2 * tensorBytes(getInput()) + tensorBytes(getWeight()),
-      4 * elems, bytesOf(getInput())));
+      4 * elems, bytesOf(getInput()));
+  // Backward: read x, the output gradient and the weight, write x's
+  // gradient (the weight's is a reduction of the same reads): 3 tensors of
+  // x's size against 2.
+  norm.backwardTraffic = (3 * tensorBytes(getInput()) + tensorBytes(getWeight())) /
+                         norm.bytes;
+  kernels.push_back(norm);
   return success();
 }
 
@@ -536,9 +556,14 @@ LogicalResult EmbeddingOp::getKernels(KernelList &kernels) {
   if (!allStatic(*this))
     return failure();
   // Gather T rows of the table and write them.
-  kernels.push_back(
+  Kernel gather =
       makeMemory("gather", 2 * tensorBytes(getResult()) + tensorBytes(getIds()),
-                 0, bytesOf(getTable())));
+                 0, bytesOf(getTable()));
+  // Backward: read the output gradient and add it into the table's
+  // gradient rows (read and write them): 3 row sets against 2.
+  gather.backwardTraffic =
+      (3 * tensorBytes(getResult()) + tensorBytes(getIds())) / gather.bytes;
+  kernels.push_back(gather);
   return success();
 }
 
