@@ -223,9 +223,9 @@ MachineModel makeWafer(StringRef name, double peak16, double sram,
   // --fit, docs/Validation.md "Cerebras CS-2: BTA"): the fraction of the
   // assumed peak the wafer reaches on GEMMs and attention, and the tokens
   // per weight at which it reaches half of that.
-  m.gemmEfficiency = 0.0716;
-  m.attentionEfficiency = 0.0716;
-  m.attentionBackwardEfficiency = 0.0716;
+  m.gemmEfficiency = 0.07159;
+  m.attentionEfficiency = 0.07159;
+  m.attentionBackwardEfficiency = 0.07159;
   m.kernelLatency = 0;
   m.devicesPerNode = 1;
   m.maxDevices = 2048;

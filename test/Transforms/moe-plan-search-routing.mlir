@@ -7,14 +7,14 @@
 // 5.9x. ep=8 now wins. (Shares: sum of i^-1.2 over the rank's experts over
 // the sum over all 128.)
 // RUN: moe-translate --import-hf-config %S/../../examples/configs/qwen3-30b-a3b.json --num-layers 2 --batch 16 --seq-len 256 --capacity-factor 0 | moe-opt --moe-plan-search="gpus=16 apply=false top=1" -o /dev/null | FileCheck %s --check-prefix=UNIFORM
-// UNIFORM: 1  ep=16 dp=1 mb=1x1 cf=1.00 zero=1        16.006 ms
+// UNIFORM: 1  ep=16 dp=1 mb=1x1 cf=1.00 zero=1        16.263 ms
 // RUN: moe-translate --import-hf-config %S/../../examples/configs/qwen3-30b-a3b.json --num-layers 2 --batch 16 --seq-len 256 --capacity-factor 0 | moe-opt --moe-plan-search="gpus=16 apply=false top=1 zipf=1.2" -o /dev/null | FileCheck %s --check-prefix=ZIPF
-// ZIPF: 1  ep=8 dp=2 mb=1x1 cf=1.00 zero=1         24.053 ms
+// ZIPF: 1  ep=8 dp=2 mb=1x1 cf=1.00 zero=1         24.265 ms
 //
 // The lowered best plan is costed with the same routing (the estimate and
 // the IR agree).
 // RUN: moe-translate --import-hf-config %S/../../examples/configs/qwen3-30b-a3b.json --num-layers 2 --batch 16 --seq-len 256 --capacity-factor 0 | moe-opt --moe-plan-search="gpus=16 output=/dev/null zipf=1.2" -o /dev/null 2>&1 | FileCheck %s --check-prefix=APPLY
-// APPLY: remark: best plan ep=8 dp=2 {{.*}}: summary estimate 24.053 ms {{.*}} lowered IR 24.053 ms
+// APPLY: remark: best plan ep=8 dp=2 {{.*}}: summary estimate 24.265 ms {{.*}} lowered IR 24.265 ms
 //
 // Bad values are named.
 // RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-plan-search="gpus=2 zipf=-0.5" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BADZIPF

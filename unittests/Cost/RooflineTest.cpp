@@ -507,7 +507,10 @@ TEST(PriceKernel, BackwardGemmShapes) {
   // 2*16*16*32 = 16384 padded FLOPs, 1.6384e-8 s. Backward: input gradient
   // [8, 32, 16]: 2 tiles, 2*2*16*16*16 = 16384, 1.6384e-8 s; weight
   // gradient [32, 16, 8]: 2 tiles, 2*2*16*16*8 = 8192, 8.192e-9 s; total
-  // 2.4576e-8 s, 2 x 8192 FLOPs, 2 x 1792 bytes.
+  // 2.4576e-8 s, 2 x 8192 FLOPs, 2 x 1792 bytes and the weight gradient's
+  // read of its 16-bit main_grad, 32*16*2 = 1024: 4608 bytes. In FP32
+  // (gradElemBytes 4) it reads 4 and writes 4 bytes instead of 2:
+  // 32*16*(4 + 4 - 2) = 3072 more, 6656 bytes; still compute-bound.
   MachineModel m = unitMachine();
   m.tileM = 16;
   m.tileN = 16;
@@ -517,8 +520,30 @@ TEST(PriceKernel, BackwardGemmShapes) {
   KernelCost backward = priceKernel(m, gemm, Direction::Backward);
   EXPECT_REL(backward.seconds, 2.4576e-8);
   EXPECT_EQ(backward.flops, 16384);
-  EXPECT_EQ(backward.bytes, 3584);
+  EXPECT_EQ(backward.bytes, 4608);
   EXPECT_EQ(backward.bound, Bound::compute);
+  gemm.gradElemBytes = 4;
+  KernelCost fp32 = priceKernel(m, gemm, Direction::Backward);
+  EXPECT_EQ(fp32.bytes, 6656);
+  EXPECT_REL(fp32.seconds, 2.4576e-8);
+  // An activation operand (no weight) has no gradient to accumulate.
+  Kernel activations = makeGemm("a", 1, 8, 16, 32, 2, false);
+  EXPECT_EQ(priceKernel(m, activations, Direction::Backward).bytes, 3584);
+}
+
+TEST(PriceKernel, MemoryBackwardTraffic) {
+  // A memory kernel's backward does 2x its FLOPs and moves what it states:
+  // 2x by default (element-wise), 1x for a permutation.
+  MachineModel m = unitMachine();
+  Kernel elementwise = makeMemory("e", 1000, 100, 2);
+  KernelCost backward = priceKernel(m, elementwise, Direction::Backward);
+  EXPECT_EQ(backward.bytes, 2000);
+  EXPECT_EQ(backward.flops, 200);
+  Kernel permute = makeMemory("p", 1000, 0, 2);
+  permute.backwardTraffic = 1;
+  EXPECT_EQ(priceKernel(m, permute, Direction::Backward).bytes, 1000);
+  EXPECT_REL(priceKernel(m, permute, Direction::Backward).seconds,
+             1000 / m.memoryBandwidth);
 }
 
 TEST(PriceKernel, AttentionForwardAndBackward) {
