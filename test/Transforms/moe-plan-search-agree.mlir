@@ -11,6 +11,12 @@
 // RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-plan-search="gpus=2 check-all max-disagreement=1e-9 output=/dev/null" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-LAYER
 // CHECK-LAYER: remark: checked 192 plans lowered and costed as IR against their estimates: largest difference 0.00% in time, 0.00% in memory per device
 
+// The same with FP32 gradients (fp32-grads): 4-byte gradient buffers and
+// FP32 gradient reduction, 16-bit ZeRO weight gathers, in both.
+// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-plan-search="gpus=2 check-all max-disagreement=1e-9 output=/dev/null fp32-grads" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-FP32
+// CHECK-FP32: remark: checked 192 plans lowered and costed as IR against their estimates: largest difference 0.00% in time, 0.00% in memory per device
+// CHECK-FP32: remark: best plan {{.*}} fp32-grads: summary estimate
+
 // Attention with tensor parallelism on 4 GPUs (tp in {1, 2}).
 // RUN: moe-opt %S/Inputs/attention-layer.mlir --moe-plan-search="gpus=4 max-tp=2 check-all max-disagreement=1e-9 output=/dev/null" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-TP
 // CHECK-TP: remark: checked 48 plans lowered and costed as IR against their estimates: largest difference 0.00% in time, 0.00% in memory per device
