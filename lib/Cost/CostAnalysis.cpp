@@ -180,23 +180,20 @@ static KernelList runGemmsInFP8(const KernelList &kernels, bool storedWeights) {
     fp8.elemBytes = 1;
     fp8.bytes /= 2;
     fp8.weightBytes /= 2;
-    // Its weight's gradient still accumulates at the weight's width.
-    if (!fp8.gradElemBytes)
-      fp8.gradElemBytes = kernel.elemBytes;
     result.push_back(fp8);
   }
   return result;
 }
 
-/// `kernel` when weight gradients accumulate in FP32: a weight GEMM's
-/// main_grad buffer is 4 bytes per element.
-static Kernel withGradientPrecision(const Kernel &kernel,
-                                    const CostOptions &options) {
-  if (!options.fp32Gradients || kernel.kind != KernelKind::Gemm ||
-      !kernel.weightOperand)
-    return kernel;
-  Kernel result = kernel;
-  result.gradElemBytes = 4;
+/// `kernels` in a training step: each weight GEMM's weight gradient
+/// accumulates over micro-batches into the weight's main_grad buffer, of the
+/// weight's width or FP32.
+static KernelList accumulateGradients(const KernelList &kernels,
+                                      const CostOptions &options) {
+  KernelList result = kernels;
+  for (Kernel &kernel : result)
+    if (kernel.kind == KernelKind::Gemm && kernel.weightOperand)
+      kernel.gradElemBytes = options.fp32Gradients ? 4 : kernel.elemBytes;
   return result;
 }
 
@@ -216,17 +213,20 @@ void OpPricer::priceSync(const Kernel &kernel, OpWork &work) const {
 }
 
 OpWork OpPricer::measure(Operation *op, CostModelOpInterface costOp,
-                         const KernelList &originalKernels) const {
+                         const KernelList &opKernels) const {
+  bool train = options.phase == Phase::Train;
+  KernelList accumulating;
+  if (train)
+    accumulating = accumulateGradients(opKernels, options);
+  const KernelList &originalKernels = train ? accumulating : opKernels;
   KernelList fp8Kernels;
   if (options.fp8Gemms)
-    fp8Kernels = runGemmsInFP8(originalKernels,
-                               /*storedWeights=*/options.phase != Phase::Train);
+    fp8Kernels = runGemmsInFP8(originalKernels, /*storedWeights=*/!train);
   const KernelList &kernels = options.fp8Gemms ? fp8Kernels : originalKernels;
   OpWork work;
   work.role = getRole(kernels);
   work.inputBytes = firstOperandBytes(op);
   work.kernels.assign(kernels.begin(), kernels.end());
-  bool train = options.phase == Phase::Train;
   SmallVector<ParameterUse> params;
   costOp.getParameters(params);
   // Weights an explicit transfer (wse.stream_weights) delivered are on the
@@ -245,8 +245,7 @@ OpWork OpPricer::measure(Operation *op, CostModelOpInterface costOp,
   // A router trace names layers; uniform routing needs no name.
   std::string layer = options.routing.isUniform() ? "" : getLayerName(op);
   for (const Kernel &original : kernels) {
-    Kernel kernel =
-        withGradientPrecision(applyRouting(original, layer), options);
+    Kernel kernel = applyRouting(original, layer);
     if (streamed)
       kernel.weightBytes = 0;
     if (kernel.backwardOnly) {

@@ -111,14 +111,15 @@ double waferBatchEfficiency(const MachineModel &machine, double rows) {
 /// gradients into their main_grad buffer in its epilogue (Megatron-Core's
 /// gradient-accumulation fusion): it reads the buffer and writes it at the
 /// buffer's width instead of the GEMM's. 16-bit buffers: one more read of
-/// each gradient; FP32: 4 + 2 bytes more per element. A wafer streams each
-/// gradient out to its weight store as it is produced.
+/// each gradient; FP32: 4 + 2 bytes more per element. A GEMM without a
+/// buffer (a kernel benchmark's backward) writes its gradient once; a wafer
+/// streams each gradient out to its weight store as it is produced.
 double gradAccumulateBytes(const MachineModel &machine, const Kernel &kernel,
                            double runs) {
-  if (!kernel.weightOperand || machine.isWafer())
+  if (!kernel.weightOperand || !kernel.gradElemBytes || machine.isWafer())
     return 0;
-  double grad = kernel.gradElemBytes ? kernel.gradElemBytes : kernel.elemBytes;
-  return runs * kernel.k * kernel.n * (2 * grad - kernel.elemBytes);
+  return runs * kernel.k * kernel.n *
+         (2.0 * kernel.gradElemBytes - kernel.elemBytes);
 }
 
 KernelCost gemmCost(const MachineModel &machine, int64_t count, int64_t m,

@@ -507,8 +507,9 @@ TEST(PriceKernel, BackwardGemmShapes) {
   // 2*16*16*32 = 16384 padded FLOPs, 1.6384e-8 s. Backward: input gradient
   // [8, 32, 16]: 2 tiles, 2*2*16*16*16 = 16384, 1.6384e-8 s; weight
   // gradient [32, 16, 8]: 2 tiles, 2*2*16*16*8 = 8192, 8.192e-9 s; total
-  // 2.4576e-8 s, 2 x 8192 FLOPs, 2 x 1792 bytes and the weight gradient's
-  // read of its 16-bit main_grad, 32*16*2 = 1024: 4608 bytes. In FP32
+  // 2.4576e-8 s, 2 x 8192 FLOPs, 2 x 1792 bytes and, accumulating into a
+  // 16-bit main_grad (gradElemBytes 2), the read of it, 32*16*2 = 1024:
+  // 4608 bytes. In FP32
   // (gradElemBytes 4) it reads 4 and writes 4 bytes instead of 2:
   // 32*16*(4 + 4 - 2) = 3072 more, 6656 bytes; still compute-bound.
   MachineModel m = unitMachine();
@@ -517,6 +518,10 @@ TEST(PriceKernel, BackwardGemmShapes) {
   m.memoryBandwidth = 1e12;
   Kernel gemm = makeGemm("w", 1, 8, 16, 32, 2, true);
   EXPECT_REL(priceKernel(m, gemm, Direction::Forward).seconds, 1.6384e-8);
+  // Without a main_grad buffer (a kernel benchmark) the gradient is written
+  // once: 2 x 1792 bytes.
+  EXPECT_EQ(priceKernel(m, gemm, Direction::Backward).bytes, 3584);
+  gemm.gradElemBytes = 2;
   KernelCost backward = priceKernel(m, gemm, Direction::Backward);
   EXPECT_REL(backward.seconds, 2.4576e-8);
   EXPECT_EQ(backward.flops, 16384);
@@ -528,6 +533,7 @@ TEST(PriceKernel, BackwardGemmShapes) {
   EXPECT_REL(fp32.seconds, 2.4576e-8);
   // An activation operand (no weight) has no gradient to accumulate.
   Kernel activations = makeGemm("a", 1, 8, 16, 32, 2, false);
+  activations.gradElemBytes = 4;
   EXPECT_EQ(priceKernel(m, activations, Direction::Backward).bytes, 3584);
 }
 

@@ -81,9 +81,10 @@ struct Kernel {
   /// Bytes of trainable weights the kernel reads (what weight streaming
   /// must deliver).
   double weightBytes = 0;
-  /// A weight GEMM on a GPU: bytes per element of the buffer its weight
-  /// gradient accumulates into over micro-batches (main_grad; 0: the
-  /// weight's own width). The weight-gradient GEMM reads it and writes it.
+  /// A weight GEMM of a training step: bytes per element of the buffer its
+  /// weight gradient accumulates into over micro-batches (main_grad), which
+  /// the weight-gradient GEMM reads and writes (0: none, the gradient is
+  /// written once).
   unsigned gradElemBytes = 0;
   /// Attention: causal mask, sliding window (0 = none).
   bool causal = false;
