@@ -8,6 +8,7 @@
 #include "moe/Cost/Calibration.h"
 #include "moe/Cost/ExpertLoad.h"
 #include "moe/Cost/Roofline.h"
+#include "moe/Dialect/MoE/IR/MoEOps.h"
 #include "moe/Interfaces/CostModelOpInterface.h"
 #include "moe/Support/Checked.h"
 
@@ -111,14 +112,16 @@ bool checkedSize(double value) { return toCount(value).has_value(); }
 /// BF16 GEMMs, FlashAttention-3 head-dim-128 rows, the vLLM fused-MoE sweep,
 /// the QuACK bandwidth figure and the ring all-reduces (one node, two nodes
 /// of one GPU) fit; everything else validates. Rows measured on other kernels
-/// or fabrics than the preset models (FlashAttention-2, an Ethernet cluster,
-/// a run its reporter calls degraded) are listed but count in neither set.
+/// or fabrics than the preset models (FlashAttention-2, Liger-Kernel's Triton
+/// fused MoE, an Ethernet cluster, a run its reporter calls degraded) are
+/// listed but count in neither set.
 std::string classify(const Row &row) {
   // A file of one's own measurements may say which set each row is in.
   if (auto it = row.find("set"); it != row.end() && !it->second.empty())
     return it->second;
   StringRef id = row.at("id");
-  if (id.contains("flashattention-2") || id.starts_with("coll-a3mega-") ||
+  if (id.contains("flashattention-2") || id.starts_with("moe-liger-") ||
+      id.starts_with("coll-a3mega-") ||
       id == "gemm-fastcu-issue13-cublas-8192" ||
       id.starts_with("coll-nccl2409-"))
     return "reference";
@@ -208,20 +211,18 @@ std::optional<CalibrationSample> makeSample(const Row &row) {
     if (experts <= 0 || topK <= 0 || !checkedSize(experts) ||
         !checkedSize(topK))
       return std::nullopt;
-    // SwiGLU expert FFN over the experts that receive tokens (the same
-    // rule as moe.experts): gate, up ([rows x k] x [k x n]) and down.
-    double active =
-        std::max(1.0, std::round(expectedActiveExperts(m, topK, experts)));
-    double rows = std::ceil(m * topK / active);
+    // The kernels of moe.experts: a SwiGLU FFN (gate, up, act, down) over
+    // the experts that receive tokens. A benchmark's backward writes its
+    // weight gradients once (no main_grad to accumulate into).
     // Backward is twice the forward's GEMM FLOPs (input and weight
     // gradients).
     s.flops = 2 * 3 * m * topK * n * k * (both ? 3 : 1);
     s.measured = toSeconds(row, s.flops, 0);
-    int64_t r = static_cast<int64_t>(rows), e = static_cast<int64_t>(active);
-    KernelList kernels = {makeGemm("gate", e, r, n, k, 2, true),
-                          makeGemm("up", e, r, n, k, 2, true),
-                          makeMemory("act", 3.0 * e * r * n * 2, 0, 2),
-                          makeGemm("down", e, r, k, n, 2, true)};
+    KernelList kernels;
+    appendExpertKernels(kernels, m * topK, experts, topK,
+                        static_cast<int64_t>(k), static_cast<int64_t>(n),
+                        /*gated=*/true, getActivationFlops(Activation::swiglu),
+                        /*elemBytes=*/2, /*capacity=*/0, /*expertShare=*/1);
     s.predict = [=](const MachineModel &machine) {
       return priceKernels(machine, kernels, true, both);
     };
