@@ -407,8 +407,7 @@ OpEntry &OpPricer::add(Operation *key, const OpWork &work, double runs,
     double gradientShard = zeroStage >= 2 ? group : 1;
     double weightShard = zeroStage >= 3 ? group : 1;
     entry.residentWeightBytes += weight.bytes / weightShard;
-    double gradBytes =
-        options.fp32Gradients ? 4 * weight.count : weight.bytes;
+    double gradBytes = options.fp32Gradients ? 4 * weight.count : weight.bytes;
     entry.gradientBytes += gradBytes / gradientShard;
     entry.optimizerBytes +=
         weight.count * kOptimizerStateBytesPerParam / optimizerShard;

@@ -180,8 +180,7 @@ KernelCost unequalGroupedGemmCost(const MachineModel &machine,
                            extraBytes);
   };
   if (!backward)
-    return launch([&](double m, double c) { return GemmShape{c, m, n, k}; },
-                  0);
+    return launch([&](double m, double c) { return GemmShape{c, m, n, k}; }, 0);
   KernelCost cost =
       launch([&](double m, double c) { return GemmShape{c, m, k, n}; }, 0);
   double runs = 0;
@@ -331,10 +330,11 @@ KernelCost mlir::moe::priceKernel(const MachineModel &machine,
     // dA = dC * B^T is [m x n] * [n x k]; dB = A^T * dC is [k x m] * [m x n].
     KernelCost inputGrad = gemmCost(machine, kernel.count, kernel.m, kernel.k,
                                     kernel.n, b, kernel.weightBytes, kernel.m);
-    KernelCost weightGrad = gemmCost(
-        machine, kernel.count, kernel.k, kernel.n, kernel.m, b,
-        kernel.weightBytes, kernel.m,
-        gradAccumulateBytes(machine, kernel, static_cast<double>(kernel.count)));
+    KernelCost weightGrad =
+        gemmCost(machine, kernel.count, kernel.k, kernel.n, kernel.m, b,
+                 kernel.weightBytes, kernel.m,
+                 gradAccumulateBytes(machine, kernel,
+                                     static_cast<double>(kernel.count)));
     inputGrad += weightGrad;
     return inputGrad;
   }
@@ -390,7 +390,8 @@ KernelCost mlir::moe::priceKernel(const MachineModel &machine,
     // The kernel says what its backward moves over its forward; the
     // backward of element-wise math does about twice its arithmetic.
     cost.flops = backward ? 2 * kernel.flops : kernel.flops;
-    cost.bytes = backward ? kernel.backwardTraffic * kernel.bytes : kernel.bytes;
+    cost.bytes =
+        backward ? kernel.backwardTraffic * kernel.bytes : kernel.bytes;
     cost.memorySeconds = memorySeconds(machine, cost.bytes);
     return finish(cost, cost.bytes > 0 ? machine.kernelLatency : 0);
   }

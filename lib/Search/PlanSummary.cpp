@@ -441,10 +441,8 @@ PlanEstimator::layOut(const GPUPlan &plan, std::string *reason) {
     Kernel kernel =
         makeExchange(c.kind, value, inBytes, outBytes, size, stride, false);
     result.items.push_back(
-        {nullptr,
-         &measureCollective(kernel, inBytes, outBytes, plan),
-         s.runs, s.layer, static_cast<double>(summary.layers[s.layer].count),
-         s.layer});
+        {nullptr, &measureCollective(kernel, inBytes, outBytes, plan), s.runs,
+         s.layer, static_cast<double>(summary.layers[s.layer].count), s.layer});
   };
 
   // Every op, with the collectives its rule put around it.
@@ -488,8 +486,8 @@ PlanEstimator::layOut(const GPUPlan &plan, std::string *reason) {
                                        size, stride, true);
         result.items.push_back(
             {nullptr,
-             &measureCollective(kernel, weight.bytes, weight.bytes, plan),
-             1, gradLayer, static_cast<double>(summary.layers[layer].count),
+             &measureCollective(kernel, weight.bytes, weight.bytes, plan), 1,
+             gradLayer, static_cast<double>(summary.layers[layer].count),
              layer});
       }
   }

@@ -68,9 +68,10 @@ struct Kernel {
   double flops = 0;
   /// Bytes read and written in device memory.
   double bytes = 0;
-  /// Memory kernels: the traffic of its backward over its forward's. 2 for an element-wise op (read the output gradient and the
-  /// saved input, write the input gradient); each op states its own where
-  /// its backward moves other tensors (docs/CostModel.md, "Phases").
+  /// Memory kernels: the traffic of its backward over its forward's. 2 for an
+  /// element-wise op (read the output gradient and the saved input, write the
+  /// input gradient); each op states its own where its backward moves other
+  /// tensors (docs/CostModel.md, "Phases").
   double backwardTraffic = 2;
 
   // Gemm / Attention shape.

@@ -299,9 +299,9 @@ LogicalResult CombineOp::getKernels(KernelList &kernels) {
   // Read each routed row, the indices and weights; write each token once;
   // one multiply-add per routed element.
   double indexBytes = static_cast<double>(tokens) * topK * (4 + b);
-  Kernel unpermute = makeMemory("unpermute",
-                                (routed + tokens) * hidden * b + indexBytes,
-                                2.0 * routed * hidden, b);
+  Kernel unpermute =
+      makeMemory("unpermute", (routed + tokens) * hidden * b + indexBytes,
+                 2.0 * routed * hidden, b);
   // Backward: read the tokens' output gradient and the saved routed rows
   // (for the weights' gradient), write the routed rows' gradient and the
   // weights': (T + 2R) rows against the forward's (R + T).
@@ -497,8 +497,8 @@ LogicalResult RMSNormOp::getKernels(KernelList &kernels) {
   // Backward: read x, the output gradient and the weight, write x's
   // gradient (the weight's is a reduction of the same reads): 3 tensors of
   // x's size against 2.
-  norm.backwardTraffic = (3 * tensorBytes(getInput()) + tensorBytes(getWeight())) /
-                         norm.bytes;
+  norm.backwardTraffic =
+      (3 * tensorBytes(getInput()) + tensorBytes(getWeight())) / norm.bytes;
   kernels.push_back(norm);
   return success();
 }
