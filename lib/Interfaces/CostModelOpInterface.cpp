@@ -110,6 +110,10 @@ Kernel mlir::moe::makeGemm(const char *name, int64_t count, int64_t m,
   return kernel;
 }
 
+void mlir::moe::setBackwardBytes(Kernel &kernel, double backwardBytes) {
+  kernel.backwardTraffic = kernel.bytes > 0 ? backwardBytes / kernel.bytes : 1;
+}
+
 Kernel mlir::moe::makeMemory(const char *name, double bytes, double flops,
                              unsigned elemBytes) {
   Kernel kernel;

@@ -283,3 +283,22 @@ func.func @two_layers(%x: tensor<16x32xbf16>, %n0: tensor<32xbf16>,
       -> tensor<16x32xbf16> loc("layers.1.ffn")
   return %z : tensor<16x32xbf16>
 }
+
+// -----
+
+// Empty batches (0 tokens): a kernel whose forward moves nothing moves
+// nothing backward either (no 0/0 traffic ratio; once, this printed
+// bytes = -nan). The embedding pays only AdamW over its 16*32 table:
+// 512*28 = 14336 bytes, 1.4336e-7 s. The norm moves only its 32-wide weight
+// (64 bytes) forward and backward, and AdamW 32*28 = 896: 1024 bytes.
+// CHECK-TRAIN-LABEL: func.func @empty_batch
+// CHECK-TRAIN: moe.embedding {{.*}}moe.cost = #moe.cost<flops = 0, bytes = 14336, network = 0, seconds = 1.4336e-07, bound = memory>
+// CHECK-TRAIN: moe.rms_norm {{.*}}moe.cost = #moe.cost<flops = 0, bytes = 1024, network = 0, seconds = 1.024e-08, bound = memory>
+func.func @empty_batch(%ids: tensor<0xi32>,
+                       %t: tensor<16x32xbf16> {moe.param = "t"},
+                       %w: tensor<32xbf16> {moe.param = "w"})
+    -> tensor<0x32xbf16> {
+  %e = moe.embedding %ids, %t : (tensor<0xi32>, tensor<16x32xbf16>) -> tensor<0x32xbf16>
+  %n = moe.rms_norm %e, %w epsilon = 1.0e-06 : tensor<0x32xbf16>, tensor<32xbf16>
+  return %n : tensor<0x32xbf16>
+}

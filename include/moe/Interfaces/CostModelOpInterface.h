@@ -141,6 +141,10 @@ Kernel makeGemm(const char *name, int64_t count, int64_t m, int64_t n,
 /// A memory-bound kernel moving `bytes` and doing `flops`.
 Kernel makeMemory(const char *name, double bytes, double flops,
                   unsigned elemBytes);
+/// States that the backward of memory kernel `kernel` moves `backwardBytes`
+/// (its `backwardTraffic` over the forward's bytes; a kernel that moves
+/// nothing forward moves nothing backward).
+void setBackwardBytes(Kernel &kernel, double backwardBytes);
 /// A fused attention core over `count` (sequence, head) pairs.
 Kernel makeAttention(int64_t count, int64_t queries, int64_t keys,
                      int64_t qkDim, int64_t vDim, bool causal, int64_t window,

@@ -165,7 +165,7 @@ LogicalResult RouterOp::getKernels(KernelList &kernels) {
   // Backward (one fused kernel, as Megatron-Core's router fusion runs it):
   // read the chosen weights' gradients, their indices and the saved
   // probabilities, write the scores' gradient: 2 score tensors against 1.
-  topk.backwardTraffic = (2 * scores * b + selected) / topk.bytes;
+  setBackwardBytes(topk, 2 * scores * b + selected);
   kernels.push_back(topk);
   return success();
 }
@@ -305,8 +305,7 @@ LogicalResult CombineOp::getKernels(KernelList &kernels) {
   // Backward: read the tokens' output gradient and the saved routed rows
   // (for the weights' gradient), write the routed rows' gradient and the
   // weights': (T + 2R) rows against the forward's (R + T).
-  unpermute.backwardTraffic =
-      ((tokens + 2 * routed) * hidden * b + indexBytes) / unpermute.bytes;
+  setBackwardBytes(unpermute, (tokens + 2 * routed) * hidden * b + indexBytes);
   kernels.push_back(unpermute);
   return success();
 }
@@ -497,8 +496,8 @@ LogicalResult RMSNormOp::getKernels(KernelList &kernels) {
   // Backward: read x, the output gradient and the weight, write x's
   // gradient (the weight's is a reduction of the same reads): 3 tensors of
   // x's size against 2.
-  norm.backwardTraffic =
-      (3 * tensorBytes(getInput()) + tensorBytes(getWeight())) / norm.bytes;
+  setBackwardBytes(norm,
+                   3 * tensorBytes(getInput()) + tensorBytes(getWeight()));
   kernels.push_back(norm);
   return success();
 }
@@ -561,8 +560,8 @@ LogicalResult EmbeddingOp::getKernels(KernelList &kernels) {
                  0, bytesOf(getTable()));
   // Backward: read the output gradient and add it into the table's
   // gradient rows (read and write them): 3 row sets against 2.
-  gather.backwardTraffic =
-      (3 * tensorBytes(getResult()) + tensorBytes(getIds())) / gather.bytes;
+  setBackwardBytes(gather,
+                   3 * tensorBytes(getResult()) + tensorBytes(getIds()));
   kernels.push_back(gather);
   return success();
 }
