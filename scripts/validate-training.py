@@ -14,10 +14,11 @@ distributed optimizer), FP8 GEMMs where the run used FP8, no recomputation,
 capacity factor 1.0, and the modules the run recomputes (column `recompute`,
 selective recomputation; none when empty): the runs are dropless but force-balance tokens across
 experts, so every expert receives exactly its T x top_k / E share, which a
-capacity factor of 1.0 prices the same way as a dropless buffer. The
-tool's expert parallelism lives inside the data-parallel group of attention
-(GPUs = dp x ep x tp x pp), so an EP larger than GPUs / (tp x pp) is capped
-there and the row says so. Nothing is fitted on these rows.
+capacity factor of 1.0 prices the same way as a dropless buffer. The runs'
+expert-parallel groups are EP consecutive ranks with expert tensor
+parallelism 1 (Megatron-Core's MoE parallel folding); with TP > 1 that is the
+tool's `fold` with ep = EP / TP (GPUs = dp x ep x tp x pp either way).
+Nothing is fitted on these rows.
 
 Tools come from $MOE_BIN (default: build/bin next to scripts/).
 """
@@ -35,14 +36,21 @@ def price(row):
     gpus, tp, pp = int(row["gpus"]), int(row["tp"]), int(row["pp"])
     vpp, ep = int(row["vpp"]), int(row["ep"])
     replicas = gpus // (tp * pp)
-    tool_ep = min(ep, replicas)
+    # Megatron's EP group takes in the tensor-parallel ranks (folding).
+    fold = tp > 1 and ep % tp == 0
+    tool_ep = ep // tp if fold else ep
+    if replicas % tool_ep:
+        sys.exit("%s: EP %d does not fit %d GPUs at TP %d PP %d" % (
+            row["id"], ep, gpus, tp, pp))
     dp = replicas // tool_ep
     micro = int(row["micro_batch"])
-    batch = micro * dp * tool_ep
+    batch = micro * replicas
     micro_batches = int(row["global_batch"]) // batch
     machine = row.get("machine") or "h100-sxm"
     plan = "ep=%d dp=%d tp=%d pp=%d virtual-stages=%d zero=1 phase=train" % (
         tool_ep, dp, tp, pp, vpp)
+    if fold:
+        plan += " fold"
     # MXFP8 (Blackwell's block-scaled FP8) runs at the FP8 peak too.
     if row["precision"] in ("fp8", "mxfp8"):
         plan += " fp8"
@@ -69,7 +77,6 @@ def price(row):
     capacity = summary["memory"]["capacity"]
     return {
         "plan": plan + (" recompute-modules=" + recompute if recompute else ""),
-        "capped": tool_ep != ep,
         "tokens": total["tokens_per_second"] / summary["devices"],
         "tflops": total["model_flops"] / total["seconds"] / 1e12,
         "memory": total["memory_bytes_per_device"],
@@ -93,8 +100,6 @@ def main():
         error = p["tokens"] / published - 1
         errors.append(abs(error))
         plan = p["plan"].replace(" phase=train", "")
-        if p["capped"]:
-            plan += " (published ep=%s)" % row["ep"]
         print("| %s | %s | %s | %s | %.1f GB | %.0f | %.0f | %+.0f%% |" % (
             row["id"], row["gpus"], plan,
             ("yes" if p["fits"] else "no") + " (%.0f GB)" % (p["capacity"] / 1e9),

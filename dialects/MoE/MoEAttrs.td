@@ -166,6 +166,13 @@ def MoE_GPUPlanAttr : MoE_Attr<"GPUPlan", "gpu_plan",
     accumulates weight gradients over micro-batches in FP32 main_grad
     buffers and reduces them in FP32 (Megatron-Core's
     `grad_reduce_in_fp32`); by default they stay at the weights' width.
+    `fold` (MoE parallel folding, Megatron-Core) lets the experts'
+    all-to-all span the tensor-parallel ranks too: the expert-parallel group
+    is then `ep * tp` consecutive devices, each holding `E / (ep * tp)`
+    whole experts (expert tensor parallelism 1), and the experts are
+    replicated over `dp` only; without it the group is the `ep` devices
+    that share a tensor-parallel rank, and the experts are replicated over
+    `dp * tp`. It needs `tp > 1`.
 
     Degrees are at least 1 (omitted ones are 1); `gpus_per_node` defaults
     to 8, `zero` and `tokens` to 0 (none; unknown).
@@ -187,6 +194,8 @@ def MoE_GPUPlanAttr : MoE_Attr<"GPUPlan", "gpu_plan",
                                                "GEMMs in FP8">:$fp8,
                         DefaultValuedParameter<"bool", "false",
                                                "FP32 gradients">:$fp32_grads,
+                        DefaultValuedParameter<"bool", "false",
+                                               "MoE parallel folding">:$fold,
                         DefaultValuedParameter<"int64_t", "0",
                                                "tokens per step">:$tokens);
   let assemblyFormat = "`<` struct(params) `>`";

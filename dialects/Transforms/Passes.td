@@ -29,7 +29,12 @@ def MoEGPUPlan : Pass<"moe-gpu-plan", "::mlir::ModuleOp"> {
       `shard.all_reduce` marked `moe.grad_sync`: over both axes for
       replicated weights, over the `dp` axis for expert weights;
     - `capacity-factor=f` re-plans each dispatch's capacity (`0` keeps the
-      program's factor).
+      program's factor);
+    - `fold` (MoE parallel folding, with `tp > 1`) splits the experts over
+      the `ep` and `tp` axes: expert weights become `[E / (ep * tp), ...]`
+      and the all-to-alls run over both axes, an expert-parallel group of
+      `ep * tp` consecutive devices (Megatron-Core's EP taking in the TP
+      ranks, expert tensor parallelism 1).
 
     The module gets `moe.plan` (the options) and a `dlti.target_system_spec`
     with `devices_per_node`, so `--moe-cost` prices the collectives over
@@ -75,6 +80,10 @@ def MoEGPUPlan : Pass<"moe-gpu-plan", "::mlir::ModuleOp"> {
            "Accumulate weight gradients over micro-batches in FP32 main_grad "
            "buffers and reduce them in FP32 (Megatron-Core's "
            "grad_reduce_in_fp32); otherwise at the weights' width">,
+    Option<"fold", "fold", "bool", "false",
+           "MoE parallel folding: the experts' all-to-all spans the ep and "
+           "tp axes (an expert-parallel group of ep * tp devices; needs "
+           "tp > 1)">,
     MoE_PhaseOption<"Forward",
                     "What the plan runs (train adds gradient synchronisation)">.option,
   ]);
@@ -89,7 +98,9 @@ def MoEPlanSearch : Pass<"moe-plan-search", "::mlir::ModuleOp"> {
     and how they scale with the tokens a GPU holds, its MoE layers and
     weights), then prices every plan on `gpus` GPUs: expert-parallel degree
     `ep` (dividing the GPUs and every layer's expert count, `dp = gpus /
-    ep`), micro-batch size (sequences per GPU per micro-batch dividing the
+    ep`), tensor parallelism up to `max-tp` (with and without MoE parallel
+    folding, `fold`), pipeline stages up to `max-pp`, ZeRO stage,
+    micro-batch size (sequences per GPU per micro-batch dividing the
     step's `global-batch / gpus`), capacity factor and activation
     recomputation. Plans whose memory per device exceeds the machine's are
     pruned with the reason. The estimate applies the same plan rules as

@@ -39,6 +39,12 @@ SmallVector<int16_t, 3> PlanDegrees::tokenAxes() const {
   return axes;
 }
 
+SmallVector<int16_t, 2> PlanDegrees::expertAxes() const {
+  if (fold && tp > 1)
+    return {gridAxis(PlanAxis::EP), gridAxis(PlanAxis::TP)};
+  return {gridAxis(PlanAxis::EP)};
+}
+
 std::pair<int64_t, int64_t> mlir::moe::getGroup(ArrayRef<int64_t> shape,
                                                 ArrayRef<int16_t> axes) {
   int64_t size = 1, stride = 1;

@@ -66,6 +66,7 @@ void mlir::moe::writeSearchJSON(const SearchResult &result, int64_t seqLen,
           j.attribute("dp", c.plan.dp);
           j.attribute("tp", c.plan.tp);
           j.attribute("pp", c.plan.pp);
+          j.attribute("fold", c.plan.fold);
           j.attribute("sequences_per_micro_batch",
                       getSequencesPerMicroBatch(c.plan, seqLen));
           j.attribute("micro_batches", c.plan.microBatches);
@@ -93,7 +94,7 @@ void mlir::moe::writeSearchCSV(const SearchResult &result, int64_t seqLen,
                                llvm::raw_ostream &os) {
   os << "rank,ep,dp,sequences_per_micro_batch,micro_batches,capacity_factor,"
         "recompute,seconds,tokens_per_second,mfu,memory_bytes_per_device,"
-        "bound,feasible,pareto,tp,pp,zero,recompute_modules\n";
+        "bound,feasible,pareto,tp,pp,zero,recompute_modules,fold\n";
   size_t rank = 0;
   for (const PlanCandidate &c : result.plans)
     os << ++rank << "," << c.plan.ep << "," << c.plan.dp << ","
@@ -106,5 +107,6 @@ void mlir::moe::writeSearchCSV(const SearchResult &result, int64_t seqLen,
        << stringifyBound(c.estimate.bound) << "," << (c.feasible ? 1 : 0) << ","
        << (c.pareto ? 1 : 0) << "," << c.plan.tp << "," << c.plan.pp << ","
        << c.plan.zero << ",\""
-       << describeRecomputeModules(c.plan.recomputeModules) << "\"\n";
+       << describeRecomputeModules(c.plan.recomputeModules) << "\","
+       << (c.plan.fold ? 1 : 0) << "\n";
 }

@@ -107,26 +107,32 @@ SearchResult mlir::moe::searchGPUPlans(const ProgramSummary &summary,
           bool allOverMemory = true;
           for (double cf : space.capacityFactors)
             for (auto [recompute, modules] : recomputations)
-              for (int64_t zero : space.zeroStages) {
-                if ((recompute || modules || zero > 0) && !space.train)
-                  continue;
-                GPUPlan plan;
-                plan.ep = ep;
-                plan.dp = dp;
-                plan.tp = tp;
-                plan.pp = pp;
-                plan.tokensPerDevice = mb * summary.seqLen / tp;
-                plan.microBatches = perGroup / mb;
-                plan.capacityFactor = cf;
-                plan.recompute = recompute;
-                plan.recomputeModules = modules;
-                plan.zero = zero;
-                plan.fp8 = space.fp8;
-                plan.fp32Grads = space.fp32Grads;
-                plan.train = space.train;
-                plan.overlap = space.overlap;
-                allOverMemory &= price(plan);
-              }
+              for (int64_t zero : space.zeroStages)
+                for (bool fold : {false, true}) {
+                  if ((recompute || modules || zero > 0) && !space.train)
+                    continue;
+                  // Folding needs tensor parallelism, and ep * tp experts'
+                  // ranks dividing every layer's experts.
+                  if (fold && (tp == 1 || summary.expertGcd % (ep * tp) != 0))
+                    continue;
+                  GPUPlan plan;
+                  plan.ep = ep;
+                  plan.dp = dp;
+                  plan.tp = tp;
+                  plan.pp = pp;
+                  plan.tokensPerDevice = mb * summary.seqLen / tp;
+                  plan.microBatches = perGroup / mb;
+                  plan.capacityFactor = cf;
+                  plan.recompute = recompute;
+                  plan.recomputeModules = modules;
+                  plan.zero = zero;
+                  plan.fp8 = space.fp8;
+                  plan.fp32Grads = space.fp32Grads;
+                  plan.fold = fold;
+                  plan.train = space.train;
+                  plan.overlap = space.overlap;
+                  allOverMemory &= price(plan);
+                }
           if (allOverMemory && space.pruneOverMemory) {
             result.unpricedOverMemory +=
                 llvm::count_if(sequenceDivisors, [&](int64_t larger) {
@@ -174,6 +180,8 @@ std::string mlir::moe::describePlan(const GPUPlan &plan, int64_t seqLen) {
   os << "ep=" << plan.ep << " dp=" << plan.dp;
   if (plan.tp > 1)
     os << " tp=" << plan.tp;
+  if (plan.fold)
+    os << " fold";
   if (plan.pp > 1)
     os << " pp=" << plan.pp;
   os << " mb=" << getSequencesPerMicroBatch(plan, seqLen) << "x"

@@ -392,7 +392,8 @@ PlanEstimator::layOut(const GPUPlan &plan, std::string *reason) {
                               llvm::bit_cast<int64_t>(plan.capacityFactor),
                               plan.train ? 1 : 0,
                               plan.fp8 ? 1 : 0,
-                              plan.fp32Grads ? 1 : 0};
+                              plan.fp32Grads ? 1 : 0,
+                              plan.fold ? 1 : 0};
   auto it = laidOut.find(key);
   if (it != laidOut.end()) {
     if (!it->second.error.empty()) {
@@ -405,7 +406,7 @@ PlanEstimator::layOut(const GPUPlan &plan, std::string *reason) {
   LaidOut &result = laidOut[key];
 
   MLIRContext *ctx = ModuleOp(summary.module).getContext();
-  PlanDegrees degrees{plan.dp, plan.ep, plan.tp};
+  PlanDegrees degrees{plan.dp, plan.ep, plan.tp, plan.fold};
   PlanLayoutState state(degrees, summary.tokens, plan.tokensPerDevice,
                         plan.capacityFactor, weights);
   SmallVector<Operation *> ops;

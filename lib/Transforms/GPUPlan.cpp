@@ -48,7 +48,7 @@ struct MoEGPUPlanPass : moe::impl::MoEGPUPlanBase<MoEGPUPlanPass> {
                              int64_t devices, int64_t dpDegree);
   void insertGradientSync(FunctionOpInterface func, ArrayRef<GradSync> syncs);
   PlanDegrees getDegrees(int64_t dpDegree) const {
-    return PlanDegrees{dpDegree, ep, tp};
+    return PlanDegrees{dpDegree, ep, tp, fold};
   }
   /// "dp * ep", or "dp * ep * tp" with tensor parallelism, for messages.
   StringRef degreesName() const {
@@ -72,6 +72,9 @@ LogicalResult MoEGPUPlanPass::checkOptions(int64_t &dpDegree) {
       failed(checkRange(loc, "capacity-factor", capacityFactor, 0.0)) ||
       failed(checkCount(loc, "zero", zero, 0, kMaxZeroStage)))
     return failure();
+  if (fold && tp == 1)
+    return fail() << "fold splits the experts over the tensor-parallel ranks "
+                     "too: it needs tp > 1";
   // Degrees come from the command line: products must not overflow.
   int64_t model = 0, gpus = 0;
   if (llvm::MulOverflow(int64_t(ep), int64_t(tp), model) ||
@@ -209,8 +212,9 @@ void MoEGPUPlanPass::runOnOperation() {
 
   MLIRContext *ctx = &getContext();
   ctx->getLoadedDialect<MoEDialect>()->getPlanAttrHelper().setAttr(
-      module, GPUPlanAttr::get(ctx, dpDegree, ep, tp, pp, virtualStages,
-                               gpusPerNode, zero, fp8, fp32Grads, tokens));
+      module,
+      GPUPlanAttr::get(ctx, dpDegree, ep, tp, pp, virtualStages, gpusPerNode,
+                       zero, fp8, fp32Grads, fold, tokens));
   if (!module->hasAttr(DLTIDialect::kTargetSystemDescAttrName)) {
     auto entry =
         DataLayoutEntryAttr::get(StringAttr::get(ctx, "devices_per_node"),

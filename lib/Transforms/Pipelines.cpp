@@ -138,6 +138,11 @@ struct GPUPipelineOptions : public CostReportOptions<GPUPipelineOptions> {
       llvm::cl::desc("Weight gradients accumulated and reduced in FP32 "
                      "(--moe-gpu-plan)"),
       llvm::cl::init(false)};
+  Option<bool> fold{
+      *this, "fold",
+      llvm::cl::desc("MoE parallel folding: experts split over ep x tp "
+                     "(--moe-gpu-plan)"),
+      llvm::cl::init(false)};
   Option<int64_t> zero{*this, "zero",
                        llvm::cl::desc("ZeRO stage (0 to 3; --moe-gpu-plan)"),
                        llvm::cl::init(0)};
@@ -156,6 +161,7 @@ void buildGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &o) {
   plan.zero = o.zero;
   plan.fp8 = o.fp8;
   plan.fp32Grads = o.fp32Grads;
+  plan.fold = o.fold;
   plan.phase = o.phase;
   plan.machine = o.machine;
   plan.machineFile = o.machineFile;

@@ -86,6 +86,7 @@ MoEPlanSearchPass::lowerAndCost(ModuleOp module, const GPUPlan &plan) {
   planOptions.zero = plan.zero;
   planOptions.fp8 = plan.fp8;
   planOptions.fp32Grads = plan.fp32Grads;
+  planOptions.fold = plan.fold;
   planOptions.phase = phase;
   planOptions.machine = machine;
   planOptions.machineFile = machineFile;

@@ -49,6 +49,7 @@
 // CHECK-PIPE-NEXT:   "devices": 4,
 // CHECK-PIPE-NEXT:   "dp": 2,
 // CHECK-PIPE-NEXT:   "ep": 2,
+// CHECK-PIPE-NEXT:   "fold": 0,
 // CHECK-PIPE-NEXT:   "fp32_grads": 0,
 // CHECK-PIPE-NEXT:   "fp8": 0,
 // CHECK-PIPE-NEXT:   "gpus_per_node": 4,

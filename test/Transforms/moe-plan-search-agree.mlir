@@ -23,18 +23,21 @@
 // CHECK-TP: remark: best plan ep=1 dp=2 tp=2
 
 // A whole DeepSeek-V3 of 5 layers (MLA, 3 dense and 2 MoE layers merged by
-// the estimate into runs) on 8 GPUs, with tp and pp up to 2 and every ZeRO
-// stage. (352 plans are
+// the estimate into runs) on 8 GPUs, with tp and pp up to 2 (folded or
+// not) and every ZeRO stage. (544 plans are
 // priced: for each degree, micro-batch sizes beyond the first that does not
 // fit in memory are skipped.)
 // RUN: moe-translate --import-hf-config %S/../../examples/configs/deepseek-v3.json --num-layers 5 --batch 8 --seq-len 32 | moe-opt --moe-plan-search="gpus=8 max-tp=2 max-pp=2 check-all max-disagreement=1e-9 output=/dev/null machine=b200" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-DSV3
-// CHECK-DSV3: remark: checked 352 plans lowered and costed as IR against their estimates: largest difference 0.00% in time, 0.00% in memory per device
+// CHECK-DSV3: remark: checked 544 plans lowered and costed as IR against their estimates: largest difference 0.00% in time, 0.00% in memory per device
+// The best of them folds the experts over ep x tp (4 x 2 = 8 GPUs hold
+// 32 experts each).
+// CHECK-DSV3: remark: best plan ep=4 dp=1 tp=2 fold mb=2x1
 
 // With selective recomputation of MLA's up-projections and the dense MLPs
-// as a third recomputation choice (176 more plans); the plans without it
+// as a third recomputation choice (272 more plans); the plans without it
 // must not drop what it frees (a bug this check caught).
 // RUN: moe-translate --import-hf-config %S/../../examples/configs/deepseek-v3.json --num-layers 5 --batch 8 --seq-len 32 | moe-opt --moe-plan-search="gpus=8 max-tp=2 max-pp=2 check-all max-disagreement=1e-9 output=/dev/null machine=b200 recompute-modules=mla_up_proj,mlp" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-SELECTIVE
-// CHECK-SELECTIVE: remark: checked 528 plans lowered and costed as IR against their estimates: largest difference 0.00% in time, 0.00% in memory per device
+// CHECK-SELECTIVE: remark: checked 816 plans lowered and costed as IR against their estimates: largest difference 0.00% in time, 0.00% in memory per device
 
 // A dropless Qwen3-30B-A3B of 2 layers on 16 GPUs: the all-to-alls move the
 // routed slots of the dropless buffers, in the estimate as in the IR.

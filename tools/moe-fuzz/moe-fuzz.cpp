@@ -159,11 +159,12 @@ void fuzzIR(StringRef source) {
   plan.tp = int64_t(1) << ((hash >> 11) & 1);
   plan.pp = int64_t(1) << ((hash >> 12) & 1);
   plan.fp32Grads = (hash >> 13) & 1;
+  plan.fold = plan.tp > 1 && ((hash >> 14) & 1);
   plan.phase = cost.phase;
   if (verbose())
     llvm::errs() << "moe-fuzz: --moe-gpu-plan=\"ep=" << plan.ep
                  << " tp=" << plan.tp << " pp=" << plan.pp
-                 << " fp32-grads=" << plan.fp32Grads
+                 << " fp32-grads=" << plan.fp32Grads << " fold=" << plan.fold
                  << " phase=" << stringifyPhase(plan.phase) << "\"\n";
   OwningOpRef<ModuleOp> planned = module->clone();
   if (failed(runChecked(*planned, createMoEGPUPlan(plan), "moe-gpu-plan")))

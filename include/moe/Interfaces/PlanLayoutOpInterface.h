@@ -45,6 +45,10 @@ enum class PlanAxis : int16_t {
 /// The degrees of a plan's grid.
 struct PlanDegrees {
   int64_t dp = 1, ep = 1, tp = 1;
+  /// MoE parallel folding: the experts are split over the ep and tp axes
+  /// (an expert-parallel group of ep * tp consecutive devices), not over
+  /// the ep axis alone.
+  bool fold = false;
 
   /// The grid's shape: dp x ep, or dp x ep x tp when tp > 1.
   SmallVector<int64_t, 3> gridShape() const;
@@ -54,6 +58,9 @@ struct PlanDegrees {
   /// Every grid axis: what the tokens are split over.
   SmallVector<int16_t, 3> tokenAxes() const;
   int64_t devices() const { return dp * ep * tp; }
+  /// The grid axes the experts are split over, and their devices.
+  SmallVector<int16_t, 2> expertAxes() const;
+  int64_t expertDegree() const { return fold ? ep * tp : ep; }
 };
 
 /// Members of a group over `axes` of a grid of `shape`, and the distance

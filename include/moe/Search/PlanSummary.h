@@ -77,10 +77,14 @@ struct GPUPlan {
   bool fp8 = false;
   /// Weight gradients accumulate and reduce in FP32.
   bool fp32Grads = false;
+  /// MoE parallel folding: experts split over ep x tp (PlanDegrees::fold).
+  bool fold = false;
   bool train = true;
   double overlap = 0;
 
   int64_t devices() const { return dp * ep * tp * pp; }
+  /// Devices in each expert-parallel group.
+  int64_t expertDegree() const { return fold ? ep * tp : ep; }
 };
 
 struct PlanEstimate {

@@ -42,6 +42,13 @@ module attributes {moe.plan = #moe.gpu_plan<tokens = -1>} {
 
 // -----
 
+// Folding splits the experts over the tensor-parallel ranks: none to fold.
+// expected-error @below {{'fold' of a GPU plan folds the experts over the tensor-parallel ranks: it needs tp > 1}}
+module attributes {moe.plan = #moe.gpu_plan<ep = 2, fold = true>} {
+}
+
+// -----
+
 // expected-error @below {{the GPU plan's device count dp * ep * tp * pp overflows}}
 module attributes {moe.plan = #moe.gpu_plan<dp = 4294967296, ep = 4294967296>} {
 }

@@ -176,7 +176,7 @@ LogicalResult GPUPlanAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                   int64_t dp, int64_t ep, int64_t tp,
                                   int64_t pp, int64_t vpp, int64_t gpusPerNode,
                                   int64_t zero, bool fp8, bool fp32Grads,
-                                  int64_t tokens) {
+                                  bool fold, int64_t tokens) {
   for (auto [name, value] : {std::pair<StringRef, int64_t>{"dp", dp},
                              {"ep", ep},
                              {"tp", tp},
@@ -192,6 +192,9 @@ LogicalResult GPUPlanAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (tokens < 0)
     return emitError() << "'tokens' of a GPU plan must not be negative (got "
                        << tokens << ")";
+  if (fold && tp == 1)
+    return emitError() << "'fold' of a GPU plan folds the experts over the "
+                          "tensor-parallel ranks: it needs tp > 1";
   int64_t devices = 0;
   if (llvm::MulOverflow(dp, ep, devices) ||
       llvm::MulOverflow(devices, tp, devices) ||
@@ -224,6 +227,7 @@ void GPUPlanAttr::getSettings(
   settings.append({{"devices", getDeviceCount()},
                    {"dp", getDp()},
                    {"ep", getEp()},
+                   {"fold", getFold() ? 1 : 0},
                    {"fp32_grads", getFp32Grads() ? 1 : 0},
                    {"fp8", getFp8() ? 1 : 0},
                    {"gpus_per_node", getGpusPerNode()},

@@ -127,11 +127,13 @@ LogicalResult DispatchOp::planLayout(PlanLayoutState &state, OpPlan &plan) {
 }
 
 LogicalResult ExpertsOp::planLayout(PlanLayoutState &state, OpPlan &plan) {
-  int64_t ep = state.degrees.ep;
-  if (failed(checkDivides(*this, "experts", getNumExperts(), "ep", ep)))
+  // Expert parallelism: each device holds E / ep experts' weights; folded,
+  // the group takes in the tensor-parallel ranks and holds E / (ep * tp).
+  int64_t ep = state.degrees.expertDegree();
+  if (failed(checkDivides(*this, "experts", getNumExperts(),
+                          state.degrees.fold ? "ep * tp" : "ep", ep)))
     return failure();
-  // Expert parallelism: each device holds E / ep experts' weights.
-  int16_t axis = state.degrees.gridAxis(PlanAxis::EP);
+  SmallVector<int16_t, 2> axes = state.degrees.expertAxes();
   for (OpOperand *weight :
        {getGateMutable().empty() ? nullptr : &getGateMutable()[0],
         &getUpMutable(), &getDownMutable()}) {
@@ -143,7 +145,7 @@ LogicalResult ExpertsOp::planLayout(PlanLayoutState &state, OpPlan &plan) {
       return emitOpError()
              << "expert weights must be function arguments to be sharded";
     }
-    plan.weights.push_back({index(*weight), 0, {axis}});
+    plan.weights.push_back({index(*weight), 0, axes});
   }
   // Dispatch: each expert's slots go to the device that owns it, which
   // receives ep senders' slots for its experts; the inverse exchange
@@ -154,9 +156,9 @@ LogicalResult ExpertsOp::planLayout(PlanLayoutState &state, OpPlan &plan) {
   plan.results[0] = local;
   if (ep > 1) {
     plan.before[0] =
-        PlanCollective{CollectiveKind::AllToAll, {axis}, 0, 1, local};
+        PlanCollective{CollectiveKind::AllToAll, axes, 0, 1, local};
     plan.after[0] =
-        PlanCollective{CollectiveKind::AllToAll, {axis}, 1, 0, buffer};
+        PlanCollective{CollectiveKind::AllToAll, axes, 1, 0, buffer};
   }
   return success();
 }
