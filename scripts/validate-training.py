@@ -11,8 +11,12 @@ Each row of the CSV is one run: the model's Hugging Face config
 size, TP, PP, virtual stages and EP, and optionally the machine preset
 (`machine`; h100-sxm when absent). The plan: ZeRO-1 (Megatron-Core's
 distributed optimizer), FP8 GEMMs where the run used FP8, no recomputation,
-capacity factor 1.0, and the modules the run recomputes (column `recompute`,
-selective recomputation; none when empty): the runs are dropless but force-balance tokens across
+capacity factor 1.0, the modules the run recomputes (column `recompute`,
+selective recomputation; none when empty) and, where the run's recipe
+turned it on (column `ep_overlap` = 1), Megatron-Core's 1F1B with
+expert-parallel all-to-all overlap (`ep-overlap`), and the run's token
+dispatcher (column `dispatcher`: `deepep` for DeepEP and HybridEP, which
+send a token once per remote node): the runs are dropless but force-balance tokens across
 experts, so every expert receives exactly its T x top_k / E share, which a
 capacity factor of 1.0 prices the same way as a dropless buffer. The runs'
 expert-parallel groups are EP consecutive ranks with expert tensor
@@ -32,7 +36,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.environ.get("MOE_BIN", os.path.join(ROOT, "build", "bin"))
 
 
-def price(row):
+def price(row, machine_file=None):
     gpus, tp, pp = int(row["gpus"]), int(row["tp"]), int(row["pp"])
     vpp, ep = int(row["vpp"]), int(row["ep"])
     replicas = gpus // (tp * pp)
@@ -47,10 +51,17 @@ def price(row):
     batch = micro * replicas
     micro_batches = int(row["global_batch"]) // batch
     machine = row.get("machine") or "h100-sxm"
+    # A machine file (refining a preset with "base") replaces the preset.
+    target = ("machine-file=" + machine_file if machine_file else
+              "machine=" + machine)
     plan = "ep=%d dp=%d tp=%d pp=%d virtual-stages=%d zero=1 phase=train" % (
         tool_ep, dp, tp, pp, vpp)
     if fold:
         plan += " fold"
+    # DeepEP and HybridEP (Megatron-Core's flex dispatcher) send a token
+    # once per remote node.
+    if row.get("dispatcher", "alltoall") == "deepep":
+        plan += " dispatcher=deepep"
     # MXFP8 (Blackwell's block-scaled FP8) runs at the FP8 peak too.
     if row["precision"] in ("fp8", "mxfp8"):
         plan += " fp8"
@@ -62,13 +73,16 @@ def price(row):
         check=True, capture_output=True, text=True).stdout
     # The modules the run's recipe recomputes (selective recomputation).
     recompute = ",".join(row.get("recompute", "").split())
-    cost = "machine=%s phase=train check-memory=false micro-batches=%d" % (
-        machine, micro_batches)
+    cost = "%s phase=train check-memory=false micro-batches=%d" % (
+        target, micro_batches)
     if recompute:
         cost += " recompute-modules=" + recompute
+    overlap = row.get("ep_overlap", "0") == "1"
+    if overlap:
+        cost += " ep-overlap"
     report = subprocess.run(
         [os.path.join(BIN, "moe-opt"),
-         "--moe-gpu-plan=%s machine=%s" % (plan, machine),
+         "--moe-gpu-plan=%s %s" % (plan, target),
          "--moe-cost=" + cost,
          "--moe-cost-report=format=json", "-o", "/dev/null"],
         input=program, check=True, capture_output=True, text=True).stdout
@@ -76,7 +90,8 @@ def price(row):
     total = summary["total"]
     capacity = summary["memory"]["capacity"]
     return {
-        "plan": plan + (" recompute-modules=" + recompute if recompute else ""),
+        "plan": plan + (" recompute-modules=" + recompute if recompute else "") +
+                (" ep-overlap" if overlap else ""),
         "tokens": total["tokens_per_second"] / summary["devices"],
         "tflops": total["model_flops"] / total["seconds"] / 1e12,
         "memory": total["memory_bytes_per_device"],
@@ -112,4 +127,5 @@ def main():
         n, 100 * median, 100 * errors[-1]))
 
 
-main()
+if __name__ == "__main__":
+    main()

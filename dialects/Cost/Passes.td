@@ -71,6 +71,11 @@ def MoECost : Pass<"moe-cost", "::mlir::ModuleOp"> {
     Option<"overlap", "overlap", "double", "0.0",
            "Fraction (0..1) of each layer's collective time that may run "
            "concurrently with the same layer's compute">,
+    Option<"epOverlap", "ep-overlap", "bool", "false",
+           "Train with Megatron-Core's 1F1B expert-parallel all-to-all "
+           "overlap: each steady-state forward merges with another "
+           "micro-batch's backward, their all-to-alls hidden behind each "
+           "other's compute (--overlap-moe-expert-parallel-comm)">,
     Option<"checkMemory", "check-memory", "bool", "true",
            "Fail when the memory per device exceeds the machine's capacity">,
   ]);

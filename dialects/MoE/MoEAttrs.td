@@ -109,6 +109,10 @@ def MoE_CostAttr : MoE_Attr<"Cost", "cost"> {
 // Plans
 //===----------------------------------------------------------------------===//
 
+def MoE_DispatcherParameter : EnumParameter<MoE_Dispatcher> {
+  let defaultValue = "::mlir::moe::Dispatcher::AllToAll";
+}
+
 def MoE_PlanAttrInterface : AttrInterface<"PlanAttrInterface"> {
   let cppNamespace = "::mlir::moe";
   let description = [{
@@ -140,6 +144,11 @@ def MoE_PlanAttrInterface : AttrInterface<"PlanAttrInterface"> {
         width).
       }], "bool", "usesFP32Gradients", (ins), "", [{ return false; }]>,
     InterfaceMethod<[{
+        Whether the plan's expert dispatch sends a token once to each remote
+        node its experts are on and fans it out inside the node (DeepEP),
+        rather than every routed copy across the network.
+      }], "bool", "dispatchesPerNode", (ins), "", [{ return false; }]>,
+    InterfaceMethod<[{
         Every setting as (name, value), names in alphabetical order, for
         reports.
       }], "void", "getSettings",
@@ -152,7 +161,8 @@ def MoE_GPUPlanAttr : MoE_Attr<"GPUPlan", "gpu_plan",
                                                             ["getPipeline",
                                                              "getZeroStage",
                                                              "usesFP8Gemms",
-                                                             "usesFP32Gradients"]>]> {
+                                                             "usesFP32Gradients",
+                                                             "dispatchesPerNode"]>]> {
   let summary = "An expert-parallel GPU plan (--moe-gpu-plan)";
   let description = [{
     The degrees of a GPU plan: `dp x ep x tp` devices run the planned
@@ -172,7 +182,10 @@ def MoE_GPUPlanAttr : MoE_Attr<"GPUPlan", "gpu_plan",
     whole experts (expert tensor parallelism 1), and the experts are
     replicated over `dp` only; without it the group is the `ep` devices
     that share a tensor-parallel rank, and the experts are replicated over
-    `dp * tp`. It needs `tp > 1`.
+    `dp * tp`. It needs `tp > 1`. `dispatcher` is how tokens reach their
+    experts: `alltoall` (the default) sends every routed copy, `deepep`
+    sends a token once to each remote node that holds one of its experts
+    and fans it out over NVLink there (DeepEP's normal kernels).
 
     Degrees are at least 1 (omitted ones are 1); `gpus_per_node` defaults
     to 8, `zero` and `tokens` to 0 (none; unknown).
@@ -196,6 +209,7 @@ def MoE_GPUPlanAttr : MoE_Attr<"GPUPlan", "gpu_plan",
                                                "FP32 gradients">:$fp32_grads,
                         DefaultValuedParameter<"bool", "false",
                                                "MoE parallel folding">:$fold,
+                        MoE_DispatcherParameter:$dispatcher,
                         DefaultValuedParameter<"int64_t", "0",
                                                "tokens per step">:$tokens);
   let assemblyFormat = "`<` struct(params) `>`";
@@ -330,7 +344,11 @@ def MoE_CostSummaryAttr : MoE_Attr<"CostSummary", "cost_summary"> {
     waits (`pipeline_bubble`, in [0, 1)); `memory` per device;
     `micro_batches` per optimizer step (1 unless given); the routed tokens
     of the most loaded expert-parallel rank over a balanced share, in the
-    most skewed layer (`routing_load`, at least 1; 1 unless given).
+    most skewed layer (`routing_load`, at least 1; 1 unless given);
+    `ep_overlap`, when the step ran Megatron-Core's 1F1B with
+    expert-parallel all-to-all overlap, the fraction of a merged pair's
+    overlappable time it hides (the machine's `overlap_efficiency`; 0: not
+    run), so that the timeline draws the same schedule.
 
     Throughput (`tokens / seconds`) and MFU
     (`model_flops / (seconds * peak_flops)`) are derived, not stored.
@@ -352,7 +370,8 @@ def MoE_CostSummaryAttr : MoE_Attr<"CostSummary", "cost_summary"> {
                         "::mlir::moe::MemoryAttr":$memory,
                         DefaultValuedParameter<"int64_t", "1",
                                                "micro-batches">:$micro_batches,
-                        MoE_OptionalRatio:$routing_load);
+                        MoE_OptionalRatio:$routing_load,
+                        MoE_OptionalFigure:$ep_overlap);
   let builders = [
     AttrBuilder<(ins "::llvm::StringRef":$machine, "::mlir::moe::Phase":$phase,
                      "int64_t":$tokens, "int64_t":$devices, "double":$seconds,
@@ -362,14 +381,15 @@ def MoE_CostSummaryAttr : MoE_Attr<"CostSummary", "cost_summary"> {
                      "double":$pipeline_bubble,
                      "::mlir::moe::MemoryAttr":$memory,
                      CArg<"int64_t", "1">:$micro_batches,
-                     CArg<"double", "1.0">:$routing_load), [{
+                     CArg<"double", "1.0">:$routing_load,
+                     CArg<"double", "0.0">:$ep_overlap), [{
       using ::mlir::moe::Figure;
       return $_get($_ctxt, machine, phase, tokens, devices, Figure(seconds),
                    Figure(flops), Figure(model_flops), Figure(bytes),
                    Figure(network_bytes), Figure(params),
                    Figure(active_params), Figure(peak_flops),
                    Figure(pipeline_bubble), memory, micro_batches,
-                   Figure(routing_load));
+                   Figure(routing_load), Figure(ep_overlap));
     }]>
   ];
   let assemblyFormat = "`<` struct(params) `>`";

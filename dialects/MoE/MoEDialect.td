@@ -111,6 +111,18 @@ def MoE_Phase : I32EnumAttr<"Phase", "what a step does", [
 }
 def MoE_PhaseAttr : EnumAttr<MoE_Dialect, MoE_Phase, "phase">;
 
+def MoE_Dispatcher : I32EnumAttr<"Dispatcher",
+                                 "how a GPU plan sends tokens to their experts", [
+    // Every routed copy of a token is its own transfer (NCCL all-to-all).
+    I32EnumAttrCase<"AllToAll", 0, "alltoall">,
+    // One copy per destination node across nodes, fanned out inside the
+    // node (DeepEP's normal kernels; HybridEP alike).
+    I32EnumAttrCase<"DeepEP", 1, "deepep">
+  ]> {
+  let cppNamespace = "::mlir::moe";
+  let genSpecializedAttr = 0;
+}
+
 def MoE_Bound : I32EnumAttr<"Bound", "what limits an op's time", [
     I32EnumAttrCase<"compute", 0>,
     I32EnumAttrCase<"memory", 1>,

@@ -84,6 +84,10 @@ def MoEGPUPlan : Pass<"moe-gpu-plan", "::mlir::ModuleOp"> {
            "MoE parallel folding: the experts' all-to-all spans the ep and "
            "tp axes (an expert-parallel group of ep * tp devices; needs "
            "tp > 1)">,
+    Option<"dispatcher", "dispatcher", "::mlir::moe::Dispatcher",
+           "::mlir::moe::Dispatcher::AllToAll",
+           "How tokens reach their experts across nodes",
+           "::mlir::moe::dispatcherOptionValues()">,
     MoE_PhaseOption<"Forward",
                     "What the plan runs (train adds gradient synchronisation)">.option,
   ]);
@@ -125,6 +129,13 @@ def MoEPlanSearch : Pass<"moe-plan-search", "::mlir::ModuleOp"> {
     MoE_PhaseOption<"Train", "What the plans run">.option,
     Option<"overlap", "overlap", "double", "0.0",
            "Fraction of collective time that may hide behind compute">,
+    Option<"epOverlap", "ep-overlap", "bool", "false",
+           "Every plan trains with 1F1B expert-parallel all-to-all overlap "
+           "(--moe-cost ep-overlap)">,
+    Option<"dispatcher", "dispatcher", "::mlir::moe::Dispatcher",
+           "::mlir::moe::Dispatcher::AllToAll",
+           "Every plan's token dispatcher (--moe-gpu-plan dispatcher)",
+           "::mlir::moe::dispatcherOptionValues()">,
     Option<"imbalance", "imbalance", "double", "1.0",
            "Routed tokens of the hottest expert over the mean (>= 1), as "
            "--moe-cost prices them">,

@@ -28,7 +28,7 @@ CostSummaryAttr CostSummary::toAttr(MLIRContext *ctx) const {
   return CostSummaryAttr::get(ctx, machine, phase, tokens, devices, seconds,
                               flops, modelFlops, bytes, network, params,
                               activeParams, peakFlops, pipelineBubble, mem,
-                              microBatches, routingLoad);
+                              microBatches, routingLoad, epOverlap);
 }
 
 LogicalResult mlir::moe::verifyCostOptions(const CostOptions &options,
@@ -72,7 +72,9 @@ double firstOperandBytes(Operation *op) {
 
 } // namespace
 
-Kernel OpPricer::applyRouting(const Kernel &kernel, StringRef layer) const {
+Kernel OpPricer::applyRouting(const Kernel &input, StringRef layer) const {
+  Kernel kernel = input;
+  kernel.perNodeDispatch = options.dispatchPerNode && kernel.routedCopies > 0;
   const RoutingModel &routing = options.routing;
   if (routing.isUniform() || kernel.layerExperts <= 0 || machine.isWafer())
     return kernel;
@@ -349,6 +351,9 @@ OpEntry &OpPricer::add(Operation *key, const OpWork &work, double runs,
     entry.layer = entry.stageLayer = layer;
     entry.instances = instances;
     entry.role = work.role;
+    entry.expertExchange = llvm::any_of(work.kernels, [](const Kernel &k) {
+      return k.expertExchange && !k.backwardOnly;
+    });
     entry.inputBytes = work.inputBytes;
     entries.push_back(std::move(entry));
   }
@@ -664,6 +669,7 @@ FailureOr<CostAnalysis> CostAnalysis::run(ModuleOp module,
   CostOptions planned = options;
   planned.fp8Gemms = plan && plan.usesFP8Gemms();
   planned.fp32Gradients = plan && plan.usesFP32Gradients();
+  planned.dispatchPerNode = plan && plan.dispatchesPerNode();
   OpPricer pricer(machine, planned);
   if (machine.isWafer())
     pricer.streamedOut = collectProgramOutputs(module);

@@ -79,6 +79,7 @@ void MoECostPass::runOnOperation() {
   options.tokens = tokens;
   options.microBatches = microBatches;
   options.overlap = overlap;
+  options.epOverlap = epOverlap;
   FailureOr<CostAnalysis> analysis =
       CostAnalysis::run(module, *machineModel, options);
   if (failed(analysis))

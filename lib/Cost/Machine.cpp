@@ -74,6 +74,7 @@ const Field kFields[] = {
     {"inter_node_bandwidth", &MachineModel::interNodeBandwidth, false},
     {"inter_node_latency", &MachineModel::interNodeLatency, false},
     {"collective_efficiency", &MachineModel::collectiveEfficiency, true, 1},
+    {"overlap_efficiency", &MachineModel::overlapEfficiency, false, 1},
     {"weight_stream_bandwidth", &MachineModel::weightStreamBandwidth, false},
     {"wafer_half_batch", &MachineModel::waferHalfBatch, false},
     {"external_memory_capacity", &MachineModel::externalMemoryCapacity, false},

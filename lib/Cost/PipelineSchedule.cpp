@@ -19,11 +19,14 @@ namespace {
 struct ScheduledOp {
   bool backward = false;
   int64_t microBatch = 0, chunk = 0;
+  /// The model chunk of the slot it is merged with (the other direction),
+  /// or -1.
+  int64_t pairedChunk = -1;
 };
 
 /// Each stage's slots in the order it runs them.
-std::vector<std::vector<ScheduledOp>> getStageOrders(int64_t p, int64_t v,
-                                                     int64_t m, bool train) {
+std::vector<std::vector<ScheduledOp>>
+getStageOrders(int64_t p, int64_t v, int64_t m, bool train, bool merge) {
   int64_t total = m * v;
   // Forwards of (micro-batch, chunk): groups of p micro-batches, each group
   // through every chunk; backwards in the same order, chunks reversed.
@@ -50,14 +53,21 @@ std::vector<std::vector<ScheduledOp>> getStageOrders(int64_t p, int64_t v,
     }
     // Warm-up forwards, then one forward and one backward in turn, then the
     // cool-down backwards (Megatron-Core's warm-up counts).
-    int64_t warmUp = v == 1 ? std::min(p - s - 1, m)
-                            : std::min((p - s - 1) * 2 + (v - 1) * p, total);
+    // Merging a forward with a backward of another micro-batch needs one
+    // more forward in flight.
+    int64_t warmUp = v == 1 ? p - s - 1 : (p - s - 1) * 2 + (v - 1) * p;
+    warmUp = std::min(warmUp + (merge ? 1 : 0), total);
     int64_t f = 0, b = 0;
     for (; f < warmUp; ++f)
       forward(f);
     for (; f < total; ++f, ++b) {
       forward(f);
       backward(b);
+      if (merge) {
+        ScheduledOp &fwd = order[order.size() - 2], &bwd = order.back();
+        fwd.pairedChunk = bwd.chunk;
+        bwd.pairedChunk = fwd.chunk;
+      }
     }
     for (; b < total; ++b)
       backward(b);
@@ -73,7 +83,7 @@ mlir::moe::runPipelineSchedule(const PipelineWork &work) {
   int64_t v = std::max<int64_t>(1, work.chunks);
   int64_t m = std::max<int64_t>(1, work.microBatches);
   std::vector<std::vector<ScheduledOp>> orders =
-      getStageOrders(p, v, m, work.train);
+      getStageOrders(p, v, m, work.train, work.overlapExchanges);
 
   // When each slot ended (-1: not yet run).
   std::vector<double> done(2 * p * v * m, -1);
@@ -122,15 +132,34 @@ mlir::moe::runPipelineSchedule(const PipelineWork &work) {
   slots.reserve(remaining);
   std::vector<size_t> next(p, 0);
   std::vector<double> freeAt(p, 0);
+  auto at = [](const std::vector<double> &seconds, int64_t index) {
+    return static_cast<size_t>(index) < seconds.size() ? seconds[index] : 0.0;
+  };
   auto run = [&](int64_t s, double start) {
     const ScheduledOp &op = orders[s][next[s]++];
     int64_t index = s * v + op.chunk;
-    const std::vector<double> &seconds =
-        op.backward ? work.backward : work.forward;
-    double duration =
-        static_cast<size_t>(index) < seconds.size() ? seconds[index] : 0;
-    PipelineSlot slot{s,           op.chunk, op.microBatch,
-                      op.backward, start,    start + duration};
+    double duration = at(op.backward ? work.backward : work.forward, index);
+    double exposed = 1;
+    if (op.pairedChunk >= 0) {
+      // A merged pair: its all-to-alls (a) run while its compute (c) does;
+      // of the lesser, the overlap efficiency hides. The rest stays
+      // exposed, shared pro rata.
+      int64_t other = s * v + op.pairedChunk;
+      const auto &ownExchange =
+          op.backward ? work.backwardExchange : work.forwardExchange;
+      const auto &otherExchange =
+          op.backward ? work.forwardExchange : work.backwardExchange;
+      double a = at(ownExchange, index), pa = at(otherExchange, other);
+      double c = duration - a;
+      double pc = at(op.backward ? work.forward : work.backward, other) - pa;
+      double exchange = a + pa, compute = std::max(0.0, c + pc);
+      if (exchange > 0)
+        exposed =
+            1 - work.overlapEfficiency * std::min(exchange, compute) / exchange;
+      duration = c + a * exposed;
+    }
+    PipelineSlot slot{s,     op.chunk,         op.microBatch, op.backward,
+                      start, start + duration, exposed};
     done[key(op.backward, s, op.chunk, op.microBatch)] = slot.end;
     freeAt[s] = slot.end;
     slots.push_back(slot);
@@ -188,7 +217,7 @@ FailureOr<PipelineResult> mlir::moe::schedulePipeline(
   for (const LayerRun &layer : layers)
     if (layer.decoder)
       decoderLayers += layer.count;
-  if (decoderLayers < stages)
+  if (stages > 1 && decoderLayers < stages)
     return emitError(loc) << "pp = " << stages
                           << " pipeline stages need at least as many "
                           << "decoder layers (named layers.N); the program "
@@ -234,6 +263,10 @@ FailureOr<PipelineResult> mlir::moe::schedulePipeline(
   work.forward.assign(virtualStages, 0);
   work.backward.assign(virtualStages, 0);
   work.fill.assign(stages, 0);
+  work.overlapExchanges = train && options.epOverlap;
+  work.overlapEfficiency = machine.overlapEfficiency;
+  work.forwardExchange.assign(virtualStages, 0);
+  work.backwardExchange.assign(virtualStages, 0);
   for (OpEntry &entry : entries) {
     OpCost &cost = entry.cost;
     double most = 0;
@@ -252,8 +285,14 @@ FailureOr<PipelineResult> mlir::moe::schedulePipeline(
       if (entry.role == OpRole::GradSync) {
         s.perStep += cost.total.seconds * n;
       } else {
-        work.forward[slot] += cost.forward.seconds * cost.exposed * n / m;
-        work.backward[slot] += cost.backward.seconds * cost.exposed * n / m;
+        double forward = cost.forward.seconds * cost.exposed * n / m;
+        double backward = cost.backward.seconds * cost.exposed * n / m;
+        work.forward[slot] += forward;
+        work.backward[slot] += backward;
+        if (entry.expertExchange) {
+          work.forwardExchange[slot] += forward;
+          work.backwardExchange[slot] += backward;
+        }
         s.perStep += cost.optimizer.seconds * n;
         if (s.inputBytes < 0) {
           s.inputBytes = entry.inputBytes;
@@ -298,8 +337,10 @@ FailureOr<PipelineResult> mlir::moe::schedulePipeline(
     }
     result.slowestStageSeconds =
         std::max(result.slowestStageSeconds, busy[i] / m);
-    // 1F1B: stage i holds the activations of min(p - i, m) micro-batches.
-    double inFlight = std::min<double>(stages - i, m);
+    // 1F1B: stage i holds the activations of min(p - i, m) micro-batches,
+    // one more when forwards merge with backwards.
+    double inFlight =
+        std::min<double>(stages - i + (work.overlapExchanges ? 1 : 0), m);
     MemoryBreakdown mem = s.state;
     // ZeRO-3 gathers the weights of the op that runs.
     if (zeroStage >= 3)

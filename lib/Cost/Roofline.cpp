@@ -257,10 +257,36 @@ int64_t mlir::moe::membersPerNode(const MachineModel &machine,
   return std::min(groupSize, perNode / groupStride);
 }
 
+double mlir::moe::expectedNodesReached(double copies, int64_t nodes,
+                                       int64_t groups, int64_t limit) {
+  if (nodes <= 1 || copies <= 0)
+    return nodes >= 1 ? 1 : 0;
+  auto n = static_cast<double>(nodes);
+  // Copies land on nodes independently: 1 - (1 - 1/N)^k of the nodes.
+  double anyExpert = n * (1 - std::pow(1 - 1 / n, copies));
+  if (groups <= 0 || limit <= 0 || limit >= groups)
+    return anyExpert;
+  auto g = static_cast<double>(groups), m = static_cast<double>(limit);
+  if (groups % nodes != 0)
+    // A group spans several nodes: at most limit * N / G of them.
+    return std::min(anyExpert, m * n / g);
+  // Each node holds h = G / N whole groups. The copies hit
+  // d = M (1 - (1 - 1/M)^k) distinct groups of the M chosen; a node is
+  // missed when all d avoid its h groups: C(G - h, d) / C(G, d).
+  double h = g / n;
+  double d = m * (1 - std::pow(1 - 1 / m, copies));
+  double missed = 0;
+  if (g - h - d + 1 > 0)
+    missed = std::exp(std::lgamma(g - h + 1) + std::lgamma(g - d + 1) -
+                      std::lgamma(g - h - d + 1) - std::lgamma(g + 1));
+  return n * (1 - missed);
+}
+
 double mlir::moe::collectiveSeconds(const MachineModel &machine,
                                     CollectiveKind kind, double bufferBytes,
                                     int64_t groupSize, int64_t groupStride,
-                                    double &wireBytes) {
+                                    double &wireBytes,
+                                    const NodeLimitedRouting &routing) {
   wireBytes = 0;
   if (groupSize <= 1 || bufferBytes <= 0)
     return 0;
@@ -286,6 +312,18 @@ double mlir::moe::collectiveSeconds(const MachineModel &machine,
     // through the device's own NIC at the same time.
     double local = bufferBytes * (g - 1) / p;
     double remote = bufferBytes * (p - g) / p;
+    if (routing.copies > 0 && nodes > 1) {
+      // Per-node dispatch (DeepEP's normal kernels; node-limited routing,
+      // DeepSeek-V3 section 2.1.2, bounds the nodes): a token crosses to
+      // each remote node it reaches once, to the GPU of its own index
+      // there, which forwards the node's copies over NVLink.
+      auto n = static_cast<int64_t>(std::llround(nodes));
+      double reached = expectedNodesReached(routing.copies, n, routing.groups,
+                                            routing.limit);
+      double forwarded = remote * (g - 1) / g;
+      remote = bufferBytes / routing.copies * reached * (nodes - 1) / nodes;
+      local += forwarded;
+    }
     wireBytes = local + remote;
     return std::max(intra(local, 1), inter(remote, 1));
   }
@@ -398,9 +436,13 @@ KernelCost mlir::moe::priceKernel(const MachineModel &machine,
   case KernelKind::Collective: {
     KernelCost cost;
     double wire = 0;
-    cost.networkSeconds =
-        collectiveSeconds(machine, kernel.collective, kernel.bufferBytes,
-                          kernel.groupSize, kernel.groupStride, wire);
+    cost.networkSeconds = collectiveSeconds(
+        machine, kernel.collective, kernel.bufferBytes, kernel.groupSize,
+        kernel.groupStride, wire,
+        kernel.perNodeDispatch
+            ? NodeLimitedRouting{kernel.routedCopies, kernel.routeGroups,
+                                 kernel.routeGroupLimit}
+            : NodeLimitedRouting{});
     cost.network = wire;
     return finish(cost, 0);
   }

@@ -148,9 +148,13 @@ FailureOr<CostSummary> mlir::moe::priceStep(MutableArrayRef<OpEntry> entries,
   summary.memoryCapacity = machine.memoryCapacity;
 
   // Pipeline parallelism: the plan's function holds every layer; each
-  // device runs one stage of them (docs/CostModel.md).
+  // device runs one stage of them (docs/CostModel.md). The expert-parallel
+  // overlap schedule merges micro-batches' forwards and backwards, so it
+  // runs as a schedule on one stage too.
   int64_t stages = std::max<int64_t>(1, shape.stages);
-  if (stages > 1 && !machine.isWafer()) {
+  bool epOverlap = options.epOverlap && train && !machine.isWafer();
+  summary.epOverlap = epOverlap ? machine.overlapEfficiency : 0;
+  if ((stages > 1 || epOverlap) && !machine.isWafer()) {
     FailureOr<PipelineResult> pipeline =
         schedulePipeline(entries, layers, machine, options, shape, loc);
     if (failed(pipeline))

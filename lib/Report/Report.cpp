@@ -7,6 +7,7 @@
 
 #include "moe/Report/Report.h"
 #include "moe/Cost/Roofline.h"
+#include "moe/Dialect/MoE/IR/MoEOps.h"
 #include "moe/Report/Timeline.h"
 #include "moe/Support/OpLocation.h"
 
@@ -106,6 +107,8 @@ FailureOr<Report> mlir::moe::collectReport(ModuleOp module) {
       row.chunk = timing.getChunk();
       row.transfer = timing.getTransfer();
     }
+    row.expertExchange =
+        isa<shard::AllToAllOp>(op) && isExpertBuffer(op->getOperand(0));
     if (row.role != OpRole::Compute) {
       row.group = row.op;
       if (auto axes = op->getAttrOfType<DenseI16ArrayAttr>("grid_axes")) {

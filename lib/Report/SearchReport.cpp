@@ -67,6 +67,7 @@ void mlir::moe::writeSearchJSON(const SearchResult &result, int64_t seqLen,
           j.attribute("tp", c.plan.tp);
           j.attribute("pp", c.plan.pp);
           j.attribute("fold", c.plan.fold);
+          j.attribute("dispatcher", stringifyDispatcher(c.plan.dispatcher));
           j.attribute("sequences_per_micro_batch",
                       getSequencesPerMicroBatch(c.plan, seqLen));
           j.attribute("micro_batches", c.plan.microBatches);

@@ -71,9 +71,11 @@ private:
   }
   /// Lays `items` from `start` on `prefix`'s tracks; returns when compute
   /// may go on. Op events only when `detailed`; times into `into`.
+  /// Expert all-to-alls wait `exchangeExposed` of their critical time (a
+  /// merged pair of the overlap schedule).
   double lay(ArrayRef<Item> items, double start, const std::string &prefix,
              int64_t microBatch, int64_t chunk, bool detailed,
-             StepBreakdown *into);
+             StepBreakdown *into, double exchangeExposed = 1);
   /// A pass, slot or layer that holds ops.
   void addSpan(const std::string &name, unsigned track, TimelinePhase phase,
                double start, double end, int64_t microBatch, int64_t chunk) {
@@ -137,7 +139,8 @@ private:
 
 double TimelineBuilder::lay(ArrayRef<Item> items, double start,
                             const std::string &prefix, int64_t microBatch,
-                            int64_t chunk, bool detailed, StepBreakdown *into) {
+                            int64_t chunk, bool detailed, StepBreakdown *into,
+                            double exchangeExposed) {
   double t = start;
   unsigned compute = getTrack(prefix + "compute");
   std::string layer;
@@ -166,7 +169,8 @@ double TimelineBuilder::lay(ArrayRef<Item> items, double start,
     event.chunk = chunk;
     event.op = &row - report.ops.data();
     if (item.collective) {
-      double stall = item.criticalSeconds();
+      double stall =
+          item.criticalSeconds() * (row.expertExchange ? exchangeExposed : 1.0);
       event.track = getTrack(prefix + row.group);
       event.exposed = stall;
       if (detailed) {
@@ -344,6 +348,10 @@ void TimelineBuilder::layPipeline(int64_t stages, int64_t chunks) {
   work.forward.assign(stages * chunks, 0);
   work.backward.assign(stages * chunks, 0);
   work.fill.assign(stages, 0);
+  work.overlapExchanges = train && report.summary.getEpOverlap() > 0;
+  work.overlapEfficiency = report.summary.getEpOverlap();
+  work.forwardExchange.assign(stages * chunks, 0);
+  work.backwardExchange.assign(stages * chunks, 0);
   std::vector<std::vector<Item>> forward(stages * chunks),
       backward(stages * chunks);
   double opEvents = 0;
@@ -353,10 +361,16 @@ void TimelineBuilder::layPipeline(int64_t stages, int64_t chunks) {
       forward[slot] = forwardItems(s, c);
       if (train)
         backward[slot] = backwardItems(s, c);
-      for (const Item &item : forward[slot])
+      for (const Item &item : forward[slot]) {
         work.forward[slot] += item.criticalSeconds();
-      for (const Item &item : backward[slot])
+        if (item.collective && item.row->expertExchange)
+          work.forwardExchange[slot] += item.criticalSeconds();
+      }
+      for (const Item &item : backward[slot]) {
         work.backward[slot] += item.criticalSeconds();
+        if (item.collective && item.row->expertExchange)
+          work.backwardExchange[slot] += item.criticalSeconds();
+      }
       opEvents +=
           static_cast<double>(forward[slot].size() + backward[slot].size());
     }
@@ -393,9 +407,10 @@ void TimelineBuilder::layPipeline(int64_t stages, int64_t chunks) {
   for (const PipelineSlot &slot : slots) {
     int64_t index = slot.stage * chunks + slot.chunk;
     StepBreakdown *into = slot.stage == critical ? &b : nullptr;
-    double stop = lay(slot.backward ? backward[index] : forward[index],
-                      slot.start, prefix(slot.stage), slot.microBatch,
-                      slot.chunk, isDetailed(slot.microBatch), into);
+    double stop =
+        lay(slot.backward ? backward[index] : forward[index], slot.start,
+            prefix(slot.stage), slot.microBatch, slot.chunk,
+            isDetailed(slot.microBatch), into, slot.exchangeExposed);
     std::string name = std::string(slot.backward ? "backward" : "forward") +
                        ", micro-batch " + std::to_string(slot.microBatch + 1);
     if (chunks > 1)
@@ -455,7 +470,8 @@ Timeline TimelineBuilder::build() {
     return std::move(timeline);
   }
   timeline.hasBreakdown = true;
-  if (stages > 1)
+  // The overlap schedule merges micro-batches: a schedule on one stage too.
+  if (stages > 1 || (train && s.getEpOverlap() > 0))
     layPipeline(stages, chunks);
   else
     layStep();

@@ -131,6 +131,8 @@ SearchResult mlir::moe::searchGPUPlans(const ProgramSummary &summary,
                   plan.fold = fold;
                   plan.train = space.train;
                   plan.overlap = space.overlap;
+                  plan.epOverlap = space.epOverlap;
+                  plan.dispatcher = space.dispatcher;
                   allOverMemory &= price(plan);
                 }
           if (allOverMemory && space.pruneOverMemory) {
@@ -196,5 +198,7 @@ std::string mlir::moe::describePlan(const GPUPlan &plan, int64_t seqLen) {
     os << " fp8";
   if (plan.fp32Grads)
     os << " fp32-grads";
+  if (plan.dispatcher == Dispatcher::DeepEP)
+    os << " deepep";
   return out;
 }

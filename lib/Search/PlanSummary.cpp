@@ -301,6 +301,7 @@ CostOptions PlanEstimator::measureOptions(const GPUPlan &plan) const {
   options.phase = plan.train ? Phase::Train : Phase::Forward;
   options.fp8Gemms = plan.fp8;
   options.fp32Gradients = plan.fp32Grads;
+  options.dispatchPerNode = plan.dispatcher == Dispatcher::DeepEP;
   options.routing = routing;
   return options;
 }
@@ -368,6 +369,10 @@ const OpWork &PlanEstimator::measureCollective(const Kernel &kernel,
                               kernel.groupStride,
                               kernel.backwardOnly ? 1 : 0,
                               kernel.layerExperts,
+                              plan.dispatcher == Dispatcher::DeepEP ? 1 : 0,
+                              bits(kernel.routedCopies),
+                              kernel.routeGroups,
+                              kernel.routeGroupLimit,
                               bits(inputBytes),
                               bits(resultBytes)};
   auto it = collectiveWork.find(key);
@@ -506,6 +511,7 @@ FailureOr<PlanEstimate> PlanEstimator::estimate(const GPUPlan &plan,
   options.recomputeModules = plan.recomputeModules;
   options.microBatches = plan.microBatches;
   options.overlap = plan.overlap;
+  options.epOverlap = plan.epOverlap;
   OpPricer pricer(machine, options);
   pricer.zeroStage = plan.zero;
   pricer.syncGroups = (*laid)->syncGroups;

@@ -18,6 +18,15 @@ llvm::cl::ValuesClass mlir::moe::phaseOptionValues() {
                  "a training step: forward, backward and the optimizer"));
 }
 
+llvm::cl::ValuesClass mlir::moe::dispatcherOptionValues() {
+  return llvm::cl::values(
+      clEnumValN(Dispatcher::AllToAll, "alltoall",
+                 "every routed copy of a token is its own transfer"),
+      clEnumValN(Dispatcher::DeepEP, "deepep",
+                 "one copy per remote node, fanned out over NVLink there "
+                 "(DeepEP)"));
+}
+
 llvm::StringRef mlir::moe::stringifyRecomputeModule(RecomputeModule module) {
   switch (module) {
   case RecomputeModule::CoreAttn:

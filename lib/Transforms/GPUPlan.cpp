@@ -214,7 +214,7 @@ void MoEGPUPlanPass::runOnOperation() {
   ctx->getLoadedDialect<MoEDialect>()->getPlanAttrHelper().setAttr(
       module,
       GPUPlanAttr::get(ctx, dpDegree, ep, tp, pp, virtualStages, gpusPerNode,
-                       zero, fp8, fp32Grads, fold, tokens));
+                       zero, fp8, fp32Grads, fold, dispatcher, tokens));
   if (!module->hasAttr(DLTIDialect::kTargetSystemDescAttrName)) {
     auto entry =
         DataLayoutEntryAttr::get(StringAttr::get(ctx, "devices_per_node"),

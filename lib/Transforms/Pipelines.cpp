@@ -127,6 +127,11 @@ struct GPUPipelineOptions : public CostReportOptions<GPUPipelineOptions> {
       llvm::cl::desc("Fraction of collective time that may hide behind the "
                      "same layer's compute (0..1)"),
       llvm::cl::init(0.0)};
+  Option<bool> epOverlap{
+      *this, "ep-overlap",
+      llvm::cl::desc("1F1B with expert-parallel all-to-all overlap "
+                     "(--moe-cost)"),
+      llvm::cl::init(false)};
   Option<int64_t> microBatches{*this, "micro-batches",
                                llvm::cl::desc("Micro-batches per step"),
                                llvm::cl::init(1)};
@@ -143,6 +148,10 @@ struct GPUPipelineOptions : public CostReportOptions<GPUPipelineOptions> {
       llvm::cl::desc("MoE parallel folding: experts split over ep x tp "
                      "(--moe-gpu-plan)"),
       llvm::cl::init(false)};
+  Option<Dispatcher> dispatcher{
+      *this, "dispatcher",
+      llvm::cl::desc("How tokens reach their experts (--moe-gpu-plan)"),
+      llvm::cl::init(Dispatcher::AllToAll), dispatcherOptionValues()};
   Option<int64_t> zero{*this, "zero",
                        llvm::cl::desc("ZeRO stage (0 to 3; --moe-gpu-plan)"),
                        llvm::cl::init(0)};
@@ -162,6 +171,7 @@ void buildGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &o) {
   plan.fp8 = o.fp8;
   plan.fp32Grads = o.fp32Grads;
   plan.fold = o.fold;
+  plan.dispatcher = o.dispatcher;
   plan.phase = o.phase;
   plan.machine = o.machine;
   plan.machineFile = o.machineFile;
@@ -174,6 +184,7 @@ void buildGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &o) {
   cost.routingFile = o.routingFile;
   cost.placementFile = o.placementFile;
   cost.overlap = o.overlap;
+  cost.epOverlap = o.epOverlap;
   cost.microBatches = o.microBatches;
   o.addCostAndReport(pm, cost);
 }

@@ -87,6 +87,7 @@ MoEPlanSearchPass::lowerAndCost(ModuleOp module, const GPUPlan &plan) {
   planOptions.fp8 = plan.fp8;
   planOptions.fp32Grads = plan.fp32Grads;
   planOptions.fold = plan.fold;
+  planOptions.dispatcher = plan.dispatcher;
   planOptions.phase = phase;
   planOptions.machine = machine;
   planOptions.machineFile = machineFile;
@@ -104,6 +105,7 @@ MoEPlanSearchPass::lowerAndCost(ModuleOp module, const GPUPlan &plan) {
       cost.recomputeModules.push_back(name.str());
   }
   cost.overlap = plan.overlap;
+  cost.epOverlap = plan.epOverlap;
   cost.imbalance = imbalance;
   cost.hotExperts = hotExperts;
   cost.zipf = zipf;
@@ -226,6 +228,8 @@ void MoEPlanSearchPass::runOnOperation() {
                                           : summary->tokens / summary->seqLen;
   space.train = phase == Phase::Train;
   space.overlap = overlap;
+  space.epOverlap = epOverlap;
+  space.dispatcher = dispatcher;
   space.maxTp = maxTp;
   space.maxPp = maxPp;
   space.fp8 = fp8;

@@ -143,6 +143,7 @@ void fuzzIR(StringRef source) {
   cost.microBatches = 1 + ((hash >> 6) & 1);
   cost.checkMemory = (hash >> 7) & 1;
   cost.overlap = ((hash >> 8) & 1) ? 0.5 : 0.0;
+  cost.epOverlap = (hash >> 16) & 1;
   if (verbose())
     llvm::errs() << "moe-fuzz: --moe-cost=\"machine=" << cost.machine
                  << " phase=" << stringifyPhase(cost.phase)
@@ -150,7 +151,8 @@ void fuzzIR(StringRef source) {
                  << " imbalance=" << cost.imbalance << " zipf=" << cost.zipf
                  << " micro-batches=" << cost.microBatches
                  << " check-memory=" << cost.checkMemory
-                 << " overlap=" << cost.overlap << "\"\n";
+                 << " overlap=" << cost.overlap
+                 << " ep-overlap=" << cost.epOverlap << "\"\n";
   OwningOpRef<ModuleOp> costed = module->clone();
   costAndReport(*costed, cost);
 
@@ -160,11 +162,14 @@ void fuzzIR(StringRef source) {
   plan.pp = int64_t(1) << ((hash >> 12) & 1);
   plan.fp32Grads = (hash >> 13) & 1;
   plan.fold = plan.tp > 1 && ((hash >> 14) & 1);
+  plan.dispatcher =
+      ((hash >> 15) & 1) ? Dispatcher::DeepEP : Dispatcher::AllToAll;
   plan.phase = cost.phase;
   if (verbose())
     llvm::errs() << "moe-fuzz: --moe-gpu-plan=\"ep=" << plan.ep
                  << " tp=" << plan.tp << " pp=" << plan.pp
                  << " fp32-grads=" << plan.fp32Grads << " fold=" << plan.fold
+                 << " dispatcher=" << stringifyDispatcher(plan.dispatcher)
                  << " phase=" << stringifyPhase(plan.phase) << "\"\n";
   OwningOpRef<ModuleOp> planned = module->clone();
   if (failed(runChecked(*planned, createMoEGPUPlan(plan), "moe-gpu-plan")))

@@ -122,4 +122,66 @@ TEST(PipelineSchedule, ForwardOnlyRunsEveryForward) {
   EXPECT_NEAR(span(slots), 11, 1e-9);
 }
 
+TEST(PipelineSchedule, MergedPairsHideExchangesBehindCompute) {
+  // One stage, 3 micro-batches; a forward takes 10 (4 of it all-to-alls),
+  // a backward 20 (8). Overlapped: F0 alone (warm-up), then F1 + B0 and
+  // F2 + B1 merged, then B2 alone. A pair's all-to-alls (4 + 8 = 12) hide
+  // behind its compute (6 + 12 = 18): F 6, B 12 each. 10 + 2 * 18 + 20 =
+  // 66, against 3 * 30 = 90 in plain 1F1B.
+  PipelineWork work = makeWork(1, 1, 3, {10}, {20});
+  EXPECT_NEAR(span(runPipelineSchedule(work)), 90, 1e-9);
+  work.overlapExchanges = true;
+  work.forwardExchange = {4};
+  work.backwardExchange = {8};
+  std::vector<PipelineSlot> slots = runPipelineSchedule(work);
+  EXPECT_NEAR(span(slots), 66, 1e-9);
+  ASSERT_EQ(slots.size(), 6u);
+  // F0, F1, B0, F2, B1, B2.
+  EXPECT_FALSE(slots[1].backward);
+  EXPECT_EQ(slots[1].microBatch, 1);
+  EXPECT_TRUE(slots[2].backward);
+  EXPECT_EQ(slots[2].microBatch, 0);
+  EXPECT_NEAR(slots[0].exchangeExposed, 1, 1e-12);
+  EXPECT_NEAR(slots[1].exchangeExposed, 0, 1e-12);
+  EXPECT_NEAR(slots[5].exchangeExposed, 1, 1e-12);
+}
+
+TEST(PipelineSchedule, ExchangesBeyondComputeStayExposed) {
+  // A forward of 10 with 8 of all-to-alls, a backward of 20 with 16: a
+  // merged pair computes 2 + 4 = 6 and exchanges 8 + 16 = 24, so it takes
+  // 24, with 18 / 24 = 0.75 of the exchanges exposed (F 2 + 6 = 8, B 4 +
+  // 12 = 16). 10 + 2 * 24 + 20 = 78.
+  PipelineWork work = makeWork(1, 1, 3, {10}, {20});
+  work.overlapExchanges = true;
+  work.forwardExchange = {8};
+  work.backwardExchange = {16};
+  std::vector<PipelineSlot> slots = runPipelineSchedule(work);
+  EXPECT_NEAR(span(slots), 78, 1e-9);
+  EXPECT_NEAR(slots[1].end - slots[1].start, 8, 1e-9);
+  EXPECT_NEAR(slots[2].end - slots[2].start, 16, 1e-9);
+  EXPECT_NEAR(slots[2].exchangeExposed, 0.75, 1e-12);
+}
+
+TEST(PipelineSchedule, OverlapAddsOneWarmUpForward) {
+  // Two stages, 4 micro-batches: the first stage warms up with p - s - 1 + 1
+  // = 2 forwards, the last with 1, then runs a merged forward before its
+  // first backward: 3 and 2 forwards come first (2 and 1 in plain 1F1B).
+  PipelineWork work = makeWork(2, 1, 4, {1, 1}, {2, 2});
+  work.overlapExchanges = true;
+  work.forwardExchange = {0, 0};
+  work.backwardExchange = {0, 0};
+  std::vector<PipelineSlot> slots = runPipelineSchedule(work);
+  for (int64_t stage : {0, 1}) {
+    int64_t forwards = 0;
+    for (const PipelineSlot &slot : slots) {
+      if (slot.stage != stage)
+        continue;
+      if (slot.backward)
+        break;
+      ++forwards;
+    }
+    EXPECT_EQ(forwards, 3 - stage);
+  }
+}
+
 } // namespace

@@ -53,6 +53,15 @@ struct CostOptions {
   /// Weight gradients accumulate and reduce in FP32 main_grad buffers (from
   /// the plan); otherwise at the weights' width.
   bool fp32Gradients = false;
+  /// Megatron-Core's 1F1B with expert-parallel all-to-all overlap: in a
+  /// training step's steady state each forward runs merged with the
+  /// backward of another micro-batch, and the expert all-to-alls of each
+  /// hide behind the other's compute (docs/CostModel.md, "Expert-parallel
+  /// overlap").
+  bool epOverlap = false;
+  /// Expert dispatches send a token once per remote node (the plan's DeepEP
+  /// dispatcher, Kernel::perNodeDispatch).
+  bool dispatchPerNode = false;
 };
 
 /// What one op costs in the phase, summed over every time it runs.
@@ -110,6 +119,9 @@ struct CostSummary {
   /// Routed tokens of the most loaded expert-parallel rank over a balanced
   /// share, in the most skewed layer (1 when routing is balanced).
   double routingLoad = 1;
+  /// When the step ran the expert-parallel overlap schedule
+  /// (CostOptions::epOverlap), the machine's overlap efficiency; 0 when not.
+  double epOverlap = 0;
   double tokensPerSecond() const {
     return seconds > 0 ? static_cast<double>(tokens) / seconds : 0;
   }
@@ -145,6 +157,9 @@ struct OpEntry {
   /// IR).
   double instances = 1;
   OpRole role = OpRole::Compute;
+  /// An expert all-to-all (Kernel::expertExchange): an expert-parallel
+  /// overlap schedule hides it behind another micro-batch's compute.
+  bool expertExchange = false;
   /// Forward and backward of every micro-batch (with recomputation and
   /// gradient synchronisation in the backward), optimizer, total.
   OpCost cost;

@@ -68,6 +68,10 @@ struct MachineModel {
   double intraNodeBandwidth = 0, intraNodeLatency = 0;
   double interNodeBandwidth = 0, interNodeLatency = 0;
   double collectiveEfficiency = 1;
+  /// Of a merged forward/backward pair of the expert-parallel overlap
+  /// schedule (CostOptions::epOverlap), the fraction of its overlappable
+  /// time (the lesser of its all-to-alls and its compute) that hides.
+  double overlapEfficiency = 1;
 
   // Wafer-scale weight streaming: external-memory (MemoryX) to wafer
   // bandwidth per system, the per-expert batch (tokens per weight matrix)

@@ -31,6 +31,14 @@ struct PipelineWork {
   bool train = true;
   std::vector<double> forward, backward;
   std::vector<double> fill;
+  /// Expert-parallel overlap (CostOptions::epOverlap): the seconds of
+  /// `forward` and `backward` that are expert all-to-alls, which a merged
+  /// forward/backward pair hides behind each other's compute.
+  bool overlapExchanges = false;
+  std::vector<double> forwardExchange, backwardExchange;
+  /// Fraction of a pair's overlappable time that hides
+  /// (MachineModel::overlapEfficiency).
+  double overlapEfficiency = 1;
 };
 
 /// One forward or backward of one micro-batch on one model chunk.
@@ -38,14 +46,21 @@ struct PipelineSlot {
   int64_t stage = 0, chunk = 0, microBatch = 0;
   bool backward = false;
   double start = 0, end = 0;
+  /// Fraction of the slot's expert all-to-all time on the critical path
+  /// (below 1 in a merged pair of an overlap schedule).
+  double exchangeExposed = 1;
 };
 
 /// Runs the schedule in time: each stage runs its slots in 1F1B order
 /// (interleaved over model chunks as Megatron-Core does when `chunks` > 1:
 /// micro-batches in groups of `stages`, each group through every chunk),
 /// each slot starting when the stage is free and its input has arrived. A
-/// forward-only step runs every forward in order. Returns the slots in the
-/// order they ran. With equal stages the span is (m + (p - 1) / v) slots of
+/// forward-only step runs every forward in order. With `overlapExchanges`
+/// the warm-up runs one more forward and each steady-state forward and the
+/// backward after it form a merged pair (Megatron-Core's 1F1B with
+/// expert-parallel all-to-all overlap): of the lesser of the pair's
+/// all-to-alls and its compute, `overlapEfficiency` hides. Returns the slots in
+/// the order they ran. With equal stages the span is (m + (p - 1) / v) slots of
 /// one micro-batch's work (Narayanan et al., SC'21) plus the fill and drain
 /// transfers.
 std::vector<PipelineSlot> runPipelineSchedule(const PipelineWork &work);

@@ -81,11 +81,26 @@ double attentionEfficiency(const MachineModel &machine, int64_t seq,
 /// a node.
 int64_t membersPerNode(const MachineModel &machine, int64_t groupSize,
                        int64_t groupStride);
+/// How an all-to-all's tokens route, for a per-node dispatch
+/// (Kernel::perNodeDispatch): each token's `copies` fall in `limit` of
+/// `groups` expert groups (0: any experts).
+struct NodeLimitedRouting {
+  double copies = 0;
+  int64_t groups = 0, limit = 0;
+};
+/// Expected distinct nodes of `nodes` that one token's `copies` routed
+/// copies reach, experts and their `groups` groups spread evenly over the
+/// nodes, the token's experts in `limit` of the groups (0: any expert).
+double expectedNodesReached(double copies, int64_t nodes, int64_t groups,
+                            int64_t limit);
 /// Alpha-beta time of a collective; `wireBytes` receives the bytes each
-/// device sends.
+/// device sends. An all-to-all with `routing` (a per-node dispatch) sends
+/// one copy of a token per remote node it reaches and fans out over the
+/// node's links.
 double collectiveSeconds(const MachineModel &machine, CollectiveKind kind,
                          double bufferBytes, int64_t groupSize,
-                         int64_t groupStride, double &wireBytes);
+                         int64_t groupStride, double &wireBytes,
+                         const NodeLimitedRouting &routing = {});
 
 /// One execution of `kernel` in `direction` (the backward of a GEMM is its
 /// input-gradient and weight-gradient GEMMs, etc.).

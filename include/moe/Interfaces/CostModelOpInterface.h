@@ -107,6 +107,20 @@ struct Kernel {
   /// An all-to-all carrying tokens to the experts (FP8 plans send it in
   /// FP8).
   bool expertDispatch = false;
+  /// An all-to-all of an expert buffer, either way (dispatch or combine):
+  /// what an expert-parallel overlap schedule hides behind another
+  /// micro-batch's compute.
+  bool expertExchange = false;
+  /// An expert exchange's routing: each token's `routedCopies` copies (its
+  /// top_k) fall in `routeGroupLimit` of `routeGroups` expert groups (a
+  /// router with `groups(n, limit)`, DeepSeek-V3's node-limited routing;
+  /// 0: any experts).
+  double routedCopies = 0;
+  int64_t routeGroups = 0, routeGroupLimit = 0;
+  /// The exchange sends a token once to each remote node it reaches and
+  /// fans it out inside the node (a plan's DeepEP dispatcher, set by the
+  /// cost analysis); otherwise every routed copy travels.
+  bool perNodeDispatch = false;
 
   /// The rows (`m`) are tokens routed to one expert: under skewed routing
   /// the analysis gives each expert its own rows, up to `maxRows` (the

@@ -38,6 +38,9 @@ struct ReportRow {
   int64_t stage = 0, chunk = 0;
   /// A collective's communication group, naming its timeline track.
   std::string group;
+  /// An expert all-to-all, which the expert-parallel overlap schedule hides
+  /// in part.
+  bool expertExchange = false;
 };
 
 struct Timeline;

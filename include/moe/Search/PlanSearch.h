@@ -21,6 +21,10 @@ struct GPUSearchSpace {
   int64_t globalSequences = 0;
   bool train = true;
   double overlap = 0;
+  /// Every plan trains with expert-parallel all-to-all overlap.
+  bool epOverlap = false;
+  /// Every plan's token dispatcher.
+  Dispatcher dispatcher = Dispatcher::AllToAll;
   std::vector<double> capacityFactors = {1.0, 1.25};
   std::vector<bool> recompute = {false, true};
   /// Selective recomputation of these modules (bits 1 << RecomputeModule)

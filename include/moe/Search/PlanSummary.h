@@ -79,8 +79,12 @@ struct GPUPlan {
   bool fp32Grads = false;
   /// MoE parallel folding: experts split over ep x tp (PlanDegrees::fold).
   bool fold = false;
+  /// How tokens reach their experts (#moe.gpu_plan's dispatcher).
+  Dispatcher dispatcher = Dispatcher::AllToAll;
   bool train = true;
   double overlap = 0;
+  /// 1F1B with expert-parallel all-to-all overlap (CostOptions::epOverlap).
+  bool epOverlap = false;
 
   int64_t devices() const { return dp * ep * tp * pp; }
   /// Devices in each expert-parallel group.

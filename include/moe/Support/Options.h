@@ -31,6 +31,8 @@ enum class ReportFormat { Text, Json, Csv };
 
 /// The values of a `phase` option.
 llvm::cl::ValuesClass phaseOptionValues();
+/// The values of a `dispatcher` option.
+llvm::cl::ValuesClass dispatcherOptionValues();
 /// The modules a `recompute-modules` option names, as a mask of bits
 /// `1 << RecomputeModule`; an error naming the option and the known names
 /// otherwise.

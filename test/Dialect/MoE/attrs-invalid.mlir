@@ -49,6 +49,14 @@ module attributes {moe.plan = #moe.gpu_plan<ep = 2, fold = true>} {
 
 // -----
 
+// The dispatcher is one of the known ones.
+// expected-error @below {{expected ::mlir::moe::Dispatcher to be one of: alltoall, deepep}}
+// expected-error @below {{failed to parse MoE_GPUPlanAttr parameter 'dispatcher'}}
+module attributes {moe.plan = #moe.gpu_plan<dispatcher = nccl>} {
+}
+
+// -----
+
 // expected-error @below {{the GPU plan's device count dp * ep * tp * pp overflows}}
 module attributes {moe.plan = #moe.gpu_plan<dp = 4294967296, ep = 4294967296>} {
 }

@@ -176,7 +176,7 @@ LogicalResult GPUPlanAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                   int64_t dp, int64_t ep, int64_t tp,
                                   int64_t pp, int64_t vpp, int64_t gpusPerNode,
                                   int64_t zero, bool fp8, bool fp32Grads,
-                                  bool fold, int64_t tokens) {
+                                  bool fold, Dispatcher, int64_t tokens) {
   for (auto [name, value] : {std::pair<StringRef, int64_t>{"dp", dp},
                              {"ep", ep},
                              {"tp", tp},
@@ -220,11 +220,16 @@ bool GPUPlanAttr::usesFP8Gemms() const { return getFp8(); }
 
 bool GPUPlanAttr::usesFP32Gradients() const { return getFp32Grads(); }
 
+bool GPUPlanAttr::dispatchesPerNode() const {
+  return getDispatcher() == Dispatcher::DeepEP;
+}
+
 bool GPUPlanAttr::isWafer() const { return false; }
 
 void GPUPlanAttr::getSettings(
     SmallVectorImpl<std::pair<StringRef, int64_t>> &settings) const {
-  settings.append({{"devices", getDeviceCount()},
+  settings.append({{"deepep", dispatchesPerNode() ? 1 : 0},
+                   {"devices", getDeviceCount()},
                    {"dp", getDp()},
                    {"ep", getEp()},
                    {"fold", getFold() ? 1 : 0},
@@ -313,7 +318,8 @@ LogicalResult CostSummaryAttr::verify(
     int64_t tokens, int64_t devices, Figure seconds, Figure flops,
     Figure modelFlops, Figure bytes, Figure networkBytes, Figure params,
     Figure activeParams, Figure peakFlops, Figure pipelineBubble,
-    MemoryAttr memory, int64_t microBatches, Figure routingLoad) {
+    MemoryAttr memory, int64_t microBatches, Figure routingLoad,
+    Figure epOverlap) {
   if (machine.empty())
     return emitError() << "a cost summary needs the machine's name";
   if (tokens < 0)
@@ -331,6 +337,9 @@ LogicalResult CostSummaryAttr::verify(
     return emitError() << "'routing_load' is a rank's load over a balanced "
                           "share and must be at least 1 (got "
                        << formatFigure(routingLoad.value) << ")";
+  if (!(epOverlap.value >= 0 && epOverlap.value <= 1))
+    return emitError() << "'ep_overlap' is a fraction in [0, 1] (got "
+                       << formatFigure(epOverlap.value) << ")";
   if (failed(verifyFigures(emitError, {{"seconds", seconds},
                                        {"flops", flops},
                                        {"model_flops", modelFlops},

@@ -86,6 +86,10 @@ double activeExpertFraction(ExpertsOp op) {
 
 } // namespace
 
+bool mlir::moe::isExpertBuffer(Value buffer) {
+  return static_cast<bool>(findDispatch(buffer));
+}
+
 bool mlir::moe::isDispatchExchange(Value buffer) {
   for (int step = 0; step < 8 && buffer; ++step) {
     Operation *def = buffer.getDefiningOp();
@@ -116,9 +120,20 @@ Kernel mlir::moe::makeExchange(CollectiveKind kind, Value buffer,
   // capacity whatever the load.
   if (kind == CollectiveKind::AllToAll) {
     DispatchOp dispatch = findDispatch(buffer);
+    kernel.expertExchange = isExpertBuffer(buffer);
     if (dispatch && dispatch.getDropless() && allStatic(dispatch)) {
       kernel.layerExperts = dim(dispatch.getResult(), 0);
       kernel.expertGroup = groupSize;
+    }
+    // Where each token's copies go, for a dispatcher that sends one per
+    // node.
+    if (auto router = dispatch ? dispatch.getIndices().getDefiningOp<RouterOp>()
+                               : RouterOp()) {
+      kernel.routedCopies = static_cast<double>(router.getTopK());
+      if (IntegerAttr groups = router.getNGroupAttr()) {
+        kernel.routeGroups = groups.getInt();
+        kernel.routeGroupLimit = router.getTopkGroupAttr().getInt();
+      }
     }
   }
   return kernel;

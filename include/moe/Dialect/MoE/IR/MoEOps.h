@@ -70,6 +70,9 @@ double getRoutedShare(Value buffer);
 /// Whether `buffer` is tokens on their way to the experts: a moe.dispatch
 /// result not yet through moe.experts (what FP8 recipes send in FP8).
 bool isDispatchExchange(Value buffer);
+/// Whether `buffer` is an expert buffer a moe.dispatch filled, before or
+/// after moe.experts: an all-to-all of it is an expert exchange.
+bool isExpertBuffer(Value buffer);
 
 /// The collective `kind` of `buffer` (`inputBytes` in, `resultBytes` out)
 /// over a group: the one rule the cost model of `shard` ops and the plan
