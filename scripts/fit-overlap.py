@@ -27,7 +27,7 @@ spec = importlib.util.spec_from_file_location(
 validate = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(validate)
 
-IDS = ("modelzoo-qwen3-235b-a22b-z1", "modelzoo-qwen3-235b-a22b-z2-a2a-overlap")
+IDS = validate.FITTED
 
 
 def main():
@@ -43,7 +43,7 @@ def main():
 
         def ratio(efficiency):
             with open(machine, "w") as f:
-                json.dump({"base": "h100-sxm",
+                json.dump({"name": "h100-sxm", "base": "h100-sxm",
                            "overlap_efficiency": efficiency}, f)
             return validate.price(overlapped, machine)["tokens"] / without
 

@@ -34,7 +34,10 @@ def MoEGPUPlan : Pass<"moe-gpu-plan", "::mlir::ModuleOp"> {
       the `ep` and `tp` axes: expert weights become `[E / (ep * tp), ...]`
       and the all-to-alls run over both axes, an expert-parallel group of
       `ep * tp` consecutive devices (Megatron-Core's EP taking in the TP
-      ranks, expert tensor parallelism 1).
+      ranks, expert tensor parallelism 1);
+    - `dispatcher=deepep` prices the expert all-to-alls as DeepEP sends them:
+      a token once to each remote node holding one of its experts, fanned
+      out over NVLink there (`alltoall`, the default: every routed copy).
 
     The module gets `moe.plan` (the options) and a `dlti.target_system_spec`
     with `devices_per_node`, so `--moe-cost` prices the collectives over

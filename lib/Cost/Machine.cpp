@@ -158,6 +158,9 @@ void setHopperEfficiency(MachineModel &m) {
   m.kernelLatency = 6.5e-6;
   m.collectiveEfficiency = 0.890;
   m.groupedGemmEfficiency = 0.660;
+  // scripts/fit-overlap.py: the Megatron-MoE-ModelZoo Qwen3-235B pair with
+  // and without 1F1B all-to-all overlap (docs/Validation.md).
+  m.overlapEfficiency = 0.298;
 }
 
 MachineModel makeH100() {

@@ -337,10 +337,12 @@ FailureOr<PipelineResult> mlir::moe::schedulePipeline(
     }
     result.slowestStageSeconds =
         std::max(result.slowestStageSeconds, busy[i] / m);
-    // 1F1B: stage i holds the activations of min(p - i, m) micro-batches,
-    // one more when forwards merge with backwards.
-    double inFlight =
-        std::min<double>(stages - i + (work.overlapExchanges ? 1 : 0), m);
+    // 1F1B: stage i holds the activations of min(p - i, m) micro-batches.
+    // Merging forwards with backwards adds one warm-up forward: one model
+    // chunk's more with pipeline stages. On one stage the merged pair frees
+    // the backward's layers as the forward fills its own: no more.
+    double extra = work.overlapExchanges && stages > 1 ? 1.0 / chunks : 0.0;
+    double inFlight = std::min<double>(stages - i + extra, m);
     MemoryBreakdown mem = s.state;
     // ZeRO-3 gathers the weights of the op that runs.
     if (zeroStage >= 3)

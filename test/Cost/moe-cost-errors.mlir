@@ -24,6 +24,8 @@
 // CHECK-ZERO: error: {{.*}}bad-zero.json: machine 'zero': 'memory_bandwidth' must be positive (got 0)
 // RUN: not moe-opt %s --moe-cost="machine-file=%S/Inputs/bad-efficiency.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-EFFICIENCY
 // CHECK-EFFICIENCY: error: {{.*}}bad-efficiency.json: machine 'too-efficient': 'gemm_efficiency' is a fraction and must be at most 1 (got 1.5)
+// RUN: not moe-opt %s --moe-cost="machine-file=%S/Inputs/bad-overlap-efficiency.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-OVERLAP-EFFICIENCY
+// CHECK-OVERLAP-EFFICIENCY: error: {{.*}}bad-overlap-efficiency.json: machine 'bad-overlap': 'overlap_efficiency' is a fraction and must be at most 1 (got 1.5)
 // RUN: not moe-opt %s --moe-cost="machine-file=%S/Inputs/bad-fractional-count.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-FRACTION
 // CHECK-FRACTION: error: {{.*}}bad-fractional-count.json: machine 'half-unit': 'compute_units' must be a whole number (got 0.5)
 // RUN: not moe-opt %s --moe-cost="machine-file=%S/Inputs/bad-kind.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-KIND
