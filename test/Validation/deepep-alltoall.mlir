@@ -3,7 +3,10 @@
 // github.com/deepseek-ai/DeepEP, now in its docs/legacy.md) next to the cost model's
 // all-to-all on an H800 (the h100-sxm preset with NVLink at 200 GB/s per
 // direction: NVIDIA's H800 has 400 GB/s bidirectional). docs/Validation.md
-// has the table; these checks pin the predictions.
+// has the table; these checks pin the predictions. The internode cases here
+// price a plain all-to-all (every routed copy crosses, as
+// dispatcher=alltoall does); DeepEP counts a token once per node it reaches,
+// and deepep-internode.test compares that figure with dispatcher=deepep.
 //
 // Each GPU sends 4096 * 8 rows of 7168 elements: 234881024 bytes in FP8,
 // 469762048 in BF16. Collective efficiency 0.89, latencies 3 us (NVLink) and
@@ -29,7 +32,7 @@ func.func @ep8(%d: tensor<32768x7168xf8E4M3FN>, %c: tensor<32768x7168xbf16>) {
 // EP16 over two nodes of 8: 8/16 of the FP8 buffer leaves through the NIC,
 // 117440512 B in 30e-6 + 117440512 / (0.89 * 50e9) = 2.66911e-3 s (the
 // NVLink part, 7/16, takes 0.58 ms in parallel): 44.0 GB/s of RDMA
-// traffic (DeepEP: 43 GB/s).
+// traffic.
 // CHECK-LABEL: func.func @ep16
 // CHECK: network = 2.20201e+08, seconds = 0.00266911, bound = network
 shard.grid @ep16grid(shape = 16)
@@ -39,8 +42,7 @@ func.func @ep16(%d: tensor<32768x7168xf8E4M3FN>) {
 }
 
 // EP64 over eight nodes: 56/64 leaves, 205520896 B in
-// 30e-6 + 205520896 / 44.5e9 = 4.64845e-3 s: 44.2 GB/s (DeepEP: 51 GB/s,
-// which counts NVLink-forwarded traffic too).
+// 30e-6 + 205520896 / 44.5e9 = 4.64845e-3 s: 44.2 GB/s of NIC traffic.
 // CHECK-LABEL: func.func @ep64
 // CHECK: network = 2.31211e+08, seconds = 0.00464845, bound = network
 shard.grid @ep64grid(shape = 64)
