@@ -299,6 +299,42 @@ TEST(CollectiveSeconds, AllToAll) {
   EXPECT_REL(wire, 896.0);
 }
 
+TEST(CollectiveSeconds, PerNodeDispatch) {
+  MachineModel m = unitMachine();
+  double wire = -1;
+  // p = 8 over 2 nodes of 4, each token's 2 copies on any expert: a token
+  // reaches 2 * (1 - (1/2)^2) = 1.5 nodes. Across nodes 1024 / 2 * 1.5 *
+  // 1/2 = 384 bytes (1e-5 + 3.84e-6); NVLink 1024 * 3/8 = 384 of the
+  // node's own plus 3/4 of the 512 remote ones, 768 bytes (1e-6 +
+  // 7.68e-7). The NIC is the bound: 1.384e-5 s, 1152 bytes.
+  EXPECT_REL(collectiveSeconds(m, CollectiveKind::AllToAll, 1024, 8, 1, wire,
+                               NodeLimitedRouting{2, 0, 0}),
+             1.384e-5);
+  EXPECT_REL(wire, 1152.0);
+  // Inside one node nothing changes: 768 bytes, 1.768e-6 s.
+  EXPECT_REL(collectiveSeconds(m, CollectiveKind::AllToAll, 1024, 4, 1, wire,
+                               NodeLimitedRouting{2, 0, 0}),
+             1.768e-6);
+}
+
+TEST(ExpectedNodesReached, AnyExpertAndNodeLimited) {
+  // Copies on any of n nodes: n (1 - (1 - 1/n)^k).
+  EXPECT_REL(expectedNodesReached(2, 2, 0, 0), 1.5);
+  EXPECT_REL(expectedNodesReached(8, 4, 0, 0), 4 * (1 - std::pow(0.75, 8)));
+  // 4 groups, 2 per node, every copy in 1 group: exactly one node.
+  EXPECT_REL(expectedNodesReached(4, 2, 4, 1), 1.0);
+  // DeepSeek-V3 on 8 nodes (8 groups, top-8 from 4 of them): the copies
+  // cover d = 4 (1 - (3/4)^8) groups, one per node, so r = 8 (1 - C(7, d) /
+  // C(8, d)) = 8 (1 - (8 - d) / 8) = d.
+  double d = 4 * (1 - std::pow(0.75, 8));
+  EXPECT_REL(expectedNodesReached(8, 8, 8, 4), d);
+  // A limit of every group is no limit.
+  EXPECT_REL(expectedNodesReached(8, 4, 4, 4),
+             expectedNodesReached(8, 4, 0, 0));
+  // One node: it is reached.
+  EXPECT_REL(expectedNodesReached(8, 1, 0, 0), 1.0);
+}
+
 TEST(CollectiveSeconds, AllReduce) {
   MachineModel m = unitMachine();
   double wire = -1;
