@@ -76,6 +76,10 @@ def MoECost : Pass<"moe-cost", "::mlir::ModuleOp"> {
            "overlap: each steady-state forward merges with another "
            "micro-batch's backward, their all-to-alls hidden behind each "
            "other's compute (--overlap-moe-expert-parallel-comm)">,
+    Option<"gradOverlap", "grad-overlap", "bool", "false",
+           "Train with each stage's gradient synchronisation beside the "
+           "last micro-batch's backward and the first one's forward "
+           "(Megatron-Core's --overlap-grad-reduce, --overlap-param-gather)">,
     Option<"checkMemory", "check-memory", "bool", "true",
            "Fail when the memory per device exceeds the machine's capacity">,
   ]);

@@ -135,6 +135,9 @@ def MoEPlanSearch : Pass<"moe-plan-search", "::mlir::ModuleOp"> {
     Option<"epOverlap", "ep-overlap", "bool", "false",
            "Every plan trains with 1F1B expert-parallel all-to-all overlap "
            "(--moe-cost ep-overlap)">,
+    Option<"gradOverlap", "grad-overlap", "bool", "false",
+           "Every plan overlaps its gradient synchronisation with the "
+           "backward (--moe-cost grad-overlap)">,
     Option<"dispatcher", "dispatcher", "::mlir::moe::Dispatcher",
            "::mlir::moe::Dispatcher::AllToAll",
            "Every plan's token dispatcher (--moe-gpu-plan dispatcher)",

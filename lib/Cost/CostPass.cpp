@@ -80,6 +80,7 @@ void MoECostPass::runOnOperation() {
   options.microBatches = microBatches;
   options.overlap = overlap;
   options.epOverlap = epOverlap;
+  options.gradOverlap = gradOverlap;
   FailureOr<CostAnalysis> analysis =
       CostAnalysis::run(module, *machineModel, options);
   if (failed(analysis))

@@ -247,7 +247,10 @@ FailureOr<PipelineResult> mlir::moe::schedulePipeline(
   // saved activations; per virtual stage, a micro-batch's forward and
   // backward.
   struct Stage {
-    double perStep = 0, largestOpWeightBytes = 0;
+    /// Optimizer updates and gradient synchronisation, once per step, and
+    /// the compute of one micro-batch's forward and backward (what an
+    /// overlapped synchronisation hides behind).
+    double perStep = 0, sync = 0, compute = 0, largestOpWeightBytes = 0;
     MemoryBreakdown state;
     double saved = 0, layerInputs = 0, largestLayer = 0;
     double inputBytes = -1;
@@ -283,12 +286,14 @@ FailureOr<PipelineResult> mlir::moe::schedulePipeline(
       Stage &s = perStage[i];
       int64_t slot = i * chunks + chunk;
       if (entry.role == OpRole::GradSync) {
-        s.perStep += cost.total.seconds * n;
+        s.sync += cost.total.seconds * n;
       } else {
         double forward = cost.forward.seconds * cost.exposed * n / m;
         double backward = cost.backward.seconds * cost.exposed * n / m;
         work.forward[slot] += forward;
         work.backward[slot] += backward;
+        if (entry.role == OpRole::Compute)
+          s.compute += forward + backward;
         if (entry.expertExchange) {
           work.forwardExchange[slot] += forward;
           work.backwardExchange[slot] += backward;
@@ -328,12 +333,21 @@ FailureOr<PipelineResult> mlir::moe::schedulePipeline(
     end[slot.stage] = std::max(end[slot.stage], slot.end);
     busy[slot.stage] += slot.end - slot.start;
   }
+  // The fraction of each stage's gradient synchronisation left exposed.
+  std::vector<double> syncExposed(stages, 1.0);
   double worstMemory = -1, criticalWork = 0;
   for (int64_t i = 0; i < stages; ++i) {
     Stage &s = perStage[i];
-    if (end[i] + s.perStep > result.seconds) {
-      result.seconds = end[i] + s.perStep;
-      criticalWork = busy[i] + s.perStep;
+    // Overlapped synchronisation: each bucket's reduce-scatter runs beside
+    // the rest of the last micro-batch's backward, ZeRO's parameter
+    // all-gather beside the next step's first forward; together they hide
+    // behind at most one micro-batch's compute on the stage.
+    if (train && options.gradOverlap && s.sync > 0)
+      syncExposed[i] = std::max(0.0, s.sync - s.compute) / s.sync;
+    double perStep = s.perStep + s.sync * syncExposed[i];
+    if (end[i] + perStep > result.seconds) {
+      result.seconds = end[i] + perStep;
+      criticalWork = busy[i] + perStep;
     }
     result.slowestStageSeconds =
         std::max(result.slowestStageSeconds, busy[i] / m);
@@ -357,6 +371,14 @@ FailureOr<PipelineResult> mlir::moe::schedulePipeline(
       result.memory = mem;
     }
   }
+  // Reports and the timeline show how much of each sync is exposed.
+  for (OpEntry &entry : entries)
+    if (entry.role == OpRole::GradSync && entry.cost.stage < stages) {
+      double scale = syncExposed[entry.cost.stage];
+      entry.cost.exposed *= scale;
+      entry.cost.total.seconds *= scale;
+      entry.cost.total.boundSeconds *= scale;
+    }
   result.bubble =
       result.seconds > 0
           ? std::max(0.0, result.seconds - criticalWork) / result.seconds

@@ -154,7 +154,8 @@ FailureOr<CostSummary> mlir::moe::priceStep(MutableArrayRef<OpEntry> entries,
   int64_t stages = std::max<int64_t>(1, shape.stages);
   bool epOverlap = options.epOverlap && train && !machine.isWafer();
   summary.epOverlap = epOverlap ? machine.overlapEfficiency : 0;
-  if ((stages > 1 || epOverlap) && !machine.isWafer()) {
+  bool scheduled = stages > 1 || epOverlap || (options.gradOverlap && train);
+  if (scheduled && !machine.isWafer()) {
     FailureOr<PipelineResult> pipeline =
         schedulePipeline(entries, layers, machine, options, shape, loc);
     if (failed(pipeline))

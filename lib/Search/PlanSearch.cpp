@@ -132,6 +132,7 @@ SearchResult mlir::moe::searchGPUPlans(const ProgramSummary &summary,
                   plan.train = space.train;
                   plan.overlap = space.overlap;
                   plan.epOverlap = space.epOverlap;
+                  plan.gradOverlap = space.gradOverlap;
                   plan.dispatcher = space.dispatcher;
                   allOverMemory &= price(plan);
                 }

@@ -512,6 +512,7 @@ FailureOr<PlanEstimate> PlanEstimator::estimate(const GPUPlan &plan,
   options.microBatches = plan.microBatches;
   options.overlap = plan.overlap;
   options.epOverlap = plan.epOverlap;
+  options.gradOverlap = plan.gradOverlap;
   OpPricer pricer(machine, options);
   pricer.zeroStage = plan.zero;
   pricer.syncGroups = (*laid)->syncGroups;

@@ -132,6 +132,11 @@ struct GPUPipelineOptions : public CostReportOptions<GPUPipelineOptions> {
       llvm::cl::desc("1F1B with expert-parallel all-to-all overlap "
                      "(--moe-cost)"),
       llvm::cl::init(false)};
+  Option<bool> gradOverlap{
+      *this, "grad-overlap",
+      llvm::cl::desc("Gradient synchronisation beside the backward "
+                     "(--moe-cost)"),
+      llvm::cl::init(false)};
   Option<int64_t> microBatches{*this, "micro-batches",
                                llvm::cl::desc("Micro-batches per step"),
                                llvm::cl::init(1)};
@@ -185,6 +190,7 @@ void buildGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &o) {
   cost.placementFile = o.placementFile;
   cost.overlap = o.overlap;
   cost.epOverlap = o.epOverlap;
+  cost.gradOverlap = o.gradOverlap;
   cost.microBatches = o.microBatches;
   o.addCostAndReport(pm, cost);
 }

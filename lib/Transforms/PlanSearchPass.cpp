@@ -106,6 +106,7 @@ MoEPlanSearchPass::lowerAndCost(ModuleOp module, const GPUPlan &plan) {
   }
   cost.overlap = plan.overlap;
   cost.epOverlap = plan.epOverlap;
+  cost.gradOverlap = plan.gradOverlap;
   cost.imbalance = imbalance;
   cost.hotExperts = hotExperts;
   cost.zipf = zipf;
@@ -229,6 +230,7 @@ void MoEPlanSearchPass::runOnOperation() {
   space.train = phase == Phase::Train;
   space.overlap = overlap;
   space.epOverlap = epOverlap;
+  space.gradOverlap = gradOverlap;
   space.dispatcher = dispatcher;
   space.maxTp = maxTp;
   space.maxPp = maxPp;

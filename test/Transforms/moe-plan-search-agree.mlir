@@ -50,12 +50,12 @@
 // RUN: moe-translate --import-hf-config %S/../../examples/configs/qwen3-30b-a3b.json --num-layers 2 --batch 16 --seq-len 256 --capacity-factor 0 | moe-opt --moe-plan-search="gpus=16 check-all max-disagreement=1e-9 apply=false output=/dev/null zipf=1.2" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-ZIPF
 // CHECK-ZIPF: remark: checked 80 plans lowered and costed as IR against their estimates: largest difference 0.00% in time, 0.00% in memory per device
 
-// The DeepEP dispatcher (one copy per remote node) and the expert-parallel
-// overlap schedule (merged forward/backward pairs), in the estimate as in
-// the IR: the dropless Qwen3-30B-A3B on 16 GPUs (two nodes), and the
+// The DeepEP dispatcher (one copy per remote node), the expert-parallel
+// overlap schedule (merged forward/backward pairs) and gradient
+// synchronisation beside the backward, in the estimate as in the IR: the dropless Qwen3-30B-A3B on 16 GPUs (two nodes), and the
 // 5-layer DeepSeek-V3 (node-limited routing, groups(8, 4)) with tp and pp
 // up to 2 on 8 GPUs of two 4-GPU nodes.
-// RUN: moe-translate --import-hf-config %S/../../examples/configs/qwen3-30b-a3b.json --num-layers 2 --batch 16 --seq-len 256 --capacity-factor 0 | moe-opt --moe-plan-search="gpus=16 check-all max-disagreement=1e-9 apply=false output=/dev/null dispatcher=deepep ep-overlap" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-DEEPEP
+// RUN: moe-translate --import-hf-config %S/../../examples/configs/qwen3-30b-a3b.json --num-layers 2 --batch 16 --seq-len 256 --capacity-factor 0 | moe-opt --moe-plan-search="gpus=16 check-all max-disagreement=1e-9 apply=false output=/dev/null dispatcher=deepep ep-overlap grad-overlap" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-DEEPEP
 // CHECK-DEEPEP: remark: checked 80 plans lowered and costed as IR against their estimates: largest difference 0.00% in time, 0.00% in memory per device
-// RUN: moe-translate --import-hf-config %S/../../examples/configs/deepseek-v3.json --num-layers 5 --batch 8 --seq-len 32 | moe-opt --moe-plan-search="gpus=8 max-tp=2 max-pp=2 check-all max-disagreement=1e-9 output=/dev/null machine=b200 gpus-per-node=4 dispatcher=deepep ep-overlap" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-DEEPEP-DSV3
+// RUN: moe-translate --import-hf-config %S/../../examples/configs/deepseek-v3.json --num-layers 5 --batch 8 --seq-len 32 | moe-opt --moe-plan-search="gpus=8 max-tp=2 max-pp=2 check-all max-disagreement=1e-9 output=/dev/null machine=b200 gpus-per-node=4 dispatcher=deepep ep-overlap grad-overlap" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-DEEPEP-DSV3
 // CHECK-DEEPEP-DSV3: remark: checked 544 plans lowered and costed as IR against their estimates: largest difference 0.00% in time, 0.00% in memory per device

@@ -144,6 +144,7 @@ void fuzzIR(StringRef source) {
   cost.checkMemory = (hash >> 7) & 1;
   cost.overlap = ((hash >> 8) & 1) ? 0.5 : 0.0;
   cost.epOverlap = (hash >> 16) & 1;
+  cost.gradOverlap = (hash >> 17) & 1;
   if (verbose())
     llvm::errs() << "moe-fuzz: --moe-cost=\"machine=" << cost.machine
                  << " phase=" << stringifyPhase(cost.phase)
@@ -152,7 +153,8 @@ void fuzzIR(StringRef source) {
                  << " micro-batches=" << cost.microBatches
                  << " check-memory=" << cost.checkMemory
                  << " overlap=" << cost.overlap
-                 << " ep-overlap=" << cost.epOverlap << "\"\n";
+                 << " ep-overlap=" << cost.epOverlap
+                 << " grad-overlap=" << cost.gradOverlap << "\"\n";
   OwningOpRef<ModuleOp> costed = module->clone();
   costAndReport(*costed, cost);
 

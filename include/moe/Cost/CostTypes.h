@@ -62,6 +62,11 @@ struct CostOptions {
   /// Expert dispatches send a token once per remote node (the plan's DeepEP
   /// dispatcher, Kernel::perNodeDispatch).
   bool dispatchPerNode = false;
+  /// Megatron-Core's --overlap-grad-reduce and --overlap-param-gather: each
+  /// stage's gradient synchronisation runs beside the last micro-batch's
+  /// backward and the first micro-batch's forward (docs/CostModel.md,
+  /// "Pipeline parallelism").
+  bool gradOverlap = false;
 };
 
 /// What one op costs in the phase, summed over every time it runs.

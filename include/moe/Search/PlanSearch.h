@@ -23,6 +23,8 @@ struct GPUSearchSpace {
   double overlap = 0;
   /// Every plan trains with expert-parallel all-to-all overlap.
   bool epOverlap = false;
+  /// Every plan overlaps its gradient synchronisation with the backward.
+  bool gradOverlap = false;
   /// Every plan's token dispatcher.
   Dispatcher dispatcher = Dispatcher::AllToAll;
   std::vector<double> capacityFactors = {1.0, 1.25};

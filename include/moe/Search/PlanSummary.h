@@ -85,6 +85,8 @@ struct GPUPlan {
   double overlap = 0;
   /// 1F1B with expert-parallel all-to-all overlap (CostOptions::epOverlap).
   bool epOverlap = false;
+  /// Gradient synchronisation beside the backward (CostOptions::gradOverlap).
+  bool gradOverlap = false;
 
   int64_t devices() const { return dp * ep * tp * pp; }
   /// Devices in each expert-parallel group.
