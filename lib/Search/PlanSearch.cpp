@@ -75,6 +75,16 @@ SearchResult mlir::moe::searchGPUPlans(const ProgramSummary &summary,
     return overMemory;
   };
 
+  // What every plan of the space shares.
+  GPUPlan common;
+  common.fp8 = space.fp8;
+  common.fp32Grads = space.fp32Grads;
+  common.train = space.train;
+  common.overlap = space.overlap;
+  common.epOverlap = space.epOverlap;
+  common.gradOverlap = space.gradOverlap;
+  common.dispatcher = space.dispatcher;
+
   SmallVector<int64_t> deviceDivisors = getDivisors(devices);
   // Divisors of the step's sequences: every replica's share is one, and the
   // micro-batch sizes of a share are its divisors among them.
@@ -115,7 +125,7 @@ SearchResult mlir::moe::searchGPUPlans(const ProgramSummary &summary,
                   // ranks dividing every layer's experts.
                   if (fold && (tp == 1 || summary.expertGcd % (ep * tp) != 0))
                     continue;
-                  GPUPlan plan;
+                  GPUPlan plan = common;
                   plan.ep = ep;
                   plan.dp = dp;
                   plan.tp = tp;
@@ -126,14 +136,7 @@ SearchResult mlir::moe::searchGPUPlans(const ProgramSummary &summary,
                   plan.recompute = recompute;
                   plan.recomputeModules = modules;
                   plan.zero = zero;
-                  plan.fp8 = space.fp8;
-                  plan.fp32Grads = space.fp32Grads;
                   plan.fold = fold;
-                  plan.train = space.train;
-                  plan.overlap = space.overlap;
-                  plan.epOverlap = space.epOverlap;
-                  plan.gradOverlap = space.gradOverlap;
-                  plan.dispatcher = space.dispatcher;
                   allOverMemory &= price(plan);
                 }
           if (allOverMemory && space.pruneOverMemory) {
