@@ -438,7 +438,10 @@ void TimelineBuilder::layPipeline(int64_t stages, int64_t chunks) {
                    s == critical ? &b : nullptr);
     timeline.span = std::max(timeline.span, t);
   }
-  b.bubble = std::max(0.0, timeline.span - b.total());
+  // What the stage that ends the step waits; a residue of rounding (a
+  // one-stage schedule waits for nothing) is none.
+  double wait = timeline.span - b.total();
+  b.bubble = wait > 1e-9 * timeline.span ? wait : 0;
 }
 
 Timeline TimelineBuilder::build() {
