@@ -149,8 +149,8 @@ FailureOr<CostSummary> mlir::moe::priceStep(MutableArrayRef<OpEntry> entries,
 
   // Pipeline parallelism: the plan's function holds every layer; each
   // device runs one stage of them (docs/CostModel.md). The expert-parallel
-  // overlap schedule merges micro-batches' forwards and backwards, so it
-  // runs as a schedule on one stage too.
+  // overlap schedule (merged forwards and backwards) and overlapped gradient
+  // synchronisation run as a schedule on one stage too.
   int64_t stages = std::max<int64_t>(1, shape.stages);
   bool epOverlap = options.epOverlap && train && !machine.isWafer();
   summary.epOverlap = epOverlap ? machine.overlapEfficiency : 0;

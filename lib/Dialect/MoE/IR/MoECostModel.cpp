@@ -120,7 +120,7 @@ Kernel mlir::moe::makeExchange(CollectiveKind kind, Value buffer,
   // capacity whatever the load.
   if (kind == CollectiveKind::AllToAll) {
     DispatchOp dispatch = findDispatch(buffer);
-    kernel.expertExchange = isExpertBuffer(buffer);
+    kernel.expertExchange = static_cast<bool>(dispatch);
     if (dispatch && dispatch.getDropless() && allStatic(dispatch)) {
       kernel.layerExperts = dim(dispatch.getResult(), 0);
       kernel.expertGroup = groupSize;
