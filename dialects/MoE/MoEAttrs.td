@@ -210,9 +210,34 @@ def MoE_GPUPlanAttr : MoE_Attr<"GPUPlan", "gpu_plan",
                         DefaultValuedParameter<"bool", "false",
                                                "MoE parallel folding">:$fold,
                         MoE_DispatcherParameter:$dispatcher,
+                        MoE_Degree<"context-parallel degree">:$cp,
                         DefaultValuedParameter<"int64_t", "0",
                                                "tokens per step">:$tokens);
   let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+def MoE_ContextAttr : MoE_Attr<"Context", "context"> {
+  let summary = "The context-parallel group of an attention op";
+  let description = [{
+    An attention op with `context = #moe.context<@grid, [axes]>` runs on
+    `1 / c` of each of its sequences, where `c` is the number of devices
+    along `axes` of the `shard.grid` `@grid`: cut each sequence into `2c`
+    equal chunks, the device with index `r` along those axes holds chunks
+    `r` and `2c - 1 - r`, which balances the causal work (Megatron-Core's
+    context parallelism; Llama 3 section 3.3.2). `seq_len` stays the whole
+    sequence. The op exchanges its keys and values with the group so that
+    its queries attend to every position they may see; the cost model
+    prices that exchange as a ring running beside the attention core.
+
+    ```mlir
+    %y = moe.attention ... seq_len = 8192 causal
+        context = #moe.context<@gpus, [2]> : ...
+    ```
+  }];
+  let parameters = (ins "::mlir::FlatSymbolRefAttr":$grid,
+                        ArrayRefParameter<"int16_t", "grid axes">:$axes);
+  let assemblyFormat = "`<` $grid `,` `[` $axes `]` `>`";
   let genVerifyDecl = 1;
 }
 

@@ -12,6 +12,7 @@ include "MoE/MoEAttrs.td"
 include "MoE/MoEDialect.td"
 include "Interfaces/CostModelOpInterface.td"
 include "Interfaces/PlanLayoutOpInterface.td"
+include "mlir/IR/SymbolInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
 //===----------------------------------------------------------------------===//
@@ -60,6 +61,11 @@ def MoE_AttentionOpInterface : OpInterface<"AttentionOpInterface"> {
         Makes `caches` (one per getCacheColumns entry, or none) the op's KV
         caches.
       }], "void", "setCaches", (ins "::mlir::ValueRange":$caches)>,
+    InterfaceMethod<[{
+        The context-parallel group the op's sequences are split over (null:
+        each device holds whole sequences).
+      }], "::mlir::moe::ContextAttr", "getContextGroup", (ins), "",
+      [{ return $_op.getContextParallelAttr(); }]>,
     InterfaceMethod<"Sequences the op attends within (its rows / seq_len).",
                     "int64_t", "getSequenceCount", (ins), "", [{
         return ::llvm::cast<::mlir::ShapedType>($_op.getInput().getType())
@@ -243,6 +249,7 @@ def MoE_CombineOp : MoE_Op<"combine", [Pure, MoE_CostModel]> {
 
 def MoE_AttentionOp : MoE_Op<"attention", [Pure, MoE_CachedCostModel,
     MoE_PlanLayout, DeclareOpInterfaceMethods<MoE_AttentionOpInterface>,
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>,
     AttrSizedOperandSegments]> {
   let summary = "Multi-head self-attention with grouped KV heads (GQA)";
   let description = [{
@@ -261,6 +268,11 @@ def MoE_AttentionOp : MoE_Op<"attention", [Pure, MoE_CachedCostModel,
     `bf16`, `f8E4M3FN`, ...). The `seq_len` new tokens attend over the `L`
     cached positions followed by themselves (causal among themselves); their
     keys and values are what a serving loop appends to the cache.
+
+    With `context_parallel = #moe.context<@grid, [axes]>` (set by a GPU plan
+    with `cp > 1`) the op holds `1 / c` of each sequence and exchanges keys
+    and values over that group of `c` devices (see `#moe.context`):
+    `T = batch * seq_len / c`. It takes no caches.
 
     Shapes: input `[T, H]`, `wq` `[H, num_heads * head_dim]`, `wk` and `wv`
     `[H, num_kv_heads * head_dim]`, `wo` `[num_heads * head_dim, H]`, result
@@ -283,6 +295,7 @@ def MoE_AttentionOp : MoE_Op<"attention", [Pure, MoE_CachedCostModel,
                        MoE_PositiveI64:$seq_len,
                        UnitAttr:$causal,
                        OptionalAttr<MoE_PositiveI64>:$window,
+                       OptionalAttr<MoE_ContextAttr>:$context_parallel,
                        Optional<MoE_Float3D>:$k_cache,
                        Optional<MoE_Float3D>:$v_cache);
   let results = (outs MoE_Float2D:$result);
@@ -291,6 +304,7 @@ def MoE_AttentionOp : MoE_Op<"attention", [Pure, MoE_CachedCostModel,
     (`cache` `(` $k_cache^ `,` $v_cache `)`)? `heads` `=` $num_heads
     `kv_heads` `=` $num_kv_heads `head_dim` `=` $head_dim
     `seq_len` `=` $seq_len (`causal` $causal^)? (`window` `=` $window^)?
+    (`context_parallel` `=` $context_parallel^)?
     attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
@@ -304,6 +318,7 @@ def MoE_AttentionOp : MoE_Op<"attention", [Pure, MoE_CachedCostModel,
 
 def MoE_MLAttentionOp : MoE_Op<"mla_attention", [Pure, MoE_CachedCostModel,
     MoE_PlanLayout, DeclareOpInterfaceMethods<MoE_AttentionOpInterface>,
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>,
     AttrSizedOperandSegments]> {
   let summary = "Multi-head latent attention (DeepSeek-V2/V3)";
   let description = [{
@@ -328,6 +343,9 @@ def MoE_MLAttentionOp : MoE_Op<"mla_attention", [Pure, MoE_CachedCostModel,
     value half into the output, so attention reads the latent directly and
     every head shares it.
 
+    `context_parallel` splits the sequences over a group of devices as for
+    `moe.attention`.
+
     See [docs/Spec.md#moemla_attention](../../docs/Spec.md#moemla_attention).
 
     Example (one DeepSeek-V3 layer):
@@ -351,6 +369,7 @@ def MoE_MLAttentionOp : MoE_Op<"mla_attention", [Pure, MoE_CachedCostModel,
                        MoE_PositiveI64:$v_head_dim,
                        MoE_PositiveI64:$seq_len,
                        UnitAttr:$causal,
+                       OptionalAttr<MoE_ContextAttr>:$context_parallel,
                        Optional<MoE_Float3D>:$cache);
   let results = (outs MoE_Float2D:$result);
   let assemblyFormat = [{
@@ -359,6 +378,7 @@ def MoE_MLAttentionOp : MoE_Op<"mla_attention", [Pure, MoE_CachedCostModel,
     `heads` `=` $num_heads
     `qk_nope_dim` `=` $qk_nope_dim `qk_rope_dim` `=` $qk_rope_dim
     `v_head_dim` `=` $v_head_dim `seq_len` `=` $seq_len (`causal` $causal^)?
+    (`context_parallel` `=` $context_parallel^)?
     attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;

@@ -37,7 +37,14 @@ def MoEGPUPlan : Pass<"moe-gpu-plan", "::mlir::ModuleOp"> {
       ranks, expert tensor parallelism 1);
     - `dispatcher=deepep` prices the expert all-to-alls as DeepEP sends them:
       a token once to each remote node holding one of its experts, fanned
-      out over NVLink there (`alltoall`, the default: every routed copy).
+      out over NVLink there (`alltoall`, the default: every routed copy);
+    - `cp` (context parallelism) adds a grid axis between `ep` and `tp`
+      (`dp x ep x cp x tp`): every device holds `1 / cp` of each sequence
+      (two chunks of `seq_len / (2 cp)`, which balance the causal work),
+      attention ops get `context_parallel = #moe.context<@gpus, [axis]>`
+      and exchange their keys and values over that axis, and every other op
+      treats the axis as data parallel. With `fold` the experts are split
+      over `ep`, `cp` and `tp`.
 
     The module gets `moe.plan` (the options) and a `dlti.target_system_spec`
     with `devices_per_node`, so `--moe-cost` prices the collectives over
@@ -84,13 +91,17 @@ def MoEGPUPlan : Pass<"moe-gpu-plan", "::mlir::ModuleOp"> {
            "buffers and reduce them in FP32 (Megatron-Core's "
            "grad_reduce_in_fp32); otherwise at the weights' width">,
     Option<"fold", "fold", "bool", "false",
-           "MoE parallel folding: the experts' all-to-all spans the ep and "
-           "tp axes (an expert-parallel group of ep * tp devices; needs "
-           "tp > 1)">,
+           "MoE parallel folding: the experts' all-to-all spans the ep, cp "
+           "and tp axes (an expert-parallel group of ep * cp * tp devices; "
+           "needs tp > 1 or cp > 1)">,
     Option<"dispatcher", "dispatcher", "::mlir::moe::Dispatcher",
            "::mlir::moe::Dispatcher::AllToAll",
            "How tokens reach their experts across nodes",
            "::mlir::moe::dispatcherOptionValues()">,
+    Option<"cp", "cp", "int64_t", "1",
+           "Context-parallel degree: each device holds 1 / cp of every "
+           "sequence, and attention exchanges keys and values over the cp "
+           "axis">,
     MoE_PhaseOption<"Forward",
                     "What the plan runs (train adds gradient synchronisation)">.option,
   ]);
@@ -105,8 +116,9 @@ def MoEPlanSearch : Pass<"moe-plan-search", "::mlir::ModuleOp"> {
     and how they scale with the tokens a GPU holds, its MoE layers and
     weights), then prices every plan on `gpus` GPUs: expert-parallel degree
     `ep` (dividing the GPUs and every layer's expert count, `dp = gpus /
-    ep`), tensor parallelism up to `max-tp` (with and without MoE parallel
-    folding, `fold`), pipeline stages up to `max-pp`, ZeRO stage,
+    ep`), tensor parallelism up to `max-tp` and context parallelism up to
+    `max-cp` (with and without MoE parallel folding, `fold`), pipeline
+    stages up to `max-pp`, ZeRO stage,
     micro-batch size (sequences per GPU per micro-batch dividing the
     step's `global-batch / gpus`), capacity factor and activation
     recomputation. Plans whose memory per device exceeds the machine's are
@@ -168,6 +180,8 @@ def MoEPlanSearch : Pass<"moe-plan-search", "::mlir::ModuleOp"> {
            "Largest tensor-parallel degree to search">,
     Option<"maxPp", "max-pp", "int64_t", "1",
            "Largest number of pipeline stages to search">,
+    Option<"maxCp", "max-cp", "int64_t", "1",
+           "Largest context-parallel degree to search">,
     Option<"fp8", "fp8", "bool", "false",
            "Run the 16-bit GEMMs of every plan in FP8 (--moe-gpu-plan fp8)">,
     Option<"fp32Grads", "fp32-grads", "bool", "false",

@@ -246,6 +246,10 @@ OpWork OpPricer::measure(Operation *op, CostModelOpInterface costOp,
             costOp.getRecomputed(static_cast<RecomputeModule>(m), rerun);
   // A router trace names layers; uniform routing needs no name.
   std::string layer = options.routing.isUniform() ? "" : getLayerName(op);
+  // The attention core a context-parallel ring runs beside.
+  struct {
+    KernelCost forward, backward;
+  } core;
   for (const Kernel &original : kernels) {
     Kernel kernel = applyRouting(original, layer);
     if (streamed)
@@ -256,6 +260,10 @@ OpWork OpPricer::measure(Operation *op, CostModelOpInterface costOp,
       continue;
     }
     KernelCost fwd = priceKernel(machine, kernel, Direction::Forward);
+    if (kernel.kind == KernelKind::Attention)
+      core.forward = fwd;
+    if (kernel.contextExchange)
+      fwd = hideInRing(fwd, core.forward, kernel.groupSize);
     work.forward += fwd;
     if (kernel.kind != KernelKind::Collective &&
         llvm::is_contained(rerun, StringRef(kernel.name)))
@@ -264,7 +272,12 @@ OpWork OpPricer::measure(Operation *op, CostModelOpInterface costOp,
       work.modelFlops += fwd.flops;
     if (!train)
       continue;
-    work.backward += priceKernel(machine, kernel, Direction::Backward);
+    KernelCost bwd = priceKernel(machine, kernel, Direction::Backward);
+    if (kernel.kind == KernelKind::Attention)
+      core.backward = bwd;
+    if (kernel.contextExchange)
+      bwd = hideInRing(bwd, core.backward, kernel.groupSize);
+    work.backward += bwd;
     // Recomputing a layer reuses the weights streamed for its backward.
     if (kernel.kind != KernelKind::WeightStream)
       work.recompute += fwd;

@@ -354,6 +354,22 @@ double mlir::moe::collectiveSeconds(const MachineModel &machine,
   llvm_unreachable("unknown collective");
 }
 
+KernelCost mlir::moe::hideInRing(KernelCost exchange, const KernelCost &core,
+                                 int64_t devices) {
+  if (devices <= 1 || exchange.seconds <= 0)
+    return exchange;
+  double d = static_cast<double>(devices);
+  double exposed =
+      std::max(0.0, exchange.seconds - core.seconds * (d - 1) / d);
+  double factor = exposed / exchange.seconds;
+  // The bytes still cross the links; only their time hides.
+  exchange.seconds = exposed;
+  exchange.networkSeconds *= factor;
+  exchange.latencySeconds *= factor;
+  exchange.boundSeconds *= factor;
+  return exchange;
+}
+
 KernelCost mlir::moe::priceKernel(const MachineModel &machine,
                                   const Kernel &kernel, Direction direction) {
   bool backward = direction == Direction::Backward;
@@ -444,6 +460,12 @@ KernelCost mlir::moe::priceKernel(const MachineModel &machine,
                                  kernel.routeGroupLimit}
             : NodeLimitedRouting{});
     cost.network = wire;
+    // Ring attention's backward passes the keys and values round again
+    // with their gradients beside them: twice the forward's traffic.
+    if (backward && kernel.contextExchange) {
+      cost.networkSeconds *= 2;
+      cost.network *= 2;
+    }
     return finish(cost, 0);
   }
   case KernelKind::WeightStream: {

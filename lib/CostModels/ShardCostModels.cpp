@@ -29,23 +29,6 @@ using namespace mlir::moe;
 
 namespace {
 
-/// Group size and member stride of a collective on `grid` over `axes`
-/// (moe::getGroup, as the plan search sizes them).
-LogicalResult getGroup(Operation *op, FlatSymbolRefAttr gridName,
-                       ArrayRef<int16_t> axes, int64_t &size, int64_t &stride) {
-  auto grid = SymbolTable::lookupNearestSymbolFrom<shard::GridOp>(op, gridName);
-  if (!grid)
-    return failure();
-  ArrayRef<int64_t> shape = grid.getShape();
-  if (llvm::any_of(shape, ShapedType::isDynamic) ||
-      llvm::any_of(axes, [&](int16_t axis) {
-        return axis < 0 || axis >= static_cast<int16_t>(shape.size());
-      }))
-    return failure();
-  std::tie(size, stride) = moe::getGroup(shape, axes);
-  return success();
-}
-
 CollectiveKind kindOf(Operation *op) {
   if (isa<shard::AllToAllOp>(op))
     return CollectiveKind::AllToAll;
@@ -66,8 +49,8 @@ struct CollectiveCostModel
   LogicalResult getKernels(Operation *op, KernelList &kernels) const {
     auto collective = cast<OpTy>(op);
     int64_t size = 1, stride = 1;
-    if (failed(getGroup(op, collective.getGridAttr(), collective.getGridAxes(),
-                        size, stride)))
+    if (failed(lookupGridGroup(op, collective.getGridAttr(),
+                               collective.getGridAxes(), size, stride)))
       return failure();
     auto isStatic = [](Value v) {
       auto type = dyn_cast<ShapedType>(v.getType());

@@ -207,6 +207,16 @@ Kernel mlir::moe::makeCachedAttention(int64_t sequences, int64_t groups,
   return kernel;
 }
 
+Kernel mlir::moe::makeContextExchange(double gatheredBytes, unsigned elemBytes,
+                                      int64_t groupSize, int64_t groupStride) {
+  Kernel kernel = makeCollective(CollectiveKind::AllGather, gatheredBytes,
+                                 elemBytes, groupSize, groupStride,
+                                 /*gradientSync=*/false);
+  kernel.name = "kv-ring";
+  kernel.contextExchange = true;
+  return kernel;
+}
+
 Kernel mlir::moe::makeCollective(CollectiveKind kind, double bufferBytes,
                                  unsigned elemBytes, int64_t groupSize,
                                  int64_t groupStride, bool gradientSync) {

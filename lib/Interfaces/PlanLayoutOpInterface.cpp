@@ -12,8 +12,10 @@ using namespace mlir::moe;
 
 #include "moe/Interfaces/PlanLayoutOpInterface.cpp.inc"
 
-SmallVector<int64_t, 3> PlanDegrees::gridShape() const {
-  SmallVector<int64_t, 3> shape = {dp, ep};
+SmallVector<int64_t, 4> PlanDegrees::gridShape() const {
+  SmallVector<int64_t, 4> shape = {dp, ep};
+  if (cp > 1)
+    shape.push_back(cp);
   if (tp > 1)
     shape.push_back(tp);
   return shape;
@@ -25,24 +27,41 @@ int64_t PlanDegrees::size(PlanAxis axis) const {
     return dp;
   case PlanAxis::EP:
     return ep;
+  case PlanAxis::CP:
+    return cp;
   case PlanAxis::TP:
     return tp;
   }
   llvm_unreachable("unknown plan axis");
 }
 
-SmallVector<int16_t, 3> PlanDegrees::tokenAxes() const {
-  SmallVector<int16_t, 3> axes = {gridAxis(PlanAxis::DP),
-                                  gridAxis(PlanAxis::EP)};
-  if (tp > 1)
-    axes.push_back(gridAxis(PlanAxis::TP));
+int16_t PlanDegrees::gridAxis(PlanAxis axis) const {
+  // Axes of degree 1 other than dp and ep are left off the grid.
+  int16_t index = 0;
+  for (PlanAxis a : {PlanAxis::DP, PlanAxis::EP, PlanAxis::CP}) {
+    if (a == axis)
+      return index;
+    if (a == PlanAxis::DP || a == PlanAxis::EP || size(a) > 1)
+      ++index;
+  }
+  return index;
+}
+
+SmallVector<int16_t, 4> PlanDegrees::tokenAxes() const {
+  SmallVector<int16_t, 4> axes;
+  for (int16_t i = 0, e = gridShape().size(); i < e; ++i)
+    axes.push_back(i);
   return axes;
 }
 
-SmallVector<int16_t, 2> PlanDegrees::expertAxes() const {
-  if (fold && tp > 1)
-    return {gridAxis(PlanAxis::EP), gridAxis(PlanAxis::TP)};
-  return {gridAxis(PlanAxis::EP)};
+SmallVector<int16_t, 3> PlanDegrees::expertAxes() const {
+  SmallVector<int16_t, 3> axes = {gridAxis(PlanAxis::EP)};
+  if (!fold)
+    return axes;
+  for (PlanAxis a : {PlanAxis::CP, PlanAxis::TP})
+    if (size(a) > 1)
+      axes.push_back(gridAxis(a));
+  return axes;
 }
 
 std::pair<int64_t, int64_t> mlir::moe::getGroup(ArrayRef<int64_t> shape,

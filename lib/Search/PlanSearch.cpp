@@ -92,61 +92,73 @@ SearchResult mlir::moe::searchGPUPlans(const ProgramSummary &summary,
   for (int64_t tp : deviceDivisors) {
     if (tp > space.maxTp)
       break;
-    for (int64_t pp : deviceDivisors) {
-      if (pp > space.maxPp || (devices / tp) % pp != 0)
+    for (int64_t cp : deviceDivisors) {
+      // Each device holds two equal chunks of every sequence.
+      if (cp > space.maxCp)
+        break;
+      if ((devices / tp) % cp != 0 ||
+          (cp > 1 && summary.seqLen % (2 * cp) != 0))
         continue;
-      for (int64_t ep : deviceDivisors) {
-        if ((devices / (tp * pp)) % ep != 0 || summary.expertGcd % ep != 0)
+      for (int64_t pp : deviceDivisors) {
+        if (pp > space.maxPp || (devices / (tp * cp)) % pp != 0)
           continue;
-        int64_t dp = devices / (tp * pp * ep);
-        // Each data- and expert-parallel replica (a tensor-parallel group)
-        // holds whole sequences; every pipeline stage sees them all.
-        int64_t groups = dp * ep;
-        if (sequences % groups != 0)
-          continue;
-        int64_t perGroup = sequences / groups;
-        for (int64_t mb : sequenceDivisors) {
-          if (mb > perGroup)
-            break;
-          if (perGroup % mb != 0 || (mb * summary.seqLen) % tp != 0)
+        for (int64_t ep : deviceDivisors) {
+          if ((devices / (tp * cp * pp)) % ep != 0 ||
+              summary.expertGcd % ep != 0)
             continue;
-          // Memory per device does not fall as micro-batches grow (more
-          // activations per micro-batch, never fewer in flight per token),
-          // so once every variant of a size is over memory, larger sizes
-          // are too: they are counted, not priced.
-          bool allOverMemory = true;
-          for (double cf : space.capacityFactors)
-            for (auto [recompute, modules] : recomputations)
-              for (int64_t zero : space.zeroStages)
-                for (bool fold : {false, true}) {
-                  if ((recompute || modules || zero > 0) && !space.train)
-                    continue;
-                  // Folding needs tensor parallelism, and ep * tp experts'
-                  // ranks dividing every layer's experts.
-                  if (fold && (tp == 1 || summary.expertGcd % (ep * tp) != 0))
-                    continue;
-                  GPUPlan plan = common;
-                  plan.ep = ep;
-                  plan.dp = dp;
-                  plan.tp = tp;
-                  plan.pp = pp;
-                  plan.tokensPerDevice = mb * summary.seqLen / tp;
-                  plan.microBatches = perGroup / mb;
-                  plan.capacityFactor = cf;
-                  plan.recompute = recompute;
-                  plan.recomputeModules = modules;
-                  plan.zero = zero;
-                  plan.fold = fold;
-                  allOverMemory &= price(plan);
-                }
-          if (allOverMemory && space.pruneOverMemory) {
-            result.unpricedOverMemory +=
-                llvm::count_if(sequenceDivisors, [&](int64_t larger) {
-                  return larger > mb && larger <= perGroup &&
-                         perGroup % larger == 0 &&
-                         (larger * summary.seqLen) % tp == 0;
-                });
-            break;
+          int64_t dp = devices / (tp * cp * pp * ep);
+          // Each data- and expert-parallel replica (a tensor- and
+          // context-parallel group) holds whole sequences; every pipeline
+          // stage sees them all.
+          int64_t groups = dp * ep, split = tp * cp;
+          if (sequences % groups != 0)
+            continue;
+          int64_t perGroup = sequences / groups;
+          for (int64_t mb : sequenceDivisors) {
+            if (mb > perGroup)
+              break;
+            if (perGroup % mb != 0 || (mb * summary.seqLen) % split != 0)
+              continue;
+            // Memory per device does not fall as micro-batches grow (more
+            // activations per micro-batch, never fewer in flight per
+            // token), so once every variant of a size is over memory,
+            // larger sizes are too: they are counted, not priced.
+            bool allOverMemory = true;
+            for (double cf : space.capacityFactors)
+              for (auto [recompute, modules] : recomputations)
+                for (int64_t zero : space.zeroStages)
+                  for (bool fold : {false, true}) {
+                    if ((recompute || modules || zero > 0) && !space.train)
+                      continue;
+                    GPUPlan plan = common;
+                    plan.ep = ep;
+                    plan.dp = dp;
+                    plan.tp = tp;
+                    plan.cp = cp;
+                    plan.pp = pp;
+                    plan.fold = fold;
+                    // Folding needs an axis to fold in, and the folded
+                    // group dividing every layer's experts.
+                    if (fold && (!plan.degrees().canFold() ||
+                                 summary.expertGcd % plan.expertDegree() != 0))
+                      continue;
+                    plan.tokensPerDevice = mb * summary.seqLen / split;
+                    plan.microBatches = perGroup / mb;
+                    plan.capacityFactor = cf;
+                    plan.recompute = recompute;
+                    plan.recomputeModules = modules;
+                    plan.zero = zero;
+                    allOverMemory &= price(plan);
+                  }
+            if (allOverMemory && space.pruneOverMemory) {
+              result.unpricedOverMemory +=
+                  llvm::count_if(sequenceDivisors, [&](int64_t larger) {
+                    return larger > mb && larger <= perGroup &&
+                           perGroup % larger == 0 &&
+                           (larger * summary.seqLen) % split == 0;
+                  });
+              break;
+            }
           }
         }
       }
@@ -177,13 +189,16 @@ SearchResult mlir::moe::searchGPUPlans(const ProgramSummary &summary,
 
 int64_t mlir::moe::getSequencesPerMicroBatch(const GPUPlan &plan,
                                              int64_t seqLen) {
-  return plan.tokensPerDevice * plan.tp / std::max<int64_t>(1, seqLen);
+  return plan.tokensPerDevice * plan.tp * plan.cp /
+         std::max<int64_t>(1, seqLen);
 }
 
 std::string mlir::moe::describePlan(const GPUPlan &plan, int64_t seqLen) {
   std::string out;
   llvm::raw_string_ostream os(out);
   os << "ep=" << plan.ep << " dp=" << plan.dp;
+  if (plan.cp > 1)
+    os << " cp=" << plan.cp;
   if (plan.tp > 1)
     os << " tp=" << plan.tp;
   if (plan.fold)

@@ -10,6 +10,7 @@
 #include "moe/Support/Checked.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Shard/IR/ShardOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/CallInterfaces.h"
@@ -183,6 +184,9 @@ FailureOr<ProgramSummary> ProgramSummary::build(ModuleOp module) {
 // PlanEstimator
 //===----------------------------------------------------------------------===//
 
+/// The grid of the ops measured in the scratch module.
+constexpr StringLiteral kScratchGrid = "scratch_grid";
+
 /// Where ops are cloned with their local shapes to be measured.
 struct PlanEstimator::Scratch {
   OwningOpRef<ModuleOp> module;
@@ -310,8 +314,11 @@ const OpWork &PlanEstimator::measureOp(Operation *op,
                                        const FunctionLayout &layout,
                                        const PlanLayoutState &state,
                                        const GPUPlan &plan) {
+  // A context-parallel attention op's exchange depends on its group's size
+  // and stride, which its attribute (an axis index) does not show.
   std::vector<int64_t> key = {plan.train ? 1 : 0, plan.fp8 ? 1 : 0,
-                              plan.fp32Grads ? 1 : 0};
+                              plan.fp32Grads ? 1 : 0, plan.cp,
+                              plan.cp > 1 ? plan.tp : 1};
   appendKey(key, op, layout, state, /*depth=*/1);
   auto it = opWork.find(key);
   if (it != opWork.end())
@@ -322,6 +329,9 @@ const OpWork &PlanEstimator::measureOp(Operation *op,
   MLIRContext *ctx = op->getContext();
   OpBuilder b(ctx);
   b.setInsertionPointToEnd(scratch->module->getBody());
+  // The grid ops that name their group (context-parallel attention) read.
+  auto grid = shard::GridOp::create(b, op->getLoc(), kScratchGrid,
+                                    state.degrees.gridShape());
   auto func = func::FuncOp::create(b, op->getLoc(), "scratch",
                                    FunctionType::get(ctx, {}, {}));
   Block *block = func.addEntryBlock();
@@ -351,6 +361,7 @@ const OpWork &PlanEstimator::measureOp(Operation *op,
       if (weight.weight == arg)
         weight.weight = original;
   func.erase();
+  grid.erase();
   return opWork.emplace(std::move(key), std::move(work)).first->second;
 }
 
@@ -398,7 +409,8 @@ PlanEstimator::layOut(const GPUPlan &plan, std::string *reason) {
                               plan.train ? 1 : 0,
                               plan.fp8 ? 1 : 0,
                               plan.fp32Grads ? 1 : 0,
-                              plan.fold ? 1 : 0};
+                              plan.fold ? 1 : 0,
+                              plan.cp};
   auto it = laidOut.find(key);
   if (it != laidOut.end()) {
     if (!it->second.error.empty()) {
@@ -411,9 +423,9 @@ PlanEstimator::layOut(const GPUPlan &plan, std::string *reason) {
   LaidOut &result = laidOut[key];
 
   MLIRContext *ctx = ModuleOp(summary.module).getContext();
-  PlanDegrees degrees{plan.dp, plan.ep, plan.tp, plan.fold};
+  PlanDegrees degrees = plan.degrees();
   PlanLayoutState state(degrees, summary.tokens, plan.tokensPerDevice,
-                        plan.capacityFactor, weights);
+                        plan.capacityFactor, weights, kScratchGrid);
   SmallVector<Operation *> ops;
   ops.reserve(summary.ops.size());
   for (const ProgramSummary::SummaryOp &s : summary.ops)
@@ -436,7 +448,7 @@ PlanEstimator::layOut(const GPUPlan &plan, std::string *reason) {
     return failure();
   }
 
-  SmallVector<int64_t, 3> grid = degrees.gridShape();
+  SmallVector<int64_t, 4> grid = degrees.gridShape();
   auto addCollective = [&](const ProgramSummary::SummaryOp &s,
                            const PlanCollective &c, Value value,
                            ArrayRef<int64_t> input) {

@@ -48,13 +48,18 @@ struct MoEGPUPlanPass : moe::impl::MoEGPUPlanBase<MoEGPUPlanPass> {
                              int64_t devices, int64_t dpDegree);
   void insertGradientSync(FunctionOpInterface func, ArrayRef<GradSync> syncs);
   PlanDegrees getDegrees(int64_t dpDegree) const {
-    return PlanDegrees{dpDegree, ep, tp, fold};
+    return PlanDegrees{dpDegree, ep, tp, fold, cp};
   }
-  /// "dp * ep", or "dp * ep * tp" with tensor parallelism, for messages.
-  StringRef degreesName() const {
+  /// "dp * ep", with the other degrees above 1, for messages.
+  std::string degreesName() const {
+    std::string name = "dp * ep";
+    if (cp > 1)
+      name += " * cp";
+    if (tp > 1)
+      name += " * tp";
     if (pp > 1)
-      return "dp * ep * tp * pp";
-    return tp > 1 ? "dp * ep * tp" : "dp * ep";
+      name += " * pp";
+    return name;
   }
 };
 
@@ -64,6 +69,7 @@ LogicalResult MoEGPUPlanPass::checkOptions(int64_t &dpDegree) {
   Location loc = module.getLoc();
   if (failed(checkUnplanned(module)) || failed(checkCount(loc, "ep", ep, 1)) ||
       failed(checkCount(loc, "tp", tp, 1)) ||
+      failed(checkCount(loc, "cp", cp, 1)) ||
       failed(checkCount(loc, "pp", pp, 1)) ||
       failed(checkCount(loc, "virtual-stages", virtualStages, 1)) ||
       failed(checkCount(loc, "gpus-per-node", gpusPerNode, 1)) ||
@@ -72,22 +78,24 @@ LogicalResult MoEGPUPlanPass::checkOptions(int64_t &dpDegree) {
       failed(checkRange(loc, "capacity-factor", capacityFactor, 0.0)) ||
       failed(checkCount(loc, "zero", zero, 0, kMaxZeroStage)))
     return failure();
-  if (fold && tp == 1)
-    return fail() << "fold splits the experts over the tensor-parallel ranks "
-                     "too: it needs tp > 1";
+  if (fold && tp == 1 && cp == 1)
+    return fail() << "fold splits the experts over the tensor- and "
+                     "context-parallel ranks too: it needs tp > 1 or cp > 1";
   // Degrees come from the command line: products must not overflow.
   int64_t model = 0, gpus = 0;
   if (llvm::MulOverflow(int64_t(ep), int64_t(tp), model) ||
+      llvm::MulOverflow(model, int64_t(cp), model) ||
       llvm::MulOverflow(model, int64_t(pp), model) ||
       llvm::MulOverflow(int64_t(nodes), int64_t(gpusPerNode), gpus))
-    return fail() << "the grid is too large (ep * tp * pp or nodes * "
+    return fail() << "the grid is too large (ep * cp * tp * pp or nodes * "
                      "gpus-per-node overflows)";
   dpDegree = dp;
   if (dpDegree == 0) {
     if (nodes > 0 && gpus % model != 0) {
       InFlightDiagnostic diag = fail();
-      if (tp > 1 || pp > 1)
-        diag << degreesName().drop_front(5) << " (" << model << ")";
+      if (tp > 1 || cp > 1 || pp > 1)
+        diag << StringRef(degreesName()).drop_front(5) << " (" << model
+             << ")";
       else
         diag << "ep (" << int64_t(ep) << ")";
       return diag << " does not divide the " << gpus << " GPUs of "
@@ -102,7 +110,9 @@ LogicalResult MoEGPUPlanPass::checkOptions(int64_t &dpDegree) {
   if (nodes > 0 && devices != gpus) {
     InFlightDiagnostic diag = fail();
     diag << degreesName() << " = " << int64_t(dpDegree) << " * " << int64_t(ep);
-    if (tp > 1 || pp > 1)
+    if (cp > 1)
+      diag << " * " << int64_t(cp);
+    if (tp > 1)
       diag << " * " << int64_t(tp);
     if (pp > 1)
       diag << " * " << int64_t(pp);
@@ -151,7 +161,7 @@ LogicalResult MoEGPUPlanPass::planFunction(FunctionOpInterface func,
   PlanDegrees degrees = getDegrees(dpDegree);
   llvm::DenseSet<Value> weights = getWeights(func);
   PlanLayoutState state(degrees, tokens, tokens / devices, capacityFactor,
-                        weights);
+                        weights, kGridName);
   FailureOr<FunctionLayout> layout = moe::planFunction(
       func, state, kGridName, degrees.tokenAxes(), "GPU plan");
   if (failed(layout))
@@ -185,7 +195,7 @@ void MoEGPUPlanPass::runOnOperation() {
     return signalPassFailure();
   // Every pipeline stage sees the same tokens: they are split over the
   // other degrees only.
-  int64_t devices = dpDegree * ep * tp * pp;
+  int64_t devices = dpDegree * ep * cp * tp * pp;
   int64_t replicas = devices / pp;
   int64_t tokens = getProgramTokenCount(module);
   if (tokens <= 0) {
@@ -196,7 +206,7 @@ void MoEGPUPlanPass::runOnOperation() {
   }
   if (tokens % replicas != 0) {
     emitError(module.getLoc()) << tokens << " tokens do not split evenly over "
-                               << (pp > 1 ? "dp * ep * tp" : degreesName())
+                               << StringRef(degreesName()).split(" * pp").first
                                << " = " << replicas << " GPUs";
     return signalPassFailure();
   }
@@ -214,7 +224,7 @@ void MoEGPUPlanPass::runOnOperation() {
   ctx->getLoadedDialect<MoEDialect>()->getPlanAttrHelper().setAttr(
       module,
       GPUPlanAttr::get(ctx, dpDegree, ep, tp, pp, virtualStages, gpusPerNode,
-                       zero, fp8, fp32Grads, fold, dispatcher, tokens));
+                       zero, fp8, fp32Grads, fold, dispatcher, cp, tokens));
   if (!module->hasAttr(DLTIDialect::kTargetSystemDescAttrName)) {
     auto entry =
         DataLayoutEntryAttr::get(StringAttr::get(ctx, "devices_per_node"),

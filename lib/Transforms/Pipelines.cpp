@@ -92,6 +92,9 @@ struct GPUPipelineOptions : public CostReportOptions<GPUPipelineOptions> {
                      llvm::cl::desc("Tensor-parallel degree of attention and "
                                     "dense FFNs"),
                      llvm::cl::init(1)};
+  Option<int64_t> cp{*this, "cp",
+                     llvm::cl::desc("Context-parallel degree (--moe-gpu-plan)"),
+                     llvm::cl::init(1)};
   Option<int64_t> pp{*this, "pp", llvm::cl::desc("Pipeline stages"),
                      llvm::cl::init(1)};
   Option<int64_t> virtualStages{
@@ -150,8 +153,8 @@ struct GPUPipelineOptions : public CostReportOptions<GPUPipelineOptions> {
       llvm::cl::init(false)};
   Option<bool> fold{
       *this, "fold",
-      llvm::cl::desc("MoE parallel folding: experts split over ep x tp "
-                     "(--moe-gpu-plan)"),
+      llvm::cl::desc("MoE parallel folding: experts split over ep x cp x "
+                     "tp (--moe-gpu-plan)"),
       llvm::cl::init(false)};
   Option<Dispatcher> dispatcher{
       *this, "dispatcher",
@@ -167,6 +170,7 @@ void buildGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &o) {
   plan.ep = o.ep;
   plan.dp = o.dp;
   plan.tp = o.tp;
+  plan.cp = o.cp;
   plan.pp = o.pp;
   plan.virtualStages = o.virtualStages;
   plan.nodes = o.nodes;

@@ -66,7 +66,7 @@ double relativeDifference(double estimate, double ir) {
 FailureOr<CostSummaryAttr>
 MoEPlanSearchPass::lowerAndCost(ModuleOp module, const GPUPlan &plan) {
   // The program of the step the plan splits over the GPUs.
-  int64_t replicas = plan.dp * plan.ep * plan.tp;
+  int64_t replicas = plan.dp * plan.ep * plan.cp * plan.tp;
   for (auto func : module.getOps<FunctionOpInterface>())
     if (!func.isExternal() &&
         failed(resizeTokens(func, plan.tokensPerDevice * replicas)))
@@ -79,6 +79,7 @@ MoEPlanSearchPass::lowerAndCost(ModuleOp module, const GPUPlan &plan) {
   planOptions.ep = plan.ep;
   planOptions.dp = plan.dp;
   planOptions.tp = plan.tp;
+  planOptions.cp = plan.cp;
   planOptions.pp = plan.pp;
   planOptions.virtualStages = plan.vpp;
   planOptions.gpusPerNode = gpusPerNode;
@@ -210,7 +211,8 @@ void MoEPlanSearchPass::runOnOperation() {
       failed(checkCount(loc, "top", top, 0)) ||
       failed(checkRange(loc, "max-disagreement", maxDisagreement, 0.0)) ||
       failed(checkCount(loc, "max-tp", maxTp, 1)) ||
-      failed(checkCount(loc, "max-pp", maxPp, 1)))
+      failed(checkCount(loc, "max-pp", maxPp, 1)) ||
+      failed(checkCount(loc, "max-cp", maxCp, 1)))
     return signalPassFailure();
   llvm::Expected<MachineModel> machineOr =
       resolveGPUCluster(machine, machineFile, module, gpus, gpusPerNode);
@@ -234,6 +236,7 @@ void MoEPlanSearchPass::runOnOperation() {
   space.dispatcher = dispatcher;
   space.maxTp = maxTp;
   space.maxPp = maxPp;
+  space.maxCp = maxCp;
   space.fp8 = fp8;
   space.fp32Grads = fp32Grads;
   space.pruneOverMemory = !exhaustive;

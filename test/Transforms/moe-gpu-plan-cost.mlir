@@ -46,6 +46,7 @@
 // CHECK-PIPE-NEXT: "devices": 4,
 // CHECK-PIPE-NEXT: "plan": {
 // CHECK-PIPE-NEXT:   "kind": "gpu-expert-parallel",
+// CHECK-PIPE-NEXT:   "cp": 1,
 // CHECK-PIPE-NEXT:   "deepep": 0,
 // CHECK-PIPE-NEXT:   "devices": 4,
 // CHECK-PIPE-NEXT:   "dp": 2,

@@ -75,7 +75,7 @@ func.func @dense(%x: tensor<8x4xf32>) -> tensor<8x4xf32> {
 // RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=4611686018427387904 tp=4" 2>&1 | FileCheck %s --check-prefix=CHECK-HUGE
 // CHECK-HUGE: error: ep (4611686018427387904) must be at most 1125899906842624
 // RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=1125899906842624 tp=1125899906842624" 2>&1 | FileCheck %s --check-prefix=CHECK-OVERFLOW
-// CHECK-OVERFLOW: error: the grid is too large (ep * tp * pp or nodes * gpus-per-node overflows)
+// CHECK-OVERFLOW: error: the grid is too large (ep * cp * tp * pp or nodes * gpus-per-node overflows)
 
 // Capacity factors that are no number (the issue's inf gave "Dimension size
 // mismatch", nan was accepted).
@@ -91,4 +91,4 @@ func.func @dense(%x: tensor<8x4xf32>) -> tensor<8x4xf32> {
 // RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="pp=0" 2>&1 | FileCheck %s --check-prefix=CHECK-PP0
 // CHECK-PP0: error: pp (0) must be at least 1
 // RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=8 pp=4 dp=1 nodes=1" 2>&1 | FileCheck %s --check-prefix=CHECK-PPDEG
-// CHECK-PPDEG: error: dp * ep * tp * pp = 1 * 8 * 1 * 4 = 32 GPUs, but nodes * gpus-per-node = 1 * 8 = 8
+// CHECK-PPDEG: error: dp * ep * pp = 1 * 8 * 4 = 32 GPUs, but nodes * gpus-per-node = 1 * 8 = 8

@@ -104,6 +104,12 @@ double collectiveSeconds(const MachineModel &machine, CollectiveKind kind,
 
 /// One execution of `kernel` in `direction` (the backward of a GEMM is its
 /// input-gradient and weight-gradient GEMMs, etc.).
+/// A context-parallel ring `exchange` of `devices` steps running beside the
+/// attention core `core`: each of its `devices - 1` transfers overlaps one
+/// step of the core, so what exceeds `(devices - 1) / devices` of the
+/// core's time is exposed (docs/CostModel.md, "Context parallelism").
+KernelCost hideInRing(KernelCost exchange, const KernelCost &core,
+                      int64_t devices);
 KernelCost priceKernel(const MachineModel &machine, const Kernel &kernel,
                        Direction direction);
 

@@ -121,6 +121,10 @@ struct Kernel {
   /// fans it out inside the node (a plan's DeepEP dispatcher, set by the
   /// cost analysis); otherwise every routed copy travels.
   bool perNodeDispatch = false;
+  /// A context-parallel ring of keys and values (makeContextExchange): it
+  /// runs beside the attention core before it, and its backward carries
+  /// the key and value gradients round the ring as well.
+  bool contextExchange = false;
 
   /// The rows (`m`) are tokens routed to one expert: under skewed routing
   /// the analysis gives each expert its own rows, up to `maxRows` (the
@@ -200,6 +204,12 @@ void appendExpertKernels(KernelList &kernels, double routedRows, double experts,
 Kernel makeCollective(CollectiveKind kind, double bufferBytes,
                       unsigned elemBytes, int64_t groupSize,
                       int64_t groupStride, bool gradientSync);
+/// The keys and values of a context-parallel group's sequences,
+/// `gatheredBytes` of them once gathered, passed round a ring of
+/// `groupSize` devices `groupStride` apart: each device receives what the
+/// others hold, as in an all-gather.
+Kernel makeContextExchange(double gatheredBytes, unsigned elemBytes,
+                           int64_t groupSize, int64_t groupStride);
 /// The buffer a collective is priced on: the gathered result of an
 /// all-gather, the input of any other.
 double collectiveBufferBytes(CollectiveKind kind, double inputBytes,

@@ -31,12 +31,15 @@ namespace mlir::moe {
 
 /// The parallel axes of a plan's grid, in grid order. Devices are numbered
 /// row-major, so the last axis varies fastest and a group along it stays
-/// inside a node first.
+/// inside a node first (Megatron-Core's default rank order, tp-cp-ep-dp).
 enum class PlanAxis : int16_t {
   /// Data parallel: replicas of everything but the tokens.
   DP,
   /// Expert parallel: each device holds E / ep experts.
   EP,
+  /// Context parallel: each device holds 1 / cp of every sequence it
+  /// attends within; a grid axis only when cp > 1.
+  CP,
   /// Tensor parallel (attention heads, FFN columns); a grid axis only when
   /// tp > 1.
   TP,
@@ -45,22 +48,25 @@ enum class PlanAxis : int16_t {
 /// The degrees of a plan's grid.
 struct PlanDegrees {
   int64_t dp = 1, ep = 1, tp = 1;
-  /// MoE parallel folding: the experts are split over the ep and tp axes
-  /// (an expert-parallel group of ep * tp consecutive devices), not over
-  /// the ep axis alone.
+  /// MoE parallel folding: the experts are split over every axis but dp
+  /// (an expert-parallel group of ep * cp * tp consecutive devices), not
+  /// over the ep axis alone.
   bool fold = false;
+  int64_t cp = 1;
 
-  /// The grid's shape: dp x ep, or dp x ep x tp when tp > 1.
-  SmallVector<int64_t, 3> gridShape() const;
+  /// The grid's shape: dp x ep, then cp and tp where they are above 1.
+  SmallVector<int64_t, 4> gridShape() const;
   int64_t size(PlanAxis axis) const;
-  /// The grid axis of `axis`.
-  int16_t gridAxis(PlanAxis axis) const { return static_cast<int16_t>(axis); }
+  /// The grid axis of `axis` (which must be on the grid).
+  int16_t gridAxis(PlanAxis axis) const;
   /// Every grid axis: what the tokens are split over.
-  SmallVector<int16_t, 3> tokenAxes() const;
-  int64_t devices() const { return dp * ep * tp; }
+  SmallVector<int16_t, 4> tokenAxes() const;
+  int64_t devices() const { return dp * ep * cp * tp; }
   /// The grid axes the experts are split over, and their devices.
-  SmallVector<int16_t, 2> expertAxes() const;
-  int64_t expertDegree() const { return fold ? ep * tp : ep; }
+  SmallVector<int16_t, 3> expertAxes() const;
+  int64_t expertDegree() const { return fold ? ep * cp * tp : ep; }
+  /// Whether folding has an axis to fold in.
+  bool canFold() const { return tp > 1 || cp > 1; }
 };
 
 /// Members of a group over `axes` of a grid of `shape`, and the distance
@@ -76,7 +82,7 @@ using LocalShape = SmallVector<int64_t, 4>;
 struct PlanCollective {
   CollectiveKind kind = CollectiveKind::AllToAll;
   /// The grid axes of the group.
-  SmallVector<int16_t, 2> axes;
+  SmallVector<int16_t, 3> axes;
   /// all_to_all: the axis split and the one concatenated; all_gather: the
   /// gathered axis (concatAxis); reduce_scatter: the scattered one
   /// (splitAxis).
@@ -89,7 +95,7 @@ struct PlanCollective {
 struct WeightSplit {
   unsigned operand = 0;
   unsigned dim = 0;
-  SmallVector<int16_t, 2> axes;
+  SmallVector<int16_t, 3> axes;
 };
 
 /// What a plan does to one op.
@@ -112,9 +118,10 @@ class PlanLayoutState {
 public:
   /// `weights` (the program's trainable weights) must outlive the state.
   PlanLayoutState(PlanDegrees degrees, int64_t tokens, int64_t localTokens,
-                  double capacityFactor, const llvm::DenseSet<Value> &weights)
+                  double capacityFactor, const llvm::DenseSet<Value> &weights,
+                  StringRef grid = "")
       : degrees(degrees), tokens(tokens), localTokens(localTokens),
-        capacityFactor(capacityFactor), weights(weights) {}
+        capacityFactor(capacityFactor), grid(grid), weights(weights) {}
 
   const PlanDegrees degrees;
   /// Tokens of the unplanned program (a tensor is a token tensor when its
@@ -122,6 +129,8 @@ public:
   const int64_t tokens, localTokens;
   /// Capacity factor every dispatch is re-planned with (0 keeps each one's).
   const double capacityFactor;
+  /// The `shard.grid` the plan runs on, for ops that name their group.
+  const std::string grid;
 
   /// The local shape of `value`: as its producer's rule left it, or, for a
   /// value the state has not seen, its own shape with the token dimension

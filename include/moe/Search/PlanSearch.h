@@ -32,8 +32,9 @@ struct GPUSearchSpace {
   /// Selective recomputation of these modules (bits 1 << RecomputeModule)
   /// as a third choice; 0 tries none.
   unsigned recomputeModules = 0;
-  /// Largest tensor-parallel degree and pipeline depth to try.
-  int64_t maxTp = 1, maxPp = 1;
+  /// Largest tensor-parallel degree, pipeline depth and context-parallel
+  /// degree to try.
+  int64_t maxTp = 1, maxPp = 1, maxCp = 1;
   /// ZeRO stages to try in training (kMaxZeroStage).
   std::vector<int64_t> zeroStages = {0, 1, 2, 3};
   /// Run the 16-bit GEMMs of every plan in FP8.

@@ -77,8 +77,11 @@ struct GPUPlan {
   bool fp8 = false;
   /// Weight gradients accumulate and reduce in FP32.
   bool fp32Grads = false;
-  /// MoE parallel folding: experts split over ep x tp (PlanDegrees::fold).
+  /// MoE parallel folding: experts split over ep x cp x tp
+  /// (PlanDegrees::fold).
   bool fold = false;
+  /// Context-parallel degree (PlanDegrees::cp).
+  int64_t cp = 1;
   /// How tokens reach their experts (#moe.gpu_plan's dispatcher).
   Dispatcher dispatcher = Dispatcher::AllToAll;
   bool train = true;
@@ -88,9 +91,11 @@ struct GPUPlan {
   /// Gradient synchronisation beside the backward (CostOptions::gradOverlap).
   bool gradOverlap = false;
 
-  int64_t devices() const { return dp * ep * tp * pp; }
+  int64_t devices() const { return dp * ep * cp * tp * pp; }
+  /// The degrees of one pipeline stage's grid.
+  PlanDegrees degrees() const { return PlanDegrees{dp, ep, tp, fold, cp}; }
   /// Devices in each expert-parallel group.
-  int64_t expertDegree() const { return fold ? ep * tp : ep; }
+  int64_t expertDegree() const { return degrees().expertDegree(); }
 };
 
 struct PlanEstimate {

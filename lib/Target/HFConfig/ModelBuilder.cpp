@@ -194,7 +194,7 @@ Value ModelBuilder::attention(Value x, const Twine &prefix,
         builder, opLoc, x.getType(), x, qDown, qUp, kvDown, kvUp, out,
         uint64_t(n), uint64_t(attn.qkNopeHeadDim), uint64_t(attn.qkRopeHeadDim),
         uint64_t(attn.vHeadDim), uint64_t(options.seqLen), /*causal=*/true,
-        latentCache);
+        /*context_parallel=*/ContextAttr(), latentCache);
   }
   int64_t qDim = attn.numHeads * attn.headDim;
   int64_t kvDim = attn.numKvHeads * attn.headDim;
@@ -209,7 +209,9 @@ Value ModelBuilder::attention(Value x, const Twine &prefix,
   return AttentionOp::create(builder, opLoc, x.getType(), x, wq, wk, wv, wo,
                              uint64_t(attn.numHeads), uint64_t(attn.numKvHeads),
                              uint64_t(attn.headDim), uint64_t(options.seqLen),
-                             /*causal=*/true, window, kCache, vCache);
+                             /*causal=*/true, window,
+                             /*context_parallel=*/ContextAttr(), kCache,
+                             vCache);
 }
 
 Value ModelBuilder::ffn(Value x, const Twine &prefix, int64_t ffnSize,

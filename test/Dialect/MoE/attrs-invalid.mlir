@@ -42,8 +42,9 @@ module attributes {moe.plan = #moe.gpu_plan<tokens = -1>} {
 
 // -----
 
-// Folding splits the experts over the tensor-parallel ranks: none to fold.
-// expected-error @below {{'fold' of a GPU plan folds the experts over the tensor-parallel ranks: it needs tp > 1}}
+// Folding splits the experts over the tensor- and context-parallel ranks:
+// none to fold.
+// expected-error @below {{'fold' of a GPU plan folds the experts over the tensor- and context-parallel ranks: it needs tp > 1 or cp > 1}}
 module attributes {moe.plan = #moe.gpu_plan<ep = 2, fold = true>} {
 }
 
@@ -57,7 +58,7 @@ module attributes {moe.plan = #moe.gpu_plan<dispatcher = nccl>} {
 
 // -----
 
-// expected-error @below {{the GPU plan's device count dp * ep * tp * pp overflows}}
+// expected-error @below {{the GPU plan's device count dp * ep * cp * tp * pp overflows}}
 module attributes {moe.plan = #moe.gpu_plan<dp = 4294967296, ep = 4294967296>} {
 }
 

@@ -176,9 +176,11 @@ LogicalResult GPUPlanAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                   int64_t dp, int64_t ep, int64_t tp,
                                   int64_t pp, int64_t vpp, int64_t gpusPerNode,
                                   int64_t zero, bool fp8, bool fp32Grads,
-                                  bool fold, Dispatcher, int64_t tokens) {
+                                  bool fold, Dispatcher, int64_t cp,
+                                  int64_t tokens) {
   for (auto [name, value] : {std::pair<StringRef, int64_t>{"dp", dp},
                              {"ep", ep},
+                             {"cp", cp},
                              {"tp", tp},
                              {"pp", pp},
                              {"vpp", vpp},
@@ -192,14 +194,16 @@ LogicalResult GPUPlanAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (tokens < 0)
     return emitError() << "'tokens' of a GPU plan must not be negative (got "
                        << tokens << ")";
-  if (fold && tp == 1)
+  if (fold && tp == 1 && cp == 1)
     return emitError() << "'fold' of a GPU plan folds the experts over the "
-                          "tensor-parallel ranks: it needs tp > 1";
+                          "tensor- and context-parallel ranks: it needs tp > 1 "
+                          "or cp > 1";
   int64_t devices = 0;
   if (llvm::MulOverflow(dp, ep, devices) ||
+      llvm::MulOverflow(devices, cp, devices) ||
       llvm::MulOverflow(devices, tp, devices) ||
       llvm::MulOverflow(devices, pp, devices))
-    return emitError() << "the GPU plan's device count dp * ep * tp * pp "
+    return emitError() << "the GPU plan's device count dp * ep * cp * tp * pp "
                           "overflows";
   return success();
 }
@@ -207,7 +211,7 @@ LogicalResult GPUPlanAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 StringRef GPUPlanAttr::getKindName() const { return "gpu-expert-parallel"; }
 
 int64_t GPUPlanAttr::getDeviceCount() const {
-  return getDp() * getEp() * getTp() * getPp();
+  return getDp() * getEp() * getCp() * getTp() * getPp();
 }
 
 std::pair<int64_t, int64_t> GPUPlanAttr::getPipeline() const {
@@ -228,7 +232,8 @@ bool GPUPlanAttr::isWafer() const { return false; }
 
 void GPUPlanAttr::getSettings(
     SmallVectorImpl<std::pair<StringRef, int64_t>> &settings) const {
-  settings.append({{"deepep", dispatchesPerNode() ? 1 : 0},
+  settings.append({{"cp", getCp()},
+                   {"deepep", dispatchesPerNode() ? 1 : 0},
                    {"devices", getDeviceCount()},
                    {"dp", getDp()},
                    {"ep", getEp()},
@@ -241,6 +246,23 @@ void GPUPlanAttr::getSettings(
                    {"tp", getTp()},
                    {"vpp", getVpp()},
                    {"zero", getZero()}});
+}
+
+//===----------------------------------------------------------------------===//
+// ContextAttr
+//===----------------------------------------------------------------------===//
+
+LogicalResult ContextAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                  FlatSymbolRefAttr grid,
+                                  ArrayRef<int16_t> axes) {
+  if (axes.empty())
+    return emitError() << "a context-parallel group needs at least one grid "
+                          "axis";
+  for (auto [i, axis] : llvm::enumerate(axes))
+    if (axis < 0 || (i > 0 && axis <= axes[i - 1]))
+      return emitError() << "the grid axes of a context-parallel group must "
+                            "be non-negative and increasing";
+  return success();
 }
 
 //===----------------------------------------------------------------------===//

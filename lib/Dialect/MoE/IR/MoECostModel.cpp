@@ -343,6 +343,34 @@ double CombineOp::getRecomputed(RecomputeModule module,
 // AttentionOp
 //===----------------------------------------------------------------------===//
 
+namespace {
+
+/// The attention core of an op on `rows` tokens of `seq`-token sequences,
+/// `heads` (sequence, head) pairs per sequence. With a context-parallel
+/// group of `c` devices the op holds `seq / c` tokens of each sequence:
+/// its queries attend to all `seq` keys (their two chunks balance the
+/// causal work, so each device does 1/c of it), and the keys and values of
+/// the sequence, `kvBytes` per token, travel round the group as a ring
+/// beside the core (Megatron-Core's p2p context parallelism).
+LogicalResult appendAttentionCore(AttentionOpInterface op, KernelList &kernels,
+                                  int64_t rows, int64_t heads, int64_t qkDim,
+                                  int64_t vDim, bool causal, int64_t window,
+                                  unsigned elemBytes, double kvBytes) {
+  int64_t c = 1, stride = 1;
+  if (failed(getContextGroup(op, c, stride)))
+    return failure();
+  int64_t seq = op.getSequenceLength();
+  int64_t local = seq / c, sequences = rows / local;
+  kernels.push_back(makeAttention(sequences * heads, local, seq, qkDim, vDim,
+                                  causal, window, elemBytes));
+  if (c > 1)
+    kernels.push_back(makeContextExchange(
+        static_cast<double>(sequences) * seq * kvBytes, elemBytes, c, stride));
+  return success();
+}
+
+} // namespace
+
 LogicalResult AttentionOp::getKernels(KernelList &kernels) {
   if (!allStatic(*this))
     return failure();
@@ -365,9 +393,10 @@ LogicalResult AttentionOp::getKernels(KernelList &kernels) {
     kernels.push_back(
         makeCachedAttention(tokens / seq, kvHeads, heads / kvHeads * seq, seq,
                             cached, d, d, 2 * d, cb, getCausal(), window, b));
-  } else {
-    kernels.push_back(makeAttention((tokens / seq) * heads, seq, seq, d, d,
-                                    getCausal(), window, b));
+  } else if (failed(appendAttentionCore(*this, kernels, tokens, heads, d, d,
+                                         getCausal(), window, b,
+                                         2.0 * kvHeads * d * b))) {
+    return failure();
   }
   kernels.push_back(makeGemm("o", 1, tokens, hidden, heads * d, b, true));
   return success();
@@ -447,8 +476,13 @@ LogicalResult MLAttentionOp::getKernels(KernelList &kernels) {
   }
   kernels.push_back(
       makeGemm("kv_up", 1, tokens, heads * (nope + vDim), rank, b, true));
-  kernels.push_back(makeAttention((tokens / seq) * heads, seq, seq, nope + rope,
-                                  vDim, getCausal(), 0, b));
+  // The ring carries each head's expanded keys and values, as Megatron-Core
+  // does for MLA.
+  if (failed(appendAttentionCore(*this, kernels, tokens, heads, nope + rope,
+                                 vDim, getCausal(), 0, b,
+                                 static_cast<double>(heads) *
+                                     (nope + rope + vDim) * b)))
+    return failure();
   kernels.push_back(makeGemm("o", 1, tokens, hidden, heads * vDim, b, true));
   return success();
 }

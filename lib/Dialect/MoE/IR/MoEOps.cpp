@@ -412,6 +412,68 @@ LogicalResult CombineOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// Context parallelism
+//===----------------------------------------------------------------------===//
+
+LogicalResult mlir::moe::lookupGridGroup(Operation *op,
+                                         FlatSymbolRefAttr gridName,
+                                         ArrayRef<int16_t> axes, int64_t &size,
+                                         int64_t &stride) {
+  auto grid = SymbolTable::lookupNearestSymbolFrom<shard::GridOp>(op, gridName);
+  if (!grid)
+    return failure();
+  ArrayRef<int64_t> shape = grid.getShape();
+  if (llvm::any_of(shape, ShapedType::isDynamic) ||
+      llvm::any_of(axes, [&](int16_t axis) {
+        return axis < 0 || axis >= static_cast<int16_t>(shape.size());
+      }))
+    return failure();
+  std::tie(size, stride) = getGroup(shape, axes);
+  return success();
+}
+
+LogicalResult mlir::moe::getContextGroup(AttentionOpInterface op,
+                                         int64_t &size, int64_t &stride) {
+  size = stride = 1;
+  ContextAttr group = op.getContextGroup();
+  if (!group)
+    return success();
+  return lookupGridGroup(op, group.getGrid(), group.getAxes(), size, stride);
+}
+
+LogicalResult mlir::moe::verifyContextGroup(AttentionOpInterface op,
+                                            SymbolTableCollection &tables) {
+  ContextAttr group = op.getContextGroup();
+  if (!group)
+    return success();
+  auto grid =
+      tables.lookupNearestSymbolFrom<shard::GridOp>(op, group.getGrid());
+  if (!grid)
+    return op->emitOpError() << "has a context-parallel group on "
+                             << group.getGrid()
+                             << ", which is not a shard.grid";
+  int64_t parts = 0, stride = 0;
+  if (failed(getContextGroup(op, parts, stride)))
+    return op->emitOpError()
+           << "has a context-parallel group over axes that grid "
+           << group.getGrid() << " (of rank " << grid.getShape().size()
+           << ", static) does not have";
+  // Two chunks per device keep the causal work balanced.
+  int64_t seq = op.getSequenceLength();
+  if (seq % (2 * parts) != 0)
+    return op->emitOpError()
+           << "cannot cut sequences of seq_len = " << seq << " into 2 * "
+           << parts << " equal chunks for its context-parallel group of "
+           << parts << " devices";
+  int64_t rows = cast<ShapedType>(op->getOperand(0).getType()).getDimSize(0);
+  if (!ShapedType::isDynamic(rows) && rows % (seq / parts) != 0)
+    return op->emitOpError()
+           << "has " << rows << " rows, not a whole number of its sequences' "
+           << "shares (seq_len / " << parts << " = " << seq / parts << ")";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // AttentionOp
 //===----------------------------------------------------------------------===//
 
@@ -423,7 +485,11 @@ LogicalResult AttentionOp::verify() {
   if (auto *d = c.require(heads % kvHeads == 0))
     *d << "heads (" << heads << ") must be a multiple of kv_heads (" << kvHeads
        << ")";
-  checkSequences(c, getInput(), getSeqLenAttr().getInt());
+  if (!getContextParallel())
+    checkSequences(c, getInput(), getSeqLenAttr().getInt());
+  else if (auto *d = c.require(!getKCache()))
+    *d << "splits its sequences over a context-parallel group, which a "
+          "serving step with a KV cache does not do";
   int64_t hidden = dim(getInput(), 1);
   c.eq("rows of 'wq'", dim(getWq(), 0), "the hidden size", hidden)
       .eq("columns of 'wq'", dim(getWq(), 1), "heads * head_dim",
@@ -456,6 +522,11 @@ LogicalResult AttentionOp::verify() {
   return c.result();
 }
 
+LogicalResult
+AttentionOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  return verifyContextGroup(*this, symbolTable);
+}
+
 void AttentionOp::getCacheColumns(SmallVectorImpl<int64_t> &columns) {
   int64_t perToken = getNumKvHeads() * getHeadDim();
   columns.append({perToken, perToken});
@@ -473,6 +544,11 @@ void AttentionOp::setCaches(ValueRange caches) {
 // MLAttentionOp
 //===----------------------------------------------------------------------===//
 
+LogicalResult
+MLAttentionOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  return verifyContextGroup(*this, symbolTable);
+}
+
 void MLAttentionOp::getCacheColumns(SmallVectorImpl<int64_t> &columns) {
   columns.push_back(getKvRank() + getQkRopeDim());
 }
@@ -489,7 +565,11 @@ LogicalResult MLAttentionOp::verify() {
   int64_t rope = getQkRopeDimAttr().getInt();
   int64_t vDim = getVHeadDimAttr().getInt();
   int64_t hidden = dim(getInput(), 1);
-  checkSequences(c, getInput(), getSeqLenAttr().getInt());
+  if (!getContextParallel())
+    checkSequences(c, getInput(), getSeqLenAttr().getInt());
+  else if (auto *d = c.require(!getCache()))
+    *d << "splits its sequences over a context-parallel group, which a "
+          "serving step with a KV cache does not do";
   if (Value qDown = getQDown())
     c.eq("rows of 'q_down'", dim(qDown, 0), "the hidden size", hidden)
         .eq("rows of 'q_up'", dim(getQUp(), 0), "the query rank of 'q_down'",

@@ -29,22 +29,30 @@ LogicalResult checkDivides(Operation *op, StringRef what, int64_t count,
                            << degree << " = " << by << " does not divide";
 }
 
-/// An attention op holds whole sequences: the rows it runs on (a device's
-/// tokens, or its tensor-parallel group's) must be a multiple of seq_len.
+/// An attention op holds whole sequences: the rows its tensor-parallel
+/// group runs on (with context parallelism, its context-parallel group)
+/// must be a multiple of seq_len, and a context-parallel group must cut
+/// every sequence into two equal chunks per device.
 LogicalResult checkWholeSequences(Operation *op, const PlanLayoutState &state) {
   auto attention = cast<AttentionOpInterface>(op);
-  int64_t tp = state.degrees.tp;
-  int64_t rows = state.localTokens * tp;
+  int64_t tp = state.degrees.tp, cp = state.degrees.cp;
   int64_t seq = attention.getSequenceLength();
+  if (cp > 1 && seq % (2 * cp) != 0)
+    return op->emitOpError()
+           << "cannot cut sequences of seq_len = " << seq << " into 2 * cp = "
+           << 2 * cp << " equal chunks; choose a cp that divides seq_len / 2";
+  int64_t rows = state.localTokens * tp * cp;
   if (rows % seq == 0)
     return success();
-  StringRef unit = tp > 1 ? "tensor-parallel group" : "GPU";
+  StringRef unit = cp > 1   ? "context-parallel group"
+                   : tp > 1 ? "tensor-parallel group"
+                            : "GPU";
+  int64_t groups = state.degrees.devices() / (tp * cp);
   return op->emitOpError() << "cannot split " << state.tokens << " tokens over "
-                           << state.degrees.devices() / tp << " " << unit
+                           << groups << " " << unit
                            << "s in whole sequences of " << seq << " (" << rows
                            << " tokens per " << unit
-                           << "); give the program a multiple of "
-                           << state.degrees.devices() / tp
+                           << "); give the program a multiple of " << groups
                            << " sequences (moe-translate --batch=N) or fewer "
                               "data- and expert-parallel replicas";
 }
@@ -133,7 +141,7 @@ LogicalResult ExpertsOp::planLayout(PlanLayoutState &state, OpPlan &plan) {
   if (failed(checkDivides(*this, "experts", getNumExperts(),
                           state.degrees.fold ? "ep * tp" : "ep", ep)))
     return failure();
-  SmallVector<int16_t, 2> axes = state.degrees.expertAxes();
+  SmallVector<int16_t, 3> axes = state.degrees.expertAxes();
   for (OpOperand *weight :
        {getGateMutable().empty() ? nullptr : &getGateMutable()[0],
         &getUpMutable(), &getDownMutable()}) {
@@ -179,13 +187,28 @@ LogicalResult planAttention(Operation *op, PlanLayoutState &state, OpPlan &plan,
                             StringRef what, int64_t heads,
                             ArrayRef<std::pair<unsigned, unsigned>> weights,
                             ArrayRef<StringRef> headAttrs,
-                            ArrayRef<unsigned> caches, bool splitColumns) {
+                            ArrayRef<unsigned> caches, bool splitColumns,
+                            StringAttr contextName) {
   if (failed(checkWholeSequences(op, state)))
     return failure();
-  int64_t tp = state.degrees.tp;
+  int64_t tp = state.degrees.tp, cp = state.degrees.cp;
   bool split = tp > 1 && state.isToken(op->getOperand(0));
   if (split && failed(checkDivides(op, what, heads, "tp", tp)))
     return failure();
+  if (cp > 1 && !caches.empty())
+    return op->emitOpError()
+           << "reads KV caches: a serving step does not split its sequences "
+              "over cp = "
+           << cp << " devices";
+  // Context parallelism: the device holds its share of each sequence and
+  // exchanges keys and values over the cp axis.
+  if (cp > 1 && state.isToken(op->getOperand(0))) {
+    MLIRContext *ctx = op->getContext();
+    plan.attrs.push_back(NamedAttribute(
+        contextName,
+        ContextAttr::get(ctx, FlatSymbolRefAttr::get(ctx, state.grid),
+                         {state.degrees.gridAxis(PlanAxis::CP)})));
+  }
   int64_t seq = cast<AttentionOpInterface>(op).getSequenceLength();
   int64_t rows = state.shape(op->getOperand(0))[0] * (split ? tp : 1);
   for (unsigned operand : caches) {
@@ -215,7 +238,7 @@ LogicalResult AttentionOp::planLayout(PlanLayoutState &state, OpPlan &plan) {
                         {index(getWvMutable()), 1},
                         {index(getWoMutable()), 0}},
                        {getNumHeadsAttrName(), getNumKvHeadsAttrName()}, caches,
-                       /*splitColumns=*/true);
+                       /*splitColumns=*/true, getContextParallelAttrName());
 }
 
 LogicalResult MLAttentionOp::planLayout(PlanLayoutState &state, OpPlan &plan) {
@@ -228,7 +251,7 @@ LogicalResult MLAttentionOp::planLayout(PlanLayoutState &state, OpPlan &plan) {
                         {index(getKvUpMutable()), 1},
                         {index(getOutMutable()), 0}},
                        {getNumHeadsAttrName()}, caches,
-                       /*splitColumns=*/false);
+                       /*splitColumns=*/false, getContextParallelAttrName());
 }
 
 LogicalResult FFNOp::planLayout(PlanLayoutState &state, OpPlan &plan) {

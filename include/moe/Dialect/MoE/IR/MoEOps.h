@@ -14,6 +14,7 @@
 #include "mlir/IR/Dialect.h"
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "moe/Dialect/MoE/IR/MoEDialect.h"
 #include "moe/Interfaces/CostModelOpInterface.h"
@@ -44,6 +45,22 @@ std::optional<int64_t> computeExpertCapacity(double capacityFactor,
 /// FLOPs per element of an activation (docs/CostModel.md): SiLU/GELU about
 /// four, gated variants one more for the product, ReLU one.
 double getActivationFlops(Activation activation);
+
+/// The devices of a collective (or group) over `axes` of the `shard.grid`
+/// `grid` that `op` sees, and the distance between consecutive members
+/// (moe::getGroup). Fails when there is no such static grid or axis.
+LogicalResult lookupGridGroup(Operation *op, FlatSymbolRefAttr grid,
+                              ArrayRef<int16_t> axes, int64_t &size,
+                              int64_t &stride);
+/// The devices of `op`'s context-parallel group and their distance (1 and
+/// 1 without one). Fails when its grid cannot be read.
+LogicalResult getContextGroup(AttentionOpInterface op, int64_t &size,
+                              int64_t &stride);
+/// Checks `op`'s context-parallel group against its grid: the group exists
+/// and its devices cut each sequence into two equal chunks apiece, and the
+/// op's rows are whole shares of sequences.
+LogicalResult verifyContextGroup(AttentionOpInterface op,
+                                 SymbolTableCollection &tables);
 
 /// The plan of `module` (its `moe.plan`), or null for an unplanned program.
 PlanAttrInterface getPlan(Operation *module);
