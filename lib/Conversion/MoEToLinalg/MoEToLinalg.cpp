@@ -41,15 +41,26 @@ struct ConvertMoEToLinalgPass
     Operation *root = getOperation();
     // Name every op the patterns cannot handle rather than let the driver
     // report a bare "failed to legalize".
-    bool dynamic = false;
+    bool unsupported = false;
     root->walk([&](Operation *op) {
-      if (!isa<MoEDialect>(op->getDialect()) || hasStaticTensorShapes(op))
+      if (!isa<MoEDialect>(op->getDialect()))
         return;
-      op->emitOpError() << "has a dynamic shape; --convert-moe-to-linalg "
-                           "needs static shapes";
-      dynamic = true;
+      if (!hasStaticTensorShapes(op)) {
+        op->emitOpError() << "has a dynamic shape; --convert-moe-to-linalg "
+                             "needs static shapes";
+        unsupported = true;
+      }
+      // A device's share of a context-parallel sequence is two chunks that
+      // the token split (contiguous rows) does not describe, so the op has
+      // no per-device program to lower to.
+      auto attention = dyn_cast<AttentionOpInterface>(op);
+      if (attention && attention.getContextGroup()) {
+        op->emitOpError() << "is context-parallel; --convert-moe-to-linalg "
+                             "lowers plans without cp only";
+        unsupported = true;
+      }
     });
-    if (dynamic)
+    if (unsupported)
       return signalPassFailure();
 
     MLIRContext *ctx = &getContext();

@@ -572,6 +572,17 @@ struct MoESimulateGridPass
              "one grid";
       return signalPassFailure();
     }
+    // Its share of each sequence is two chunks, which moe.split_axes (whole
+    // row blocks) cannot cut from the program's tokens.
+    WalkResult context = module.walk([](AttentionOpInterface op) {
+      if (!op.getContextGroup())
+        return WalkResult::advance();
+      op->emitOpError() << "is context-parallel; --moe-simulate-grid runs "
+                           "plans without cp only";
+      return WalkResult::interrupt();
+    });
+    if (context.wasInterrupted())
+      return signalPassFailure();
     shard::GridOp gridOp = grids.front();
     Grid grid;
     grid.shape.assign(gridOp.getShape().begin(), gridOp.getShape().end());

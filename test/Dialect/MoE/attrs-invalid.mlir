@@ -283,3 +283,18 @@ module attributes {moe.cost_summary = #moe.cost_summary<machine = "m", phase = t
 // expected-error @below {{'routing_load' is a rank's load over a balanced share and must be at least 1 (got 0.5)}}
 module attributes {moe.cost_summary = #moe.cost_summary<machine = "m", phase = train, tokens = 16, devices = 1, seconds = 1, flops = 0, model_flops = 0, bytes = 0, network_bytes = 0, params = 0, active_params = 0, peak_flops = 1.0e+12, pipeline_bubble = 0, memory = <weights = 0, gradients = 0, optimizer = 0, activations = 0, kv_cache = 0, total = 0, capacity = 1>, routing_load = 0.5>} {
 }
+
+// -----
+
+// A context-parallel group spans at least one grid axis.
+// expected-error @below {{expected integer value}}
+// expected-error @below {{failed to parse MoE_ContextAttr parameter 'axes'}}
+module attributes {test.context = #moe.context<@gpus, []>} {
+}
+
+// -----
+
+// Its axes are distinct and in order.
+// expected-error @below {{the grid axes of a context-parallel group must be non-negative and increasing}}
+module attributes {test.context = #moe.context<@gpus, [1, 0]>} {
+}

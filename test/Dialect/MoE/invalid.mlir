@@ -1931,3 +1931,112 @@ func.func @mla_cache_empty(%x: tensor<4x64xf32>, %qa: tensor<64x32xf32>,
          tensor<64x32xf32>, tensor<24x128xf32>, tensor<64x64xf32>, tensor<4x0x32xf32>) -> tensor<4x64xf32>
   return
 }
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// Context-parallel attention (#moe.context)
+//===----------------------------------------------------------------------===//
+
+// The group names a shard.grid.
+func.func @context_no_grid(%x: tensor<8x64xf32>, %wq: tensor<64x64xf32>, %wk: tensor<64x32xf32>,
+    %wv: tensor<64x32xf32>, %wo: tensor<64x64xf32>) {
+  // expected-error @+1 {{'moe.attention' op has a context-parallel group on @gpus, which is not a shard.grid}}
+  %y = moe.attention %x, %wq, %wk, %wv, %wo heads = 4 kv_heads = 2
+      head_dim = 16 seq_len = 16 causal context_parallel = <@gpus, [0]>
+      : (tensor<8x64xf32>, tensor<64x64xf32>, tensor<64x32xf32>,
+         tensor<64x32xf32>, tensor<64x64xf32>) -> tensor<8x64xf32>
+  return
+}
+
+// -----
+
+// Its axes are axes of that grid.
+shard.grid @gpus(shape = 2)
+func.func @context_bad_axis(%x: tensor<8x64xf32>, %wq: tensor<64x64xf32>, %wk: tensor<64x32xf32>,
+    %wv: tensor<64x32xf32>, %wo: tensor<64x64xf32>) {
+  // expected-error @+1 {{'moe.attention' op has a context-parallel group over axes that grid @gpus (of rank 1, static) does not have}}
+  %y = moe.attention %x, %wq, %wk, %wv, %wo heads = 4 kv_heads = 2
+      head_dim = 16 seq_len = 16 causal context_parallel = <@gpus, [1]>
+      : (tensor<8x64xf32>, tensor<64x64xf32>, tensor<64x32xf32>,
+         tensor<64x32xf32>, tensor<64x64xf32>) -> tensor<8x64xf32>
+  return
+}
+
+// -----
+
+// Each of the 16 devices holds two equal chunks: 2 * 16 = 32 does not
+// divide seq_len = 16.
+shard.grid @gpus(shape = 16)
+func.func @context_chunks(%x: tensor<1x64xf32>, %wq: tensor<64x64xf32>, %wk: tensor<64x32xf32>,
+    %wv: tensor<64x32xf32>, %wo: tensor<64x64xf32>) {
+  // expected-error @+1 {{'moe.attention' op cannot cut sequences of seq_len = 16 into 2 * 16 equal chunks for its context-parallel group of 16 devices}}
+  %y = moe.attention %x, %wq, %wk, %wv, %wo heads = 4 kv_heads = 2
+      head_dim = 16 seq_len = 16 causal context_parallel = <@gpus, [0]>
+      : (tensor<1x64xf32>, tensor<64x64xf32>, tensor<64x32xf32>,
+         tensor<64x32xf32>, tensor<64x64xf32>) -> tensor<1x64xf32>
+  return
+}
+
+// -----
+
+// Two devices hold 16 / 2 = 8 tokens of each sequence: 12 rows are not a
+// whole number of sequences' shares.
+shard.grid @gpus(shape = 2)
+func.func @context_rows(%x: tensor<12x64xf32>, %wq: tensor<64x64xf32>, %wk: tensor<64x32xf32>,
+    %wv: tensor<64x32xf32>, %wo: tensor<64x64xf32>) {
+  // expected-error @+1 {{'moe.attention' op has 12 rows, not a whole number of its sequences' shares (seq_len / 2 = 8)}}
+  %y = moe.attention %x, %wq, %wk, %wv, %wo heads = 4 kv_heads = 2
+      head_dim = 16 seq_len = 16 causal context_parallel = <@gpus, [0]>
+      : (tensor<12x64xf32>, tensor<64x64xf32>, tensor<64x32xf32>,
+         tensor<64x32xf32>, tensor<64x64xf32>) -> tensor<12x64xf32>
+  return
+}
+
+// -----
+
+// MLA checks its group the same way.
+shard.grid @gpus(shape = 2)
+func.func @mla_context_rows(%x: tensor<12x64xf32>, %qa: tensor<64x32xf32>,
+    %qb: tensor<32x96xf32>, %kva: tensor<64x32xf32>, %kvb: tensor<24x128xf32>,
+    %wo: tensor<64x64xf32>) {
+  // expected-error @+1 {{'moe.mla_attention' op has 12 rows, not a whole number of its sequences' shares (seq_len / 2 = 8)}}
+  %y = moe.mla_attention %x, q_down %qa, q_up %qb, kv_down %kva, kv_up %kvb,
+      out %wo heads = 4 qk_nope_dim = 16 qk_rope_dim = 8 v_head_dim = 16
+      seq_len = 16 causal context_parallel = <@gpus, [0]>
+      : (tensor<12x64xf32>, tensor<64x32xf32>, tensor<32x96xf32>,
+         tensor<64x32xf32>, tensor<24x128xf32>, tensor<64x64xf32>) -> tensor<12x64xf32>
+  return
+}
+
+// -----
+
+// A serving step with a KV cache keeps whole sequences.
+shard.grid @gpus(shape = 2)
+func.func @context_cache(%x: tensor<4x64xf32>, %wq: tensor<64x64xf32>, %wk: tensor<64x32xf32>,
+    %wv: tensor<64x32xf32>, %wo: tensor<64x64xf32>,
+    %kc: tensor<1x8x32xf32>, %vc: tensor<1x8x32xf32>) {
+  // expected-error @+1 {{'moe.attention' op splits its sequences over a context-parallel group, which a serving step with a KV cache does not do}}
+  %y = moe.attention %x, %wq, %wk, %wv, %wo cache(%kc, %vc) heads = 4
+      kv_heads = 2 head_dim = 16 seq_len = 8 causal
+      context_parallel = <@gpus, [0]>
+      : (tensor<4x64xf32>, tensor<64x64xf32>, tensor<64x32xf32>,
+         tensor<64x32xf32>, tensor<64x64xf32>, tensor<1x8x32xf32>, tensor<1x8x32xf32>) -> tensor<4x64xf32>
+  return
+}
+
+// -----
+
+// MLA's latent cache likewise.
+shard.grid @gpus(shape = 2)
+func.func @mla_context_cache(%x: tensor<4x64xf32>, %qa: tensor<64x32xf32>,
+    %qb: tensor<32x96xf32>, %kva: tensor<64x32xf32>, %kvb: tensor<24x128xf32>,
+    %wo: tensor<64x64xf32>, %c: tensor<1x8x32xf32>) {
+  // expected-error @+1 {{'moe.mla_attention' op splits its sequences over a context-parallel group, which a serving step with a KV cache does not do}}
+  %y = moe.mla_attention %x, q_down %qa, q_up %qb, kv_down %kva, kv_up %kvb,
+      out %wo cache(%c) heads = 4 qk_nope_dim = 16 qk_rope_dim = 8
+      v_head_dim = 16 seq_len = 8 causal context_parallel = <@gpus, [0]>
+      : (tensor<4x64xf32>, tensor<64x32xf32>, tensor<32x96xf32>,
+         tensor<64x32xf32>, tensor<24x128xf32>, tensor<64x64xf32>, tensor<1x8x32xf32>) -> tensor<4x64xf32>
+  return
+}

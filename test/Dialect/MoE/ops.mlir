@@ -255,6 +255,21 @@ func.func @attention_causal(%x: tensor<32x64xf32>, %wq: tensor<64x64xf32>,
   return %y : tensor<32x64xf32>
 }
 
+// Context parallel over a group of 2 devices: each holds 16 / 2 = 8 tokens
+// of each of its 4 sequences.
+shard.grid @gpus(shape = 2x2)
+// CHECK-LABEL: func.func @attention_context
+func.func @attention_context(%x: tensor<32x64xf32>, %wq: tensor<64x64xf32>,
+                             %wk: tensor<64x32xf32>, %wv: tensor<64x32xf32>,
+                             %wo: tensor<64x64xf32>) -> tensor<32x64xf32> {
+  // CHECK: moe.attention {{.*}} seq_len = 16 causal context_parallel = <@gpus, [1]> :
+  %y = moe.attention %x, %wq, %wk, %wv, %wo heads = 4 kv_heads = 2
+      head_dim = 16 seq_len = 16 causal context_parallel = <@gpus, [1]>
+      : (tensor<32x64xf32>, tensor<64x64xf32>, tensor<64x32xf32>,
+         tensor<64x32xf32>, tensor<64x64xf32>) -> tensor<32x64xf32>
+  return %y : tensor<32x64xf32>
+}
+
 // Bidirectional (no mask), plain multi-head attention (kv_heads = heads).
 // CHECK-LABEL: func.func @attention_bidirectional
 // CHECK-SAME:    (%[[X:[^:]+]]: tensor<32x64xf32>, %[[WQ:[^:]+]]: tensor<64x64xf32>, %[[WK:[^:]+]]: tensor<64x64xf32>, %[[WV:[^:]+]]: tensor<64x64xf32>, %[[WO:[^:]+]]: tensor<64x64xf32>)
