@@ -483,6 +483,50 @@ TEST(PriceKernel, NetworkBound) {
   }
 }
 
+TEST(PriceKernel, ContextParallelRing) {
+  // The keys and values of 4 devices' sequences, 1024 bytes gathered, round
+  // a ring inside a node: priced as an all-gather, 768 bytes received in 3
+  // steps, 3e-6 + 7.68e-7 = 3.768e-6 s forward. The backward carries the
+  // keys and values again beside their gradients: twice the time and bytes.
+  Kernel kernel = makeContextExchange(1024, 2, 4, 1);
+  EXPECT_TRUE(kernel.contextExchange);
+  EXPECT_STREQ(kernel.name, "kv-ring");
+  KernelCost forward = priceKernel(unitMachine(), kernel, Direction::Forward);
+  EXPECT_EQ(forward.bound, Bound::network);
+  EXPECT_REL(forward.seconds, 3.768e-6);
+  EXPECT_REL(forward.network, 768.0);
+  KernelCost backward =
+      priceKernel(unitMachine(), kernel, Direction::Backward);
+  EXPECT_REL(backward.seconds, 7.536e-6);
+  EXPECT_REL(backward.network, 1536.0);
+}
+
+TEST(HideInRing, ExposesWhatExceedsTheCoreSteps) {
+  // A ring of 4 devices: 3 transfers, each beside one of the core's 4
+  // steps, so 3/4 of the core hides the exchange.
+  KernelCost exchange;
+  exchange.seconds = exchange.networkSeconds = 10e-6;
+  exchange.network = 768;
+  exchange.bound = Bound::network;
+  exchange.boundSeconds[Bound::network] = 10e-6;
+  KernelCost core;
+  // Core 8 us: 6 us hide, 4 us of the 10 are exposed; the bytes still move.
+  core.seconds = 8e-6;
+  KernelCost partly = hideInRing(exchange, core, 4);
+  EXPECT_REL(partly.seconds, 4e-6);
+  EXPECT_REL(partly.networkSeconds, 4e-6);
+  EXPECT_REL(partly.boundSeconds[Bound::network], 4e-6);
+  EXPECT_REL(partly.network, 768.0);
+  // Core 16 us: 12 us hide all 10.
+  core.seconds = 16e-6;
+  KernelCost hidden = hideInRing(exchange, core, 4);
+  EXPECT_EQ(hidden.seconds, 0);
+  EXPECT_EQ(hidden.boundSeconds[Bound::network], 0);
+  EXPECT_REL(hidden.network, 768.0);
+  // A group of one has no ring to hide.
+  EXPECT_REL(hideInRing(exchange, core, 1).seconds, 10e-6);
+}
+
 TEST(PriceKernel, WeightStreamingOnAWafer) {
   // A wafer streaming weights at 1e9 B/s: the GEMM [16 x 32] * W[32 x 8]
   // reads 512 bytes of weight: 5.12e-7 s, beyond its compute (8.192e-9 s)
