@@ -54,16 +54,18 @@ def price(row, machine_file=None):
     replicas = gpus // (tp * cp * pp)
     # Megatron's EP group is EP consecutive ranks, taking in the tensor- and
     # context-parallel ranks (folding): the tool's fold with
-    # ep = EP / (TP x CP). A group smaller than TP x CP (EP 8 inside a
-    # TP 4 x CP 4 attention group) is not a plan the tool can write.
+    # ep = EP / (TP x CP), or, for a group inside the TP x CP attention
+    # group (EP 8 at TP 4 x CP 4), fold-cp = EP / TP of the cp ranks.
     inner = tp * cp
     fold = inner > 1 and ep % inner == 0
+    fold_cp = 0
     if cp > 1 and ep < inner:
-        raise Inexpressible(
-            "EP %d is smaller than TP x CP = %d: the tool's folded expert "
-            "group spans every tensor- and context-parallel rank" % (
-                ep, inner))
-    tool_ep = ep // inner if fold else ep
+        if ep % tp or cp % (ep // tp):
+            raise Inexpressible(
+                "EP %d is neither a multiple of TP x CP = %d nor TP times a "
+                "divisor of CP" % (ep, inner))
+        fold, fold_cp = True, ep // tp
+    tool_ep = 1 if fold_cp else ep // inner if fold else ep
     stage = gpus // pp
     if stage % (tool_ep * cp * tp):
         sys.exit("%s: EP %d does not fit %d GPUs at TP %d CP %d PP %d" % (
@@ -82,6 +84,8 @@ def price(row, machine_file=None):
         plan = plan.replace(" tp=", " cp=%d tp=" % cp)
     if fold:
         plan += " fold"
+    if fold_cp:
+        plan += " fold-cp=%d" % fold_cp
     # DeepEP and HybridEP (Megatron-Core's flex dispatcher) send a token
     # once per remote node.
     if row.get("dispatcher", "alltoall") == "deepep":

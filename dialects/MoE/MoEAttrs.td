@@ -165,11 +165,11 @@ def MoE_GPUPlanAttr : MoE_Attr<"GPUPlan", "gpu_plan",
                                                              "dispatchesPerNode"]>]> {
   let summary = "An expert-parallel GPU plan (--moe-gpu-plan)";
   let description = [{
-    The degrees of a GPU plan: `dp x ep x tp` devices run the planned
+    The degrees of a GPU plan: `dp x ep x cp x tp` devices run the planned
     program on their tokens (`pp` pipeline stages, with `vpp` model chunks
     each, run it in turn), `gpus_per_node` of them per node. `tokens` is the
     unplanned program's token count per step. Devices:
-    `dp * ep * tp * pp`. `zero` (0 to 3) is the ZeRO stage: how far the
+    `dp * ep * cp * tp * pp`. `zero` (0 to 3) is the ZeRO stage: how far the
     optimizer state, gradients and weights of each weight are sharded over
     the devices that replicate it (for a routed expert `dp`, for other
     weights `dp * ep`). `fp8` runs the 16-bit GEMMs in FP8. `fp32_grads`
@@ -186,6 +186,12 @@ def MoE_GPUPlanAttr : MoE_Attr<"GPUPlan", "gpu_plan",
     experts: `alltoall` (the default) sends every routed copy, `deepep`
     sends a token once to each remote node that holds one of its experts
     and fans it out over NVLink there (DeepEP's normal kernels).
+    `cp` is the context-parallel degree: attention ops hold `1 / cp` of
+    each sequence (`#moe.context`), the grid is `dp x ep x cp x tp`, and
+    `fold` takes the cp ranks into the expert group too; `fold_cp` (with
+    `ep = 1`, a divisor of `cp`) takes only that many, splitting the cp
+    axis in two, so that the expert group is `fold_cp * tp` consecutive
+    devices inside the context-parallel group (0, the default: all).
 
     Degrees are at least 1 (omitted ones are 1); `gpus_per_node` defaults
     to 8, `zero` and `tokens` to 0 (none; unknown).
@@ -211,6 +217,8 @@ def MoE_GPUPlanAttr : MoE_Attr<"GPUPlan", "gpu_plan",
                                                "MoE parallel folding">:$fold,
                         MoE_DispatcherParameter:$dispatcher,
                         MoE_Degree<"context-parallel degree">:$cp,
+                        DefaultValuedParameter<"int64_t", "0",
+                            "context-parallel ranks in a folded expert group">:$fold_cp,
                         DefaultValuedParameter<"int64_t", "0",
                                                "tokens per step">:$tokens);
   let assemblyFormat = "`<` struct(params) `>`";

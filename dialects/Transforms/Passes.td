@@ -44,7 +44,10 @@ def MoEGPUPlan : Pass<"moe-gpu-plan", "::mlir::ModuleOp"> {
       attention ops get `context_parallel = #moe.context<@gpus, [axis]>`
       and exchange their keys and values over that axis, and every other op
       treats the axis as data parallel. With `fold` the experts are split
-      over `ep`, `cp` and `tp`.
+      over `ep`, `cp` and `tp`; `fold-cp=N` (with `ep=1`) takes only `N` of
+      the cp ranks, splitting the cp axis into `cp / N` and `N`, so that
+      the expert group is the `N * tp` consecutive devices Megatron-Core
+      forms for an EP smaller than its TP x CP group.
 
     The module gets `moe.plan` (the options) and a `dlti.target_system_spec`
     with `devices_per_node`, so `--moe-cost` prices the collectives over
@@ -102,6 +105,10 @@ def MoEGPUPlan : Pass<"moe-gpu-plan", "::mlir::ModuleOp"> {
            "Context-parallel degree: each device holds 1 / cp of every "
            "sequence, and attention exchanges keys and values over the cp "
            "axis">,
+    Option<"foldCp", "fold-cp", "int64_t", "0",
+           "With fold and ep = 1: the context-parallel ranks the expert "
+           "group takes (a divisor of cp; 0: all), splitting the cp axis so "
+           "that the group is fold-cp * tp consecutive devices">,
     MoE_PhaseOption<"Forward",
                     "What the plan runs (train adds gradient synchronisation)">.option,
   ]);

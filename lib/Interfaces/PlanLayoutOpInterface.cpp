@@ -12,9 +12,11 @@ using namespace mlir::moe;
 
 #include "moe/Interfaces/PlanLayoutOpInterface.cpp.inc"
 
-SmallVector<int64_t, 4> PlanDegrees::gridShape() const {
-  SmallVector<int64_t, 4> shape = {dp, ep};
-  if (cp > 1)
+SmallVector<int64_t, 5> PlanDegrees::gridShape() const {
+  SmallVector<int64_t, 5> shape = {dp, ep};
+  if (splitsCp())
+    shape.append({cp / foldCp, foldCp});
+  else if (cp > 1)
     shape.push_back(cp);
   if (tp > 1)
     shape.push_back(tp);
@@ -36,19 +38,29 @@ int64_t PlanDegrees::size(PlanAxis axis) const {
 }
 
 int16_t PlanDegrees::gridAxis(PlanAxis axis) const {
-  // Axes of degree 1 other than dp and ep are left off the grid.
-  int16_t index = 0;
-  for (PlanAxis a : {PlanAxis::DP, PlanAxis::EP, PlanAxis::CP}) {
-    if (a == axis)
-      return index;
-    if (a == PlanAxis::DP || a == PlanAxis::EP || size(a) > 1)
-      ++index;
+  // dp and ep are always on the grid; cp takes one axis or two, tp one,
+  // when above 1.
+  switch (axis) {
+  case PlanAxis::DP:
+    return 0;
+  case PlanAxis::EP:
+    return 1;
+  case PlanAxis::CP:
+    return 2;
+  case PlanAxis::TP:
+    return 2 + (splitsCp() ? 2 : cp > 1 ? 1 : 0);
   }
-  return index;
+  llvm_unreachable("unknown plan axis");
 }
 
-SmallVector<int16_t, 4> PlanDegrees::tokenAxes() const {
-  SmallVector<int16_t, 4> axes;
+SmallVector<int16_t, 2> PlanDegrees::contextAxes() const {
+  if (splitsCp())
+    return {2, 3};
+  return {gridAxis(PlanAxis::CP)};
+}
+
+SmallVector<int16_t, 5> PlanDegrees::tokenAxes() const {
+  SmallVector<int16_t, 5> axes;
   for (int16_t i = 0, e = gridShape().size(); i < e; ++i)
     axes.push_back(i);
   return axes;
@@ -58,9 +70,11 @@ SmallVector<int16_t, 3> PlanDegrees::expertAxes() const {
   SmallVector<int16_t, 3> axes = {gridAxis(PlanAxis::EP)};
   if (!fold)
     return axes;
-  for (PlanAxis a : {PlanAxis::CP, PlanAxis::TP})
-    if (size(a) > 1)
-      axes.push_back(gridAxis(a));
+  // The inner cp axis when foldCp splits it, else the whole cp axis.
+  if (cp > 1)
+    axes.push_back(contextAxes().back());
+  if (tp > 1)
+    axes.push_back(gridAxis(PlanAxis::TP));
   return axes;
 }
 

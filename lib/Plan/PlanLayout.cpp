@@ -59,7 +59,7 @@ LogicalResult layOutOp(Operation *op, PlanLayoutState &state,
       return failure();
 
   // Split weights: the device holds its shard of each.
-  SmallVector<int64_t, 4> grid = state.degrees.gridShape();
+  SmallVector<int64_t, 5> grid = state.degrees.gridShape();
   for (const WeightSplit &split : plan.weights) {
     Value weight = op->getOperand(split.operand);
     auto [it, inserted] = layout.splits.try_emplace(weight, split);
@@ -171,7 +171,7 @@ void mlir::moe::applyLayout(FunctionOpInterface func,
 
 GradSync mlir::moe::getGradSync(Value weight, const FunctionLayout &layout,
                                 const PlanDegrees &degrees) {
-  SmallVector<int64_t, 4> grid = degrees.gridShape();
+  SmallVector<int64_t, 5> grid = degrees.gridShape();
   auto split = layout.splits.find(weight);
   GradSync sync{weight, {}, 1};
   for (int16_t axis : degrees.tokenAxes()) {
@@ -234,7 +234,7 @@ FailureOr<FunctionLayout> mlir::moe::planFunction(FunctionOpInterface func,
     return failure();
   // How the program's tensors map onto the grid (--moe-simulate-grid).
   markTokenSplits(func, argTypes, resultTypes, state.tokens, tokenAxes);
-  SmallVector<int64_t, 4> shape = state.degrees.gridShape();
+  SmallVector<int64_t, 5> shape = state.degrees.gridShape();
   for (const auto &[weight, split] : layout->splits) {
     int64_t members = 1;
     for (int16_t axis : split.axes)

@@ -99,6 +99,12 @@ SearchResult mlir::moe::searchGPUPlans(const ProgramSummary &summary,
       if ((devices / tp) % cp != 0 ||
           (cp > 1 && summary.seqLen % (2 * cp) != 0))
         continue;
+      // Unfolded, folded over every axis but dp, and folded over tp and
+      // part of the cp ranks (MoE parallel folding with EP < TP x CP).
+      SmallVector<std::pair<bool, int64_t>> foldings = {{false, 0}, {true, 0}};
+      for (int64_t d : getDivisors(cp))
+        if (d < cp)
+          foldings.push_back({true, d});
       for (int64_t pp : deviceDivisors) {
         if (pp > space.maxPp || (devices / (tp * cp)) % pp != 0)
           continue;
@@ -127,14 +133,19 @@ SearchResult mlir::moe::searchGPUPlans(const ProgramSummary &summary,
             for (double cf : space.capacityFactors)
               for (auto [recompute, modules] : recomputations)
                 for (int64_t zero : space.zeroStages)
-                  for (bool fold : {false, true}) {
+                  for (auto [fold, foldCp] : foldings) {
                     if ((recompute || modules || zero > 0) && !space.train)
+                      continue;
+                    // Part of the cp ranks folds only into a group of its
+                    // own (ep = 1) of more than one device.
+                    if (foldCp > 0 && (ep > 1 || foldCp * tp == 1))
                       continue;
                     GPUPlan plan = common;
                     plan.ep = ep;
                     plan.dp = dp;
                     plan.tp = tp;
                     plan.cp = cp;
+                    plan.foldCp = foldCp;
                     plan.pp = pp;
                     plan.fold = fold;
                     // Folding needs an axis to fold in, and the folded
@@ -203,6 +214,8 @@ std::string mlir::moe::describePlan(const GPUPlan &plan, int64_t seqLen) {
     os << " tp=" << plan.tp;
   if (plan.fold)
     os << " fold";
+  if (plan.foldCp)
+    os << " fold-cp=" << plan.foldCp;
   if (plan.pp > 1)
     os << " pp=" << plan.pp;
   os << " mb=" << getSequencesPerMicroBatch(plan, seqLen) << "x"

@@ -316,9 +316,9 @@ const OpWork &PlanEstimator::measureOp(Operation *op,
                                        const GPUPlan &plan) {
   // A context-parallel attention op's exchange depends on its group's size
   // and stride, which its attribute (an axis index) does not show.
-  std::vector<int64_t> key = {plan.train ? 1 : 0, plan.fp8 ? 1 : 0,
-                              plan.fp32Grads ? 1 : 0, plan.cp,
-                              plan.cp > 1 ? plan.tp : 1};
+  std::vector<int64_t> key = {plan.train ? 1 : 0,        plan.fp8 ? 1 : 0,
+                              plan.fp32Grads ? 1 : 0,    plan.cp,
+                              plan.cp > 1 ? plan.tp : 1, plan.foldCp};
   appendKey(key, op, layout, state, /*depth=*/1);
   auto it = opWork.find(key);
   if (it != opWork.end())
@@ -410,7 +410,8 @@ PlanEstimator::layOut(const GPUPlan &plan, std::string *reason) {
                               plan.fp8 ? 1 : 0,
                               plan.fp32Grads ? 1 : 0,
                               plan.fold ? 1 : 0,
-                              plan.cp};
+                              plan.cp,
+                              plan.foldCp};
   auto it = laidOut.find(key);
   if (it != laidOut.end()) {
     if (!it->second.error.empty()) {
@@ -448,7 +449,7 @@ PlanEstimator::layOut(const GPUPlan &plan, std::string *reason) {
     return failure();
   }
 
-  SmallVector<int64_t, 4> grid = degrees.gridShape();
+  SmallVector<int64_t, 5> grid = degrees.gridShape();
   auto addCollective = [&](const ProgramSummary::SummaryOp &s,
                            const PlanCollective &c, Value value,
                            ArrayRef<int64_t> input) {

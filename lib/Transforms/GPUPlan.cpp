@@ -48,7 +48,7 @@ struct MoEGPUPlanPass : moe::impl::MoEGPUPlanBase<MoEGPUPlanPass> {
                              int64_t devices, int64_t dpDegree);
   void insertGradientSync(FunctionOpInterface func, ArrayRef<GradSync> syncs);
   PlanDegrees getDegrees(int64_t dpDegree) const {
-    return PlanDegrees{dpDegree, ep, tp, fold, cp};
+    return PlanDegrees{dpDegree, ep, tp, fold, cp, foldCp};
   }
   /// "dp * ep", with the other degrees above 1, for messages.
   std::string degreesName() const {
@@ -81,6 +81,11 @@ LogicalResult MoEGPUPlanPass::checkOptions(int64_t &dpDegree) {
   if (fold && tp == 1 && cp == 1)
     return fail() << "fold splits the experts over the tensor- and "
                      "context-parallel ranks too: it needs tp > 1 or cp > 1";
+  if (foldCp != 0 && (!fold || ep != 1 || foldCp < 1 || cp % foldCp != 0))
+    return fail() << "fold-cp = " << int64_t(foldCp)
+                  << " is the context-parallel ranks a folded expert group "
+                     "takes: it needs fold, ep = 1 and a divisor of cp = "
+                  << int64_t(cp);
   // Degrees come from the command line: products must not overflow.
   int64_t model = 0, gpus = 0;
   if (llvm::MulOverflow(int64_t(ep), int64_t(tp), model) ||
@@ -94,8 +99,7 @@ LogicalResult MoEGPUPlanPass::checkOptions(int64_t &dpDegree) {
     if (nodes > 0 && gpus % model != 0) {
       InFlightDiagnostic diag = fail();
       if (tp > 1 || cp > 1 || pp > 1)
-        diag << StringRef(degreesName()).drop_front(5) << " (" << model
-             << ")";
+        diag << StringRef(degreesName()).drop_front(5) << " (" << model << ")";
       else
         diag << "ep (" << int64_t(ep) << ")";
       return diag << " does not divide the " << gpus << " GPUs of "
@@ -222,9 +226,9 @@ void MoEGPUPlanPass::runOnOperation() {
 
   MLIRContext *ctx = &getContext();
   ctx->getLoadedDialect<MoEDialect>()->getPlanAttrHelper().setAttr(
-      module,
-      GPUPlanAttr::get(ctx, dpDegree, ep, tp, pp, virtualStages, gpusPerNode,
-                       zero, fp8, fp32Grads, fold, dispatcher, cp, tokens));
+      module, GPUPlanAttr::get(ctx, dpDegree, ep, tp, pp, virtualStages,
+                               gpusPerNode, zero, fp8, fp32Grads, fold,
+                               dispatcher, cp, foldCp, tokens));
   if (!module->hasAttr(DLTIDialect::kTargetSystemDescAttrName)) {
     auto entry =
         DataLayoutEntryAttr::get(StringAttr::get(ctx, "devices_per_node"),

@@ -95,6 +95,11 @@ struct GPUPipelineOptions : public CostReportOptions<GPUPipelineOptions> {
   Option<int64_t> cp{*this, "cp",
                      llvm::cl::desc("Context-parallel degree (--moe-gpu-plan)"),
                      llvm::cl::init(1)};
+  Option<int64_t> foldCp{
+      *this, "fold-cp",
+      llvm::cl::desc("Context-parallel ranks a folded expert group takes "
+                     "(--moe-gpu-plan)"),
+      llvm::cl::init(0)};
   Option<int64_t> pp{*this, "pp", llvm::cl::desc("Pipeline stages"),
                      llvm::cl::init(1)};
   Option<int64_t> virtualStages{
@@ -171,6 +176,7 @@ void buildGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &o) {
   plan.dp = o.dp;
   plan.tp = o.tp;
   plan.cp = o.cp;
+  plan.foldCp = o.foldCp;
   plan.pp = o.pp;
   plan.virtualStages = o.virtualStages;
   plan.nodes = o.nodes;

@@ -80,6 +80,7 @@ MoEPlanSearchPass::lowerAndCost(ModuleOp module, const GPUPlan &plan) {
   planOptions.dp = plan.dp;
   planOptions.tp = plan.tp;
   planOptions.cp = plan.cp;
+  planOptions.foldCp = plan.foldCp;
   planOptions.pp = plan.pp;
   planOptions.virtualStages = plan.vpp;
   planOptions.gpusPerNode = gpusPerNode;

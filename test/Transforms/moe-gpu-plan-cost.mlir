@@ -52,6 +52,7 @@
 // CHECK-PIPE-NEXT:   "dp": 2,
 // CHECK-PIPE-NEXT:   "ep": 2,
 // CHECK-PIPE-NEXT:   "fold": 0,
+// CHECK-PIPE-NEXT:   "fold_cp": 0,
 // CHECK-PIPE-NEXT:   "fp32_grads": 0,
 // CHECK-PIPE-NEXT:   "fp8": 0,
 // CHECK-PIPE-NEXT:   "gpus_per_node": 4,

@@ -31,6 +31,21 @@
 // CHECK-FOLD{LITERAL}: %arg2: tensor<2x1024x16xbf16> {moe.param = "experts.gate", moe.split_axes = #shard<axisarray[[1, 2]]>}
 // CHECK-FOLD: shard.all_to_all {{.*}} grid_axes = [1, 2] split_axis = 0 concat_axis = 1 : tensor<8x4x1024xbf16> -> tensor<2x16x1024xbf16>
 
+// An expert group smaller than the cp x tp group (Megatron-Core's EP 8
+// inside TP 4 x CP 4): fold-cp = 2 of cp = 4 splits the cp axis into 2 x 2;
+// the experts take the inner half, a group of 2 consecutive GPUs holding
+// 8 / 2 = 4 experts, replicated (and their gradients summed) over the outer
+// cp axis; attention's group spans both cp axes.
+// RUN: moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="cp=4 fold fold-cp=2 phase=train" | FileCheck %s --check-prefix=CHECK-FOLDCP
+// CHECK-FOLDCP: moe.plan = #moe.gpu_plan<fold = true, cp = 4, fold_cp = 2, tokens = 64>
+// CHECK-FOLDCP-NEXT: shard.grid @gpus(shape = 1x1x2x2)
+// CHECK-FOLDCP: shard.all_to_all {{.*}} grid_axes = [1, 3] split_axis = 0 concat_axis = 1 : tensor<8x4x1024xbf16> -> tensor<4x8x1024xbf16>
+// CHECK-FOLDCP: shard.all_reduce %arg2 on @gpus grid_axes = [0, 2] {moe.grad_sync} : tensor<4x1024x16xbf16>
+// RUN: moe-opt %S/Inputs/attention-layer.mlir --moe-gpu-plan="cp=4 fold fold-cp=2" | FileCheck %s --check-prefix=CHECK-FOLDCP-ATTN
+// CHECK-FOLDCP-ATTN: context_parallel = <@gpus, [2, 3]>
+// RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 cp=4 fold fold-cp=2" 2>&1 | FileCheck %s --check-prefix=CHECK-FOLDCP-EP
+// CHECK-FOLDCP-EP: error: fold-cp = 2 is the context-parallel ranks a folded expert group takes: it needs fold, ep = 1 and a divisor of cp = 4
+
 // Costs on Inputs/cluster.json (NVLink 100 GB/s, 1 us per step inside a
 // node; 4 GPUs per node), training.
 //

@@ -61,11 +61,12 @@
 // CHECK-DEEPEP-DSV3: remark: checked 544 plans lowered and costed as IR against their estimates: largest difference 0.00% in time, 0.00% in memory per device
 
 // Context parallelism: every plan up to cp = 4 and tp = 2 of a dropless
-// Qwen3-30B-A3B (256-token sequences), and up to cp = 2 of the 5-layer
+// Qwen3-30B-A3B (256-token sequences), folded experts taking part of the
+// cp ranks (fold-cp) included, and up to cp = 2 of the 5-layer
 // DeepSeek-V3 (MLA), context-parallel attention included, lowered and
 // costed as IR (the estimate measures the op against a scratch grid of the
 // plan's shape).
 // RUN: moe-translate --import-hf-config %S/../../examples/configs/qwen3-30b-a3b.json --num-layers 2 --batch 16 --seq-len 256 --capacity-factor 0 | moe-opt --moe-plan-search="gpus=16 max-tp=2 max-cp=4 check-all max-disagreement=1e-9 apply=false output=/dev/null" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-CP
-// CHECK-CP: remark: checked 1424 plans lowered and costed as IR against their estimates: largest difference 0.00% in time, 0.00% in memory per device
+// CHECK-CP: remark: checked 1648 plans lowered and costed as IR against their estimates: largest difference 0.00% in time, 0.00% in memory per device
 // RUN: moe-translate --import-hf-config %S/../../examples/configs/deepseek-v3.json --num-layers 5 --batch 8 --seq-len 32 | moe-opt --moe-plan-search="gpus=8 max-tp=2 max-cp=2 check-all max-disagreement=1e-9 output=/dev/null machine=b200 gpus-per-node=4" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-CP-DSV3
-// CHECK-CP-DSV3: remark: checked 640 plans lowered and costed as IR against their estimates: largest difference 0.00% in time, 0.00% in memory per device
+// CHECK-CP-DSV3: remark: checked 688 plans lowered and costed as IR against their estimates: largest difference 0.00% in time, 0.00% in memory per device

@@ -59,8 +59,7 @@ TEST(PlanDegrees, FoldingTakesEveryAxisButDp) {
   EXPECT_TRUE(d.canFold());
   EXPECT_EQ(d.expertDegree(), 16);
   EXPECT_EQ(axes(d.expertAxes()), Axes({1, 2, 3}));
-  EXPECT_EQ(getGroup(d.gridShape(), d.expertAxes()),
-            Group(16, 1));
+  EXPECT_EQ(getGroup(d.gridShape(), d.expertAxes()), Group(16, 1));
   // Without tensor parallelism the cp axis is last and folds alone.
   PlanDegrees noTp{1, 2, 1, true, 2};
   EXPECT_EQ(noTp.gridShape(), Shape({1, 2, 2}));

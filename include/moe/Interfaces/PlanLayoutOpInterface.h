@@ -53,18 +53,31 @@ struct PlanDegrees {
   /// over the ep axis alone.
   bool fold = false;
   int64_t cp = 1;
+  /// Folded with ep = 1, the context-parallel ranks the expert group takes
+  /// (0: all cp of them). Fewer (a divisor of cp) split the cp axis in two,
+  /// cp / foldCp and foldCp, and the group is the foldCp * tp consecutive
+  /// devices: Megatron-Core's EP smaller than its TP x CP attention group.
+  int64_t foldCp = 0;
 
-  /// The grid's shape: dp x ep, then cp and tp where they are above 1.
-  SmallVector<int64_t, 4> gridShape() const;
+  /// The grid's shape: dp x ep, then cp (one axis, or two when foldCp
+  /// splits it) and tp where they are above 1.
+  SmallVector<int64_t, 5> gridShape() const;
   int64_t size(PlanAxis axis) const;
-  /// The grid axis of `axis` (which must be on the grid).
+  /// The grid axis of `axis` (which must be on the grid; for cp, its
+  /// first).
   int16_t gridAxis(PlanAxis axis) const;
+  /// The grid axes of the context-parallel group.
+  SmallVector<int16_t, 2> contextAxes() const;
   /// Every grid axis: what the tokens are split over.
-  SmallVector<int16_t, 4> tokenAxes() const;
+  SmallVector<int16_t, 5> tokenAxes() const;
   int64_t devices() const { return dp * ep * cp * tp; }
   /// The grid axes the experts are split over, and their devices.
   SmallVector<int16_t, 3> expertAxes() const;
-  int64_t expertDegree() const { return fold ? ep * cp * tp : ep; }
+  int64_t expertDegree() const { return fold ? ep * expertCp() * tp : ep; }
+  /// The context-parallel ranks inside a folded expert group.
+  int64_t expertCp() const { return splitsCp() ? foldCp : cp; }
+  /// Whether foldCp splits the cp axis in two.
+  bool splitsCp() const { return fold && foldCp > 0 && foldCp < cp; }
   /// Whether folding has an axis to fold in.
   bool canFold() const { return tp > 1 || cp > 1; }
 };

@@ -80,8 +80,9 @@ struct GPUPlan {
   /// MoE parallel folding: experts split over ep x cp x tp
   /// (PlanDegrees::fold).
   bool fold = false;
-  /// Context-parallel degree (PlanDegrees::cp).
-  int64_t cp = 1;
+  /// Context-parallel degree and the cp ranks a folded expert group takes
+  /// (PlanDegrees::cp, foldCp).
+  int64_t cp = 1, foldCp = 0;
   /// How tokens reach their experts (#moe.gpu_plan's dispatcher).
   Dispatcher dispatcher = Dispatcher::AllToAll;
   bool train = true;
@@ -93,7 +94,9 @@ struct GPUPlan {
 
   int64_t devices() const { return dp * ep * cp * tp * pp; }
   /// The degrees of one pipeline stage's grid.
-  PlanDegrees degrees() const { return PlanDegrees{dp, ep, tp, fold, cp}; }
+  PlanDegrees degrees() const {
+    return PlanDegrees{dp, ep, tp, fold, cp, foldCp};
+  }
   /// Devices in each expert-parallel group.
   int64_t expertDegree() const { return degrees().expertDegree(); }
 };

@@ -298,3 +298,11 @@ module attributes {test.context = #moe.context<@gpus, []>} {
 // expected-error @below {{the grid axes of a context-parallel group must be non-negative and increasing}}
 module attributes {test.context = #moe.context<@gpus, [1, 0]>} {
 }
+
+// -----
+
+// fold_cp is part of the cp ranks taken into a folded expert group of its
+// own: it needs fold.
+// expected-error @below {{'fold_cp' of a GPU plan is the context-parallel ranks a folded expert group takes: it needs fold, ep = 1 and a divisor of cp (got fold_cp = 2, cp = 4, ep = 1)}}
+module attributes {moe.plan = #moe.gpu_plan<cp = 4, fold_cp = 2>} {
+}

@@ -177,7 +177,7 @@ LogicalResult GPUPlanAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                   int64_t pp, int64_t vpp, int64_t gpusPerNode,
                                   int64_t zero, bool fp8, bool fp32Grads,
                                   bool fold, Dispatcher, int64_t cp,
-                                  int64_t tokens) {
+                                  int64_t foldCp, int64_t tokens) {
   for (auto [name, value] : {std::pair<StringRef, int64_t>{"dp", dp},
                              {"ep", ep},
                              {"cp", cp},
@@ -198,6 +198,11 @@ LogicalResult GPUPlanAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "'fold' of a GPU plan folds the experts over the "
                           "tensor- and context-parallel ranks: it needs tp > 1 "
                           "or cp > 1";
+  if (foldCp != 0 && (!fold || ep != 1 || foldCp < 1 || cp % foldCp != 0))
+    return emitError() << "'fold_cp' of a GPU plan is the context-parallel "
+                          "ranks a folded expert group takes: it needs fold, "
+                          "ep = 1 and a divisor of cp (got fold_cp = "
+                       << foldCp << ", cp = " << cp << ", ep = " << ep << ")";
   int64_t devices = 0;
   if (llvm::MulOverflow(dp, ep, devices) ||
       llvm::MulOverflow(devices, cp, devices) ||
@@ -238,6 +243,7 @@ void GPUPlanAttr::getSettings(
                    {"dp", getDp()},
                    {"ep", getEp()},
                    {"fold", getFold() ? 1 : 0},
+                   {"fold_cp", getFoldCp()},
                    {"fp32_grads", getFp32Grads() ? 1 : 0},
                    {"fp8", getFp8() ? 1 : 0},
                    {"gpus_per_node", getGpusPerNode()},

@@ -39,8 +39,9 @@ LogicalResult checkWholeSequences(Operation *op, const PlanLayoutState &state) {
   int64_t seq = attention.getSequenceLength();
   if (cp > 1 && seq % (2 * cp) != 0)
     return op->emitOpError()
-           << "cannot cut sequences of seq_len = " << seq << " into 2 * cp = "
-           << 2 * cp << " equal chunks; choose a cp that divides seq_len / 2";
+           << "cannot cut sequences of seq_len = " << seq
+           << " into 2 * cp = " << 2 * cp
+           << " equal chunks; choose a cp that divides seq_len / 2";
   int64_t rows = state.localTokens * tp * cp;
   if (rows % seq == 0)
     return success();
@@ -207,7 +208,7 @@ LogicalResult planAttention(Operation *op, PlanLayoutState &state, OpPlan &plan,
     plan.attrs.push_back(NamedAttribute(
         contextName,
         ContextAttr::get(ctx, FlatSymbolRefAttr::get(ctx, state.grid),
-                         {state.degrees.gridAxis(PlanAxis::CP)})));
+                         state.degrees.contextAxes())));
   }
   int64_t seq = cast<AttentionOpInterface>(op).getSequenceLength();
   int64_t rows = state.shape(op->getOperand(0))[0] * (split ? tp : 1);
