@@ -359,8 +359,7 @@ KernelCost mlir::moe::hideInRing(KernelCost exchange, const KernelCost &core,
   if (devices <= 1 || exchange.seconds <= 0)
     return exchange;
   double d = static_cast<double>(devices);
-  double exposed =
-      std::max(0.0, exchange.seconds - core.seconds * (d - 1) / d);
+  double exposed = std::max(0.0, exchange.seconds - core.seconds * (d - 1) / d);
   double factor = exposed / exchange.seconds;
   // The bytes still cross the links; only their time hides.
   exchange.seconds = exposed;

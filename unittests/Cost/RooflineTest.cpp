@@ -495,8 +495,7 @@ TEST(PriceKernel, ContextParallelRing) {
   EXPECT_EQ(forward.bound, Bound::network);
   EXPECT_REL(forward.seconds, 3.768e-6);
   EXPECT_REL(forward.network, 768.0);
-  KernelCost backward =
-      priceKernel(unitMachine(), kernel, Direction::Backward);
+  KernelCost backward = priceKernel(unitMachine(), kernel, Direction::Backward);
   EXPECT_REL(backward.seconds, 7.536e-6);
   EXPECT_REL(backward.network, 1536.0);
 }

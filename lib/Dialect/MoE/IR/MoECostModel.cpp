@@ -394,8 +394,8 @@ LogicalResult AttentionOp::getKernels(KernelList &kernels) {
         makeCachedAttention(tokens / seq, kvHeads, heads / kvHeads * seq, seq,
                             cached, d, d, 2 * d, cb, getCausal(), window, b));
   } else if (failed(appendAttentionCore(*this, kernels, tokens, heads, d, d,
-                                         getCausal(), window, b,
-                                         2.0 * kvHeads * d * b))) {
+                                        getCausal(), window, b,
+                                        2.0 * kvHeads * d * b))) {
     return failure();
   }
   kernels.push_back(makeGemm("o", 1, tokens, hidden, heads * d, b, true));
@@ -478,10 +478,9 @@ LogicalResult MLAttentionOp::getKernels(KernelList &kernels) {
       makeGemm("kv_up", 1, tokens, heads * (nope + vDim), rank, b, true));
   // The ring carries each head's expanded keys and values, as Megatron-Core
   // does for MLA.
-  if (failed(appendAttentionCore(*this, kernels, tokens, heads, nope + rope,
-                                 vDim, getCausal(), 0, b,
-                                 static_cast<double>(heads) *
-                                     (nope + rope + vDim) * b)))
+  if (failed(appendAttentionCore(
+          *this, kernels, tokens, heads, nope + rope, vDim, getCausal(), 0, b,
+          static_cast<double>(heads) * (nope + rope + vDim) * b)))
     return failure();
   kernels.push_back(makeGemm("o", 1, tokens, hidden, heads * vDim, b, true));
   return success();

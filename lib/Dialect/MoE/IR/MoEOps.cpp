@@ -432,8 +432,8 @@ LogicalResult mlir::moe::lookupGridGroup(Operation *op,
   return success();
 }
 
-LogicalResult mlir::moe::getContextGroup(AttentionOpInterface op,
-                                         int64_t &size, int64_t &stride) {
+LogicalResult mlir::moe::getContextGroup(AttentionOpInterface op, int64_t &size,
+                                         int64_t &stride) {
   size = stride = 1;
   ContextAttr group = op.getContextGroup();
   if (!group)
@@ -449,9 +449,9 @@ LogicalResult mlir::moe::verifyContextGroup(AttentionOpInterface op,
   auto grid =
       tables.lookupNearestSymbolFrom<shard::GridOp>(op, group.getGrid());
   if (!grid)
-    return op->emitOpError() << "has a context-parallel group on "
-                             << group.getGrid()
-                             << ", which is not a shard.grid";
+    return op->emitOpError()
+           << "has a context-parallel group on " << group.getGrid()
+           << ", which is not a shard.grid";
   int64_t parts = 0, stride = 0;
   if (failed(getContextGroup(op, parts, stride)))
     return op->emitOpError()
