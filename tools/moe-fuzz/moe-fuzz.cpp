@@ -163,20 +163,24 @@ void fuzzIR(StringRef source) {
   plan.tp = int64_t(1) << ((hash >> 11) & 1);
   plan.pp = int64_t(1) << ((hash >> 12) & 1);
   plan.fp32Grads = (hash >> 13) & 1;
-  plan.fold = plan.tp > 1 && ((hash >> 14) & 1);
+  plan.cp = int64_t(1) << ((hash >> 18) & 1);
+  plan.fold = (plan.tp > 1 || plan.cp > 1) && ((hash >> 14) & 1);
+  plan.foldCp = plan.fold && plan.cp > 1 && plan.ep == 1 && ((hash >> 19) & 1);
   plan.dispatcher =
       ((hash >> 15) & 1) ? Dispatcher::DeepEP : Dispatcher::AllToAll;
   plan.phase = cost.phase;
   if (verbose())
     llvm::errs() << "moe-fuzz: --moe-gpu-plan=\"ep=" << plan.ep
-                 << " tp=" << plan.tp << " pp=" << plan.pp
+                 << " tp=" << plan.tp << " cp=" << plan.cp << " pp=" << plan.pp
                  << " fp32-grads=" << plan.fp32Grads << " fold=" << plan.fold
+                 << " fold-cp=" << plan.foldCp
                  << " dispatcher=" << stringifyDispatcher(plan.dispatcher)
                  << " phase=" << stringifyPhase(plan.phase) << "\"\n";
   OwningOpRef<ModuleOp> planned = module->clone();
   if (failed(runChecked(*planned, createMoEGPUPlan(plan), "moe-gpu-plan")))
     return;
-  if (plan.phase == Phase::Forward)
+  // A context-parallel plan is costed, not executed.
+  if (plan.phase == Phase::Forward && plan.cp == 1)
     checkSimulation(*module, *planned);
   MoECostOptions planCost = cost;
   planCost.machine = "h100-sxm";
