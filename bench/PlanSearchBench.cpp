@@ -90,4 +90,26 @@ void BM_SearchFullSpaceDeepSeekV3On16384(benchmark::State &state) {
 }
 BENCHMARK(BM_SearchFullSpaceDeepSeekV3On16384)->Unit(benchmark::kMillisecond);
 
+// The same with context parallelism up to 8 (each degree folded over all,
+// part or none of its ranks): the space grows 5.5x.
+void BM_SearchFullSpaceWithCpDeepSeekV3On16384(benchmark::State &state) {
+  static ImportedModel model("deepseek-v3.json");
+  static ProgramSummary summary = cantFailSummary(*model.module);
+  MachineModel machine = cantFail(getMachinePreset("h100-sxm"));
+  GPUSearchSpace space;
+  space.devices = 16384;
+  space.globalSequences = 16384;
+  space.maxTp = 8;
+  space.maxPp = 16;
+  space.maxCp = 8;
+  space.fp8 = true;
+  size_t plans = 0;
+  for (auto _ : state)
+    plans += searchGPUPlans(summary, machine, space).plans.size();
+  state.counters["plans"] = benchmark::Counter(
+      static_cast<double>(plans), benchmark::Counter::kAvgIterations);
+}
+BENCHMARK(BM_SearchFullSpaceWithCpDeepSeekV3On16384)
+    ->Unit(benchmark::kMillisecond);
+
 } // namespace
