@@ -1955,9 +1955,23 @@ func.func @context_no_grid(%x: tensor<8x64xf32>, %wq: tensor<64x64xf32>, %wk: te
 shard.grid @gpus(shape = 2)
 func.func @context_bad_axis(%x: tensor<8x64xf32>, %wq: tensor<64x64xf32>, %wk: tensor<64x32xf32>,
     %wv: tensor<64x32xf32>, %wo: tensor<64x64xf32>) {
-  // expected-error @+1 {{'moe.attention' op has a context-parallel group over axes that grid @gpus (of rank 1, static) does not have}}
+  // expected-error @+1 {{'moe.attention' op has a context-parallel group over axes that grid @gpus (of rank 1) does not have}}
   %y = moe.attention %x, %wq, %wk, %wv, %wo heads = 4 kv_heads = 2
       head_dim = 16 seq_len = 16 causal context_parallel = <@gpus, [1]>
+      : (tensor<8x64xf32>, tensor<64x64xf32>, tensor<64x32xf32>,
+         tensor<64x32xf32>, tensor<64x64xf32>) -> tensor<8x64xf32>
+  return
+}
+
+// -----
+
+// The group's size must be known.
+shard.grid @gpus(shape = ?)
+func.func @context_dynamic_grid(%x: tensor<8x64xf32>, %wq: tensor<64x64xf32>, %wk: tensor<64x32xf32>,
+    %wv: tensor<64x32xf32>, %wo: tensor<64x64xf32>) {
+  // expected-error @+1 {{'moe.attention' op has a context-parallel group on grid @gpus, whose shape is not static}}
+  %y = moe.attention %x, %wq, %wk, %wv, %wo heads = 4 kv_heads = 2
+      head_dim = 16 seq_len = 16 causal context_parallel = <@gpus, [0]>
       : (tensor<8x64xf32>, tensor<64x64xf32>, tensor<64x32xf32>,
          tensor<64x32xf32>, tensor<64x64xf32>) -> tensor<8x64xf32>
   return

@@ -452,12 +452,16 @@ LogicalResult mlir::moe::verifyContextGroup(AttentionOpInterface op,
     return op->emitOpError()
            << "has a context-parallel group on " << group.getGrid()
            << ", which is not a shard.grid";
+  if (llvm::any_of(grid.getShape(), ShapedType::isDynamic))
+    return op->emitOpError()
+           << "has a context-parallel group on grid " << group.getGrid()
+           << ", whose shape is not static";
   int64_t parts = 0, stride = 0;
   if (failed(getContextGroup(op, parts, stride)))
     return op->emitOpError()
            << "has a context-parallel group over axes that grid "
            << group.getGrid() << " (of rank " << grid.getShape().size()
-           << ", static) does not have";
+           << ") does not have";
   // Two chunks per device keep the causal work balanced.
   int64_t seq = op.getSequenceLength();
   if (seq % (2 * parts) != 0)
