@@ -77,6 +77,22 @@
 // RUN: moe-opt %S/Inputs/attention-layer.mlir --moe-gpu-plan="cp=4 gpus-per-node=4 phase=train" --moe-cost="machine-file=%S/Inputs/cluster.json phase=train" | FileCheck %s --check-prefix=CHECK-CP4
 // CHECK-CP4: context_parallel = <@gpus, [2]> {moe.cost = #moe.cost<flops = 1.3015e+06, bytes = 546816, network = 18432,
 
+// The ring's time, by difference (everything else in the op is the same on
+// machines that differ only in NVLink bandwidth; latency 1 us, collective
+// efficiency 1). Slow links expose it: 2,048 B forward take
+// 1e-6 + 2048 / 1e6 = 2.049 ms at 1 MB/s and 1.025 ms at 2 MB/s, minus the
+// same half of the core (a ring of 2 hides behind 1/2 of it) either way:
+// the forward differs by 1.024 ms, the backward (twice the bytes) by
+// 2.048 ms. Fast links hide it: at 100 and 200 GB/s the ring (1.02 and
+// 1.01 us) is under half the core, so the op's time does not move.
+// RUN: moe-opt %S/Inputs/attention-layer.mlir --moe-gpu-pipeline="machine-file=%S/Inputs/ring-1MBps.json cp=2 dp=2 gpus-per-node=4 phase=train format=json output=%t.1MBps.json" -o /dev/null
+// RUN: moe-opt %S/Inputs/attention-layer.mlir --moe-gpu-pipeline="machine-file=%S/Inputs/ring-2MBps.json cp=2 dp=2 gpus-per-node=4 phase=train format=json output=%t.2MBps.json" -o /dev/null
+// RUN: moe-opt %S/Inputs/attention-layer.mlir --moe-gpu-pipeline="machine-file=%S/Inputs/cluster.json cp=2 dp=2 gpus-per-node=4 phase=train format=json output=%t.100GBps.json" -o /dev/null
+// RUN: moe-opt %S/Inputs/attention-layer.mlir --moe-gpu-pipeline="machine-file=%S/Inputs/ring-200GBps.json cp=2 dp=2 gpus-per-node=4 phase=train format=json output=%t.200GBps.json" -o /dev/null
+// RUN: %python -c "import json, sys; t = lambda f: [o['timing'] for o in json.load(open(f))['ops'] if o['op'] == 'moe.attention'][0]; d = lambda a, b, k: t(a)[k] - t(b)[k]; print('exposed forward %.6e backward %.6e' % (d(sys.argv[1], sys.argv[2], 'forward'), d(sys.argv[1], sys.argv[2], 'backward'))); print('hidden forward %.6e backward %.6e' % (d(sys.argv[3], sys.argv[4], 'forward'), d(sys.argv[3], sys.argv[4], 'backward')))" %t.1MBps.json %t.2MBps.json %t.100GBps.json %t.200GBps.json | FileCheck %s --check-prefix=CHECK-RING
+// CHECK-RING: exposed forward 1.024000e-03 backward 2.048000e-03
+// CHECK-RING: hidden forward 0.000000e+00 backward 0.000000e+00
+
 // Errors: a cp that cannot cut a sequence into two equal chunks per GPU,
 // context-parallel groups that do not hold whole sequences, fold without an
 // axis to fold in, lowering or simulating a context-parallel plan.
