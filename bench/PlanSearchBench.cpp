@@ -69,10 +69,11 @@ void BM_SearchGPUPlansDeepSeekV3(benchmark::State &state) {
 }
 BENCHMARK(BM_SearchGPUPlansDeepSeekV3)->Unit(benchmark::kMillisecond);
 
-// The whole space on 16,384 GPUs: tp up to 8, pp up to 16, every ZeRO stage,
-// FP8, micro-batch sizes, capacity factors and recomputation. The goal:
-// under one second on one core.
-void BM_SearchFullSpaceDeepSeekV3On16384(benchmark::State &state) {
+// The whole space on 16,384 GPUs: tp up to 8, pp up to 16, context
+// parallelism up to `maxCp`, every ZeRO stage, FP8, micro-batch sizes,
+// capacity factors and recomputation. The goal: under one second on one
+// core.
+void searchFullSpaceDeepSeekV3On16384(benchmark::State &state, int64_t maxCp) {
   static ImportedModel model("deepseek-v3.json");
   static ProgramSummary summary = cantFailSummary(*model.module);
   MachineModel machine = cantFail(getMachinePreset("h100-sxm"));
@@ -81,6 +82,7 @@ void BM_SearchFullSpaceDeepSeekV3On16384(benchmark::State &state) {
   space.globalSequences = 16384;
   space.maxTp = 8;
   space.maxPp = 16;
+  space.maxCp = maxCp;
   space.fp8 = true;
   size_t plans = 0;
   for (auto _ : state)
@@ -88,26 +90,16 @@ void BM_SearchFullSpaceDeepSeekV3On16384(benchmark::State &state) {
   state.counters["plans"] = benchmark::Counter(
       static_cast<double>(plans), benchmark::Counter::kAvgIterations);
 }
+
+void BM_SearchFullSpaceDeepSeekV3On16384(benchmark::State &state) {
+  searchFullSpaceDeepSeekV3On16384(state, /*maxCp=*/1);
+}
 BENCHMARK(BM_SearchFullSpaceDeepSeekV3On16384)->Unit(benchmark::kMillisecond);
 
-// The same with context parallelism up to 8 (each degree folded over all,
-// part or none of its ranks): the space grows 5.5x.
+// With context parallelism up to 8 (each degree folded over all, part or
+// none of its ranks) the space grows 5.5x.
 void BM_SearchFullSpaceWithCpDeepSeekV3On16384(benchmark::State &state) {
-  static ImportedModel model("deepseek-v3.json");
-  static ProgramSummary summary = cantFailSummary(*model.module);
-  MachineModel machine = cantFail(getMachinePreset("h100-sxm"));
-  GPUSearchSpace space;
-  space.devices = 16384;
-  space.globalSequences = 16384;
-  space.maxTp = 8;
-  space.maxPp = 16;
-  space.maxCp = 8;
-  space.fp8 = true;
-  size_t plans = 0;
-  for (auto _ : state)
-    plans += searchGPUPlans(summary, machine, space).plans.size();
-  state.counters["plans"] = benchmark::Counter(
-      static_cast<double>(plans), benchmark::Counter::kAvgIterations);
+  searchFullSpaceDeepSeekV3On16384(state, /*maxCp=*/8);
 }
 BENCHMARK(BM_SearchFullSpaceWithCpDeepSeekV3On16384)
     ->Unit(benchmark::kMillisecond);

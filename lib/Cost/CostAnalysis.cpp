@@ -246,10 +246,20 @@ OpWork OpPricer::measure(Operation *op, CostModelOpInterface costOp,
             costOp.getRecomputed(static_cast<RecomputeModule>(m), rerun);
   // A router trace names layers; uniform routing needs no name.
   std::string layer = options.routing.isUniform() ? "" : getLayerName(op);
-  // The attention core a context-parallel ring runs beside.
+  // The attention core a context-parallel ring runs beside, in each
+  // direction.
   struct {
     KernelCost forward, backward;
   } core;
+  auto priceBesideCore = [&](const Kernel &kernel, Direction direction,
+                             KernelCost &attention) {
+    KernelCost cost = priceKernel(machine, kernel, direction);
+    if (kernel.kind == KernelKind::Attention)
+      attention = cost;
+    if (kernel.contextExchange)
+      cost = hideInRing(cost, attention, kernel.groupSize);
+    return cost;
+  };
   for (const Kernel &original : kernels) {
     Kernel kernel = applyRouting(original, layer);
     if (streamed)
@@ -259,11 +269,7 @@ OpWork OpPricer::measure(Operation *op, CostModelOpInterface costOp,
         priceSync(kernel, work);
       continue;
     }
-    KernelCost fwd = priceKernel(machine, kernel, Direction::Forward);
-    if (kernel.kind == KernelKind::Attention)
-      core.forward = fwd;
-    if (kernel.contextExchange)
-      fwd = hideInRing(fwd, core.forward, kernel.groupSize);
+    KernelCost fwd = priceBesideCore(kernel, Direction::Forward, core.forward);
     work.forward += fwd;
     if (kernel.kind != KernelKind::Collective &&
         llvm::is_contained(rerun, StringRef(kernel.name)))
@@ -272,12 +278,8 @@ OpWork OpPricer::measure(Operation *op, CostModelOpInterface costOp,
       work.modelFlops += fwd.flops;
     if (!train)
       continue;
-    KernelCost bwd = priceKernel(machine, kernel, Direction::Backward);
-    if (kernel.kind == KernelKind::Attention)
-      core.backward = bwd;
-    if (kernel.contextExchange)
-      bwd = hideInRing(bwd, core.backward, kernel.groupSize);
-    work.backward += bwd;
+    work.backward +=
+        priceBesideCore(kernel, Direction::Backward, core.backward);
     // Recomputing a layer reuses the weights streamed for its backward.
     if (kernel.kind != KernelKind::WeightStream)
       work.recompute += fwd;
