@@ -94,12 +94,15 @@
 // CHECK-RING: hidden forward 0.000000e+00 backward 0.000000e+00
 
 // Errors: a cp that cannot cut a sequence into two equal chunks per GPU,
-// context-parallel groups that do not hold whole sequences, fold without an
-// axis to fold in, lowering or simulating a context-parallel plan.
+// context-parallel groups that do not hold whole sequences, a serving step
+// (KV caches), fold without an axis to fold in, lowering or simulating a
+// context-parallel plan.
 // RUN: not moe-opt %S/Inputs/attention-layer.mlir --moe-gpu-plan="cp=16" 2>&1 | FileCheck %s --check-prefix=CHECK-CHUNKS
 // CHECK-CHUNKS: error: 'moe.attention' op cannot cut sequences of seq_len = 16 into 2 * cp = 32 equal chunks; choose a cp that divides seq_len / 2
 // RUN: not moe-opt %S/Inputs/attention-layer.mlir --moe-gpu-plan="cp=2 dp=8" 2>&1 | FileCheck %s --check-prefix=CHECK-WHOLE
 // CHECK-WHOLE: error: 'moe.attention' op cannot split 64 tokens over 8 context-parallel groups in whole sequences of 16 (8 tokens per context-parallel group)
+// RUN: not moe-opt %S/Inputs/attention-cache.mlir --moe-gpu-plan="cp=2" 2>&1 | FileCheck %s --check-prefix=CHECK-CACHE
+// CHECK-CACHE: error: 'moe.attention' op reads KV caches: a serving step does not split its sequences over cp = 2 devices
 // RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 fold" 2>&1 | FileCheck %s --check-prefix=CHECK-NOFOLD
 // CHECK-NOFOLD: error: fold splits the experts over the tensor- and context-parallel ranks too: it needs tp > 1 or cp > 1
 // RUN: not moe-opt %S/Inputs/attention-layer.mlir --moe-gpu-plan="cp=2 dp=2" --convert-moe-to-linalg 2>&1 | FileCheck %s --check-prefix=CHECK-LOWER

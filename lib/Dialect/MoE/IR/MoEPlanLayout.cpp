@@ -139,8 +139,14 @@ LogicalResult ExpertsOp::planLayout(PlanLayoutState &state, OpPlan &plan) {
   // Expert parallelism: each device holds E / ep experts' weights; folded,
   // the group takes in the tensor-parallel ranks and holds E / (ep * tp).
   int64_t ep = state.degrees.expertDegree();
-  if (failed(checkDivides(*this, "experts", getNumExperts(),
-                          state.degrees.fold ? "ep * tp" : "ep", ep)))
+  const PlanDegrees &d = state.degrees;
+  std::string degree = "ep";
+  if (d.splitsCp())
+    degree = d.tp > 1 ? "fold-cp * tp" : "fold-cp";
+  else if (d.fold)
+    degree = std::string("ep") + (d.cp > 1 ? " * cp" : "") +
+             (d.tp > 1 ? " * tp" : "");
+  if (failed(checkDivides(*this, "experts", getNumExperts(), degree, ep)))
     return failure();
   SmallVector<int16_t, 3> axes = state.degrees.expertAxes();
   for (OpOperand *weight :
@@ -190,17 +196,17 @@ LogicalResult planAttention(Operation *op, PlanLayoutState &state, OpPlan &plan,
                             ArrayRef<StringRef> headAttrs,
                             ArrayRef<unsigned> caches, bool splitColumns,
                             StringAttr contextName) {
-  if (failed(checkWholeSequences(op, state)))
-    return failure();
   int64_t tp = state.degrees.tp, cp = state.degrees.cp;
-  bool split = tp > 1 && state.isToken(op->getOperand(0));
-  if (split && failed(checkDivides(op, what, heads, "tp", tp)))
-    return failure();
   if (cp > 1 && !caches.empty())
     return op->emitOpError()
            << "reads KV caches: a serving step does not split its sequences "
               "over cp = "
            << cp << " devices";
+  if (failed(checkWholeSequences(op, state)))
+    return failure();
+  bool split = tp > 1 && state.isToken(op->getOperand(0));
+  if (split && failed(checkDivides(op, what, heads, "tp", tp)))
+    return failure();
   // Context parallelism: the device holds its share of each sequence and
   // exchanges keys and values over the cp axis.
   if (cp > 1 && state.isToken(op->getOperand(0))) {
