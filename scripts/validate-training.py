@@ -8,7 +8,7 @@ and prints predicted next to published tokens/s per GPU (docs/Validation.md,
 
 Each row of the CSV is one run: the model's Hugging Face config
 (examples/configs/), GPUs, precision, sequence length, global and micro-batch
-size, TP, PP, virtual stages and EP, and optionally the machine preset
+size, TP, PP, virtual stages, EP and CP, and optionally the machine preset
 (`machine`; h100-sxm when absent). The plan: ZeRO-1 (Megatron-Core's
 distributed optimizer), FP8 GEMMs where the run used FP8, no recomputation,
 capacity factor 1.0, the modules the run recomputes (column `recompute`,
@@ -23,8 +23,11 @@ the median reports the other rows. the runs are dropless but force-balance token
 experts, so every expert receives exactly its T x top_k / E share, which a
 capacity factor of 1.0 prices the same way as a dropless buffer. The runs'
 expert-parallel groups are EP consecutive ranks with expert tensor
-parallelism 1 (Megatron-Core's MoE parallel folding); with TP > 1 that is the
-tool's `fold` with ep = EP / TP (GPUs = dp x ep x tp x pp either way).
+parallelism 1 (Megatron-Core's MoE parallel folding); with TP or CP above 1
+that is the tool's `fold` with ep = EP / (TP x CP), or, for a group inside
+the TP x CP one, `fold-cp` = EP / TP (GPUs = dp x ep x cp x tp x pp). A run
+that publishes TFLOP/s only is turned into tokens/s with Megatron-LM's own
+FLOP count (megatron_flops_per_token).
 
 Tools come from $MOE_BIN (default: build/bin next to scripts/).
 """
