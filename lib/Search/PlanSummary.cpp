@@ -314,11 +314,13 @@ const OpWork &PlanEstimator::measureOp(Operation *op,
                                        const FunctionLayout &layout,
                                        const PlanLayoutState &state,
                                        const GPUPlan &plan) {
+  std::vector<int64_t> key = {plan.train ? 1 : 0, plan.fp8 ? 1 : 0,
+                              plan.fp32Grads ? 1 : 0};
   // A context-parallel attention op's exchange depends on its group's size
-  // and stride, which its attribute (an axis index) does not show.
-  std::vector<int64_t> key = {plan.train ? 1 : 0,        plan.fp8 ? 1 : 0,
-                              plan.fp32Grads ? 1 : 0,    plan.cp,
-                              plan.cp > 1 ? plan.tp : 1, plan.foldCp};
+  // and stride (cp devices tp apart), which its attribute (grid axes) does
+  // not show.
+  if (plan.cp > 1 && isa<AttentionOpInterface>(op))
+    key.insert(key.end(), {plan.cp, plan.tp});
   appendKey(key, op, layout, state, /*depth=*/1);
   auto it = opWork.find(key);
   if (it != opWork.end())

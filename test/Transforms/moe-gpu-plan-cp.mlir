@@ -101,6 +101,12 @@
 // CHECK-CHUNKS: error: 'moe.attention' op cannot cut sequences of seq_len = 16 into 2 * cp = 32 equal chunks; choose a cp that divides seq_len / 2
 // RUN: not moe-opt %S/Inputs/attention-layer.mlir --moe-gpu-plan="cp=2 dp=8" 2>&1 | FileCheck %s --check-prefix=CHECK-WHOLE
 // CHECK-WHOLE: error: 'moe.attention' op cannot split 64 tokens over 8 context-parallel groups in whole sequences of 16 (8 tokens per context-parallel group)
+// RUN: not moe-opt %S/Inputs/attention-layer.mlir --moe-gpu-plan="cp=0" 2>&1 | FileCheck %s --check-prefix=CHECK-ZERO
+// CHECK-ZERO: error: cp (0) must be at least 1
+// RUN: not moe-opt %S/Inputs/attention-layer.mlir --moe-plan-search="gpus=4 max-cp=0" 2>&1 | FileCheck %s --check-prefix=CHECK-MAXCP
+// CHECK-MAXCP: error: max-cp (0) must be at least 1
+// RUN: not moe-opt %S/Inputs/attention-layer.mlir --moe-gpu-plan="cp=2 fold-cp=-1" 2>&1 | FileCheck %s --check-prefix=CHECK-FOLDCP-NEG
+// CHECK-FOLDCP-NEG: error: fold-cp = -1 is the context-parallel ranks a folded expert group takes: it needs fold, ep = 1 and a divisor of cp = 2
 // RUN: not moe-opt %S/Inputs/attention-cache.mlir --moe-gpu-plan="cp=2" 2>&1 | FileCheck %s --check-prefix=CHECK-CACHE
 // CHECK-CACHE: error: 'moe.attention' op reads KV caches: a serving step does not split its sequences over cp = 2 devices
 // RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 fold" 2>&1 | FileCheck %s --check-prefix=CHECK-NOFOLD
