@@ -456,12 +456,16 @@ LogicalResult mlir::moe::verifyContextGroup(AttentionOpInterface op,
     return op->emitOpError()
            << "has a context-parallel group on grid " << group.getGrid()
            << ", whose shape is not static";
-  int64_t parts = 0, stride = 0;
-  if (failed(getContextGroup(op, parts, stride)))
+  // The grid the symbol table found sizes the group: no second lookup.
+  ArrayRef<int64_t> shape = grid.getShape();
+  if (llvm::any_of(group.getAxes(), [&](int16_t axis) {
+        return axis >= static_cast<int16_t>(shape.size());
+      }))
     return op->emitOpError()
            << "has a context-parallel group over axes that grid "
-           << group.getGrid() << " (of rank " << grid.getShape().size()
+           << group.getGrid() << " (of rank " << shape.size()
            << ") does not have";
+  int64_t parts = getGroup(shape, group.getAxes()).first;
   // Two chunks per device keep the causal work balanced.
   int64_t seq = op.getSequenceLength();
   if (seq % (2 * parts) != 0)
