@@ -192,6 +192,11 @@ def MoE_GPUPlanAttr : MoE_Attr<"GPUPlan", "gpu_plan",
     `ep = 1`, a divisor of `cp`) takes only that many, splitting the cp
     axis in two, so that the expert group is `fold_cp * tp` consecutive
     devices inside the context-parallel group (0, the default: all).
+    `etp` (expert tensor parallelism) is 1 or `tp`: at `tp`, each expert's
+    FFN width is split over the tp axis, the experts over the other expert
+    axes only, and each rank's received tokens are gathered over the tp
+    ranks before the experts and their partial outputs reduce-scattered
+    after (Megatron-Core's ETP).
 
     Degrees are at least 1 (omitted ones are 1); `gpus_per_node` defaults
     to 8, `zero` and `tokens` to 0 (none; unknown).
@@ -219,6 +224,7 @@ def MoE_GPUPlanAttr : MoE_Attr<"GPUPlan", "gpu_plan",
                         MoE_Degree<"context-parallel degree">:$cp,
                         DefaultValuedParameter<"int64_t", "0",
                             "context-parallel ranks in a folded expert group">:$fold_cp,
+                        MoE_Degree<"expert tensor-parallel degree">:$etp,
                         DefaultValuedParameter<"int64_t", "0",
                                                "tokens per step">:$tokens);
   let assemblyFormat = "`<` struct(params) `>`";

@@ -47,7 +47,14 @@ def MoEGPUPlan : Pass<"moe-gpu-plan", "::mlir::ModuleOp"> {
       over `ep`, `cp` and `tp`; `fold-cp=N` (with `ep=1`) takes only `N` of
       the cp ranks, splitting the cp axis into `cp / N` and `N`, so that
       the expert group is the `N * tp` consecutive devices Megatron-Core
-      forms for an EP smaller than its TP x CP group.
+      forms for an EP smaller than its TP x CP group;
+    - `etp=tp` (expert tensor parallelism, Megatron-Core's ETP) splits each
+      expert's FFN width over the tp axis as well: expert weights become
+      `[E / ep, H, F / tp]` (and `[E / ep, F / tp, H]`), and after the
+      dispatch all-to-all each rank all-gathers its tp group's slots, runs
+      its columns of every local expert, and reduce-scatters the partial
+      outputs before the return all-to-all. With `fold` the experts then
+      span the ep and cp axes only. `etp` is 1 (the default) or `tp`.
 
     The module gets `moe.plan` (the options) and a `dlti.target_system_spec`
     with `devices_per_node`, so `--moe-cost` prices the collectives over
@@ -109,6 +116,10 @@ def MoEGPUPlan : Pass<"moe-gpu-plan", "::mlir::ModuleOp"> {
            "With fold and ep = 1: the context-parallel ranks the expert "
            "group takes (a divisor of cp; 0: all), splitting the cp axis so "
            "that the group is fold-cp * tp consecutive devices">,
+    Option<"etp", "etp", "int64_t", "1",
+           "Expert tensor parallelism: 1, or tp to split each expert's FFN "
+           "width over the tp axis (tokens gathered over it before the "
+           "experts, partial outputs reduce-scattered after)">,
     MoE_PhaseOption<"Forward",
                     "What the plan runs (train adds gradient synchronisation)">.option,
   ]);
@@ -124,7 +135,8 @@ def MoEPlanSearch : Pass<"moe-plan-search", "::mlir::ModuleOp"> {
     weights), then prices every plan on `gpus` GPUs: expert-parallel degree
     `ep` (dividing the GPUs and every layer's expert count, `dp = gpus /
     ep`), tensor parallelism up to `max-tp` and context parallelism up to
-    `max-cp` (with and without MoE parallel folding, `fold`), pipeline
+    `max-cp` (with and without MoE parallel folding, `fold`, and expert
+    tensor parallelism `etp = tp` where `tp <= max-etp`), pipeline
     stages up to `max-pp`, ZeRO stage,
     micro-batch size (sequences per GPU per micro-batch dividing the
     step's `global-batch / gpus`), capacity factor and activation
@@ -189,6 +201,10 @@ def MoEPlanSearch : Pass<"moe-plan-search", "::mlir::ModuleOp"> {
            "Largest number of pipeline stages to search">,
     Option<"maxCp", "max-cp", "int64_t", "1",
            "Largest context-parallel degree to search">,
+    Option<"maxEtp", "max-etp", "int64_t", "0",
+           "Largest tensor-parallel degree whose plans also try expert "
+           "tensor parallelism, etp = tp (0: every tp up to max-tp; 1: "
+           "none)">,
     Option<"fp8", "fp8", "bool", "false",
            "Run the 16-bit GEMMs of every plan in FP8 (--moe-gpu-plan fp8)">,
     Option<"fp32Grads", "fp32-grads", "bool", "false",

@@ -59,8 +59,10 @@ struct CollectiveCostModel
     if (op->getNumResults() == 0 || !isStatic(op->getOperand(0)) ||
         !isStatic(op->getResult(0)))
       return failure();
+    Value input = op->getOperand(0);
     kernels.push_back(makeExchange(
-        kindOf(op), op->getOperand(0), tensorBytes(op->getOperand(0)),
+        kindOf(op), input, cast<ShapedType>(input.getType()).getShape(),
+        tensorBytes(input),
         tensorBytes(op->getResult(0)), size, stride,
         op->hasAttr(MoEDialect::GradSyncAttrHelper::getNameStr())));
     return success();

@@ -73,7 +73,7 @@ SmallVector<int16_t, 3> PlanDegrees::expertAxes() const {
   // The inner cp axis when foldCp splits it, else the whole cp axis.
   if (cp > 1)
     axes.push_back(contextAxes().back());
-  if (tp > 1)
+  if (tp > 1 && !splitsExperts())
     axes.push_back(gridAxis(PlanAxis::TP));
   return axes;
 }

@@ -63,21 +63,21 @@ LogicalResult layOutOp(Operation *op, PlanLayoutState &state,
   for (const WeightSplit &split : plan.weights) {
     Value weight = op->getOperand(split.operand);
     auto [it, inserted] = layout.splits.try_emplace(weight, split);
-    if (!inserted &&
-        (it->second.dim != split.dim || it->second.axes != split.axes))
+    if (!inserted && !(it->second == split))
       return op->emitOpError() << "splits operand #" << split.operand
                                << " unlike an earlier op that reads it";
     if (!inserted)
       continue;
     LocalShape shape = state.shape(weight);
-    for (int16_t axis : split.axes)
-      shape = divideDim(shape, split.dim, grid[axis]);
+    for (auto [dim, axes] : split.dims())
+      for (int16_t axis : axes)
+        shape = divideDim(shape, dim, grid[axis]);
     state.setShape(weight, shape);
     layout.argShapes[weight] = shape;
   }
   for (auto [i, result] : llvm::enumerate(op->getResults()))
-    state.setShape(result,
-                   plan.after[i] ? plan.after[i]->shape : plan.results[i]);
+    state.setShape(result, plan.after[i].empty() ? plan.results[i]
+                                                 : plan.after[i].back().shape);
   layout.ops.insert({op, std::move(plan)});
   return success();
 }
@@ -147,23 +147,23 @@ void mlir::moe::applyLayout(FunctionOpInterface func,
   for (const auto &[op, plan] : layout.ops) {
     for (const NamedAttribute &attr : plan.attrs)
       op->setAttr(attr.getName(), attr.getValue());
-    for (auto [i, collective] : llvm::enumerate(plan.before)) {
-      if (!collective)
-        continue;
-      b.setInsertionPoint(op);
-      op->setOperand(i, createCollective(b, op->getLoc(), grid, *collective,
-                                         op->getOperand(i)));
-    }
+    b.setInsertionPoint(op);
+    for (auto [i, chain] : llvm::enumerate(plan.before))
+      for (const PlanCollective &collective : chain)
+        op->setOperand(i, createCollective(b, op->getLoc(), grid, collective,
+                                           op->getOperand(i)));
     for (auto [i, result] : llvm::enumerate(op->getResults()))
       if (auto tensor = dyn_cast<RankedTensorType>(result.getType()))
         result.setType(tensor.clone(plan.results[i]));
     b.setInsertionPointAfter(op);
-    for (auto [i, collective] : llvm::enumerate(plan.after)) {
-      if (!collective)
-        continue;
+    for (auto [i, chain] : llvm::enumerate(plan.after)) {
       Value result = op->getResult(i);
-      Value back = createCollective(b, op->getLoc(), grid, *collective, result);
-      result.replaceAllUsesExcept(back, back.getDefiningOp());
+      for (const PlanCollective &collective : chain) {
+        Value next =
+            createCollective(b, op->getLoc(), grid, collective, result);
+        result.replaceAllUsesExcept(next, next.getDefiningOp());
+        result = next;
+      }
     }
   }
   refreshFunctionType(func);
@@ -175,8 +175,7 @@ GradSync mlir::moe::getGradSync(Value weight, const FunctionLayout &layout,
   auto split = layout.splits.find(weight);
   GradSync sync{weight, {}, 1};
   for (int16_t axis : degrees.tokenAxes()) {
-    if (split != layout.splits.end() &&
-        llvm::is_contained(split->second.axes, axis))
+    if (split != layout.splits.end() && split->second.splitsOver(axis))
       continue;
     sync.axes.push_back(axis);
     sync.group *= grid[axis];
@@ -236,13 +235,17 @@ FailureOr<FunctionLayout> mlir::moe::planFunction(FunctionOpInterface func,
   markTokenSplits(func, argTypes, resultTypes, state.tokens, tokenAxes);
   SmallVector<int64_t, 5> shape = state.degrees.gridShape();
   for (const auto &[weight, split] : layout->splits) {
-    int64_t members = 1;
-    for (int16_t axis : split.axes)
-      members *= shape[axis];
-    if (members > 1)
+    SmallVector<std::pair<unsigned, ArrayRef<int16_t>>, 2> dims;
+    for (auto [dim, axes] : split.dims()) {
+      int64_t members = 1;
+      for (int16_t axis : axes)
+        members *= shape[axis];
+      if (members > 1)
+        dims.push_back({dim, axes});
+    }
+    if (!dims.empty())
       setSplit(func, /*isResult=*/false,
-               cast<BlockArgument>(weight).getArgNumber(), split.dim,
-               split.axes);
+               cast<BlockArgument>(weight).getArgNumber(), dims);
   }
   return layout;
 }
@@ -253,10 +256,20 @@ FailureOr<FunctionLayout> mlir::moe::planFunction(FunctionOpInterface func,
 
 void mlir::moe::setSplit(FunctionOpInterface func, bool isResult,
                          unsigned index, unsigned dim, ArrayRef<int16_t> axes) {
+  setSplit(func, isResult, index, {{dim, axes}});
+}
+
+void mlir::moe::setSplit(
+    FunctionOpInterface func, bool isResult, unsigned index,
+    ArrayRef<std::pair<unsigned, ArrayRef<int16_t>>> dims) {
   MLIRContext *ctx = func.getContext();
-  SmallVector<shard::GridAxesAttr> perDim(dim + 1,
+  unsigned rank = 0;
+  for (auto [dim, axes] : dims)
+    rank = std::max(rank, dim + 1);
+  SmallVector<shard::GridAxesAttr> perDim(rank,
                                           DenseI16ArrayAttr::get(ctx, {}));
-  perDim[dim] = DenseI16ArrayAttr::get(ctx, axes);
+  for (auto [dim, axes] : dims)
+    perDim[dim] = DenseI16ArrayAttr::get(ctx, axes);
   auto split = shard::GridAxesArrayAttr::get(ctx, perDim);
   StringRef name = MoEDialect::SplitAxesAttrHelper::getNameStr();
   if (isResult)

@@ -69,6 +69,7 @@ void mlir::moe::writeSearchJSON(const SearchResult &result, int64_t seqLen,
           j.attribute("pp", c.plan.pp);
           j.attribute("fold", c.plan.fold);
           j.attribute("fold_cp", c.plan.foldCp);
+          j.attribute("etp", c.plan.etp);
           j.attribute("dispatcher", stringifyDispatcher(c.plan.dispatcher));
           j.attribute("sequences_per_micro_batch",
                       getSequencesPerMicroBatch(c.plan, seqLen));
@@ -97,7 +98,8 @@ void mlir::moe::writeSearchCSV(const SearchResult &result, int64_t seqLen,
                                llvm::raw_ostream &os) {
   os << "rank,ep,dp,sequences_per_micro_batch,micro_batches,capacity_factor,"
         "recompute,seconds,tokens_per_second,mfu,memory_bytes_per_device,"
-        "bound,feasible,pareto,tp,pp,zero,recompute_modules,fold,cp,fold_cp\n";
+        "bound,feasible,pareto,tp,pp,zero,recompute_modules,fold,cp,fold_cp,"
+        "etp\n";
   size_t rank = 0;
   for (const PlanCandidate &c : result.plans)
     os << ++rank << "," << c.plan.ep << "," << c.plan.dp << ","
@@ -112,5 +114,5 @@ void mlir::moe::writeSearchCSV(const SearchResult &result, int64_t seqLen,
        << c.plan.zero << ",\""
        << describeRecomputeModules(c.plan.recomputeModules) << "\","
        << (c.plan.fold ? 1 : 0) << "," << c.plan.cp << "," << c.plan.foldCp
-       << "\n";
+       << "," << c.plan.etp << "\n";
 }

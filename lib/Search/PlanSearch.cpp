@@ -105,6 +105,12 @@ SearchResult mlir::moe::searchGPUPlans(const ProgramSummary &summary,
       for (int64_t d : getDivisors(cp))
         if (d < cp)
           foldings.push_back({true, d});
+      // Whole experts per tp rank, and (expert tensor parallelism) each
+      // expert's columns over the tp ranks where they split evenly.
+      SmallVector<int64_t, 2> etps = {1};
+      if (tp > 1 && tp <= space.maxEtp && summary.expertFfnGcd > 0 &&
+          summary.expertFfnGcd % tp == 0)
+        etps.push_back(tp);
       for (int64_t pp : deviceDivisors) {
         if (pp > space.maxPp || (devices / (tp * cp)) % pp != 0)
           continue;
@@ -133,14 +139,17 @@ SearchResult mlir::moe::searchGPUPlans(const ProgramSummary &summary,
             for (double cf : space.capacityFactors)
               for (auto [recompute, modules] : recomputations)
                 for (int64_t zero : space.zeroStages)
-                  for (auto [fold, foldCp] : foldings) {
+                  for (auto [fold, foldCp] : foldings)
+                    for (int64_t etp : etps) {
                     if ((recompute || modules || zero > 0) && !space.train)
                       continue;
                     // Part of the cp ranks folds only into a group of its
                     // own (ep = 1) of more than one device.
-                    if (foldCp > 0 && (ep > 1 || foldCp * tp == 1))
+                    if (foldCp > 0 &&
+                        (ep > 1 || foldCp * (etp > 1 ? 1 : tp) == 1))
                       continue;
                     GPUPlan plan = common;
+                    plan.etp = etp;
                     plan.ep = ep;
                     plan.dp = dp;
                     plan.tp = tp;
@@ -212,6 +221,8 @@ std::string mlir::moe::describePlan(const GPUPlan &plan, int64_t seqLen) {
     os << " cp=" << plan.cp;
   if (plan.tp > 1)
     os << " tp=" << plan.tp;
+  if (plan.etp > 1)
+    os << " etp=" << plan.etp;
   if (plan.fold)
     os << " fold";
   if (plan.foldCp)

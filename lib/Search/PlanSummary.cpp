@@ -168,15 +168,18 @@ FailureOr<ProgramSummary> ProgramSummary::build(ModuleOp module) {
     begin = end;
   }
 
-  int64_t seqLen = 0, expertGcd = 0;
+  int64_t seqLen = 0, expertGcd = 0, expertFfnGcd = 0;
   module.walk([&](Operation *op) {
     if (auto attention = dyn_cast<AttentionOpInterface>(op))
       seqLen = std::max(seqLen, attention.getSequenceLength());
-    if (auto experts = dyn_cast<ExpertsOp>(op))
+    if (auto experts = dyn_cast<ExpertsOp>(op)) {
       expertGcd = std::gcd(expertGcd, experts.getNumExperts());
+      expertFfnGcd = std::gcd(expertFfnGcd, experts.getFfnSize());
+    }
   });
   summary.seqLen = std::max<int64_t>(1, seqLen);
   summary.expertGcd = std::max<int64_t>(1, expertGcd);
+  summary.expertFfnGcd = std::max<int64_t>(0, expertFfnGcd);
   return summary;
 }
 
@@ -228,8 +231,8 @@ void appendKey(std::vector<int64_t> &key, Operation *op,
   };
   for (auto [i, v] : llvm::enumerate(op->getOperands())) {
     append(state.shape(v));
-    if (plan.before[i])
-      append(plan.before[i]->shape);
+    for (const PlanCollective &c : plan.before[i])
+      append(c.shape);
     Operation *def = v.getDefiningOp();
     if (depth > 0 && def && layout.ops.count(def))
       appendKey(key, def, layout, state, depth - 1);
@@ -253,9 +256,8 @@ public:
     IRMapping map;
     for (auto [i, v] : llvm::enumerate(op->getOperands())) {
       Value local = materializeValue(v, depth);
-      if (plan.before[i])
-        local = createCollective(b, op->getLoc(), "scratch", *plan.before[i],
-                                 local);
+      for (const PlanCollective &c : plan.before[i])
+        local = createCollective(b, op->getLoc(), "scratch", c, local);
       map.map(v, local);
     }
     Operation *clone = b.clone(*op, map);
@@ -278,9 +280,8 @@ private:
       unsigned index = cast<OpResult>(v).getResultNumber();
       Value local = producer->getResult(index);
       const OpPlan &plan = layout.ops.find(def)->second;
-      if (plan.after[index])
-        local = createCollective(b, def->getLoc(), "scratch",
-                                 *plan.after[index], local);
+      for (const PlanCollective &c : plan.after[index])
+        local = createCollective(b, def->getLoc(), "scratch", c, local);
       return local;
     }
     Type type = v.getType();
@@ -382,6 +383,7 @@ const OpWork &PlanEstimator::measureCollective(const Kernel &kernel,
                               kernel.groupStride,
                               kernel.backwardOnly ? 1 : 0,
                               kernel.layerExperts,
+                              kernel.expertGroup,
                               plan.dispatcher == Dispatcher::DeepEP ? 1 : 0,
                               bits(kernel.routedCopies),
                               kernel.routeGroups,
@@ -413,7 +415,8 @@ PlanEstimator::layOut(const GPUPlan &plan, std::string *reason) {
                               plan.fp32Grads ? 1 : 0,
                               plan.fold ? 1 : 0,
                               plan.cp,
-                              plan.foldCp};
+                              plan.foldCp,
+                              plan.etp};
   auto it = laidOut.find(key);
   if (it != laidOut.end()) {
     if (!it->second.error.empty()) {
@@ -460,7 +463,8 @@ PlanEstimator::layOut(const GPUPlan &plan, std::string *reason) {
     double inBytes = shapeBytes(input, type);
     double outBytes = shapeBytes(c.shape, type);
     Kernel kernel =
-        makeExchange(c.kind, value, inBytes, outBytes, size, stride, false);
+        makeExchange(c.kind, value, input, inBytes, outBytes, size, stride,
+                     false);
     result.items.push_back(
         {nullptr, &measureCollective(kernel, inBytes, outBytes, plan), s.runs,
          s.layer, static_cast<double>(summary.layers[s.layer].count), s.layer});
@@ -471,10 +475,17 @@ PlanEstimator::layOut(const GPUPlan &plan, std::string *reason) {
   for (const ProgramSummary::SummaryOp &s : summary.ops) {
     Operation *op = s.op;
     const OpPlan &opPlan = layout->ops.find(op)->second;
-    for (auto [i, collective] : llvm::enumerate(opPlan.before))
-      if (collective)
-        addCollective(s, *collective, op->getOperand(i),
-                      state.shape(op->getOperand(i)));
+    // A chain's collectives each start from the shape the one before left.
+    auto addChain = [&](const CollectiveChain &chain, Value value,
+                        ArrayRef<int64_t> input) {
+      LocalShape shape(input);
+      for (const PlanCollective &c : chain) {
+        addCollective(s, c, value, shape);
+        shape = c.shape;
+      }
+    };
+    for (auto [i, chain] : llvm::enumerate(opPlan.before))
+      addChain(chain, op->getOperand(i), state.shape(op->getOperand(i)));
     if (isa<CostModelOpInterface>(op)) {
       const OpWork &work = measureOp(op, *layout, state, plan);
       result.items.push_back(
@@ -482,9 +493,8 @@ PlanEstimator::layOut(const GPUPlan &plan, std::string *reason) {
            static_cast<double>(summary.layers[s.layer].count), s.layer});
       readers.push_back({&work, s.layer});
     }
-    for (auto [i, collective] : llvm::enumerate(opPlan.after))
-      if (collective)
-        addCollective(s, *collective, op->getResult(i), opPlan.results[i]);
+    for (auto [i, chain] : llvm::enumerate(opPlan.after))
+      addChain(chain, op->getResult(i), opPlan.results[i]);
   }
 
   // Training synchronises every weight's gradient over the devices that

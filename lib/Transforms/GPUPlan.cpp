@@ -48,7 +48,7 @@ struct MoEGPUPlanPass : moe::impl::MoEGPUPlanBase<MoEGPUPlanPass> {
                              int64_t devices, int64_t dpDegree);
   void insertGradientSync(FunctionOpInterface func, ArrayRef<GradSync> syncs);
   PlanDegrees getDegrees(int64_t dpDegree) const {
-    return PlanDegrees{dpDegree, ep, tp, fold, cp, foldCp};
+    return PlanDegrees{dpDegree, ep, tp, fold, cp, foldCp, etp};
   }
   /// "dp * ep", with the other degrees above 1, for messages.
   std::string degreesName() const {
@@ -78,9 +78,15 @@ LogicalResult MoEGPUPlanPass::checkOptions(int64_t &dpDegree) {
       failed(checkRange(loc, "capacity-factor", capacityFactor, 0.0)) ||
       failed(checkCount(loc, "zero", zero, 0, kMaxZeroStage)))
     return failure();
-  if (fold && tp == 1 && cp == 1)
+  if (etp != 1 && etp != tp)
+    return fail() << "etp = " << int64_t(etp)
+                  << " is expert tensor parallelism over the tp axis: it must "
+                     "be 1 or tp = "
+                  << int64_t(tp);
+  if (fold && !getDegrees(1).canFold())
     return fail() << "fold splits the experts over the tensor- and "
-                     "context-parallel ranks too: it needs tp > 1 or cp > 1";
+                     "context-parallel ranks too: it needs tp > 1 (with "
+                     "etp = 1) or cp > 1";
   if (foldCp != 0 && (!fold || ep != 1 || foldCp < 1 || cp % foldCp != 0))
     return fail() << "fold-cp = " << int64_t(foldCp)
                   << " is the context-parallel ranks a folded expert group "
@@ -228,7 +234,7 @@ void MoEGPUPlanPass::runOnOperation() {
   ctx->getLoadedDialect<MoEDialect>()->getPlanAttrHelper().setAttr(
       module, GPUPlanAttr::get(ctx, dpDegree, ep, tp, pp, virtualStages,
                                gpusPerNode, zero, fp8, fp32Grads, fold,
-                               dispatcher, cp, foldCp, tokens));
+                               dispatcher, cp, foldCp, etp, tokens));
   if (!module->hasAttr(DLTIDialect::kTargetSystemDescAttrName)) {
     auto entry =
         DataLayoutEntryAttr::get(StringAttr::get(ctx, "devices_per_node"),

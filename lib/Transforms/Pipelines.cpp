@@ -100,6 +100,10 @@ struct GPUPipelineOptions : public CostReportOptions<GPUPipelineOptions> {
       llvm::cl::desc("Context-parallel ranks a folded expert group takes "
                      "(--moe-gpu-plan)"),
       llvm::cl::init(0)};
+  Option<int64_t> etp{
+      *this, "etp",
+      llvm::cl::desc("Expert tensor parallelism: 1 or tp (--moe-gpu-plan)"),
+      llvm::cl::init(1)};
   Option<int64_t> pp{*this, "pp", llvm::cl::desc("Pipeline stages"),
                      llvm::cl::init(1)};
   Option<int64_t> virtualStages{
@@ -177,6 +181,7 @@ void buildGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &o) {
   plan.tp = o.tp;
   plan.cp = o.cp;
   plan.foldCp = o.foldCp;
+  plan.etp = o.etp;
   plan.pp = o.pp;
   plan.virtualStages = o.virtualStages;
   plan.nodes = o.nodes;

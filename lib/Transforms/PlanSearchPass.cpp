@@ -81,6 +81,7 @@ MoEPlanSearchPass::lowerAndCost(ModuleOp module, const GPUPlan &plan) {
   planOptions.tp = plan.tp;
   planOptions.cp = plan.cp;
   planOptions.foldCp = plan.foldCp;
+  planOptions.etp = plan.etp;
   planOptions.pp = plan.pp;
   planOptions.virtualStages = plan.vpp;
   planOptions.gpusPerNode = gpusPerNode;
@@ -213,7 +214,8 @@ void MoEPlanSearchPass::runOnOperation() {
       failed(checkRange(loc, "max-disagreement", maxDisagreement, 0.0)) ||
       failed(checkCount(loc, "max-tp", maxTp, 1)) ||
       failed(checkCount(loc, "max-pp", maxPp, 1)) ||
-      failed(checkCount(loc, "max-cp", maxCp, 1)))
+      failed(checkCount(loc, "max-cp", maxCp, 1)) ||
+      failed(checkCount(loc, "max-etp", maxEtp, 0)))
     return signalPassFailure();
   llvm::Expected<MachineModel> machineOr =
       resolveGPUCluster(machine, machineFile, module, gpus, gpusPerNode);
@@ -238,6 +240,7 @@ void MoEPlanSearchPass::runOnOperation() {
   space.maxTp = maxTp;
   space.maxPp = maxPp;
   space.maxCp = maxCp;
+  space.maxEtp = maxEtp > 0 ? int64_t(maxEtp) : int64_t(maxTp);
   space.fp8 = fp8;
   space.fp32Grads = fp32Grads;
   space.pruneOverMemory = !exhaustive;

@@ -51,6 +51,7 @@
 // CHECK-PIPE-NEXT:   "devices": 4,
 // CHECK-PIPE-NEXT:   "dp": 2,
 // CHECK-PIPE-NEXT:   "ep": 2,
+// CHECK-PIPE-NEXT:   "etp": 1,
 // CHECK-PIPE-NEXT:   "fold": 0,
 // CHECK-PIPE-NEXT:   "fold_cp": 0,
 // CHECK-PIPE-NEXT:   "fp32_grads": 0,

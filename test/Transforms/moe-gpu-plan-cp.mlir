@@ -110,7 +110,7 @@
 // RUN: not moe-opt %S/Inputs/attention-cache.mlir --moe-gpu-plan="cp=2" 2>&1 | FileCheck %s --check-prefix=CHECK-CACHE
 // CHECK-CACHE: error: 'moe.attention' op reads KV caches: a serving step does not split its sequences over cp = 2 devices
 // RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 fold" 2>&1 | FileCheck %s --check-prefix=CHECK-NOFOLD
-// CHECK-NOFOLD: error: fold splits the experts over the tensor- and context-parallel ranks too: it needs tp > 1 or cp > 1
+// CHECK-NOFOLD: error: fold splits the experts over the tensor- and context-parallel ranks too: it needs tp > 1 (with etp = 1) or cp > 1
 // RUN: not moe-opt %S/Inputs/attention-layer.mlir --moe-gpu-plan="cp=2 dp=2" --convert-moe-to-linalg 2>&1 | FileCheck %s --check-prefix=CHECK-LOWER
 // CHECK-LOWER: error: 'moe.attention' op is context-parallel; --convert-moe-to-linalg lowers plans without cp only
 // RUN: not moe-opt %S/Inputs/attention-layer.mlir --moe-gpu-plan="cp=2 dp=2" --moe-simulate-grid 2>&1 | FileCheck %s --check-prefix=CHECK-SIM

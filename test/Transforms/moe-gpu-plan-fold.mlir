@@ -59,6 +59,6 @@
 // Errors: fold without tensor parallelism, and a folded group that does not
 // divide the experts.
 // RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 fold" 2>&1 | FileCheck %s --check-prefix=CHECK-NOTP
-// CHECK-NOTP: error: fold splits the experts over the tensor- and context-parallel ranks too: it needs tp > 1 or cp > 1
+// CHECK-NOTP: error: fold splits the experts over the tensor- and context-parallel ranks too: it needs tp > 1 (with etp = 1) or cp > 1
 // RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=8 tp=2 fold" 2>&1 | FileCheck %s --check-prefix=CHECK-DIV
 // CHECK-DIV: error: 'moe.experts' op has 8 experts, which ep * tp = 16 does not divide

@@ -58,6 +58,11 @@ struct PlanDegrees {
   /// cp / foldCp and foldCp, and the group is the foldCp * tp consecutive
   /// devices: Megatron-Core's EP smaller than its TP x CP attention group.
   int64_t foldCp = 0;
+  /// Expert tensor parallelism: 1, or tp to split each expert's FFN width
+  /// over the tp axis (Megatron-Core's ETP); the experts are then split
+  /// over the other expert axes only, and each expert-parallel rank's
+  /// tokens are gathered over the tp ranks that share its experts.
+  int64_t etp = 1;
 
   /// The grid's shape: dp x ep, then cp (one axis, or two when foldCp
   /// splits it) and tp where they are above 1.
@@ -73,13 +78,18 @@ struct PlanDegrees {
   int64_t devices() const { return dp * ep * cp * tp; }
   /// The grid axes the experts are split over, and their devices.
   SmallVector<int16_t, 3> expertAxes() const;
-  int64_t expertDegree() const { return fold ? ep * expertCp() * tp : ep; }
+  int64_t expertDegree() const {
+    return fold ? ep * expertCp() * (splitsExperts() ? 1 : tp) : ep;
+  }
+  /// Whether expert tensor parallelism splits each expert over the tp axis.
+  bool splitsExperts() const { return etp > 1; }
   /// The context-parallel ranks inside a folded expert group.
   int64_t expertCp() const { return splitsCp() ? foldCp : cp; }
   /// Whether foldCp splits the cp axis in two.
   bool splitsCp() const { return fold && foldCp > 0 && foldCp < cp; }
-  /// Whether folding has an axis to fold in.
-  bool canFold() const { return tp > 1 || cp > 1; }
+  /// Whether folding has an axis to fold in (tp is the experts' own axis
+  /// under expert tensor parallelism).
+  bool canFold() const { return (tp > 1 && !splitsExperts()) || cp > 1; }
 };
 
 /// Members of a group over `axes` of a grid of `shape`, and the distance
@@ -104,21 +114,47 @@ struct PlanCollective {
   LocalShape shape;
 };
 
-/// A weight operand split along one dimension over grid axes.
+/// A weight operand split along one dimension over grid axes, and maybe a
+/// second dimension over other axes (expert tensor parallelism splits the
+/// experts and each expert's FFN width).
 struct WeightSplit {
   unsigned operand = 0;
   unsigned dim = 0;
   SmallVector<int16_t, 3> axes;
+  /// The second split; none when `innerAxes` is empty.
+  unsigned innerDim = 0;
+  SmallVector<int16_t, 1> innerAxes = {};
+
+  /// Each split dimension with its axes.
+  SmallVector<std::pair<unsigned, ArrayRef<int16_t>>, 2> dims() const {
+    SmallVector<std::pair<unsigned, ArrayRef<int16_t>>, 2> result = {
+        {dim, axes}};
+    if (!innerAxes.empty())
+      result.push_back({innerDim, innerAxes});
+    return result;
+  }
+  /// Whether the weight is split over grid axis `axis`.
+  bool splitsOver(int16_t axis) const {
+    return llvm::is_contained(axes, axis) ||
+           llvm::is_contained(innerAxes, axis);
+  }
+  bool operator==(const WeightSplit &other) const {
+    return dim == other.dim && axes == other.axes &&
+           innerDim == other.innerDim && innerAxes == other.innerAxes;
+  }
 };
+
+/// The collectives a plan puts on one tensor, in the order they run.
+using CollectiveChain = SmallVector<PlanCollective, 1>;
 
 /// What a plan does to one op.
 struct OpPlan {
-  /// Collectives on operands before the op (none for most).
-  SmallVector<std::optional<PlanCollective>, 4> before;
+  /// Collectives on each operand before the op (none for most).
+  SmallVector<CollectiveChain, 4> before;
   /// The local shape of each result as the op produces it.
   SmallVector<LocalShape, 2> results;
-  /// Collectives on results after the op.
-  SmallVector<std::optional<PlanCollective>, 2> after;
+  /// Collectives on each result after the op.
+  SmallVector<CollectiveChain, 2> after;
   /// Weight operands the plan splits (each must be a function argument).
   SmallVector<WeightSplit, 4> weights;
   /// Attributes that change (heads per device, the capacity factor).

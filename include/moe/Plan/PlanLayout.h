@@ -112,6 +112,9 @@ bool isTokenTensor(Type type, int64_t tokens);
 /// dimension `dim` is split over the grid axes `axes`.
 void setSplit(FunctionOpInterface func, bool isResult, unsigned index,
               unsigned dim, ArrayRef<int16_t> axes);
+/// The same, with several dimensions each split over its axes.
+void setSplit(FunctionOpInterface func, bool isResult, unsigned index,
+              ArrayRef<std::pair<unsigned, ArrayRef<int16_t>>> dims);
 
 /// Marks the token tensors of `func` as split over `axes` along dimension 0:
 /// the non-weight arguments and the results whose types before planning

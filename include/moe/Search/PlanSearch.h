@@ -35,6 +35,8 @@ struct GPUSearchSpace {
   /// Largest tensor-parallel degree, pipeline depth and context-parallel
   /// degree to try.
   int64_t maxTp = 1, maxPp = 1, maxCp = 1;
+  /// Largest tp whose plans also try expert tensor parallelism (etp = tp).
+  int64_t maxEtp = 1;
   /// ZeRO stages to try in training (kMaxZeroStage).
   std::vector<int64_t> zeroStages = {0, 1, 2, 3};
   /// Run the 16-bit GEMMs of every plan in FP8.

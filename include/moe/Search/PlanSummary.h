@@ -43,6 +43,9 @@ struct ProgramSummary {
   /// whole, and the largest expert count every MoE layer's count is a
   /// multiple of.
   int64_t tokens = 0, seqLen = 1, expertGcd = 1;
+  /// The largest FFN width every MoE layer's expert width is a multiple
+  /// of (0: no MoE layer), which expert tensor parallelism splits.
+  int64_t expertFfnGcd = 0;
   /// The ops the estimate lays out and prices, in program order, with how
   /// often each runs per step (loop trip counts): every op but those of a
   /// layer identical to the one before it.
@@ -83,6 +86,8 @@ struct GPUPlan {
   /// Context-parallel degree and the cp ranks a folded expert group takes
   /// (PlanDegrees::cp, foldCp).
   int64_t cp = 1, foldCp = 0;
+  /// Expert tensor parallelism: 1, or tp (PlanDegrees::etp).
+  int64_t etp = 1;
   /// How tokens reach their experts (#moe.gpu_plan's dispatcher).
   Dispatcher dispatcher = Dispatcher::AllToAll;
   bool train = true;
@@ -95,7 +100,7 @@ struct GPUPlan {
   int64_t devices() const { return dp * ep * cp * tp * pp; }
   /// The degrees of one pipeline stage's grid.
   PlanDegrees degrees() const {
-    return PlanDegrees{dp, ep, tp, fold, cp, foldCp};
+    return PlanDegrees{dp, ep, tp, fold, cp, foldCp, etp};
   }
   /// Devices in each expert-parallel group.
   int64_t expertDegree() const { return degrees().expertDegree(); }

@@ -44,7 +44,7 @@ module attributes {moe.plan = #moe.gpu_plan<tokens = -1>} {
 
 // Folding splits the experts over the tensor- and context-parallel ranks:
 // none to fold.
-// expected-error @below {{'fold' of a GPU plan folds the experts over the tensor- and context-parallel ranks: it needs tp > 1 or cp > 1}}
+// expected-error @below {{'fold' of a GPU plan folds the experts over the tensor- and context-parallel ranks: it needs tp > 1 (with etp = 1) or cp > 1}}
 module attributes {moe.plan = #moe.gpu_plan<ep = 2, fold = true>} {
 }
 

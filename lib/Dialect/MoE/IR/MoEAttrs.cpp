@@ -177,11 +177,12 @@ LogicalResult GPUPlanAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                   int64_t pp, int64_t vpp, int64_t gpusPerNode,
                                   int64_t zero, bool fp8, bool fp32Grads,
                                   bool fold, Dispatcher, int64_t cp,
-                                  int64_t foldCp, int64_t tokens) {
+                                  int64_t foldCp, int64_t etp, int64_t tokens) {
   for (auto [name, value] : {std::pair<StringRef, int64_t>{"dp", dp},
                              {"ep", ep},
                              {"cp", cp},
                              {"tp", tp},
+                             {"etp", etp},
                              {"pp", pp},
                              {"vpp", vpp},
                              {"gpus_per_node", gpusPerNode}})
@@ -194,10 +195,14 @@ LogicalResult GPUPlanAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (tokens < 0)
     return emitError() << "'tokens' of a GPU plan must not be negative (got "
                        << tokens << ")";
-  if (fold && tp == 1 && cp == 1)
+  if (etp != 1 && etp != tp)
+    return emitError() << "'etp' of a GPU plan splits each expert over the "
+                          "tensor-parallel axis: it must be 1 or tp (got etp = "
+                       << etp << ", tp = " << tp << ")";
+  if (fold && (tp == 1 || etp > 1) && cp == 1)
     return emitError() << "'fold' of a GPU plan folds the experts over the "
                           "tensor- and context-parallel ranks: it needs tp > 1 "
-                          "or cp > 1";
+                          "(with etp = 1) or cp > 1";
   if (foldCp != 0 && (!fold || ep != 1 || foldCp < 1 || cp % foldCp != 0))
     return emitError() << "'fold_cp' of a GPU plan is the context-parallel "
                           "ranks a folded expert group takes: it needs fold, "
@@ -242,6 +247,7 @@ void GPUPlanAttr::getSettings(
                    {"devices", getDeviceCount()},
                    {"dp", getDp()},
                    {"ep", getEp()},
+                   {"etp", getEtp()},
                    {"fold", getFold() ? 1 : 0},
                    {"fold_cp", getFoldCp()},
                    {"fp32_grads", getFp32Grads() ? 1 : 0},

@@ -53,9 +53,10 @@ DispatchOp findDispatch(Value buffer) {
 }
 
 /// Routing facts an expert buffer inherits from the moe.dispatch that filled
-/// it: tokens routed by the dispatching device and top_k.
+/// it: tokens routed by the dispatching device, top_k, and the dispatch
+/// buffer's experts and slots per expert.
 struct Routing {
-  int64_t tokens = 0, topK = 0, experts = 0;
+  int64_t tokens = 0, topK = 0, experts = 0, capacity = 0;
 };
 
 std::optional<Routing> findRouting(Value buffer) {
@@ -63,17 +64,23 @@ std::optional<Routing> findRouting(Value buffer) {
   if (!dispatch)
     return std::nullopt;
   return Routing{dim(dispatch.getInput(), 0), dim(dispatch.getIndices(), 1),
-                 dim(dispatch.getResult(), 0)};
+                 dim(dispatch.getResult(), 0), dim(dispatch.getResult(), 1)};
 }
 
-/// Tokens each local expert processes: the expected routed load
-/// `T * top_k / E_local` (see docs/CostModel.md), capped by the capacity.
+/// Tokens each local expert processes: every sender routes `T * top_k / E`
+/// tokens to each expert, and the expert's slots hold those of
+/// `C_local / C` senders (the all-to-all's group, times the tp ranks that
+/// gather under expert tensor parallelism): `T * top_k / E * C_local / C`
+/// (see docs/CostModel.md), capped by the capacity.
 double tokensPerExpert(ExpertsOp op) {
   int64_t experts = op.getNumExperts(), capacity = op.getCapacity();
   std::optional<Routing> routing = findRouting(op.getInput());
-  if (!routing || experts <= 0)
+  if (!routing || experts <= 0 || routing->experts <= 0 ||
+      routing->capacity <= 0)
     return static_cast<double>(capacity);
-  double load = static_cast<double>(routing->tokens) * routing->topK / experts;
+  double senders = static_cast<double>(capacity) / routing->capacity;
+  double load = static_cast<double>(routing->tokens) * routing->topK /
+                routing->experts * senders;
   return std::min<double>(capacity, load);
 }
 
@@ -105,7 +112,8 @@ bool mlir::moe::isDispatchExchange(Value buffer) {
 }
 
 Kernel mlir::moe::makeExchange(CollectiveKind kind, Value buffer,
-                               double inputBytes, double resultBytes,
+                               ArrayRef<int64_t> inputShape, double inputBytes,
+                               double resultBytes,
                                int64_t groupSize, int64_t groupStride,
                                bool gradientSync) {
   Kernel kernel = makeCollective(
@@ -117,7 +125,20 @@ Kernel mlir::moe::makeExchange(CollectiveKind kind, Value buffer,
       kind == CollectiveKind::AllToAll && isDispatchExchange(buffer);
   // A dropless buffer moves the routed rows, so a rank that receives more
   // (and, for the return, sends more) moves more; a padded buffer moves its
-  // capacity whatever the load.
+  // capacity whatever the load. Under expert tensor parallelism the rows a
+  // rank received are gathered over (and scattered back to) its tp ranks:
+  // they too move more on the busiest expert-parallel rank, whose group is
+  // the ranks the layer's experts are spread over.
+  if (kind == CollectiveKind::AllGather ||
+      kind == CollectiveKind::ReduceScatter) {
+    DispatchOp dispatch = findDispatch(buffer);
+    if (dispatch && dispatch.getDropless() && allStatic(dispatch) &&
+        inputShape.size() == 3 && inputShape[0] > 0) {
+      kernel.layerExperts = dim(dispatch.getResult(), 0);
+      kernel.expertGroup =
+          std::max<int64_t>(1, kernel.layerExperts / inputShape[0]);
+    }
+  }
   if (kind == CollectiveKind::AllToAll) {
     DispatchOp dispatch = findDispatch(buffer);
     kernel.expertExchange = static_cast<bool>(dispatch);
@@ -140,7 +161,10 @@ Kernel mlir::moe::makeExchange(CollectiveKind kind, Value buffer,
 }
 
 double mlir::moe::getMovedShare(CollectiveKind kind, Value buffer) {
-  if (kind != CollectiveKind::AllToAll)
+  // Gradient all-reduces move whole weights; the others move the routed
+  // rows of an expert buffer (all_to_all; all_gather and reduce_scatter
+  // under expert tensor parallelism), every row of any other tensor.
+  if (kind == CollectiveKind::AllReduce)
     return 1;
   return getRoutedShare(buffer);
 }

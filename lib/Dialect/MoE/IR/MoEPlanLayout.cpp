@@ -99,11 +99,11 @@ planTensorParallel(Operation *op, PlanLayoutState &state, OpPlan &plan,
                   op->getAttrOfType<IntegerAttr>(name).getInt() / tp)));
   LocalShape local = state.shape(input);
   LocalShape group = multiplyDim(local, 0, tp);
-  plan.before[0] =
-      PlanCollective{CollectiveKind::AllGather, {axis}, 0, 0, group};
+  plan.before[0] = {
+      PlanCollective{CollectiveKind::AllGather, {axis}, 0, 0, group}};
   plan.results[0] = group;
-  plan.after[0] =
-      PlanCollective{CollectiveKind::ReduceScatter, {axis}, 0, 0, local};
+  plan.after[0] = {
+      PlanCollective{CollectiveKind::ReduceScatter, {axis}, 0, 0, local}};
   return success();
 }
 
@@ -140,13 +140,21 @@ LogicalResult ExpertsOp::planLayout(PlanLayoutState &state, OpPlan &plan) {
   // the group takes in the tensor-parallel ranks and holds E / (ep * tp).
   int64_t ep = state.degrees.expertDegree();
   const PlanDegrees &d = state.degrees;
+  bool etp = d.splitsExperts();
+  StringRef tpName = etp ? "" : " * tp";
   std::string degree = "ep";
   if (d.splitsCp())
-    degree = d.tp > 1 ? "fold-cp * tp" : "fold-cp";
+    degree = d.tp > 1 && !etp ? "fold-cp * tp" : "fold-cp";
   else if (d.fold)
-    degree = std::string("ep") + (d.cp > 1 ? " * cp" : "") +
-             (d.tp > 1 ? " * tp" : "");
+    degree = ("ep" + Twine(d.cp > 1 ? " * cp" : "") +
+              (d.tp > 1 ? tpName : ""))
+                 .str();
   if (failed(checkDivides(*this, "experts", getNumExperts(), degree, ep)))
+    return failure();
+  // Expert tensor parallelism: each expert's FFN width over the tp axis.
+  int16_t tpAxis = etp ? d.gridAxis(PlanAxis::TP) : 0;
+  if (etp && failed(checkDivides(*this, "FFN columns", getFfnSize(), "etp",
+                                 d.etp)))
     return failure();
   SmallVector<int16_t, 3> axes = state.degrees.expertAxes();
   for (OpOperand *weight :
@@ -155,26 +163,45 @@ LogicalResult ExpertsOp::planLayout(PlanLayoutState &state, OpPlan &plan) {
     if (!weight)
       continue;
     if (!isa<BlockArgument>(weight->get())) {
-      if (ep == 1)
+      if (ep == 1 && !etp)
         continue;
       return emitOpError()
              << "expert weights must be function arguments to be sharded";
     }
-    plan.weights.push_back({index(*weight), 0, axes});
+    WeightSplit split{index(*weight), 0, axes};
+    if (etp) {
+      // gate and up are [E, H, F]; down is [E, F, H].
+      split.innerDim = weight == &getDownMutable() ? 1 : 2;
+      split.innerAxes = {tpAxis};
+    }
+    plan.weights.push_back(std::move(split));
   }
   // Dispatch: each expert's slots go to the device that owns it, which
   // receives ep senders' slots for its experts; the inverse exchange
   // returns the outputs to the senders (split the expert axis, concatenate
-  // the capacity axis, and back).
+  // the capacity axis, and back). Under expert tensor parallelism the
+  // received slots are then gathered over the tp ranks holding the other
+  // columns of the same experts, and each rank's partial outputs are
+  // summed and scattered back before the return exchange (Megatron-Core's
+  // all-to-all dispatcher with ETP).
   LocalShape buffer = state.shape(getInput());
   LocalShape local = {buffer[0] / ep, buffer[1] * ep, buffer[2]};
-  plan.results[0] = local;
   if (ep > 1) {
-    plan.before[0] =
-        PlanCollective{CollectiveKind::AllToAll, axes, 0, 1, local};
-    plan.after[0] =
-        PlanCollective{CollectiveKind::AllToAll, axes, 1, 0, buffer};
+    plan.before[0].push_back(
+        PlanCollective{CollectiveKind::AllToAll, axes, 0, 1, local});
+    plan.after[0].push_back(
+        PlanCollective{CollectiveKind::AllToAll, axes, 1, 0, buffer});
   }
+  if (etp) {
+    LocalShape gathered = multiplyDim(local, 1, d.tp);
+    plan.before[0].push_back(
+        PlanCollective{CollectiveKind::AllGather, {tpAxis}, 1, 1, gathered});
+    plan.after[0].insert(
+        plan.after[0].begin(),
+        PlanCollective{CollectiveKind::ReduceScatter, {tpAxis}, 1, 1, local});
+    local = gathered;
+  }
+  plan.results[0] = local;
   return success();
 }
 

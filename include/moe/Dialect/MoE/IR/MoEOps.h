@@ -71,7 +71,8 @@ PlanAttrInterface getPlan(Operation *module);
 /// every tool and pass that reads grids calls this first.
 LogicalResult verifyDeviceGrids(Operation *root);
 
-/// The share of a collective's buffer that it moves: for an all-to-all of
+/// The share of a collective's buffer that it moves: for an all-to-all (or,
+/// under expert tensor parallelism, an all-gather or reduce-scatter) of
 /// an expert buffer that comes from a dropless `moe.dispatch` (through
 /// collectives, casts and `moe.experts`), the slots that hold routed tokens,
 /// `T * top_k / (E * T)`, since a dropless buffer has a slot for every token
@@ -91,11 +92,12 @@ bool isDispatchExchange(Value buffer);
 /// after moe.experts: an all-to-all of it is an expert exchange.
 bool isExpertBuffer(Value buffer);
 
-/// The collective `kind` of `buffer` (`inputBytes` in, `resultBytes` out)
-/// over a group: the one rule the cost model of `shard` ops and the plan
-/// search's estimate both use for what moves (getMovedShare) and whether it
-/// is a dispatch exchange.
-Kernel makeExchange(CollectiveKind kind, Value buffer, double inputBytes,
+/// The collective `kind` of `buffer` (of local shape `inputShape`,
+/// `inputBytes` in, `resultBytes` out) over a group: the one rule the cost
+/// model of `shard` ops and the plan search's estimate both use for what
+/// moves (getMovedShare) and whether it is a dispatch exchange.
+Kernel makeExchange(CollectiveKind kind, Value buffer,
+                    ArrayRef<int64_t> inputShape, double inputBytes,
                     double resultBytes, int64_t groupSize, int64_t groupStride,
                     bool gradientSync);
 double getMovedShare(CollectiveKind kind, Value buffer);
