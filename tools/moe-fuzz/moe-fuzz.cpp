@@ -164,7 +164,9 @@ void fuzzIR(StringRef source) {
   plan.pp = int64_t(1) << ((hash >> 12) & 1);
   plan.fp32Grads = (hash >> 13) & 1;
   plan.cp = int64_t(1) << ((hash >> 18) & 1);
-  plan.fold = (plan.tp > 1 || plan.cp > 1) && ((hash >> 14) & 1);
+  plan.etp = plan.tp > 1 && ((hash >> 20) & 1) ? plan.tp : 1;
+  plan.fold = ((plan.tp > 1 && plan.etp == 1) || plan.cp > 1) &&
+              ((hash >> 14) & 1);
   plan.foldCp = plan.fold && plan.cp > 1 && plan.ep == 1 && ((hash >> 19) & 1);
   plan.dispatcher =
       ((hash >> 15) & 1) ? Dispatcher::DeepEP : Dispatcher::AllToAll;
@@ -173,7 +175,7 @@ void fuzzIR(StringRef source) {
     llvm::errs() << "moe-fuzz: --moe-gpu-plan=\"ep=" << plan.ep
                  << " tp=" << plan.tp << " cp=" << plan.cp << " pp=" << plan.pp
                  << " fp32-grads=" << plan.fp32Grads << " fold=" << plan.fold
-                 << " fold-cp=" << plan.foldCp
+                 << " fold-cp=" << plan.foldCp << " etp=" << plan.etp
                  << " dispatcher=" << stringifyDispatcher(plan.dispatcher)
                  << " phase=" << stringifyPhase(plan.phase) << "\"\n";
   OwningOpRef<ModuleOp> planned = module->clone();

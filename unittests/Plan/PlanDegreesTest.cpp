@@ -67,4 +67,26 @@ TEST(PlanDegrees, FoldingTakesEveryAxisButDp) {
   EXPECT_EQ(axes(noTp.expertAxes()), Axes({1, 2}));
 }
 
+TEST(PlanDegrees, ExpertTensorParallelismKeepsTpForColumns) {
+  // etp = tp: the experts leave the tp axis to their columns, so they span
+  // the ep axis alone unfolded, and ep and cp folded.
+  PlanDegrees d{2, 2, /*tp=*/2, /*fold=*/false, /*cp=*/1, /*foldCp=*/0,
+                /*etp=*/2};
+  EXPECT_TRUE(d.splitsExperts());
+  EXPECT_EQ(d.expertDegree(), 2);
+  EXPECT_EQ(axes(d.expertAxes()), Axes({1}));
+  // Nothing left to fold in without cp.
+  EXPECT_FALSE(d.canFold());
+  PlanDegrees folded{1, 2, 2, /*fold=*/true, /*cp=*/2, 0, /*etp=*/2};
+  EXPECT_TRUE(folded.canFold());
+  EXPECT_EQ(folded.gridShape(), Shape({1, 2, 2, 2}));
+  EXPECT_EQ(folded.expertDegree(), 4);
+  EXPECT_EQ(axes(folded.expertAxes()), Axes({1, 2}));
+  // The expert group is 4 devices tp = 2 apart; the columns' group the 2
+  // consecutive tp ranks.
+  EXPECT_EQ(getGroup(folded.gridShape(), folded.expertAxes()), Group(4, 2));
+  EXPECT_EQ(getGroup(folded.gridShape(), {folded.gridAxis(PlanAxis::TP)}),
+            Group(2, 1));
+}
+
 } // namespace

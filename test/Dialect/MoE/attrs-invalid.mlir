@@ -306,3 +306,25 @@ module attributes {test.context = #moe.context<@gpus, [1, 0]>} {
 // expected-error @below {{'fold_cp' of a GPU plan is the context-parallel ranks a folded expert group takes: it needs fold, ep = 1 and a divisor of cp (got fold_cp = 2, cp = 4, ep = 1)}}
 module attributes {moe.plan = #moe.gpu_plan<cp = 4, fold_cp = 2>} {
 }
+
+// -----
+
+// Expert tensor parallelism splits each expert over the tp axis: etp is 1
+// or tp.
+// expected-error @below {{'etp' of a GPU plan splits each expert over the tensor-parallel axis: it must be 1 or tp (got etp = 2, tp = 4)}}
+module attributes {moe.plan = #moe.gpu_plan<tp = 4, etp = 2>} {
+}
+
+// -----
+
+// With the tp axis holding the experts' columns, folding needs cp.
+// expected-error @below {{'fold' of a GPU plan folds the experts over the tensor- and context-parallel ranks: it needs tp > 1 (with etp = 1) or cp > 1}}
+module attributes {moe.plan = #moe.gpu_plan<ep = 2, tp = 2, etp = 2, fold = true>} {
+}
+
+// -----
+
+// Degrees are at least 1.
+// expected-error @below {{'etp' of a GPU plan must be at least 1 (got 0)}}
+module attributes {moe.plan = #moe.gpu_plan<etp = 0>} {
+}
