@@ -83,6 +83,7 @@ void searchFullSpaceDeepSeekV3On16384(benchmark::State &state, int64_t maxCp) {
   space.maxTp = 8;
   space.maxPp = 16;
   space.maxCp = maxCp;
+  space.maxEtp = space.maxTp;
   space.fp8 = true;
   size_t plans = 0;
   for (auto _ : state)
