@@ -161,6 +161,7 @@ void mlir::moe::writeServingJSON(const ServingResult &result,
     j.attribute("ep", p.plan.ep);
     j.attribute("dp", p.plan.dp);
     j.attribute("tp", p.plan.tp);
+    j.attribute("etp", p.plan.etp);
     j.attribute("fp8", p.plan.fp8);
     j.attribute("batch_per_gpu", p.batch);
     j.attribute("step_seconds", p.seconds);

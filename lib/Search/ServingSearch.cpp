@@ -24,7 +24,9 @@ namespace {
 
 /// Every plan an instance of a divisor of the cluster's GPUs can run:
 /// tensor parallelism within a node, expert parallelism over a divisor of
-/// every layer's experts, data parallelism over the rest.
+/// every layer's experts, data parallelism over the rest. With tensor
+/// parallelism the experts are whole on each tp rank or split over the tp
+/// ranks (etp = tp: how vLLM and SGLang shard experts under TP alone).
 std::vector<GPUPlan> getInstancePlans(const ProgramSummary &summary,
                                       const ServingSpace &space) {
   std::vector<GPUPlan> plans;
@@ -43,6 +45,11 @@ std::vector<GPUPlan> getInstancePlans(const ProgramSummary &summary,
         plan.fp8 = space.fp8;
         plan.overlap = space.overlap;
         plans.push_back(plan);
+        if (tp > 1 && summary.expertFfnGcd > 0 &&
+            summary.expertFfnGcd % tp == 0) {
+          plan.etp = tp;
+          plans.push_back(plan);
+        }
       }
     }
   return plans;
@@ -50,8 +57,8 @@ std::vector<GPUPlan> getInstancePlans(const ProgramSummary &summary,
 
 /// The degrees of a plan, to pair a decode plan with the prefill of the
 /// same instance.
-std::tuple<int64_t, int64_t, int64_t> degrees(const GPUPlan &plan) {
-  return {plan.tp, plan.ep, plan.dp};
+std::tuple<int64_t, int64_t, int64_t, int64_t> degrees(const GPUPlan &plan) {
+  return {plan.tp, plan.ep, plan.dp, plan.etp};
 }
 
 /// Marks the candidates no other dominates (at least as good on tokens/s
@@ -173,7 +180,7 @@ ServingResult mlir::moe::searchServing(
   // plan's degrees (for co-located chunks) and of each instance size
   // meeting the TTFT target (for disaggregated pools).
   PlanEstimator prefillEstimator(prefill, machine, space.routing);
-  std::map<std::tuple<int64_t, int64_t, int64_t>, ServingPhase> bestPrefill;
+  std::map<std::tuple<int64_t, int64_t, int64_t, int64_t>, ServingPhase> bestPrefill;
   // Per instance size: the fastest prefill meeting the TTFT target and the
   // fastest of all (used when none meets it), with their TTFT.
   using Timed = std::pair<ServingPhase, double>;
@@ -312,6 +319,8 @@ std::string mlir::moe::describeServingPlan(const GPUPlan &plan) {
      << " (ep=" << plan.ep << " dp=" << plan.dp;
   if (plan.tp > 1)
     os << " tp=" << plan.tp;
+  if (plan.etp > 1)
+    os << " etp=" << plan.etp;
   if (plan.fp8)
     os << " fp8";
   os << ")";

@@ -10,6 +10,11 @@
 // CHECKED: checked {{[0-9]+}} candidates
 // RUN: FileCheck %s --check-prefix=JSON < %t.json
 // RUN: FileCheck %s --check-prefix=SVG < %t.svg
+// With tensor parallelism the experts are also split over the tp ranks
+// (etp = tp, as vLLM and SGLang shard them under TP alone); such plans are
+// on the front of this search.
+// RUN: FileCheck %s --check-prefix=JSON-ETP < %t.json
+// JSON-ETP: "etp": 2,
 
 // Under skewed routing (Zipf 1.2, docs/CostModel.md "Skewed routing") every
 // phase is priced on its busiest expert-parallel rank: the candidates still
