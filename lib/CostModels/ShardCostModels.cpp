@@ -62,8 +62,7 @@ struct CollectiveCostModel
     Value input = op->getOperand(0);
     kernels.push_back(makeExchange(
         kindOf(op), input, cast<ShapedType>(input.getType()).getShape(),
-        tensorBytes(input),
-        tensorBytes(op->getResult(0)), size, stride,
+        tensorBytes(input), tensorBytes(op->getResult(0)), size, stride,
         op->hasAttr(MoEDialect::GradSyncAttrHelper::getNameStr())));
     return success();
   }

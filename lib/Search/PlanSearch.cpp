@@ -141,35 +141,36 @@ SearchResult mlir::moe::searchGPUPlans(const ProgramSummary &summary,
                 for (int64_t zero : space.zeroStages)
                   for (auto [fold, foldCp] : foldings)
                     for (int64_t etp : etps) {
-                    if ((recompute || modules || zero > 0) && !space.train)
-                      continue;
-                    // Part of the cp ranks folds only into a group of its
-                    // own (ep = 1) of more than one device.
-                    if (foldCp > 0 &&
-                        (ep > 1 || foldCp * (etp > 1 ? 1 : tp) == 1))
-                      continue;
-                    GPUPlan plan = common;
-                    plan.etp = etp;
-                    plan.ep = ep;
-                    plan.dp = dp;
-                    plan.tp = tp;
-                    plan.cp = cp;
-                    plan.foldCp = foldCp;
-                    plan.pp = pp;
-                    plan.fold = fold;
-                    // Folding needs an axis to fold in, and the folded
-                    // group dividing every layer's experts.
-                    if (fold && (!plan.degrees().canFold() ||
-                                 summary.expertGcd % plan.expertDegree() != 0))
-                      continue;
-                    plan.tokensPerDevice = mb * summary.seqLen / split;
-                    plan.microBatches = perGroup / mb;
-                    plan.capacityFactor = cf;
-                    plan.recompute = recompute;
-                    plan.recomputeModules = modules;
-                    plan.zero = zero;
-                    allOverMemory &= price(plan);
-                  }
+                      if ((recompute || modules || zero > 0) && !space.train)
+                        continue;
+                      // Part of the cp ranks folds only into a group of its
+                      // own (ep = 1) of more than one device.
+                      if (foldCp > 0 &&
+                          (ep > 1 || foldCp * (etp > 1 ? 1 : tp) == 1))
+                        continue;
+                      GPUPlan plan = common;
+                      plan.etp = etp;
+                      plan.ep = ep;
+                      plan.dp = dp;
+                      plan.tp = tp;
+                      plan.cp = cp;
+                      plan.foldCp = foldCp;
+                      plan.pp = pp;
+                      plan.fold = fold;
+                      // Folding needs an axis to fold in, and the folded
+                      // group dividing every layer's experts.
+                      if (fold &&
+                          (!plan.degrees().canFold() ||
+                           summary.expertGcd % plan.expertDegree() != 0))
+                        continue;
+                      plan.tokensPerDevice = mb * summary.seqLen / split;
+                      plan.microBatches = perGroup / mb;
+                      plan.capacityFactor = cf;
+                      plan.recompute = recompute;
+                      plan.recomputeModules = modules;
+                      plan.zero = zero;
+                      allOverMemory &= price(plan);
+                    }
             if (allOverMemory && space.pruneOverMemory) {
               result.unpricedOverMemory +=
                   llvm::count_if(sequenceDivisors, [&](int64_t larger) {

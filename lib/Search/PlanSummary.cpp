@@ -462,9 +462,8 @@ PlanEstimator::layOut(const GPUPlan &plan, std::string *reason) {
     auto [size, stride] = getGroup(grid, c.axes);
     double inBytes = shapeBytes(input, type);
     double outBytes = shapeBytes(c.shape, type);
-    Kernel kernel =
-        makeExchange(c.kind, value, input, inBytes, outBytes, size, stride,
-                     false);
+    Kernel kernel = makeExchange(c.kind, value, input, inBytes, outBytes, size,
+                                 stride, false);
     result.items.push_back(
         {nullptr, &measureCollective(kernel, inBytes, outBytes, plan), s.runs,
          s.layer, static_cast<double>(summary.layers[s.layer].count), s.layer});

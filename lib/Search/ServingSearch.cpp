@@ -180,7 +180,8 @@ ServingResult mlir::moe::searchServing(
   // plan's degrees (for co-located chunks) and of each instance size
   // meeting the TTFT target (for disaggregated pools).
   PlanEstimator prefillEstimator(prefill, machine, space.routing);
-  std::map<std::tuple<int64_t, int64_t, int64_t, int64_t>, ServingPhase> bestPrefill;
+  std::map<std::tuple<int64_t, int64_t, int64_t, int64_t>, ServingPhase>
+      bestPrefill;
   // Per instance size: the fastest prefill meeting the TTFT target and the
   // fastest of all (used when none meets it), with their TTFT.
   using Timed = std::pair<ServingPhase, double>;

@@ -165,8 +165,8 @@ void fuzzIR(StringRef source) {
   plan.fp32Grads = (hash >> 13) & 1;
   plan.cp = int64_t(1) << ((hash >> 18) & 1);
   plan.etp = plan.tp > 1 && ((hash >> 20) & 1) ? plan.tp : 1;
-  plan.fold = ((plan.tp > 1 && plan.etp == 1) || plan.cp > 1) &&
-              ((hash >> 14) & 1);
+  plan.fold =
+      ((plan.tp > 1 && plan.etp == 1) || plan.cp > 1) && ((hash >> 14) & 1);
   plan.foldCp = plan.fold && plan.cp > 1 && plan.ep == 1 && ((hash >> 19) & 1);
   plan.dispatcher =
       ((hash >> 15) & 1) ? Dispatcher::DeepEP : Dispatcher::AllToAll;

@@ -70,7 +70,7 @@ TEST(PlanDegrees, FoldingTakesEveryAxisButDp) {
 TEST(PlanDegrees, ExpertTensorParallelismKeepsTpForColumns) {
   // etp = tp: the experts leave the tp axis to their columns, so they span
   // the ep axis alone unfolded, and ep and cp folded.
-  PlanDegrees d{2, 2, /*tp=*/2, /*fold=*/false, /*cp=*/1, /*foldCp=*/0,
+  PlanDegrees d{2,        2, /*tp=*/2, /*fold=*/false, /*cp=*/1, /*foldCp=*/0,
                 /*etp=*/2};
   EXPECT_TRUE(d.splitsExperts());
   EXPECT_EQ(d.expertDegree(), 2);

@@ -113,9 +113,8 @@ bool mlir::moe::isDispatchExchange(Value buffer) {
 
 Kernel mlir::moe::makeExchange(CollectiveKind kind, Value buffer,
                                ArrayRef<int64_t> inputShape, double inputBytes,
-                               double resultBytes,
-                               int64_t groupSize, int64_t groupStride,
-                               bool gradientSync) {
+                               double resultBytes, int64_t groupSize,
+                               int64_t groupStride, bool gradientSync) {
   Kernel kernel = makeCollective(
       kind,
       getMovedShare(kind, buffer) *

@@ -146,15 +146,14 @@ LogicalResult ExpertsOp::planLayout(PlanLayoutState &state, OpPlan &plan) {
   if (d.splitsCp())
     degree = d.tp > 1 && !etp ? "fold-cp * tp" : "fold-cp";
   else if (d.fold)
-    degree = ("ep" + Twine(d.cp > 1 ? " * cp" : "") +
-              (d.tp > 1 ? tpName : ""))
+    degree = ("ep" + Twine(d.cp > 1 ? " * cp" : "") + (d.tp > 1 ? tpName : ""))
                  .str();
   if (failed(checkDivides(*this, "experts", getNumExperts(), degree, ep)))
     return failure();
   // Expert tensor parallelism: each expert's FFN width over the tp axis.
   int16_t tpAxis = etp ? d.gridAxis(PlanAxis::TP) : 0;
-  if (etp && failed(checkDivides(*this, "FFN columns", getFfnSize(), "etp",
-                                 d.etp)))
+  if (etp &&
+      failed(checkDivides(*this, "FFN columns", getFfnSize(), "etp", d.etp)))
     return failure();
   SmallVector<int16_t, 3> axes = state.degrees.expertAxes();
   for (OpOperand *weight :
