@@ -141,13 +141,14 @@ LogicalResult ExpertsOp::planLayout(PlanLayoutState &state, OpPlan &plan) {
   int64_t ep = state.degrees.expertDegree();
   const PlanDegrees &d = state.degrees;
   bool etp = d.splitsExperts();
-  StringRef tpName = etp ? "" : " * tp";
+  // Under expert tensor parallelism the tp ranks hold columns, not experts.
+  bool tpInGroup = d.tp > 1 && !etp;
   std::string degree = "ep";
   if (d.splitsCp())
-    degree = d.tp > 1 && !etp ? "fold-cp * tp" : "fold-cp";
+    degree = tpInGroup ? "fold-cp * tp" : "fold-cp";
   else if (d.fold)
-    degree = ("ep" + Twine(d.cp > 1 ? " * cp" : "") + (d.tp > 1 ? tpName : ""))
-                 .str();
+    degree = std::string("ep") + (d.cp > 1 ? " * cp" : "") +
+             (tpInGroup ? " * tp" : "");
   if (failed(checkDivides(*this, "experts", getNumExperts(), degree, ep)))
     return failure();
   // Expert tensor parallelism: each expert's FFN width over the tp axis.
