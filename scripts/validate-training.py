@@ -5,11 +5,13 @@ and prints predicted next to published tokens/s per GPU (docs/Validation.md,
 
     scripts/validate-training.py [docs/data/megatron-h100-training.csv]
     scripts/validate-training.py docs/data/megatron-b200-training.csv
+    scripts/validate-training.py docs/data/deepseek-v3-h800-training.csv
 
 Each row of the CSV is one run: the model's Hugging Face config
 (examples/configs/), GPUs, precision, sequence length, global and micro-batch
-size, TP, PP, virtual stages, EP and CP, and optionally the machine preset
-(`machine`; h100-sxm when absent). The plan: ZeRO-1 (Megatron-Core's
+size, TP, PP, virtual stages, EP and CP, and optionally the machine
+(`machine`: a preset, or a machine file under the repository; h100-sxm when
+absent). The plan: ZeRO-1 (Megatron-Core's
 distributed optimizer), FP8 GEMMs where the run used FP8, no recomputation,
 capacity factor 1.0, the modules the run recomputes (column `recompute`,
 selective recomputation; none when empty) and, where the run's recipe
@@ -78,7 +80,11 @@ def price(row, machine_file=None):
     batch = micro * replicas
     micro_batches = int(row["global_batch"]) // batch
     machine = row.get("machine") or "h100-sxm"
-    # A machine file (refining a preset with "base") replaces the preset.
+    # A machine file (refining a preset with "base") replaces the preset:
+    # the argument's, or the row's when it names one (relative to the
+    # repository).
+    if not machine_file and machine.endswith(".json"):
+        machine_file = os.path.join(ROOT, machine)
     target = ("machine-file=" + machine_file if machine_file else
               "machine=" + machine)
     plan = "ep=%d dp=%d tp=%d pp=%d virtual-stages=%d zero=1 phase=train" % (
