@@ -74,6 +74,22 @@
 // CHECK-MEM1-NEXT: "weights": 409600,
 // CHECK-MEM1: "activations": 83744,
 
+// A dropless buffer gathers its routed rows only, and under skew the
+// busiest expert-parallel rank gathers the most (../Cost/Inputs/routing/
+// two-layers.mlir: T = 512, H = 32, E = 8, top_k = 2, dropless; ep = 4,
+// tp = 2, etp = 2 on 8 GPUs of the unit machine, NVLink 1 GB/s and 1 us).
+// Each GPU dispatches 64 tokens into [8, 64, 32]; the all-to-all leaves
+// [2, 256, 32], the all-gather [2, 512, 32] bf16 = 65536 bytes, of which
+// T * k / (E * T) = 1/4 holds routed rows: 65536 / 4 / 2 = 8192 bytes,
+// 1e-6 + 8192 / 1e9 = 9.192e-6 s. Under imbalance=4 expert 0 takes 4/8 of
+// the rows and the others 1/14 each, so the rank holding experts 0 and 1
+// gets 1/2 + 1/14 = 4/7 of them against a balanced 1/4: 16/7 times the
+// bytes, 8192 * 16 / 7 = 18724.6, 1e-6 + 18724.6 / 1e9 = 1.97246e-5 s.
+// RUN: moe-opt %S/../Cost/Inputs/routing/two-layers.mlir --moe-gpu-plan="ep=4 tp=2 etp=2 machine-file=%S/../Cost/Inputs/unit-machine.json" --moe-cost="machine-file=%S/../Cost/Inputs/unit-machine.json" | FileCheck %s --check-prefix=CHECK-ROUTED
+// CHECK-ROUTED: shard.all_gather {{.*}}moe.cost = #moe.cost<flops = 0, bytes = 0, network = 8192, seconds = 9.192e-06, bound = network>{{.*}} : tensor<2x256x32xbf16> -> tensor<2x512x32xbf16>
+// RUN: moe-opt %S/../Cost/Inputs/routing/two-layers.mlir --moe-gpu-plan="ep=4 tp=2 etp=2 machine-file=%S/../Cost/Inputs/unit-machine.json" --moe-cost="machine-file=%S/../Cost/Inputs/unit-machine.json imbalance=4" | FileCheck %s --check-prefix=CHECK-SKEW
+// CHECK-SKEW: shard.all_gather {{.*}}moe.cost = #moe.cost<flops = 0, bytes = 0, network = 18724.6, seconds = 1.97246e-05, bound = network>{{.*}} : tensor<2x256x32xbf16> -> tensor<2x512x32xbf16>
+
 // Errors: etp other than 1 or tp; fold with nothing to fold in once the tp
 // axis holds columns; a width etp does not divide.
 // RUN: not moe-opt %S/Inputs/moe-layer.mlir --moe-gpu-plan="ep=2 tp=4 etp=3" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-ETP3
