@@ -173,8 +173,11 @@ FailureOr<ProgramSummary> ProgramSummary::build(ModuleOp module) {
     if (auto attention = dyn_cast<AttentionOpInterface>(op))
       seqLen = std::max(seqLen, attention.getSequenceLength());
     if (auto experts = dyn_cast<ExpertsOp>(op)) {
-      expertGcd = std::gcd(expertGcd, experts.getNumExperts());
-      expertFfnGcd = std::gcd(expertFfnGcd, experts.getFfnSize());
+      // Dynamic sizes (negative) divide nothing.
+      expertGcd =
+          std::gcd(expertGcd, std::max<int64_t>(1, experts.getNumExperts()));
+      expertFfnGcd =
+          std::gcd(expertFfnGcd, std::max<int64_t>(1, experts.getFfnSize()));
     }
   });
   summary.seqLen = std::max<int64_t>(1, seqLen);
