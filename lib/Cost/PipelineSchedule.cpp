@@ -8,6 +8,7 @@
 #include "moe/Cost/PipelineSchedule.h"
 
 #include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/bit.h"
 
 #include <algorithm>
 
@@ -205,6 +206,38 @@ mlir::moe::runPipelineSchedule(const PipelineWork &work) {
   return slots;
 }
 
+PipelineSpan mlir::moe::getPipelineSpan(const PipelineWork &work) {
+  int64_t stages = std::max<int64_t>(1, work.stages);
+  PipelineSpan span{std::vector<double>(stages, 0),
+                    std::vector<double>(stages, 0)};
+  for (const PipelineSlot &slot : runPipelineSchedule(work)) {
+    span.end[slot.stage] = std::max(span.end[slot.stage], slot.end);
+    span.busy[slot.stage] += slot.end - slot.start;
+  }
+  return span;
+}
+
+const PipelineSpan &PipelineScheduleCache::getSpan(const PipelineWork &work) {
+  auto bits = [](double value) { return llvm::bit_cast<int64_t>(value); };
+  std::vector<int64_t> key = {work.stages,
+                              work.chunks,
+                              work.microBatches,
+                              work.train ? 1 : 0,
+                              work.overlapExchanges ? 1 : 0,
+                              bits(work.overlapEfficiency)};
+  for (const std::vector<double> *figures :
+       {&work.forward, &work.backward, &work.fill, &work.forwardExchange,
+        &work.backwardExchange}) {
+    key.push_back(static_cast<int64_t>(figures->size()));
+    for (double figure : *figures)
+      key.push_back(bits(figure));
+  }
+  auto it = spans.find(key);
+  if (it == spans.end())
+    it = spans.emplace(std::move(key), getPipelineSpan(work)).first;
+  return it->second;
+}
+
 FailureOr<PipelineResult> mlir::moe::schedulePipeline(
     MutableArrayRef<OpEntry> entries, ArrayRef<LayerRun> layers,
     const MachineModel &machine, const CostOptions &options,
@@ -328,11 +361,12 @@ FailureOr<PipelineResult> mlir::moe::schedulePipeline(
     }
 
   PipelineResult result;
-  std::vector<double> end(stages, 0), busy(stages, 0);
-  for (const PipelineSlot &slot : runPipelineSchedule(work)) {
-    end[slot.stage] = std::max(end[slot.stage], slot.end);
-    busy[slot.stage] += slot.end - slot.start;
-  }
+  PipelineSpan ownSpan;
+  if (!options.scheduleCache)
+    ownSpan = getPipelineSpan(work);
+  const PipelineSpan &span =
+      options.scheduleCache ? options.scheduleCache->getSpan(work) : ownSpan;
+  const std::vector<double> &end = span.end, &busy = span.busy;
   // The fraction of each stage's gradient synchronisation left exposed.
   std::vector<double> syncExposed(stages, 1.0);
   double worstMemory = -1, criticalWork = 0;

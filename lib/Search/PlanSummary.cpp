@@ -203,7 +203,8 @@ PlanEstimator::PlanEstimator(const ProgramSummary &summary,
                              unsigned selective)
     : summary(summary), machine(machine), routing(std::move(routing)),
       selective(selective), weights(getWeights(summary.func)),
-      scratch(std::make_unique<Scratch>()) {
+      scratch(std::make_unique<Scratch>()),
+      schedules(std::make_unique<PipelineScheduleCache>()) {
   scratch->module =
       ModuleOp::create(UnknownLoc::get(ModuleOp(summary.module).getContext()));
 }
@@ -540,6 +541,7 @@ FailureOr<PlanEstimate> PlanEstimator::estimate(const GPUPlan &plan,
   options.overlap = plan.overlap;
   options.epOverlap = plan.epOverlap;
   options.gradOverlap = plan.gradOverlap;
+  options.scheduleCache = schedules.get();
   OpPricer pricer(machine, options);
   pricer.zeroStage = plan.zero;
   pricer.syncGroups = (*laid)->syncGroups;

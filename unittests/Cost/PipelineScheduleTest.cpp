@@ -184,4 +184,25 @@ TEST(PipelineSchedule, OverlapAddsOneWarmUpForward) {
   }
 }
 
+TEST(PipelineSchedule, CacheRunsEachWorkOnce) {
+  // The cached span is the schedule's own: 4 stages of f = 1, b = 2 and 8
+  // micro-batches end at (8 + 3) * 3 = 33 s on the first stage, each stage
+  // busy 8 * 3 = 24 s; the last starts 3 s in and never waits: 27 s.
+  PipelineScheduleCache cache;
+  PipelineWork work =
+      makeWork(4, 1, 8, std::vector<double>(4, 1), std::vector<double>(4, 2));
+  const PipelineSpan &first = cache.getSpan(work);
+  EXPECT_DOUBLE_EQ(first.end.front(), 33);
+  EXPECT_DOUBLE_EQ(first.end.back(), 27);
+  EXPECT_DOUBLE_EQ(first.busy.front(), 24);
+  EXPECT_EQ(first.end, getPipelineSpan(work).end);
+  // The same work again is the same entry; a slower last stage is another.
+  EXPECT_EQ(&cache.getSpan(work), &first);
+  PipelineWork slower = work;
+  slower.backward.back() = 3;
+  const PipelineSpan &other = cache.getSpan(slower);
+  EXPECT_NE(&other, &first);
+  EXPECT_GT(other.end.back(), first.end.back());
+}
+
 } // namespace

@@ -31,6 +31,8 @@ constexpr double kOptimizerBytesPerParam = 28;
 /// fp32 master weight, momentum and variance (ZeRO, section 3.1).
 constexpr double kOptimizerStateBytesPerParam = 12;
 
+class PipelineScheduleCache;
+
 struct CostOptions {
   Phase phase = Phase::Forward;
   /// Full recomputation: each layer keeps its input only.
@@ -67,6 +69,9 @@ struct CostOptions {
   /// backward and the first micro-batch's forward (docs/CostModel.md,
   /// "Pipeline parallelism").
   bool gradOverlap = false;
+  /// Where pipeline schedules already run are kept (not owned; null: run
+  /// each): a plan search prices many plans whose schedules are the same.
+  PipelineScheduleCache *scheduleCache = nullptr;
 };
 
 /// What one op costs in the phase, summed over every time it runs.

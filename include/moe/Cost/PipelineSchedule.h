@@ -17,6 +17,9 @@
 
 #include "moe/Cost/CostTypes.h"
 
+#include "llvm/ADT/Hashing.h"
+
+#include <unordered_map>
 #include <vector>
 
 namespace mlir::moe {
@@ -64,6 +67,33 @@ struct PipelineSlot {
 /// one micro-batch's work (Narayanan et al., SC'21) plus the fill and drain
 /// transfers.
 std::vector<PipelineSlot> runPipelineSchedule(const PipelineWork &work);
+
+/// When each stage of a schedule finishes its slots, and how long it is busy
+/// with them.
+struct PipelineSpan {
+  std::vector<double> end, busy;
+};
+
+/// The spans of schedules already run, by their work (every figure of a
+/// PipelineWork, bit for bit): plans that differ only in what the schedule
+/// does not see (their ZeRO stage, their memory) run it once. Not
+/// thread-safe.
+class PipelineScheduleCache {
+public:
+  /// The span of `work`'s schedule, run on the first request.
+  const PipelineSpan &getSpan(const PipelineWork &work);
+
+private:
+  struct KeyHash {
+    size_t operator()(const std::vector<int64_t> &key) const {
+      return llvm::hash_combine_range(key.begin(), key.end());
+    }
+  };
+  std::unordered_map<std::vector<int64_t>, PipelineSpan, KeyHash> spans;
+};
+
+/// The span of `work`'s schedule (runPipelineSchedule).
+PipelineSpan getPipelineSpan(const PipelineWork &work);
 
 /// The model chunk and stage of virtual stage `index` of `stages * chunks`:
 /// chunk-major, as interleaving assigns them.

@@ -24,6 +24,7 @@
 #define MOE_SEARCH_PLANSUMMARY_H
 
 #include "moe/Cost/CostAnalysis.h"
+#include "moe/Cost/PipelineSchedule.h"
 #include "moe/Plan/PlanLayout.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -178,6 +179,9 @@ private:
   std::unordered_map<std::vector<int64_t>, OpWork, KeyHash> opWork;
   std::unordered_map<std::vector<int64_t>, OpWork, KeyHash> collectiveWork;
   std::unordered_map<std::vector<int64_t>, LaidOut, KeyHash> laidOut;
+  /// Pipeline schedules run, shared by the plans whose stages do the same
+  /// work (the ZeRO stages of one layout).
+  std::unique_ptr<PipelineScheduleCache> schedules;
 };
 
 } // namespace mlir::moe
