@@ -92,6 +92,12 @@ SearchResult mlir::moe::searchGPUPlans(const ProgramSummary &summary,
   for (int64_t tp : deviceDivisors) {
     if (tp > space.maxTp)
       break;
+    // Whole experts per tp rank, and (expert tensor parallelism) each
+    // expert's columns over the tp ranks where they split evenly.
+    SmallVector<int64_t, 2> etps = {1};
+    if (tp > 1 && tp <= space.maxEtp && summary.expertFfnGcd > 0 &&
+        summary.expertFfnGcd % tp == 0)
+      etps.push_back(tp);
     for (int64_t cp : deviceDivisors) {
       // Each device holds two equal chunks of every sequence.
       if (cp > space.maxCp)
@@ -105,12 +111,6 @@ SearchResult mlir::moe::searchGPUPlans(const ProgramSummary &summary,
       for (int64_t d : getDivisors(cp))
         if (d < cp)
           foldings.push_back({true, d});
-      // Whole experts per tp rank, and (expert tensor parallelism) each
-      // expert's columns over the tp ranks where they split evenly.
-      SmallVector<int64_t, 2> etps = {1};
-      if (tp > 1 && tp <= space.maxEtp && summary.expertFfnGcd > 0 &&
-          summary.expertFfnGcd % tp == 0)
-        etps.push_back(tp);
       for (int64_t pp : deviceDivisors) {
         if (pp > space.maxPp || (devices / (tp * cp)) % pp != 0)
           continue;

@@ -78,7 +78,7 @@ LogicalResult MoEGPUPlanPass::checkOptions(int64_t &dpDegree) {
       failed(checkRange(loc, "capacity-factor", capacityFactor, 0.0)) ||
       failed(checkCount(loc, "zero", zero, 0, kMaxZeroStage)))
     return failure();
-  if (etp != 1 && etp != tp)
+  if (!getDegrees(1).hasValidEtp())
     return fail() << "etp = " << int64_t(etp)
                   << " is expert tensor parallelism over the tp axis: it must "
                      "be 1 or tp = "

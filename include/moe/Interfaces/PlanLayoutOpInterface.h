@@ -83,6 +83,8 @@ struct PlanDegrees {
   }
   /// Whether expert tensor parallelism splits each expert over the tp axis.
   bool splitsExperts() const { return etp > 1; }
+  /// Whether `etp` is a degree the plans model: 1, or the tp axis.
+  bool hasValidEtp() const { return etp == 1 || etp == tp; }
   /// The context-parallel ranks inside a folded expert group.
   int64_t expertCp() const { return splitsCp() ? foldCp : cp; }
   /// Whether foldCp splits the cp axis in two.

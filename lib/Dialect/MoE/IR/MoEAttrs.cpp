@@ -195,11 +195,12 @@ LogicalResult GPUPlanAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (tokens < 0)
     return emitError() << "'tokens' of a GPU plan must not be negative (got "
                        << tokens << ")";
-  if (etp != 1 && etp != tp)
+  PlanDegrees degrees{dp, ep, tp, fold, cp, foldCp, etp};
+  if (!degrees.hasValidEtp())
     return emitError() << "'etp' of a GPU plan splits each expert over the "
                           "tensor-parallel axis: it must be 1 or tp (got etp = "
                        << etp << ", tp = " << tp << ")";
-  if (fold && (tp == 1 || etp > 1) && cp == 1)
+  if (fold && !degrees.canFold())
     return emitError() << "'fold' of a GPU plan folds the experts over the "
                           "tensor- and context-parallel ranks: it needs tp > 1 "
                           "(with etp = 1) or cp > 1";
