@@ -20,7 +20,10 @@
 #include "moe/Cost/Machine.h"
 #include "moe/Cost/Roofline.h"
 
+#include "llvm/ADT/Hashing.h"
+
 #include <string>
+#include <vector>
 
 namespace mlir::moe {
 
@@ -32,6 +35,14 @@ constexpr double kOptimizerBytesPerParam = 28;
 constexpr double kOptimizerStateBytesPerParam = 12;
 
 class PipelineScheduleCache;
+
+/// Hashes the keys of the caches of measured work: integers, figures as
+/// their bits.
+struct IntegerKeyHash {
+  size_t operator()(const std::vector<int64_t> &key) const {
+    return llvm::hash_combine_range(key.begin(), key.end());
+  }
+};
 
 struct CostOptions {
   Phase phase = Phase::Forward;

@@ -17,8 +17,6 @@
 
 #include "moe/Cost/CostTypes.h"
 
-#include "llvm/ADT/Hashing.h"
-
 #include <unordered_map>
 #include <vector>
 
@@ -84,12 +82,7 @@ public:
   const PipelineSpan &getSpan(const PipelineWork &work);
 
 private:
-  struct KeyHash {
-    size_t operator()(const std::vector<int64_t> &key) const {
-      return llvm::hash_combine_range(key.begin(), key.end());
-    }
-  };
-  std::unordered_map<std::vector<int64_t>, PipelineSpan, KeyHash> spans;
+  std::unordered_map<std::vector<int64_t>, PipelineSpan, IntegerKeyHash> spans;
 };
 
 /// The span of `work`'s schedule (runPipelineSchedule).

@@ -137,11 +137,6 @@ public:
 
 private:
   struct Scratch;
-  struct KeyHash {
-    size_t operator()(const std::vector<int64_t> &key) const {
-      return llvm::hash_combine_range(key.begin(), key.end());
-    }
-  };
   /// A plan's ops laid out and measured: what each adds to the step. The
   /// same for every plan with the same grid, tokens, capacity factor and
   /// phase.
@@ -176,9 +171,10 @@ private:
   std::unique_ptr<Scratch> scratch;
   /// Measured ops and collectives, by what they depend on (a key of
   /// integers or of figures), hashed.
-  std::unordered_map<std::vector<int64_t>, OpWork, KeyHash> opWork;
-  std::unordered_map<std::vector<int64_t>, OpWork, KeyHash> collectiveWork;
-  std::unordered_map<std::vector<int64_t>, LaidOut, KeyHash> laidOut;
+  std::unordered_map<std::vector<int64_t>, OpWork, IntegerKeyHash> opWork;
+  std::unordered_map<std::vector<int64_t>, OpWork, IntegerKeyHash>
+      collectiveWork;
+  std::unordered_map<std::vector<int64_t>, LaidOut, IntegerKeyHash> laidOut;
   /// Pipeline schedules run, shared by the plans whose stages do the same
   /// work (the ZeRO stages of one layout).
   std::unique_ptr<PipelineScheduleCache> schedules;
