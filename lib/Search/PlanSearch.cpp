@@ -95,8 +95,7 @@ SearchResult mlir::moe::searchGPUPlans(const ProgramSummary &summary,
     // Whole experts per tp rank, and (expert tensor parallelism) each
     // expert's columns over the tp ranks where they split evenly.
     SmallVector<int64_t, 2> etps = {1};
-    if (tp > 1 && tp <= space.maxEtp && summary.expertFfnGcd > 0 &&
-        summary.expertFfnGcd % tp == 0)
+    if (tp <= space.maxEtp && summary.canSplitExperts(tp))
       etps.push_back(tp);
     for (int64_t cp : deviceDivisors) {
       // Each device holds two equal chunks of every sequence.

@@ -45,8 +45,7 @@ std::vector<GPUPlan> getInstancePlans(const ProgramSummary &summary,
         plan.fp8 = space.fp8;
         plan.overlap = space.overlap;
         plans.push_back(plan);
-        if (tp > 1 && summary.expertFfnGcd > 0 &&
-            summary.expertFfnGcd % tp == 0) {
+        if (summary.canSplitExperts(tp)) {
           plan.etp = tp;
           plans.push_back(plan);
         }

@@ -47,6 +47,11 @@ struct ProgramSummary {
   /// The largest FFN width every MoE layer's expert width is a multiple
   /// of (0: no MoE layer), which expert tensor parallelism splits.
   int64_t expertFfnGcd = 0;
+  /// Whether expert tensor parallelism over `tp > 1` ranks can split every
+  /// MoE layer's experts (there are some, and `tp` divides their widths).
+  bool canSplitExperts(int64_t tp) const {
+    return tp > 1 && expertFfnGcd > 0 && expertFfnGcd % tp == 0;
+  }
   /// The ops the estimate lays out and prices, in program order, with how
   /// often each runs per step (loop trip counts): every op but those of a
   /// layer identical to the one before it.
